@@ -1,0 +1,336 @@
+//! The token cache under the identity-service providers: one refresh at a time,
+//! shared by every request of every clone of a client.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::token::{TokenFuture, TokenProvider};
+use super::Secret;
+use crate::Error;
+
+/// How long before its expiry a token is replaced by default.
+pub const DEFAULT_REFRESH_BEFORE: Duration = Duration::from_secs(5 * 60);
+
+/// A token as an identity service issued it.
+#[derive(Clone, Debug)]
+pub struct IssuedToken {
+    /// The `X-Auth-Token` value.
+    pub token: Secret,
+    /// When the service stops accepting it.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// The future a [`TokenIssuer`] returns.
+pub type IssueFuture<'a> = Pin<Box<dyn Future<Output = Result<IssuedToken, Error>> + Send + 'a>>;
+
+/// One call to an identity service that yields a new token. [`CachedToken`] decides
+/// when to make it.
+pub trait TokenIssuer: Send + Sync + fmt::Debug {
+    /// Asks the identity service for a new token.
+    fn issue(&self) -> IssueFuture<'_>;
+}
+
+/// A [`TokenProvider`] that keeps the token of a [`TokenIssuer`] until shortly
+/// before it expires.
+///
+/// Concurrent requests share one token. When it must be replaced, the first caller
+/// asks the issuer and the others wait for that one call and take its outcome, so
+/// an identity service sees one request per refresh however many requests are in
+/// flight — and wrong credentials are tried once, not once per request.
+///
+/// The token is replaced [`refresh_before`](CachedToken::with_refresh_before) its
+/// expiry (5 minutes by default), but never earlier than halfway through its
+/// lifetime, so that short-lived tokens are not re-issued on every request. If a
+/// refresh fails while the old token has not expired yet, the old token is used.
+pub struct CachedToken<I> {
+    issuer: I,
+    refresh_before: Duration,
+    state: Mutex<State>,
+    /// Held while the issuer is called: callers needing a new token queue here.
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+struct State {
+    current: Option<Cached>,
+    /// Bumped by every finished refresh, so that callers who waited for it take its
+    /// outcome instead of calling the issuer again.
+    generation: u64,
+    /// Why the last refresh failed, handed to the callers who waited for it.
+    failure: Option<String>,
+}
+
+struct Cached {
+    token: Secret,
+    refresh_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+impl<I: TokenIssuer> CachedToken<I> {
+    /// A cache, empty until the first request, in front of `issuer`.
+    pub fn new(issuer: I) -> Self {
+        CachedToken {
+            issuer,
+            refresh_before: DEFAULT_REFRESH_BEFORE,
+            state: Mutex::new(State::default()),
+            refreshing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// How long before its expiry a token is replaced (5 minutes by default).
+    pub fn with_refresh_before(mut self, margin: Duration) -> Self {
+        self.refresh_before = margin;
+        self
+    }
+
+    /// The issuer behind this cache.
+    pub fn issuer(&self) -> &I {
+        &self.issuer
+    }
+
+    pub(crate) fn issuer_mut(&mut self) -> &mut I {
+        &mut self.issuer
+    }
+
+    /// The current token, issuing a new one first when there is none or it is due
+    /// for replacement.
+    pub async fn get(&self) -> Result<Secret, Error> {
+        let seen = {
+            let state = self.state();
+            if let Some(token) = fresh(&state) {
+                return Ok(token);
+            }
+            state.generation
+        };
+        let _refreshing = self.refreshing.lock().await;
+        if let Some(outcome) = self.outcome_since(seen) {
+            return outcome;
+        }
+        self.refresh().await
+    }
+
+    /// Forgets `rejected` if it is still the current token; a token issued in the
+    /// meantime by another request is kept.
+    pub fn forget(&self, rejected: &Secret) {
+        let mut state = self.state();
+        if state.current.as_ref().is_some_and(|c| c.token == *rejected) {
+            state.current = None;
+        }
+    }
+
+    /// What a caller who queued behind a refresh gets: the fresh token, or the
+    /// outcome of the refresh that finished while it waited.
+    fn outcome_since(&self, seen: u64) -> Option<Result<Secret, Error>> {
+        let state = self.state();
+        if let Some(token) = fresh(&state) {
+            return Some(Ok(token));
+        }
+        if state.generation == seen {
+            return None;
+        }
+        match (&state.current, &state.failure) {
+            // Just issued: used even if the local clock calls it stale.
+            (Some(cached), None) => Some(Ok(cached.token.clone())),
+            // The refresh failed, but the old token still works.
+            (Some(cached), Some(_)) if cached.expires_at > Utc::now() => Some(Ok(cached.token.clone())),
+            (_, Some(failure)) => Some(Err(Error::Auth(failure.clone()))),
+            (None, None) => None,
+        }
+    }
+
+    /// Calls the issuer once and records the outcome for the callers waiting.
+    async fn refresh(&self) -> Result<Secret, Error> {
+        let outcome = self.issuer.issue().await;
+        let now = Utc::now();
+        let mut state = self.state();
+        state.generation += 1;
+        match outcome {
+            Ok(issued) => {
+                state.failure = None;
+                let token = issued.token.clone();
+                state.current = Some(Cached::new(issued, self.refresh_before, now));
+                Ok(token)
+            }
+            Err(error) => {
+                state.failure = Some(failure_message(&error));
+                match state.current.as_ref().filter(|c| c.expires_at > now) {
+                    Some(cached) => {
+                        tracing::warn!(%error, "token refresh failed, using the current token until it expires");
+                        Ok(cached.token.clone())
+                    }
+                    None => Err(error),
+                }
+            }
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // The state is consistent after every statement, so a panic elsewhere
+        // cannot leave it half-updated.
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Cached {
+    fn new(issued: IssuedToken, margin: Duration, now: DateTime<Utc>) -> Self {
+        let lifetime = (issued.expires_at - now).max(TimeDelta::zero());
+        let margin = TimeDelta::from_std(margin).unwrap_or(TimeDelta::MAX).min(lifetime / 2);
+        Cached { token: issued.token, refresh_at: issued.expires_at - margin, expires_at: issued.expires_at }
+    }
+}
+
+fn fresh(state: &State) -> Option<Secret> {
+    let cached = state.current.as_ref()?;
+    (Utc::now() < cached.refresh_at).then(|| cached.token.clone())
+}
+
+/// The message kept for waiting callers; `Error::Auth` is not nested in itself.
+fn failure_message(error: &Error) -> String {
+    match error {
+        Error::Auth(message) => message.clone(),
+        other => format!("cannot obtain a token: {other}"),
+    }
+}
+
+impl<I: TokenIssuer> TokenProvider for CachedToken<I> {
+    fn token(&self) -> TokenFuture<'_> {
+        Box::pin(self.get())
+    }
+
+    fn invalidate(&self, rejected: &Secret) -> bool {
+        self.forget(rejected);
+        true
+    }
+}
+
+impl<I: fmt::Debug> fmt::Debug for CachedToken<I> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let expires_at = self
+            .state
+            .lock()
+            .ok()
+            .and_then(|state| state.current.as_ref().map(|c| c.expires_at));
+        f.debug_struct("CachedToken")
+            .field("issuer", &self.issuer)
+            .field("refresh_before", &self.refresh_before)
+            .field("token_expires_at", &expires_at)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// Issues `token-1`, `token-2`, … valid for `lifetime` (negative: already expired),
+    /// or fails when `fail` is set.
+    #[derive(Debug)]
+    struct Counting {
+        issued: AtomicUsize,
+        lifetime: TimeDelta,
+        fail: bool,
+    }
+
+    impl Counting {
+        fn new(lifetime: TimeDelta) -> Self {
+            Counting { issued: AtomicUsize::new(0), lifetime, fail: false }
+        }
+        fn count(&self) -> usize {
+            self.issued.load(Ordering::SeqCst)
+        }
+    }
+
+    impl TokenIssuer for Counting {
+        fn issue(&self) -> IssueFuture<'_> {
+            Box::pin(async move {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
+                if self.fail {
+                    return Err(Error::Auth(format!("refused attempt {n}")));
+                }
+                Ok(IssuedToken { token: Secret::new(format!("token-{n}")), expires_at: Utc::now() + self.lifetime })
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_is_issued_once_and_reused() {
+        let cache = CachedToken::new(Counting::new(TimeDelta::hours(1)));
+        assert_eq!(cache.get().await.unwrap().expose(), "token-1");
+        assert_eq!(cache.get().await.unwrap().expose(), "token-1");
+        assert_eq!(cache.issuer().count(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_token_within_the_margin_is_replaced() {
+        // Lifetime 1 h, margin 2 h: replaced halfway, i.e. not at once…
+        let cache = CachedToken::new(Counting::new(TimeDelta::hours(1))).with_refresh_before(Duration::from_secs(7200));
+        cache.get().await.unwrap();
+        assert_eq!(cache.get().await.unwrap().expose(), "token-1");
+        // …while an expired one is replaced on the next request.
+        let cache = CachedToken::new(Counting::new(TimeDelta::seconds(-1)));
+        assert_eq!(cache.get().await.unwrap().expose(), "token-1");
+        assert_eq!(cache.get().await.unwrap().expose(), "token-2");
+    }
+
+    #[tokio::test]
+    async fn concurrent_callers_share_one_refresh() {
+        let cache = Arc::new(CachedToken::new(Counting::new(TimeDelta::hours(1))));
+        let tasks: Vec<_> = (0..20)
+            .map(|_| {
+                let cache = cache.clone();
+                tokio::spawn(async move { cache.get().await.unwrap().expose().to_owned() })
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap(), "token-1");
+        }
+        assert_eq!(cache.issuer().count(), 1);
+    }
+
+    #[tokio::test]
+    async fn concurrent_callers_share_one_failure() {
+        let issuer = Counting { fail: true, ..Counting::new(TimeDelta::hours(1)) };
+        let cache = Arc::new(CachedToken::new(issuer));
+        let tasks: Vec<_> = (0..10).map(|_| tokio::spawn({
+            let cache = cache.clone();
+            async move { cache.get().await }
+        })).collect();
+        for task in tasks {
+            assert!(matches!(task.await.unwrap(), Err(Error::Auth(m)) if m == "refused attempt 1"));
+        }
+        assert_eq!(cache.issuer().count(), 1);
+    }
+
+    #[tokio::test]
+    async fn only_the_rejected_token_is_forgotten() {
+        let cache = CachedToken::new(Counting::new(TimeDelta::hours(1)));
+        let first = cache.get().await.unwrap();
+        assert!(cache.invalidate(&first));
+        let second = cache.get().await.unwrap();
+        assert_eq!(second.expose(), "token-2");
+        // A late 401 for the first token must not throw away the second.
+        assert!(cache.invalidate(&first));
+        assert_eq!(cache.get().await.unwrap().expose(), "token-2");
+    }
+
+    #[test]
+    fn debug_shows_no_token() {
+        let cache = CachedToken::new(Counting::new(TimeDelta::hours(1)));
+        cache.state().current = Some(Cached::new(
+            IssuedToken { token: Secret::new("sekrit-token"), expires_at: Utc::now() },
+            DEFAULT_REFRESH_BEFORE,
+            Utc::now(),
+        ));
+        let shown = format!("{cache:?}");
+        assert!(!shown.contains("sekrit-token"), "{shown}");
+    }
+}

@@ -1,0 +1,142 @@
+//! What the NHN Cloud and KakaoCloud token issuers share: posting credentials to
+//! an identity service and turning its answer into a token or a safe error.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use http::HeaderMap;
+use serde::de::DeserializeOwned;
+
+use super::Secret;
+use crate::Error;
+
+/// Identity answers carry a service catalog at most; anything larger is refused.
+const MAX_IDENTITY_RESPONSE: usize = 4 * 1024 * 1024;
+
+/// Bound of one identity call, so that a hanging identity service cannot hold
+/// every request queued behind the refresh forever.
+const IDENTITY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Where tokens are requested, and with which HTTP client.
+#[derive(Clone, Debug)]
+pub(crate) struct IdentityEndpoint {
+    pub(crate) base_url: String,
+    pub(crate) http: Option<reqwest::Client>,
+}
+
+/// A 2xx identity answer.
+pub(crate) struct IdentityResponse {
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+impl IdentityEndpoint {
+    pub(crate) fn new(base_url: &str) -> Self {
+        IdentityEndpoint { base_url: base_url.trim_end_matches('/').to_owned(), http: None }
+    }
+
+    pub(crate) fn set_base_url(&mut self, base_url: String) {
+        self.base_url = base_url.trim_end_matches('/').to_owned();
+    }
+
+    /// Posts `body` to `path`; a non-2xx status becomes [`Error::Auth`] whose
+    /// message never contains `secret`.
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        secret: &Secret,
+    ) -> Result<IdentityResponse, Error> {
+        let url = format!("{}{path}", self.base_url);
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            // Tokens are issued a few times a day: a client per call costs nothing
+            // noticeable and keeps the constructors infallible.
+            None => reqwest::Client::builder().build().map_err(Error::Transport)?,
+        };
+        let response = http.post(&url).timeout(IDENTITY_TIMEOUT).json(body).send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = crate::client::read_limited(response, MAX_IDENTITY_RESPONSE).await?;
+        if !status.is_success() {
+            let excerpt: String = String::from_utf8_lossy(&body).chars().take(300).collect();
+            let excerpt = redact(&excerpt, secret);
+            return Err(Error::Auth(format!("identity service {url} answered {status}: {excerpt}")));
+        }
+        Ok(IdentityResponse { headers, body })
+    }
+}
+
+/// Decodes an identity answer. Only the position of a mismatch is reported:
+/// serde's messages may quote values, and this body holds a token.
+pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| {
+        Error::Auth(format!(
+            "unexpected identity service response (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// Parses an RFC 3339 expiry such as `2026-11-24T02:00:00Z`.
+pub(crate) fn parse_expiry(value: &str) -> Result<DateTime<Utc>, Error> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|_| Error::Auth(format!("identity service returned an invalid expiry time {value:?}")))
+}
+
+/// An issued token, refused when empty.
+pub(crate) fn token(value: &str) -> Result<Secret, Error> {
+    if value.is_empty() {
+        return Err(Error::Auth("identity service returned an empty token".into()));
+    }
+    Ok(Secret::new(value))
+}
+
+/// A service echoing credentials in an error must not put them in our error.
+fn redact(text: &str, secret: &Secret) -> String {
+    if secret.expose().is_empty() {
+        return text.to_owned();
+    }
+    text.replace(secret.expose(), "<redacted>")
+}
+
+/// Reads a required variable through `lookup` (the process environment, or a map
+/// in tests).
+pub(crate) fn required(lookup: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<String, Error> {
+    lookup(name).ok_or_else(|| Error::Auth(format!("environment variable {name} is not set")))
+}
+
+/// A non-empty environment variable.
+pub(crate) fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiries_with_and_without_fractions_parse() {
+        let at = parse_expiry("2026-11-24T02:00:00Z").unwrap();
+        assert_eq!(at.to_rfc3339(), "2026-11-24T02:00:00+00:00");
+        let at = parse_expiry("2026-11-24T11:00:00.123456+09:00").unwrap();
+        assert_eq!(at.timestamp(), parse_expiry("2026-11-24T02:00:00Z").unwrap().timestamp());
+        assert!(matches!(parse_expiry("tomorrow"), Err(Error::Auth(_))));
+    }
+
+    #[test]
+    fn echoed_secrets_are_redacted() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(redact("bad password hunter2", &secret), "bad password <redacted>");
+        assert_eq!(redact("x", &Secret::new("")), "x");
+    }
+
+    #[test]
+    fn decode_errors_do_not_quote_the_body() {
+        let err = decode::<std::collections::HashMap<String, u32>>(br#"{"id": "token-value"}"#).unwrap_err();
+        assert!(!err.to_string().contains("token-value"), "{err}");
+    }
+}

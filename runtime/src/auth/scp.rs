@@ -1,0 +1,310 @@
+//! SCP request signing.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use sha2::Sha256;
+
+use super::identity::{env_var, required};
+use super::Secret;
+use crate::Error;
+
+/// Credentials files looked for under the home directory, current layout first.
+const HOME_CREDENTIAL_FILES: [&str; 2] = [".scpconf/credentials.json", ".scp/credentials.json"];
+
+/// `Scp-ClientType` value of API clients, also part of the signed message.
+pub(crate) const CLIENT_TYPE: &str = "Openapi";
+
+/// SCP access key, secret key and optional account id.
+#[derive(Clone, Debug)]
+pub struct ScpCredentials {
+    access_key: String,
+    secret_key: Secret,
+    account_id: String,
+}
+
+impl ScpCredentials {
+    /// Credentials from an access key and its secret key.
+    pub fn new(access_key: impl Into<String>, secret_key: impl Into<Secret>) -> Self {
+        ScpCredentials {
+            access_key: access_key.into(),
+            secret_key: secret_key.into(),
+            account_id: String::new(),
+        }
+    }
+
+    /// Sets the account id that is part of the signed message (empty by default).
+    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = account_id.into();
+        self
+    }
+
+    /// Reads `SCP_ACCESS_KEY`, `SCP_SECRET_KEY` and the optional `SCP_ACCOUNT_ID`.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(&env_var)
+    }
+
+    fn from_lookup(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let credentials = ScpCredentials::new(required(env, "SCP_ACCESS_KEY")?, required(env, "SCP_SECRET_KEY")?);
+        Ok(credentials.with_account_from(env))
+    }
+
+    /// Reads a credentials file in the layout of the official SCP Terraform
+    /// provider: JSON with `access-key` and `secret-key`, e.g.
+    ///
+    /// ```json
+    /// { "access-key": "…", "secret-key": "…" }
+    /// ```
+    ///
+    /// The account id that is part of the signature is taken from an `account-id`
+    /// member of the same file or, failing that, of the `config.json` beside it
+    /// (where the provider keeps it); without either it is empty. Errors name the
+    /// file and the position of a syntax error, never a value from it.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let file: CredentialsFile = read_json(path)?;
+        let field = |value: Option<String>, name: &str| {
+            value
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| Error::Auth(format!("{} has no `{name}`", path.display())))
+        };
+        let credentials = ScpCredentials::new(field(file.access_key, "access-key")?, field(file.secret_key, "secret-key")?);
+        let account_id = match file.account_id.filter(|v| !v.is_empty()) {
+            Some(account_id) => Some(account_id),
+            None => sibling_account_id(path)?,
+        };
+        Ok(match account_id {
+            Some(account_id) => credentials.with_account_id(account_id),
+            None => credentials,
+        })
+    }
+
+    /// Credentials from the first source that has them:
+    ///
+    /// 1. the environment: `SCP_ACCESS_KEY`, `SCP_SECRET_KEY`, `SCP_ACCOUNT_ID`
+    ///    (see [`from_env`](Self::from_env));
+    /// 2. the file named by `SCP_CONFIG_FILE`;
+    /// 3. `~/.scpconf/credentials.json`, where the official SCP Terraform provider
+    ///    (`samsungcloudplatformv2`) keeps them for the current platform;
+    /// 4. `~/.scp/credentials.json`, the older provider's location (same keys).
+    ///
+    /// Files are read with [`from_file`](Self::from_file); a set `SCP_ACCOUNT_ID`
+    /// overrides the account id found there. SCP documents no SDK credentials
+    /// file of its own, hence the Terraform provider's layout.
+    pub fn from_default_chain() -> Result<Self, Error> {
+        Self::default_chain(&env_var)
+    }
+
+    fn default_chain(env: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        if env("SCP_ACCESS_KEY").is_some() || env("SCP_SECRET_KEY").is_some() {
+            return Self::from_lookup(env);
+        }
+        let path = match env("SCP_CONFIG_FILE") {
+            Some(path) => PathBuf::from(path),
+            None => default_credentials_file(env)?,
+        };
+        Ok(Self::from_file(path)?.with_account_from(env))
+    }
+
+    fn with_account_from(self, env: &dyn Fn(&str) -> Option<String>) -> Self {
+        match env("SCP_ACCOUNT_ID") {
+            Some(account_id) => self.with_account_id(account_id),
+            None => self,
+        }
+    }
+
+    /// The access key (not secret: it is sent in clear in `Scp-AccessKey`).
+    pub fn access_key(&self) -> &str {
+        &self.access_key
+    }
+
+    /// The signature of one request: `method` upper case, `url` exactly as sent,
+    /// `timestamp_ms` as sent in `Scp-Timestamp`.
+    pub fn signature(&self, method: &str, url: &str, timestamp_ms: &str) -> String {
+        sign(
+            self.secret_key.expose(),
+            method,
+            url,
+            timestamp_ms,
+            &self.access_key,
+            &self.account_id,
+        )
+    }
+}
+
+/// The members of a credentials file this crate uses; others are ignored.
+#[derive(Deserialize)]
+struct CredentialsFile {
+    #[serde(rename = "access-key")]
+    access_key: Option<String>,
+    #[serde(rename = "secret-key")]
+    secret_key: Option<String>,
+    #[serde(rename = "account-id")]
+    account_id: Option<String>,
+}
+
+/// The member of the provider's `config.json` this crate uses.
+#[derive(Deserialize)]
+struct ConfigFile {
+    #[serde(rename = "account-id")]
+    account_id: Option<String>,
+}
+
+/// Parses a JSON file; a syntax error is reported by position only, since the
+/// parser's message could quote the secret key.
+fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T, Error> {
+    let text = std::fs::read(path).map_err(|e| Error::Auth(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_slice(&text).map_err(|e| {
+        Error::Auth(format!(
+            "{} is not a valid credentials file (line {}, column {})",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
+/// The `account-id` of the `config.json` beside a credentials file, if any.
+fn sibling_account_id(credentials: &Path) -> Result<Option<String>, Error> {
+    let config = credentials.with_file_name("config.json");
+    if !config.is_file() {
+        return Ok(None);
+    }
+    let config: ConfigFile = read_json(&config)?;
+    Ok(config.account_id.filter(|v| !v.is_empty()))
+}
+
+/// The first existing file of [`HOME_CREDENTIAL_FILES`].
+fn default_credentials_file(env: &dyn Fn(&str) -> Option<String>) -> Result<PathBuf, Error> {
+    let home = env("HOME").or_else(|| env("USERPROFILE")).map(PathBuf::from);
+    let candidates: Vec<PathBuf> = match &home {
+        Some(home) => HOME_CREDENTIAL_FILES.iter().map(|file| home.join(file)).collect(),
+        None => Vec::new(),
+    };
+    candidates.iter().find(|path| path.is_file()).cloned().ok_or_else(|| {
+        Error::Auth(
+            "no SCP credentials: set SCP_ACCESS_KEY and SCP_SECRET_KEY, or SCP_CONFIG_FILE, \
+             or create ~/.scpconf/credentials.json"
+                .into(),
+        )
+    })
+}
+
+/// Base64 of HMAC-SHA256, keyed with the secret key, over
+/// `METHOD + url + timestamp + access_key + account_id + "Openapi"`.
+pub fn sign(
+    secret_key: &str,
+    method: &str,
+    url: &str,
+    timestamp_ms: &str,
+    access_key: &str,
+    account_id: &str,
+) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
+        .expect("HMAC accepts keys of any length");
+    for part in [&method.to_ascii_uppercase(), url, timestamp_ms, access_key, account_id, CLIENT_TYPE] {
+        mac.update(part.as_bytes());
+    }
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vector(method: &str, url: &str) -> String {
+        ScpCredentials::new("2sd2gg=2agbdSD26svcD", "test-secret-key").signature(method, url, "1605290625682")
+    }
+
+    #[test]
+    fn signature_matches_the_published_test_vectors() {
+        let base = "https://cachestore.kr-west1.e.samsungsdscloud.com/v1/clusters";
+        assert_eq!(vector("POST", base), "YfRM6MqSUs/OVZtGJfecp4Qd6vBsYC/eRSjAZ4NX9Po=");
+        assert_eq!(vector("GET", base), "L1vbvzVPM520u63gCHwu/Jex/ESi3qExgaf8C2WngYc=");
+        assert_eq!(
+            vector("GET", &format!("{base}?page=0&size=20&sort=created_at%3Adesc")),
+            "zw6MP6IDf6AByiO8lFT2X/utyGwIS978AKbJZgkpKes="
+        );
+    }
+
+    /// A fresh directory under the target's temporary directory.
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("cloudsdk-runtime-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    fn lookup<'a>(vars: &'a [(&'a str, String)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn a_credentials_file_is_read_with_the_account_from_config_json() {
+        let dir = temp_dir("file");
+        let path = dir.join("credentials.json");
+        std::fs::write(&path, r#"{"access-key": "AK", "secret-key": "SK", "auth-token": ""}"#).unwrap();
+        let read = ScpCredentials::from_file(&path).unwrap();
+        assert_eq!(read.access_key(), "AK");
+        assert_eq!(read.signature("GET", "https://x/", "1"), sign("SK", "GET", "https://x/", "1", "AK", ""));
+        std::fs::write(dir.join("config.json"), r#"{"auth-url": "u", "account-id": "ACC"}"#).unwrap();
+        let read = ScpCredentials::from_file(&path).unwrap();
+        assert_eq!(read.signature("GET", "https://x/", "1"), sign("SK", "GET", "https://x/", "1", "AK", "ACC"));
+    }
+
+    #[test]
+    fn file_errors_name_the_file_but_not_its_values() {
+        let dir = temp_dir("bad");
+        let path = dir.join("credentials.json");
+        std::fs::write(&path, r#"{"access-key": "AK", "secret-key": 12345678}"#).unwrap();
+        let err = ScpCredentials::from_file(&path).unwrap_err().to_string();
+        assert!(err.contains("credentials.json") && !err.contains("12345678"), "{err}");
+        std::fs::write(&path, r#"{"access-key": "AK"}"#).unwrap();
+        let err = ScpCredentials::from_file(&path).unwrap_err().to_string();
+        assert!(err.contains("secret-key"), "{err}");
+        assert!(ScpCredentials::from_file(dir.join("missing.json")).is_err());
+    }
+
+    #[test]
+    fn the_default_chain_prefers_the_environment_then_files() {
+        let dir = temp_dir("chain");
+        let home = dir.display().to_string();
+        // Nothing anywhere: the error says what to set.
+        let err = ScpCredentials::default_chain(&lookup(&[("HOME", home.clone())])).unwrap_err();
+        assert!(err.to_string().contains("SCP_ACCESS_KEY"), "{err}");
+        // The older ~/.scp location, then the current ~/.scpconf one, which wins.
+        std::fs::create_dir_all(dir.join(".scp")).unwrap();
+        std::fs::write(dir.join(".scp/credentials.json"), r#"{"access-key": "OLD", "secret-key": "S"}"#).unwrap();
+        let env = [("HOME", home.clone())];
+        assert_eq!(ScpCredentials::default_chain(&lookup(&env)).unwrap().access_key(), "OLD");
+        std::fs::create_dir_all(dir.join(".scpconf")).unwrap();
+        std::fs::write(dir.join(".scpconf/credentials.json"), r#"{"access-key": "NEW", "secret-key": "S"}"#).unwrap();
+        assert_eq!(ScpCredentials::default_chain(&lookup(&env)).unwrap().access_key(), "NEW");
+        // SCP_CONFIG_FILE names another file; SCP_ACCOUNT_ID overrides its account.
+        let env = [
+            ("HOME", home.clone()),
+            ("SCP_CONFIG_FILE", dir.join(".scp/credentials.json").display().to_string()),
+            ("SCP_ACCOUNT_ID", "ACC".to_owned()),
+        ];
+        let read = ScpCredentials::default_chain(&lookup(&env)).unwrap();
+        assert_eq!(read.access_key(), "OLD");
+        assert_eq!(read.signature("GET", "u", "1"), sign("S", "GET", "u", "1", "OLD", "ACC"));
+        // The environment comes first, and must be complete.
+        let env = [("HOME", home.clone()), ("SCP_ACCESS_KEY", "ENV".to_owned()), ("SCP_SECRET_KEY", "S".to_owned())];
+        assert_eq!(ScpCredentials::default_chain(&lookup(&env)).unwrap().access_key(), "ENV");
+        let env = [("HOME", home), ("SCP_ACCESS_KEY", "ENV".to_owned())];
+        let err = ScpCredentials::default_chain(&lookup(&env)).unwrap_err();
+        assert!(err.to_string().contains("SCP_SECRET_KEY"), "{err}");
+    }
+
+    #[test]
+    fn secret_key_is_redacted_in_debug() {
+        let credentials = ScpCredentials::new("AK", "very-secret-value");
+        let shown = format!("{credentials:?}");
+        assert!(!shown.contains("very-secret-value"), "{shown}");
+        assert!(shown.contains("AK"));
+    }
+}

@@ -1,0 +1,45 @@
+//! X-Auth-Token providers.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use super::Secret;
+use crate::Error;
+
+/// The future a [`TokenProvider`] returns.
+pub type TokenFuture<'a> = Pin<Box<dyn Future<Output = Result<Secret, Error>> + Send + 'a>>;
+
+/// Source of the `X-Auth-Token` header value.
+///
+/// Implementations cache their token and share it between concurrent requests;
+/// the client calls [`invalidate`](TokenProvider::invalidate) when the service
+/// answers 401 and then asks once more.
+pub trait TokenProvider: Send + Sync + std::fmt::Debug {
+    /// A token valid for at least the next request.
+    fn token(&self) -> TokenFuture<'_>;
+
+    /// Forgets `rejected` so that the next [`token`](TokenProvider::token) issues a new one.
+    /// Returns whether a new token can be had (a static token cannot).
+    fn invalidate(&self, rejected: &Secret) -> bool {
+        let _ = rejected;
+        false
+    }
+}
+
+/// A token obtained elsewhere, used as is.
+#[derive(Debug, Clone)]
+pub struct StaticToken(Secret);
+
+impl StaticToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<Secret>) -> Self {
+        StaticToken(token.into())
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn token(&self) -> TokenFuture<'_> {
+        let token = self.0.clone();
+        Box::pin(async move { Ok(token) })
+    }
+}

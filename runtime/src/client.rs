@@ -1,0 +1,270 @@
+//! The request pipeline: URL, authentication, retries, limits and tracing.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use bytes::{Bytes, BytesMut};
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderMap, Method};
+use serde::Serialize;
+use tracing::Instrument as _;
+
+use crate::auth::{Auth, Secret};
+use crate::encode::{encode_query_component, validate_header_value};
+use crate::retry::is_transient;
+use crate::{ApiError, Config, Error, Response};
+
+/// What a generated crate tells the runtime about itself.
+#[derive(Clone, Copy, Debug)]
+pub struct ServiceInfo {
+    /// Crate name, e.g. `scp-epas`; used in `User-Agent` and tracing.
+    pub name: &'static str,
+    /// Crate version, used in `User-Agent`.
+    pub version: &'static str,
+    /// Value of the `Scp-Api-Version` header (SCP services only), e.g. `epas 1.0`.
+    pub scp_api_version: Option<&'static str>,
+}
+
+/// A configured connection to one service, cheap to clone and share between tasks.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    config: Config,
+    service: ServiceInfo,
+    user_agent: HeaderValue,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("service", &self.inner.service.name)
+            .field("base_url", &self.inner.config.base_url)
+            .field("auth", &self.inner.config.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One HTTP request of an operation, before authentication.
+#[derive(Debug)]
+pub struct Request {
+    method: Method,
+    operation: &'static str,
+    path: String,
+    query: String,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+}
+
+impl Request {
+    /// A request for `path`, whose parameters are already percent-encoded
+    /// (see [`encode_path_segment`](crate::encode_path_segment)).
+    pub fn new(method: Method, operation: &'static str, path: String) -> Self {
+        Request {
+            method,
+            operation,
+            path,
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: None,
+        }
+    }
+
+    /// Appends one query parameter; repeated names express arrays.
+    pub fn query(&mut self, name: &str, value: impl fmt::Display) {
+        if !self.query.is_empty() {
+            self.query.push('&');
+        }
+        self.query.push_str(&encode_query_component(name));
+        self.query.push('=');
+        self.query.push_str(&encode_query_component(&value.to_string()));
+    }
+
+    /// Sets a header parameter; values with line breaks are refused.
+    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+        let value = validate_header_value(name, value)?;
+        self.headers.insert(HeaderName::from_static(name), value);
+        Ok(())
+    }
+
+    /// Sets a JSON body.
+    pub fn json(&mut self, body: &impl Serialize) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::InvalidRequest(format!("cannot encode request body: {e}")))?;
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        self.body = Some(Bytes::from(bytes));
+        Ok(())
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The full URL under `base_url`: the one string that is both signed and sent.
+    pub fn url(&self, base_url: &str) -> Result<reqwest::Url, Error> {
+        let mut url = format!("{base_url}{}", self.path);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(&self.query);
+        }
+        reqwest::Url::parse(&url).map_err(|e| Error::InvalidRequest(format!("invalid URL {url}: {e}")))
+    }
+}
+
+impl Client {
+    /// A client for `service` configured by `config`.
+    pub fn new(config: Config, service: ServiceInfo) -> Result<Self, Error> {
+        let http = match &config.http {
+            Some(http) => http.clone(),
+            None => reqwest::Client::builder()
+                .connect_timeout(config.connect_timeout)
+                .build()
+                .map_err(Error::Transport)?,
+        };
+        let mut agent = format!("{}/{} cloudsdk-runtime/{}", service.name, service.version, env!("CARGO_PKG_VERSION"));
+        if let Some(extra) = &config.user_agent {
+            agent = format!("{agent} {extra}");
+        }
+        let user_agent = validate_header_value("user-agent", &agent)?;
+        Ok(Client { inner: Arc::new(Inner { http, config, service, user_agent }) })
+    }
+
+    /// The configuration this client was built with.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Sends `request`, retrying transient failures, and returns the raw 2xx
+    /// response; any other status becomes [`Error::Api`].
+    pub async fn execute(&self, request: Request) -> Result<Response<Bytes>, Error> {
+        let url = request.url(&self.inner.config.base_url)?;
+        let span = tracing::info_span!(
+            "request",
+            service = self.inner.service.name,
+            operation = request.operation,
+            method = %request.method,
+            url = %url,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        self.send_with_retries(&request, &url).instrument(span).await
+    }
+
+    async fn send_with_retries(&self, request: &Request, url: &reqwest::Url) -> Result<Response<Bytes>, Error> {
+        let retry = &self.inner.config.retry;
+        let mut token_reissued = false;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            tracing::Span::current().record("attempts", attempt);
+            let (outgoing, token) = self.prepare(request, url).await?;
+            let response = match outgoing.send().await {
+                Ok(response) => response,
+                Err(e) if (e.is_connect() || e.is_timeout()) && retry.allows(&request.method, attempt) => {
+                    tracing::debug!(error = %e, attempt, "transient transport failure, retrying");
+                    tokio::time::sleep(retry.delay(attempt, None)).await;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            };
+            let status = response.status();
+            tracing::Span::current().record("status", status.as_u16());
+            if status == http::StatusCode::UNAUTHORIZED && !token_reissued {
+                if let (Auth::Token(provider), Some(token)) = (&self.inner.config.auth, &token) {
+                    token_reissued = true;
+                    if provider.invalidate(token) {
+                        tracing::debug!("401 with a cached token, issuing a new one");
+                        continue;
+                    }
+                }
+            }
+            if is_transient(status) && retry.allows(&request.method, attempt) {
+                let delay = retry.delay(attempt, Some(response.headers()));
+                tracing::debug!(%status, attempt, ?delay, "transient status, retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            let headers = response.headers().clone();
+            let body = read_limited(response, self.inner.config.max_response_bytes).await?;
+            if status.is_success() {
+                return Ok(Response::new(status, headers, body));
+            }
+            return Err(Error::Api(Box::new(ApiError { status, headers, body })));
+        }
+    }
+
+    /// Builds one attempt: transport headers, authentication, body. A fresh
+    /// timestamp and signature are made for every attempt.
+    async fn prepare(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+    ) -> Result<(reqwest::RequestBuilder, Option<Secret>), Error> {
+        let config = &self.inner.config;
+        let mut headers = request.headers.clone();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        let mut token = None;
+        match &config.auth {
+            Auth::None => {}
+            Auth::Scp(credentials) => {
+                let timestamp = unix_millis().to_string();
+                let signature = credentials.signature(request.method.as_str(), url.as_str(), &timestamp);
+                let mut put = |name: &'static str, value: &str| -> Result<(), Error> {
+                    headers.insert(HeaderName::from_static(name), validate_header_value(name, value)?);
+                    Ok(())
+                };
+                put("scp-accesskey", credentials.access_key())?;
+                put("scp-timestamp", &timestamp)?;
+                put("scp-clienttype", crate::auth::scp::CLIENT_TYPE)?;
+                put("scp-signature", &signature)?;
+                put("accept-language", &config.accept_language)?;
+                if let Some(version) = self.inner.service.scp_api_version {
+                    put("scp-api-version", version)?;
+                }
+            }
+            Auth::Token(provider) => {
+                let secret = provider.token().await?;
+                let mut value = validate_header_value("x-auth-token", secret.expose())
+                    .map_err(|_| Error::Auth("the token is not a valid header value".into()))?;
+                value.set_sensitive(true);
+                headers.insert(HeaderName::from_static("x-auth-token"), value);
+                token = Some(secret);
+            }
+        }
+        let mut builder = self
+            .inner
+            .http
+            .request(request.method.clone(), url.clone())
+            .timeout(config.timeout)
+            .headers(headers);
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        Ok((builder, token))
+    }
+}
+
+fn unix_millis() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis()
+}
+
+/// Reads a body, refusing to buffer more than `limit` bytes.
+pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Error> {
+    if response.content_length().is_some_and(|len| len > limit as u64) {
+        return Err(Error::BodyTooLarge { limit });
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > limit {
+            return Err(Error::BodyTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}

@@ -1,0 +1,94 @@
+//! Client configuration shared by every generated crate.
+
+use std::time::Duration;
+
+use crate::retry::RetryPolicy;
+use crate::Auth;
+
+/// Where and how a client talks to a service.
+///
+/// Build one with [`Config::new`] and adjust it with the `with_*` methods; every
+/// setting has a default that suits interactive and batch use alike.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) base_url: String,
+    pub(crate) auth: Auth,
+    pub(crate) accept_language: String,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) user_agent: Option<String>,
+    pub(crate) http: Option<reqwest::Client>,
+}
+
+impl Config {
+    /// A configuration for the service at `base_url` (scheme and host, optionally a
+    /// path prefix; a trailing `/` is ignored).
+    pub fn new(base_url: impl Into<String>, auth: impl Into<Auth>) -> Self {
+        Config {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            auth: auth.into(),
+            accept_language: "en-US".to_owned(),
+            retry: RetryPolicy::default(),
+            timeout: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            max_response_bytes: 32 * 1024 * 1024,
+            user_agent: None,
+            http: None,
+        }
+    }
+
+    /// The `Accept-Language` header sent to SCP (`en-US` by default, or `ko-KR`).
+    pub fn with_accept_language(mut self, language: impl Into<String>) -> Self {
+        self.accept_language = language.into();
+        self
+    }
+
+    /// Retry policy for transient failures.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Timeout of one attempt, from sending to the end of the body (60 s by default).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout for establishing a connection (10 s by default).
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Largest response body read into memory (32 MiB by default).
+    pub fn with_max_response_bytes(mut self, limit: usize) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
+    /// Appends a product token to the `User-Agent` header.
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Uses a caller-built reqwest client (proxies, custom roots); the timeouts of
+    /// this configuration then apply per request only.
+    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The base URL requests are sent to.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The largest response body read into memory.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+}

@@ -1,0 +1,141 @@
+//! Retries of transient failures with exponential backoff and full jitter.
+
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, Method, StatusCode};
+
+/// When and how often a request is tried again.
+///
+/// Retried: connection failures and timeouts, and the statuses 429, 502, 503 and
+/// 504. By default only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are
+/// retried, since a repeated POST may create a second resource.
+#[derive(Clone, Debug)]
+pub struct RetryPolicy {
+    max_attempts: u32,
+    initial_delay: Duration,
+    max_delay: Duration,
+    retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_delay: Duration::from_millis(200),
+            max_delay: Duration::from_secs(20),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Never retry.
+    pub fn disabled() -> Self {
+        RetryPolicy { max_attempts: 1, ..Self::default() }
+    }
+
+    /// Total number of attempts, the first included (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Delay cap before the first retry; doubled for each further retry.
+    pub fn with_initial_delay(mut self, delay: Duration) -> Self {
+        self.initial_delay = delay;
+        self
+    }
+
+    /// Upper bound of any delay, `Retry-After` included.
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Also retry POST and PATCH (only for operations known to be safe to repeat).
+    pub fn with_retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
+    }
+
+    /// Total number of attempts.
+    pub fn max_attempts(&self) -> u32 {
+        self.max_attempts
+    }
+
+    pub(crate) fn allows(&self, method: &Method, attempt: u32) -> bool {
+        attempt < self.max_attempts && (self.retry_non_idempotent || is_idempotent(method))
+    }
+
+    /// The delay before retry number `retry` (1-based): the server's `Retry-After`
+    /// when given, else a random duration up to the exponential bound.
+    pub(crate) fn delay(&self, retry: u32, headers: Option<&HeaderMap>) -> Duration {
+        if let Some(after) = headers.and_then(retry_after) {
+            return after.min(self.max_delay);
+        }
+        let bound = self
+            .initial_delay
+            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX))
+            .min(self.max_delay);
+        bound.mul_f64(fastrand::f64())
+    }
+}
+
+/// Whether a response status is worth another attempt.
+pub(crate) fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delays_grow_exponentially_within_the_cap() {
+        let policy = RetryPolicy::default()
+            .with_initial_delay(Duration::from_millis(100))
+            .with_max_delay(Duration::from_millis(300));
+        for _ in 0..100 {
+            assert!(policy.delay(1, None) <= Duration::from_millis(100));
+            assert!(policy.delay(2, None) <= Duration::from_millis(200));
+            assert!(policy.delay(10, None) <= Duration::from_millis(300));
+            assert!(policy.delay(40, None) <= Duration::from_millis(300));
+        }
+    }
+
+    #[test]
+    fn retry_after_seconds_and_dates_are_honoured_up_to_the_cap() {
+        let policy = RetryPolicy::default().with_max_delay(Duration::from_secs(5));
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(policy.delay(1, Some(&headers)), Duration::from_secs(2));
+        headers.insert("retry-after", "120".parse().unwrap());
+        assert_eq!(policy.delay(1, Some(&headers)), Duration::from_secs(5));
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
+        headers.insert("retry-after", past.parse().unwrap());
+        assert_eq!(policy.delay(1, Some(&headers)), Duration::ZERO);
+    }
+
+    #[test]
+    fn only_idempotent_methods_are_retried_by_default() {
+        let policy = RetryPolicy::default();
+        assert!(policy.allows(&Method::GET, 1));
+        assert!(!policy.allows(&Method::GET, 3));
+        assert!(!policy.allows(&Method::POST, 1));
+        assert!(policy.clone().with_retry_non_idempotent(true).allows(&Method::POST, 1));
+    }
+}

@@ -10,8 +10,10 @@ mod client;
 mod config;
 mod encode;
 mod error;
+pub mod paginate;
 mod response;
 pub mod retry;
+pub mod wait;
 
 pub use auth::{Auth, Secret};
 pub use client::{Client, Request, ServiceInfo};
@@ -19,7 +21,9 @@ pub use config::Config;
 pub use encode::{encode_path_segment, validate_header_value};
 pub use error::{ApiError, Error};
 pub use response::Response;
+pub use paginate::{marker_stream, page_stream, ItemStream};
 pub use retry::RetryPolicy;
+pub use wait::{wait_until, Check, WaitConfig};
 
 /// Re-exported so generated crates and their users name one version of each.
-pub use {bytes, chrono, http, reqwest, serde_json};
+pub use {bytes, chrono, futures_core, futures_util, http, reqwest, serde_json};

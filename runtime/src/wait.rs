@@ -1,0 +1,171 @@
+//! Waiting for a resource or an asynchronous request to reach a state.
+//!
+//! [`wait_until`] polls an operation at a fixed interval and lets a predicate decide
+//! whether the awaited state was reached, cannot be reached any more, or is still
+//! pending. Generated crates build their waiters on it; callers can too.
+
+use std::future::Future;
+use std::time::Duration;
+
+use tokio::time::{sleep_until, timeout_at, Instant};
+
+use crate::Error;
+
+/// How often and how long [`wait_until`] polls.
+#[derive(Clone, Debug)]
+pub struct WaitConfig {
+    interval: Duration,
+    timeout: Duration,
+}
+
+impl Default for WaitConfig {
+    fn default() -> Self {
+        WaitConfig { interval: Duration::from_secs(5), timeout: Duration::from_secs(30 * 60) }
+    }
+}
+
+impl WaitConfig {
+    /// Poll every 5 seconds for up to 30 minutes: provisioning a cluster or a
+    /// database can take that long.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Time between the start of one poll and the next.
+    pub fn with_interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self
+    }
+
+    /// Total time after which the wait fails with [`Error::WaiterTimedOut`].
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Time between polls.
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// Total time before giving up.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+}
+
+/// A predicate's verdict on one polled value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Check<T> {
+    /// The awaited state was reached; the wait returns this value.
+    Done(T),
+    /// Not there yet: poll again.
+    Pending,
+    /// The awaited state cannot be reached any more (an error state); the reason
+    /// ends the wait as [`Error::WaiterFailed`].
+    Failed(String),
+}
+
+/// Calls `poll` every [`interval`](WaitConfig::with_interval) until `check` says
+/// [`Check::Done`] (→ `Ok`) or [`Check::Failed`] (→ [`Error::WaiterFailed`]).
+///
+/// After [`timeout`](WaitConfig::with_timeout) it gives up with
+/// [`Error::WaiterTimedOut`]; a poll still in flight then is abandoned. A transient
+/// poll error — 429 or 5xx from the service, a timeout, a connection failure — is
+/// logged and the next poll made, since an hour-long wait should not end on one
+/// hiccup; any other error (404, 403, …) ends the wait at once.
+///
+/// To cancel a wait, drop its future (e.g. with `tokio::select!` or
+/// `tokio::time::timeout`): no task runs in the background and no further poll is
+/// made.
+pub async fn wait_until<R, T, F, Fut, C>(config: &WaitConfig, mut poll: F, mut check: C) -> Result<T, Error>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<R, Error>>,
+    C: FnMut(&R) -> Check<T>,
+{
+    let start = Instant::now();
+    let deadline = start + config.timeout;
+    loop {
+        let polled_at = Instant::now();
+        let Ok(outcome) = timeout_at(deadline, poll()).await else { break };
+        match outcome.map(|value| check(&value)) {
+            Ok(Check::Done(value)) => return Ok(value),
+            Ok(Check::Failed(reason)) => return Err(Error::WaiterFailed { reason }),
+            Ok(Check::Pending) => {}
+            Err(error) if is_transient(&error) => tracing::debug!(%error, "transient error while waiting, polling again"),
+            Err(error) => return Err(error),
+        }
+        let next = polled_at + config.interval;
+        if next >= deadline {
+            sleep_until(deadline).await;
+            break;
+        }
+        sleep_until(next).await;
+    }
+    Err(Error::WaiterTimedOut { waited: start.elapsed() })
+}
+
+/// Errors after which polling again is worthwhile.
+fn is_transient(error: &Error) -> bool {
+    match error {
+        Error::Api(api) => api.status.as_u16() == 429 || api.status.is_server_error(),
+        Error::Timeout | Error::Transport(_) => true,
+        _ => false,
+    }
+}
+
+/// Classifies the state of an SCP asynchronous request (as returned by its
+/// `show_request` operation) for [`wait_until`].
+///
+/// SCP does not document the possible states, so this is an inference from the
+/// names such APIs commonly use, compared case-insensitively: `COMPLETED`,
+/// `SUCCEEDED`, `SUCCESS` and `DONE` are done; `FAILED`, `ERROR`, `CANCELED`,
+/// `CANCELLED` and `TIMEOUT` are failures; anything else (`REQUESTED`,
+/// `IN_PROGRESS`, …) is pending — an unknown final state therefore ends in
+/// [`Error::WaiterTimedOut`] rather than a wrong verdict.
+pub fn scp_request_state(state: &str) -> Check<()> {
+    const DONE: [&str; 4] = ["COMPLETED", "SUCCEEDED", "SUCCESS", "DONE"];
+    const FAILED: [&str; 5] = ["FAILED", "ERROR", "CANCELED", "CANCELLED", "TIMEOUT"];
+    let state = state.trim();
+    if DONE.iter().any(|done| done.eq_ignore_ascii_case(state)) {
+        Check::Done(())
+    } else if FAILED.iter().any(|failed| failed.eq_ignore_ascii_case(state)) {
+        Check::Failed(format!("request ended in state {state}"))
+    } else {
+        Check::Pending
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scp_request_states_are_classified_case_insensitively() {
+        for done in ["COMPLETED", "succeeded", "Success", "done"] {
+            assert_eq!(scp_request_state(done), Check::Done(()), "{done}");
+        }
+        for failed in ["FAILED", "error", "Canceled", "CANCELLED", "timeout"] {
+            assert!(matches!(scp_request_state(failed), Check::Failed(r) if r.contains(failed)), "{failed}");
+        }
+        for pending in ["REQUESTED", "IN_PROGRESS", "RUNNING", ""] {
+            assert_eq!(scp_request_state(pending), Check::Pending, "{pending}");
+        }
+    }
+
+    #[test]
+    fn transient_errors_are_those_worth_polling_again() {
+        let api = |status: u16| {
+            Error::Api(Box::new(crate::ApiError {
+                status: http::StatusCode::from_u16(status).unwrap(),
+                headers: Default::default(),
+                body: Default::default(),
+            }))
+        };
+        assert!(is_transient(&api(429)) && is_transient(&api(500)) && is_transient(&api(503)));
+        assert!(!is_transient(&api(404)) && !is_transient(&api(403)));
+        assert!(is_transient(&Error::Timeout));
+        assert!(!is_transient(&Error::Auth("no".into())));
+    }
+}

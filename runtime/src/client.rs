@@ -85,9 +85,11 @@ impl Request {
     }
 
     /// Sets a header parameter; values with line breaks are refused.
-    pub fn header(&mut self, name: &'static str, value: &str) -> Result<(), Error> {
+    pub fn header(&mut self, name: &str, value: &str) -> Result<(), Error> {
         let value = validate_header_value(name, value)?;
-        self.headers.insert(HeaderName::from_static(name), value);
+        let name = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
+        self.headers.insert(name, value);
         Ok(())
     }
 

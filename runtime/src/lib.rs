@@ -8,6 +8,7 @@
 pub mod auth;
 mod client;
 mod config;
+mod datetime;
 mod encode;
 mod error;
 pub mod paginate;
@@ -18,6 +19,7 @@ pub mod wait;
 pub use auth::{Auth, Secret};
 pub use client::{Client, Request, ServiceInfo};
 pub use config::Config;
+pub use datetime::DateTime;
 pub use encode::{encode_path_segment, validate_header_value};
 pub use error::{ApiError, Error};
 pub use response::Response;

@@ -44,6 +44,11 @@ impl<T> Response<T> {
         self.body
     }
 
+    /// Transforms the body, keeping status and headers.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
+        Response::new(self.status, self.headers, f(self.body))
+    }
+
     /// Splits the response into its parts.
     pub fn into_parts(self) -> (StatusCode, HeaderMap, T) {
         (self.status, self.headers, self.body)
@@ -59,6 +64,15 @@ impl Response<Bytes> {
             source,
         })?;
         Ok(Response::new(self.status, self.headers, body))
+    }
+
+    /// Decodes the body as JSON when there is one: for operations documented with
+    /// a body for some success statuses and none for others.
+    pub fn json_if_present<T: DeserializeOwned>(self) -> Result<Response<Option<T>>, Error> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Response::new(self.status, self.headers, None));
+        }
+        Ok(self.json::<T>()?.map(Some))
     }
 
     /// Discards the body of an operation documented without one.

@@ -1,0 +1,262 @@
+//! The `Client` of one service version and its `Endpoint` (the server variables).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc;
+use super::operation::{builder_name, required_args};
+use super::types::{ident, rust_type, Scope};
+use crate::ir::{Auth, Operation, Service, Type, TypeKind};
+
+pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
+    let service_info = service_info(service, crate_name);
+    let endpoint = emit_endpoint(service);
+    let client_fields = service.client_params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        quote!(pub(crate) #field: String,)
+    });
+    let ctor_params: Vec<TokenStream> = service
+        .client_params
+        .iter()
+        .map(|p| {
+            let field = ident(&p.rust_name);
+            quote!(#field: impl Into<String>)
+        })
+        .collect();
+    let ctor_inits = service.client_params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        quote!(#field: #field.into())
+    });
+    let ctor_args: Vec<_> = service.client_params.iter().map(|p| ident(&p.rust_name)).collect();
+    let mut client_doc = vec![format!("Client of {} {}.", doc::escape(&service.title), doc::escape(&service.version))];
+    doc::paragraph(&mut client_doc, auth_note(&service.auth));
+    for p in &service.client_params {
+        doc::paragraph(&mut client_doc, &format!("`{}` is set once here and used in every request path.", p.name));
+    }
+    doc::paragraph(&mut client_doc, "Cloning is cheap: clones share one connection pool and configuration.");
+    let client_doc = doc::attrs(&client_doc);
+    let methods = service.operations.iter().map(|op| emit_method(service, op));
+    let client_param_docs: Vec<String> = service
+        .client_params
+        .iter()
+        .map(|p| format!(" - `{}`: {}", p.rust_name, doc::escape(p.doc.description.as_deref().unwrap_or(""))))
+        .collect();
+    quote! {
+        #service_info
+        #endpoint
+
+        #client_doc
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            pub(crate) inner: ::cloudsdk_runtime::Client,
+            #(#client_fields)*
+        }
+
+        impl Client {
+            /// A client configured by `config`: base URL, authentication, retries and timeouts.
+            #(#[doc = #client_param_docs])*
+            pub fn new(config: ::cloudsdk_runtime::Config, #(#ctor_params),*) -> Result<Self, ::cloudsdk_runtime::Error> {
+                Ok(Client { inner: ::cloudsdk_runtime::Client::new(config, SERVICE)?, #(#ctor_inits,)* })
+            }
+
+            /// A client for `endpoint` with default settings.
+            pub fn for_endpoint(endpoint: &Endpoint, auth: impl Into<::cloudsdk_runtime::Auth>, #(#ctor_params),*) -> Result<Self, ::cloudsdk_runtime::Error> {
+                Self::new(::cloudsdk_runtime::Config::new(endpoint.url(), auth), #(#ctor_args),*)
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+fn auth_note(auth: &Auth) -> &'static str {
+    match auth {
+        Auth::ScpSignature => "Requests are signed with SCP access keys: pass `ScpCredentials` (from code, `ScpCredentials::from_env()` or the SCP config file) as the `Auth` of the `Config`.",
+        Auth::Token { issuer: Some(issuer) } if issuer == "nhncloud-identity" => "Requests carry an `X-Auth-Token`: a static token, or `NhnIdentity` which obtains and refreshes it from NHN Cloud Identity.",
+        Auth::Token { issuer: Some(issuer) } if issuer == "kakaocloud-iam" => "Requests carry an `X-Auth-Token`: a static token, or `KakaoCloudIam` which obtains and refreshes it with an application credential.",
+        Auth::Token { .. } => "Requests carry an `X-Auth-Token` from the configured token provider.",
+        Auth::Bearer => "Requests carry a bearer token from the configured token provider.",
+        Auth::ApiKeyHeader { .. } => "Requests carry an API key header from the configured provider.",
+        Auth::None => "The service documents no authentication.",
+    }
+}
+
+fn service_info(service: &Service, crate_name: &str) -> TokenStream {
+    let scp = match &service.scp_api_version {
+        Some(v) => quote!(Some(#v)),
+        None => quote!(None),
+    };
+    quote! {
+        /// What this client tells the runtime about the service.
+        const SERVICE: ::cloudsdk_runtime::ServiceInfo = ::cloudsdk_runtime::ServiceInfo {
+            name: #crate_name,
+            version: env!("CARGO_PKG_VERSION"),
+            scp_api_version: #scp,
+        };
+    }
+}
+
+fn emit_method(service: &Service, op: &Operation) -> TokenStream {
+    let name = ident(&op.name);
+    let builder = builder_name(op);
+    let args = required_args(op);
+    let (params, stores): (Vec<_>, Vec<_>) = args.iter().map(|a| a.signature()).unzip();
+    let mut lines = doc::lines(&op.doc, &format!("`{} {}`", op.method, op.path));
+    doc::paragraph(&mut lines, &format!("`{} {}`", op.method, op.path));
+    let arg_docs: Vec<String> = args
+        .iter()
+        .filter_map(|a| a.doc.as_ref().map(|d| format!("- `{}`: {}", a.name, doc::escape(d.lines().next().unwrap_or("")))))
+        .collect();
+    if !arg_docs.is_empty() {
+        lines.push(String::new());
+        lines.extend(arg_docs);
+    }
+    if op.pagination.is_some() {
+        doc::paragraph(&mut lines, "Pages: call `into_stream()` on the builder to read every item of every page.");
+    }
+    if op.async_request {
+        doc::paragraph(&mut lines, "Asynchronous: the service answers with a request id whose progress `show_request` reports.");
+    }
+    let docs = doc::attrs(&lines);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the service")]));
+    let variants = op.body_variants.iter().map(|v| emit_variant_method(service, op, v));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #name(&self, #(#params),*) -> operation::#builder {
+            operation::#builder::new(self.clone(), #(#stores),*)
+        }
+        #(#variants)*
+    }
+}
+
+/// A method for one documented body of a `oneOf` operation: the body is built
+/// from the variant's constructor arguments, or given whole when it has many.
+fn emit_variant_method(service: &Service, op: &Operation, variant: &crate::ir::BodyVariant) -> TokenStream {
+    let method = ident(&variant.method);
+    let op_method = ident(&op.name);
+    let builder = builder_name(op);
+    let body_type = match op.body.as_ref().map(|b| &b.ty) {
+        Some(ty @ Type::Named(_)) => rust_type(ty, Scope::Elsewhere),
+        _ => return quote!(),
+    };
+    let variant_ident = ident(&variant.variant);
+    let variant_type = ident(&variant.type_name);
+    let needs_args = match service.types.get(&variant.type_name).map(|t| &t.kind) {
+        Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| !f.is_optional()),
+        _ => true,
+    };
+    let others: Vec<_> = required_args(op).into_iter().filter(|a| a.name != "body").collect();
+    let (params, stores): (Vec<_>, Vec<_>) = others.iter().map(|a| a.signature()).unzip();
+    let summary = variant.summary.clone().unwrap_or_else(|| format!("[`Client::{}`] with a `{}` body.", op.name, variant.type_name));
+    let mut lines = vec![doc::escape(&summary)];
+    doc::paragraph(&mut lines, &format!("Same request as [`Client::{}`]; the body is a [`{}`](types::{}).", op.name, variant.type_name, variant.type_name));
+    let docs = doc::attrs(&lines);
+    let (body_param, body_value) = if needs_args {
+        (quote!(body: types::#variant_type), quote!(#body_type::#variant_ident(body)))
+    } else {
+        (quote!(), quote!(#body_type::#variant_ident(types::#variant_type::new())))
+    };
+    quote! {
+        #docs
+        pub fn #method(&self, #(#params,)* #body_param) -> operation::#builder {
+            self.#op_method(#(#stores,)* #body_value)
+        }
+    }
+}
+
+/// `Endpoint` and one enum per variable of the first server.
+fn emit_endpoint(service: &Service) -> TokenStream {
+    let Some(server) = service.servers.first() else {
+        return quote! {
+            /// The service documents no server; give the base URL in `Config::new`.
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+            pub struct Endpoint;
+            impl Endpoint {
+                /// There is no documented URL: always empty.
+                pub fn url(&self) -> String { String::new() }
+            }
+        };
+    };
+    let enums = server.variables.iter().map(|var| {
+        let name = ident(&var.rust_name);
+        let variants = var.values.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let line = format!(" {}", doc::code(&v.value));
+            let default = (v.value == var.default).then(|| quote!(#[default]));
+            quote!(#[doc = #line] #default #variant,)
+        });
+        let strs = var.values.iter().map(|v| {
+            let variant = ident(&v.rust_name);
+            let value = &v.value;
+            quote!(Self::#variant => #value,)
+        });
+        let line = format!(" {}", doc::escape(var.description.as_deref().unwrap_or(&format!("The `{}` server variable.", var.name))));
+        quote! {
+            #[doc = #line]
+            #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+            #[non_exhaustive]
+            pub enum #name { #(#variants)* }
+            impl #name {
+                /// The value as it appears in the URL.
+                pub fn as_str(self) -> &'static str {
+                    match self { #(#strs)* }
+                }
+            }
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+        }
+    });
+    let fields: Vec<_> = server.variables.iter().map(|v| ident(&crate::names::snake(&v.name))).collect();
+    let types: Vec<_> = server.variables.iter().map(|v| ident(&v.rust_name)).collect();
+    let mut template = server.url.clone();
+    for v in &server.variables {
+        template = template.replace(&format!("{{{}}}", v.name), "{}");
+    }
+    let combos = server.combinations.iter().map(|c| {
+        let values = server.variables.iter().map(|v| c.get(&v.name).cloned().unwrap_or_default());
+        quote!(&[#(#values),*])
+    });
+    let check = (!server.combinations.is_empty()).then(|| {
+        quote! {
+            const SERVED: &[&[&str]] = &[#(#combos),*];
+            let endpoint = Endpoint { #(#fields),* };
+            let values = [#(endpoint.#fields.as_str()),*];
+            if !SERVED.iter().any(|served| *served == values) {
+                return Err(::cloudsdk_runtime::Error::InvalidRequest(format!("the service is not offered at {}", endpoint.url())));
+            }
+            Ok(endpoint)
+        }
+    });
+    let body = check.unwrap_or_else(|| quote!(Ok(Endpoint { #(#fields),* })));
+    let mut lines = vec!["Where the service is reached: one value per server variable.".to_owned()];
+    doc::paragraph(&mut lines, &format!("URL template: `{}`. `Default` gives the documented defaults.", server.url));
+    for alternative in service.servers.iter().skip(1) {
+        doc::paragraph(&mut lines, &format!("Also documented: `{}`{}; pass such a URL to `Config::new` to use it.", alternative.url, alternative.description.as_deref().map(|d| format!(" ({})", doc::escape(d))).unwrap_or_default()));
+    }
+    let docs = doc::attrs(&lines);
+    let url_fmt = if fields.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template, #(self.#fields),*)) };
+    let field_decls = fields.iter().zip(&types).zip(&server.variables).map(|((f, t), v)| {
+        let line = format!(" {}", doc::escape(v.description.as_deref().unwrap_or(&v.name)));
+        quote!(#[doc = #line] pub #f: #t,)
+    });
+    quote! {
+        #(#enums)*
+        #docs
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct Endpoint { #(#field_decls)* }
+        impl Endpoint {
+            /// An endpoint, checked against the documented combinations of variables.
+            pub fn new(#(#fields: #types),*) -> Result<Self, ::cloudsdk_runtime::Error> {
+                #body
+            }
+            /// The base URL.
+            pub fn url(&self) -> String {
+                #url_fmt
+            }
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! One request builder per operation: required arguments were given to the
+//! client method, optional ones are setters, `send` performs the call.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::doc;
+use super::types::{ident, rust_type, Scope};
+use crate::ir::{Operation, Pagination, Param, ParamLocation, Service, Type, TypeKind};
+use crate::names::pascal;
+
+/// The builder's name: the operation in PascalCase.
+pub fn builder_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", pascal(&op.name))
+}
+
+/// Arguments of the client method: path parameters, required query and header
+/// parameters, then the body when required.
+pub fn required_args(op: &Operation) -> Vec<Arg> {
+    let mut args: Vec<Arg> = op.params.iter().filter(|p| p.required).map(Arg::param).collect();
+    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
+        args.push(Arg { name: "body".into(), ty: body.ty.clone(), doc: None });
+    }
+    args
+}
+
+/// A constructor argument of a builder.
+pub struct Arg {
+    pub name: String,
+    pub ty: Type,
+    pub doc: Option<String>,
+}
+
+impl Arg {
+    fn param(p: &Param) -> Self {
+        Arg { name: p.rust_name.clone(), ty: p.ty.clone(), doc: p.doc.description.clone() }
+    }
+
+    /// `impl Into<String>` for strings, the plain type otherwise; and how to store it.
+    pub fn signature(&self) -> (TokenStream, TokenStream) {
+        let name = ident(&self.name);
+        match self.ty {
+            Type::String => (quote!(#name: impl Into<String>), quote!(#name.into())),
+            _ => {
+                let ty = rust_type(&self.ty, Scope::Elsewhere);
+                (quote!(#name: #ty), quote!(#name))
+            }
+        }
+    }
+}
+
+pub fn emit_operations(service: &Service) -> TokenStream {
+    let builders = service.operations.iter().map(|op| emit_builder(service, op));
+    quote! { #(#builders)* }
+}
+
+fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
+    let name = builder_name(op);
+    let method_link = format!(" Request builder of [`Client::{}`](super::Client::{}).", op.name, op.name);
+    let required = required_args(op);
+    let optional_params: Vec<&Param> = op.params.iter().filter(|p| !p.required).collect();
+    let optional_body = op.body.as_ref().filter(|b| !b.required);
+
+    let mut fields = vec![quote!(client: super::Client,)];
+    for arg in &required {
+        let field = ident(&arg.name);
+        let ty = rust_type(&arg.ty, Scope::Elsewhere);
+        fields.push(quote!(#field: #ty,));
+    }
+    for p in &optional_params {
+        let field = ident(&p.rust_name);
+        let ty = rust_type(&p.ty, Scope::Elsewhere);
+        fields.push(quote!(#field: Option<#ty>,));
+    }
+    if let Some(body) = optional_body {
+        let ty = rust_type(&body.ty, Scope::Elsewhere);
+        fields.push(quote!(body: Option<#ty>,));
+    }
+
+    let ctor_params = required.iter().map(|a| {
+        let field = ident(&a.name);
+        let ty = rust_type(&a.ty, Scope::Elsewhere);
+        quote!(#field: #ty)
+    });
+    let ctor_inits = required.iter().map(|a| ident(&a.name));
+    let none_inits = optional_params
+        .iter()
+        .map(|p| ident(&p.rust_name))
+        .chain(optional_body.map(|_| format_ident!("body")));
+
+    let setters = optional_params.iter().map(|p| {
+        let field = ident(&p.rust_name);
+        let docs = doc::attrs(&doc::lines(&p.doc, &format!("Sets the `{}` parameter.", p.name)));
+        let (arg, store) = Arg::param(p).signature();
+        quote! {
+            #docs
+            pub fn #field(mut self, #arg) -> Self {
+                self.#field = Some(#store);
+                self
+            }
+        }
+    });
+    let body_setter = optional_body.map(|body| {
+        let ty = rust_type(&body.ty, Scope::Elsewhere);
+        quote! {
+            /// Sets the request body.
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = Some(body);
+                self
+            }
+        }
+    });
+    let send = emit_send(service, op);
+    let stream = op.pagination.as_ref().and_then(|p| emit_stream(service, op, p));
+    quote! {
+        #[doc = #method_link]
+        #[derive(Clone, Debug)]
+        #[must_use = "a request does nothing until `send` is awaited"]
+        pub struct #name {
+            #(#fields)*
+        }
+        impl #name {
+            #[allow(clippy::too_many_arguments)]
+            pub(super) fn new(client: super::Client, #(#ctor_params),*) -> Self {
+                Self { client, #(#ctor_inits,)* #(#none_inits: None,)* }
+            }
+            #(#setters)*
+            #body_setter
+            #send
+            #stream
+        }
+    }
+}
+
+/// The success type and how the raw response becomes it.
+fn response_handling(op: &Operation) -> (TokenStream, TokenStream) {
+    let mut success: Vec<&crate::ir::ResponseDef> = op.responses.iter().filter(|r| r.status.starts_with('2')).collect();
+    if success.is_empty() {
+        success = op.responses.iter().filter(|r| r.status == "default").collect();
+    }
+    let mut types: Vec<&Type> = success.iter().filter_map(|r| r.ty.as_ref()).collect();
+    types.dedup();
+    let without_body = success.iter().any(|r| r.ty.is_none());
+    match types.as_slice() {
+        [] => (quote!(()), quote!(Ok(response.empty()))),
+        [ty] if without_body => {
+            let ty = rust_type(ty, Scope::Elsewhere);
+            (quote!(Option<#ty>), quote!(response.json_if_present()))
+        }
+        [ty] => {
+            let ty = rust_type(ty, Scope::Elsewhere);
+            (quote!(#ty), quote!(response.json()))
+        }
+        _ => {
+            // Several success statuses with different bodies: decode by status.
+            let enum_name = format_ident!("{}Body", pascal(&op.name));
+            let arms = success.iter().filter_map(|r| {
+                let ty = r.ty.as_ref()?;
+                let variant = format_ident!("Status{}", pascal(&r.status));
+                let ty = rust_type(ty, Scope::Elsewhere);
+                let status: u16 = r.status.parse().ok()?;
+                Some(quote!(#status => response.json::<#ty>().map(|r| r.map(#enum_name::#variant)),))
+            });
+            let first = success.iter().find_map(|r| r.ty.as_ref().map(|ty| (r, ty))).map(|(r, ty)| {
+                let variant = format_ident!("Status{}", pascal(&r.status));
+                let ty = rust_type(ty, Scope::Elsewhere);
+                quote!(_ => response.json::<#ty>().map(|r| r.map(#enum_name::#variant)),)
+            });
+            (quote!(#enum_name), quote!(match response.status().as_u16() { #(#arms)* #first }))
+        }
+    }
+}
+
+/// Enums for operations whose success statuses carry different bodies.
+pub fn emit_status_enums(service: &Service) -> TokenStream {
+    let enums = service.operations.iter().filter_map(|op| {
+        let success: Vec<_> = op.responses.iter().filter(|r| r.status.starts_with('2') && r.ty.is_some()).collect();
+        let mut distinct: Vec<_> = success.iter().filter_map(|r| r.ty.as_ref()).collect();
+        distinct.dedup();
+        if distinct.len() < 2 {
+            return None;
+        }
+        let name = format_ident!("{}Body", pascal(&op.name));
+        let variants = success.iter().map(|r| {
+            let variant = format_ident!("Status{}", pascal(&r.status));
+            let ty = rust_type(r.ty.as_ref().expect("filtered"), Scope::Elsewhere);
+            let line = format!(" The `{}` response: {}", r.status, doc::escape(&r.description));
+            quote!(#[doc = #line] #variant(#ty),)
+        });
+        let line = format!(" Body of a successful [`{}`] response, by status.", pascal(&op.name));
+        Some(quote! {
+            #[doc = #line]
+            #[derive(Clone, Debug, PartialEq)]
+            pub enum #name { #(#variants)* }
+        })
+    });
+    quote! { #(#enums)* }
+}
+
+fn emit_send(service: &Service, op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method);
+    let op_name = &op.name;
+    let path = path_expression(service, op);
+    let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        let push = query_push(wire, &p.ty);
+        if p.required {
+            quote! { { let value = &self.#field; #push } }
+        } else {
+            quote! { if let Some(value) = &self.#field { #push } }
+        }
+    });
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = p.name.to_ascii_lowercase();
+        if p.required {
+            quote! { request.header(#wire, &self.#field.to_string())?; }
+        } else {
+            quote! { if let Some(value) = &self.#field { request.header(#wire, &value.to_string())?; } }
+        }
+    });
+    let body = op.body.as_ref().map(|b| {
+        if b.required {
+            quote! { request.json(&self.body)?; }
+        } else {
+            quote! { if let Some(body) = &self.body { request.json(body)?; } }
+        }
+    });
+    let (ok_type, decode) = response_handling(op);
+    let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() {
+        quote!(mut)
+    } else {
+        quote!()
+    };
+    quote! {
+        /// Sends the request and decodes the documented response.
+        pub async fn send(self) -> Result<::cloudsdk_runtime::Response<#ok_type>, ::cloudsdk_runtime::Error> {
+            let path = #path;
+            let #mut_request request = ::cloudsdk_runtime::Request::new(::cloudsdk_runtime::http::Method::#method, #op_name, path);
+            #(#query)*
+            #(#headers)*
+            #body
+            let response = self.client.inner.execute(request).await?;
+            #decode
+        }
+    }
+}
+
+/// `format!` of the path template with every parameter percent-encoded.
+fn path_expression(service: &Service, op: &Operation) -> TokenStream {
+    let mut template = String::new();
+    let mut args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        template.push_str("{}");
+        let name = &rest[start + 1..start + len];
+        let param = op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Path);
+        let value = match param {
+            Some(p) => {
+                let field = ident(&p.rust_name);
+                match p.ty {
+                    Type::String => quote!(&self.#field),
+                    _ => quote!(&self.#field.to_string()),
+                }
+            }
+            None => {
+                let client_param = service.client_params.iter().find(|p| p.name == name).map(|p| ident(&p.rust_name));
+                quote!(&self.client.#client_param)
+            }
+        };
+        args.push(quote!(::cloudsdk_runtime::encode_path_segment(#name, #value)?));
+        rest = &rest[start + len + 1..];
+    }
+    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
+    if args.is_empty() {
+        quote!(#template.to_owned())
+    } else {
+        quote!(format!(#template, #(#args),*))
+    }
+}
+
+/// Appends `value` (a reference) as query parameter `wire`; arrays repeat the name.
+fn query_push(wire: &str, ty: &Type) -> TokenStream {
+    match ty {
+        Type::Array(_) => quote! { for item in value { request.query(#wire, item); } },
+        _ => quote! { request.query(#wire, value); },
+    }
+}
+
+/// `into_stream`: every item of every page, for operations with `x-pagination`.
+fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
+    let item_ty = page_items(service, op, pagination)?;
+    let item = rust_type(&item_ty.ty, Scope::Elsewhere);
+    let items_ident = ident(&item_ty.field);
+    let take_items = if item_ty.optional {
+        quote!(response.into_body().#items_ident.unwrap_or_default())
+    } else {
+        quote!(response.into_body().#items_ident)
+    };
+    let body = match pagination {
+        Pagination::Page { page, size, .. } => {
+            let page_field = ident(&param(op, page)?.rust_name);
+            let size_field = ident(&param(op, size)?.rust_name);
+            let to_param = int_from_i64(&param(op, page)?.ty, quote!(page));
+            let first = option_to_i64(&param(op, page)?.ty, quote!(self.#page_field));
+            let size = option_to_i64(&param(op, size)?.ty, quote!(self.#size_field));
+            quote! {
+                let first = #first.unwrap_or(0);
+                let size = #size;
+                ::cloudsdk_runtime::paginate::page_stream(first, size, move |page| {
+                    let mut request = self.clone();
+                    request.#page_field = Some(#to_param);
+                    async move {
+                        let response = request.send().await?;
+                        Ok(#take_items)
+                    }
+                })
+            }
+        }
+        Pagination::Marker { limit, marker, cursor, .. } => {
+            let limit_field = ident(&param(op, limit)?.rust_name);
+            let marker_field = ident(&param(op, marker)?.rust_name);
+            let limit = option_to_i64(&param(op, limit)?.ty, quote!(self.#limit_field));
+            let cursor_expr = cursor_of(service, &item_ty.ty, cursor)?;
+            quote! {
+                let first = self.#marker_field.clone();
+                let limit = #limit;
+                ::cloudsdk_runtime::paginate::marker_stream(first, limit, #cursor_expr, move |marker| {
+                    let mut request = self.clone();
+                    request.#marker_field = marker;
+                    async move {
+                        let response = request.send().await?;
+                        Ok(#take_items)
+                    }
+                })
+            }
+        }
+    };
+    Some(quote! {
+        /// Streams every item of every page, fetching the next page as the stream is read.
+        pub fn into_stream(self) -> ::cloudsdk_runtime::paginate::ItemStream<#item> {
+            #body
+        }
+    })
+}
+
+fn param<'a>(op: &'a Operation, name: &str) -> Option<&'a Param> {
+    op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query)
+}
+
+/// An `Option` of the parameter's integer type as `Option<i64>`.
+fn option_to_i64(ty: &Type, value: TokenStream) -> TokenStream {
+    match ty {
+        Type::Integer(crate::ir::IntFormat::I32) => quote!(#value.map(i64::from)),
+        _ => value,
+    }
+}
+
+fn int_from_i64(ty: &Type, value: TokenStream) -> TokenStream {
+    match ty {
+        Type::Integer(crate::ir::IntFormat::I32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+        _ => value,
+    }
+}
+
+/// The items field of a paged response and its item type.
+struct ItemsField {
+    field: String,
+    ty: Type,
+    optional: bool,
+}
+
+fn page_items(service: &Service, op: &Operation, pagination: &Pagination) -> Option<ItemsField> {
+    let items = match pagination {
+        Pagination::Page { items, .. } | Pagination::Marker { items, .. } => items,
+    };
+    let ok = op.responses.iter().find(|r| r.status.starts_with('2'))?;
+    let Some(Type::Named(name)) = &ok.ty else { return None };
+    let TypeKind::Struct { fields, .. } = &service.types.get(name)?.kind else { return None };
+    let field = fields.iter().find(|f| &f.name == items)?;
+    let Type::Array(item) = &field.ty else { return None };
+    Some(ItemsField { field: field.rust_name.clone(), ty: (**item).clone(), optional: field.is_optional() })
+}
+
+/// A non-capturing closure reading the cursor member of an item.
+fn cursor_of(service: &Service, item: &Type, cursor: &str) -> Option<TokenStream> {
+    let Type::Named(name) = item else { return None };
+    let TypeKind::Struct { fields, .. } = &service.types.get(name)?.kind else { return None };
+    let field = fields.iter().find(|f| f.name == cursor)?;
+    let field_ident = ident(&field.rust_name);
+    let item_ty = rust_type(item, Scope::Elsewhere);
+    let value = match (&field.ty, field.is_optional()) {
+        (Type::String, true) => quote!(item.#field_ident.clone()),
+        (Type::String, false) => quote!(Some(item.#field_ident.clone())),
+        (_, true) => quote!(item.#field_ident.as_ref().map(ToString::to_string)),
+        (_, false) => quote!(Some(item.#field_ident.to_string())),
+    };
+    Some(quote!(|item: &#item_ty| #value))
+}

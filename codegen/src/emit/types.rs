@@ -1,0 +1,295 @@
+//! Named types: structs, enums that keep unknown values, unions and aliases.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::doc;
+use crate::ir::{Field, Type, TypeDef, TypeKind, UnionVariant};
+
+/// How a [`Type`] is spelled in the module that uses it: inside `types` named
+/// types are used bare, elsewhere through the `types` module.
+#[derive(Clone, Copy)]
+pub enum Scope {
+    Types,
+    Elsewhere,
+}
+
+pub fn ident(name: &str) -> Ident {
+    format_ident!("{}", name)
+}
+
+/// The Rust spelling of a type.
+pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
+    match ty {
+        Type::String => quote!(String),
+        Type::Integer(crate::ir::IntFormat::I32) => quote!(i32),
+        Type::Integer(crate::ir::IntFormat::I64) => quote!(i64),
+        Type::Number(crate::ir::FloatFormat::F32) => quote!(f32),
+        Type::Number(crate::ir::FloatFormat::F64) => quote!(f64),
+        Type::Boolean => quote!(bool),
+        Type::DateTime => quote!(::cloudsdk_runtime::DateTime),
+        Type::Any => quote!(::cloudsdk_runtime::serde_json::Value),
+        Type::Object => quote!(::cloudsdk_runtime::serde_json::Map<String, ::cloudsdk_runtime::serde_json::Value>),
+        Type::Array(item) => {
+            let item = rust_type(item, scope);
+            quote!(Vec<#item>)
+        }
+        Type::Map(value) => {
+            let value = rust_type(value, scope);
+            quote!(::std::collections::BTreeMap<String, #value>)
+        }
+        Type::Nullable(inner) => {
+            let inner = rust_type(inner, scope);
+            quote!(Option<#inner>)
+        }
+        Type::Named(name) => {
+            let name = ident(name);
+            match scope {
+                Scope::Types => quote!(#name),
+                Scope::Elsewhere => quote!(types::#name),
+            }
+        }
+    }
+}
+
+/// All definitions of a `types` module, in name order.
+pub fn emit_types<'a>(defs: impl Iterator<Item = &'a TypeDef>) -> TokenStream {
+    let items = defs.map(emit_type);
+    quote! { #(#items)* }
+}
+
+fn emit_type(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc::attrs(&doc::lines(&def.doc, &format!("The `{}` schema.", def.name)));
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => emit_struct(&name, &docs, fields, additional.as_ref()),
+        TypeKind::Enum { values } => emit_enum(&name, &docs, values),
+        TypeKind::Union { variants, discriminator } => emit_union(&name, &docs, variants, discriminator.as_deref()),
+        TypeKind::Alias(target) => {
+            let target = rust_type(target, Scope::Types);
+            quote! { #docs pub type #name = #target; }
+        }
+    }
+}
+
+/// The type a struct field has: `Option` when absent or null is allowed, `Box`
+/// where the type would otherwise contain itself.
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = rust_type(&field.ty, Scope::Types);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    if field.is_optional() {
+        ty = quote!(Option<#ty>);
+    }
+    ty
+}
+
+/// Parameter type of a constructor or setter: strings accept `impl Into<String>`.
+fn param_type(field: &Field) -> (TokenStream, TokenStream) {
+    let name = ident(&field.rust_name);
+    match (&field.ty, field.boxed) {
+        (Type::String, false) => (quote!(impl Into<String>), quote!(#name.into())),
+        (_, true) => (rust_type(&field.ty, Scope::Types), quote!(Box::new(#name))),
+        _ => (rust_type(&field.ty, Scope::Types), quote!(#name)),
+    }
+}
+
+/// Fields a constructor must be given: required and never null. Required but
+/// nullable fields start as `None` and are sent as `null`.
+fn needs_value(field: &Field) -> bool {
+    !field.is_optional()
+}
+
+fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: Option<&Type>) -> TokenStream {
+    let members = fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        let ty = field_type(f);
+        let mut lines = doc::lines(&f.doc, &format!("`{}`", f.name));
+        if f.required && f.nullable {
+            doc::paragraph(&mut lines, "Always sent; `None` is sent as `null`.");
+        }
+        let docs = doc::attrs(&lines);
+        let mut serde_args = Vec::new();
+        if f.name != f.rust_name {
+            let wire = &f.name;
+            serde_args.push(quote!(rename = #wire));
+        }
+        if f.is_optional() && !f.nullable {
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+        let serde_attr = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
+        quote! { #docs #serde_attr pub #field_name: #ty, }
+    });
+    let extra = additional.map(|ty| {
+        let ty = rust_type(ty, Scope::Types);
+        quote! {
+            /// Members beyond the documented ones.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    let constructor = emit_constructor(name, fields, additional.is_some());
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#members)*
+            #extra
+        }
+        #constructor
+    }
+}
+
+fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+    let params = fields.iter().filter(|f| needs_value(f)).map(|f| {
+        let field_name = ident(&f.rust_name);
+        let (ty, _) = param_type(f);
+        quote!(#field_name: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        if needs_value(f) {
+            let (_, value) = param_type(f);
+            quote!(#field_name: #value)
+        } else {
+            quote!(#field_name: None)
+        }
+    });
+    let extra_init = has_additional.then(|| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
+    let setters = fields.iter().filter(|f| f.is_optional()).map(|f| {
+        let field_name = ident(&f.rust_name);
+        let setter = format_ident!("with_{}", f.rust_name.trim_end_matches('_'));
+        let (ty, value) = param_type(f);
+        let line = format!(" Sets [`{name}::{}`].", f.rust_name);
+        quote! {
+            #[doc = #line]
+            pub fn #setter(mut self, #field_name: #ty) -> Self {
+                self.#field_name = Some(#value);
+                self
+            }
+        }
+    });
+    let new_doc = format!(" A `{name}` from its required fields; optional fields start empty.");
+    quote! {
+        impl #name {
+            #[doc = #new_doc]
+            #[allow(clippy::too_many_arguments)]
+            pub fn new(#(#params),*) -> Self {
+                Self { #(#inits,)* #extra_init }
+            }
+            #(#setters)*
+        }
+    }
+}
+
+fn emit_enum(name: &Ident, docs: &TokenStream, values: &[crate::ir::EnumValue]) -> TokenStream {
+    let unknown = format_ident!("{}", if values.iter().any(|v| v.rust_name == "Unknown") { "UnknownValue" } else { "Unknown" });
+    let variants = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let line = format!(" {}", doc::code(&v.value));
+        quote!(#[doc = #line] #variant,)
+    });
+    let to_str = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(Self::#variant => #value,)
+    });
+    let from_str = values.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let value = &v.value;
+        quote!(#value => Self::#variant,)
+    });
+    quote! {
+        #docs
+        ///
+        /// Values this crate does not know yet are kept in the last variant, so a
+        /// service that adds a value does not break decoding.
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value not documented when this crate was generated.
+            #unknown(String),
+        }
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_str)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from_str)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_str()))
+            }
+        }
+    }
+}
+
+fn emit_union(name: &Ident, docs: &TokenStream, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, Scope::Types);
+        let line = match &v.tag {
+            Some(tag) => format!(" `{}` = {}", discriminator.unwrap_or("type"), doc::code(tag)),
+            None => format!(" A `{}`.", v.rust_name),
+        };
+        quote!(#[doc = #line] #variant(#ty),)
+    });
+    // `From` only where a variant's type is unique; otherwise the impls would overlap.
+    let mut counts: BTreeMap<&Type, usize> = BTreeMap::new();
+    for v in variants {
+        *counts.entry(&v.ty).or_default() += 1;
+    }
+    let froms = variants.iter().filter(|v| counts[&v.ty] == 1).map(|v| {
+        let variant = ident(&v.rust_name);
+        let ty = rust_type(&v.ty, Scope::Types);
+        quote! {
+            impl From<#ty> for #name {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
+    let note = match discriminator {
+        Some(property) => format!(" The variant is chosen by the `{property}` member; each variant carries it."),
+        None => " The variant is the first whose shape matches.".to_owned(),
+    };
+    quote! {
+        #docs
+        ///
+        #[doc = #note]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#arms)*
+        }
+        #(#froms)*
+    }
+}

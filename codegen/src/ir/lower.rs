@@ -1,0 +1,1077 @@
+//! Lowering an `openapiv3` document into an [`ir::Service`](super::Service).
+//!
+//! One [`Lowerer`] walks the document once: component schemas first (so their
+//! names are reserved), then every operation. Faults are collected, not thrown,
+//! so one run reports all of them; each names the JSON pointer of the node.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
+    StatusCode, StringFormat, VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::*;
+use crate::error::push_pointer;
+use crate::names::{pascal, snake};
+use crate::SpecError;
+
+/// Deepest nesting of inline schemas accepted; deeper specs are refused with an
+/// error instead of risking the stack.
+const MAX_DEPTH: usize = 48;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Lowers `doc`, read from `display_path`.
+pub fn lower(_path: &std::path::Path, display_path: &str, doc: &OpenAPI) -> Result<Service, Vec<SpecError>> {
+    let mut l = Lowerer::new(display_path, doc);
+    let service = l.service();
+    if l.errors.is_empty() {
+        Ok(service)
+    } else {
+        Err(l.errors)
+    }
+}
+
+struct Lowerer<'a> {
+    file: &'a str,
+    doc: &'a OpenAPI,
+    errors: Vec<SpecError>,
+    types: BTreeMap<String, TypeDef>,
+    /// Component schema name → Rust name.
+    component_names: BTreeMap<String, String>,
+    /// Every Rust type name taken, components and inline.
+    taken: HashSet<String>,
+    depth: usize,
+}
+
+/// Object members gathered from a schema and its `allOf` parts.
+#[derive(Default)]
+struct ObjectShape<'a> {
+    properties: IndexMap<String, (&'a ReferenceOr<Box<Schema>>, String)>,
+    required: Vec<(String, String)>,
+    additional: Option<(&'a AdditionalProperties, String)>,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(file: &'a str, doc: &'a OpenAPI) -> Self {
+        Lowerer {
+            file,
+            doc,
+            errors: Vec::new(),
+            types: BTreeMap::new(),
+            component_names: BTreeMap::new(),
+            taken: HashSet::new(),
+            depth: 0,
+        }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(SpecError::new(self.file, pointer, message));
+    }
+
+    fn service(&mut self) -> Service {
+        let info = &self.doc.info;
+        self.reserve_component_names();
+        self.lower_components();
+        let auth = self.auth();
+        let servers = self.servers();
+        let (client_params, operations) = self.operations();
+        self.check_alias_cycles();
+        self.box_recursive_fields();
+        Service {
+            spec_path: self.file.to_owned(),
+            title: info.title.clone(),
+            description: info.description.clone(),
+            version: info.version.clone(),
+            scp_api_version: ext_str(&info.extensions, "x-scp-api-version"),
+            version_status: ext_str(&info.extensions, "x-version-status"),
+            supported_until: ext_str(&info.extensions, "x-supported-until"),
+            auth,
+            servers,
+            client_params,
+            operations,
+            types: std::mem::take(&mut self.types),
+        }
+    }
+
+    // ---- components -------------------------------------------------------
+
+    fn schemas(&self) -> Option<&'a IndexMap<String, ReferenceOr<Schema>>> {
+        self.doc.components.as_ref().map(|c| &c.schemas)
+    }
+
+    fn reserve_component_names(&mut self) {
+        let Some(schemas) = self.schemas() else { return };
+        let mut by_rust: HashMap<String, String> = HashMap::new();
+        for name in schemas.keys() {
+            let rust = pascal(name);
+            if let Some(other) = by_rust.get(&rust) {
+                let pointer = push_pointer("#/components/schemas", name);
+                self.error(&pointer, format!("schemas `{other}` and `{name}` both become the Rust type `{rust}`"));
+                continue;
+            }
+            by_rust.insert(rust.clone(), name.clone());
+            self.taken.insert(rust.clone());
+            self.component_names.insert(name.clone(), rust);
+        }
+    }
+
+    fn lower_components(&mut self) {
+        let Some(schemas) = self.schemas() else { return };
+        for (name, schema) in schemas {
+            let Some(rust) = self.component_names.get(name).cloned() else { continue };
+            let pointer = push_pointer("#/components/schemas", name);
+            match schema {
+                ReferenceOr::Reference { reference } => {
+                    if let Some(target) = self.resolve_schema_ref(reference, &pointer) {
+                        self.insert(TypeDef { name: rust, doc: Doc::default(), kind: TypeKind::Alias(target), pointer });
+                    }
+                }
+                ReferenceOr::Item(schema) => self.define(&rust, schema, &pointer),
+            }
+        }
+    }
+
+    fn insert(&mut self, def: TypeDef) {
+        self.taken.insert(def.name.clone());
+        self.types.insert(def.name.clone(), def);
+    }
+
+    /// A fresh type name based on `hint`, never one already taken.
+    fn unique_name(&mut self, hint: &str) -> String {
+        let base = pascal(hint);
+        let mut name = base.clone();
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    /// Defines the named type `name` from `schema`.
+    fn define(&mut self, name: &str, schema: &'a Schema, pointer: &str) {
+        let doc = self.doc_of(schema, pointer);
+        let kind = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) if has_values(&s.enumeration) => {
+                TypeKind::Enum { values: self.enum_values(s.enumeration.iter().flatten(), pointer) }
+            }
+            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
+                self.union(name, variants, schema, pointer)
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                TypeKind::Alias(self.type_of_ref(&all_of[0], name, &push_pointer(&push_pointer(pointer, "allOf"), "0")))
+            }
+            _ if self.is_object(schema) => self.structure(name, schema, pointer),
+            _ => TypeKind::Alias(self.type_of_schema(schema, name, pointer)),
+        };
+        self.insert(TypeDef { name: name.to_owned(), doc, kind, pointer: pointer.to_owned() });
+    }
+
+    fn is_object(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Object(o)) => !o.properties.is_empty(),
+            SchemaKind::AllOf { .. } => true,
+            SchemaKind::Any(any) => !any.properties.is_empty() || !any.all_of.is_empty(),
+            _ => false,
+        }
+    }
+
+    // ---- types ------------------------------------------------------------
+
+    /// The type of a schema or reference used in a field, parameter or body;
+    /// inline objects, enums and unions become named types called after `hint`.
+    fn type_of_ref<T: AsSchema>(&mut self, schema: &'a ReferenceOr<T>, hint: &str, pointer: &str) -> Type {
+        match schema {
+            ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, pointer).unwrap_or(Type::Any),
+            ReferenceOr::Item(item) => self.type_of_schema(item.as_schema(), hint, pointer),
+        }
+    }
+
+    fn type_of_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+        if self.depth >= MAX_DEPTH {
+            self.error(pointer, format!("schemas nested deeper than {MAX_DEPTH} levels"));
+            return Type::Any;
+        }
+        self.depth += 1;
+        let ty = self.type_of_schema_inner(schema, hint, pointer);
+        self.depth -= 1;
+        ty
+    }
+
+    fn type_of_schema_inner(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+        use openapiv3::Type as T;
+        let named = |this: &mut Self| {
+            let name = this.unique_name(hint);
+            this.define(&name, schema, pointer);
+            Type::Named(name)
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(T::String(s)) => {
+                if has_values(&s.enumeration) {
+                    named(self)
+                } else {
+                    match &s.format {
+                        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
+                        _ => Type::String,
+                    }
+                }
+            }
+            SchemaKind::Type(T::Integer(i)) => Type::Integer(match &i.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntFormat::I32,
+                _ => IntFormat::I64,
+            }),
+            SchemaKind::Type(T::Number(n)) => Type::Number(match &n.format {
+                VariantOrUnknownOrEmpty::Item(openapiv3::NumberFormat::Float) => FloatFormat::F32,
+                _ => FloatFormat::F64,
+            }),
+            SchemaKind::Type(T::Boolean(_)) => Type::Boolean,
+            SchemaKind::Type(T::Array(a)) => self.array(a.items.as_ref(), hint, pointer),
+            SchemaKind::Type(T::Object(o)) if o.properties.is_empty() => {
+                self.map(o.additional_properties.as_ref(), hint, pointer)
+            }
+            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
+                self.type_of_ref(&all_of[0], hint, &push_pointer(&push_pointer(pointer, "allOf"), "0"))
+            }
+            SchemaKind::Type(T::Object(_)) | SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
+                named(self)
+            }
+            SchemaKind::Any(any) => {
+                if !any.properties.is_empty() || !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty() {
+                    return named(self);
+                }
+                match any.typ.as_deref() {
+                    Some("array") => self.array(any.items.as_ref(), hint, pointer),
+                    Some("object") => self.map(any.additional_properties.as_ref(), hint, pointer),
+                    Some("string") => Type::String,
+                    Some("integer") => Type::Integer(IntFormat::I64),
+                    Some("number") => Type::Number(FloatFormat::F64),
+                    Some("boolean") => Type::Boolean,
+                    Some(other) => {
+                        self.error(pointer, format!("unknown type `{other}`"));
+                        Type::Any
+                    }
+                    None => Type::Any,
+                }
+            }
+            SchemaKind::Not { .. } => Type::Any,
+        }
+    }
+
+    fn array(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, hint: &str, pointer: &str) -> Type {
+        let Some(items) = items else { return Type::Array(Box::new(Type::Any)) };
+        let item_pointer = push_pointer(pointer, "items");
+        let ty = self.type_of_ref(items, &format!("{hint}Item"), &item_pointer);
+        let nullable = matches!(items, ReferenceOr::Item(s) if s.schema_data.nullable);
+        Type::Array(Box::new(if nullable { Type::Nullable(Box::new(ty)) } else { ty }))
+    }
+
+    fn map(&mut self, additional: Option<&'a AdditionalProperties>, hint: &str, pointer: &str) -> Type {
+        match additional {
+            Some(AdditionalProperties::Schema(value)) => {
+                let ty = self.type_of_ref(value.as_ref(), &format!("{hint}Value"), &push_pointer(pointer, "additionalProperties"));
+                Type::Map(Box::new(ty))
+            }
+            _ => Type::Object,
+        }
+    }
+
+    fn resolve_schema_ref(&mut self, reference: &str, pointer: &str) -> Option<Type> {
+        let ref_pointer = push_pointer(pointer, "$ref");
+        let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
+            let what = if reference.starts_with('#') { "a schema outside #/components/schemas" } else { "an external document" };
+            self.error(&ref_pointer, format!("`$ref: {reference}` points to {what}; only local component schemas are supported"));
+            return None;
+        };
+        match self.component_names.get(name) {
+            Some(rust) => Some(Type::Named(rust.clone())),
+            None => {
+                self.error(&ref_pointer, format!("`$ref: {reference}` does not resolve: no such schema"));
+                None
+            }
+        }
+    }
+
+    /// The component schema a reference points to, if it is a local one.
+    fn component(&self, reference: &str) -> Option<(&'a Schema, String)> {
+        let name = reference.strip_prefix(SCHEMA_PREFIX)?;
+        match self.schemas()?.get(name)? {
+            ReferenceOr::Item(schema) => Some((schema, push_pointer("#/components/schemas", name))),
+            ReferenceOr::Reference { reference } => self.component(reference),
+        }
+    }
+
+    // ---- structs ----------------------------------------------------------
+
+    fn structure(&mut self, name: &str, schema: &'a Schema, pointer: &str) -> TypeKind {
+        let mut shape = ObjectShape::default();
+        let mut visiting = BTreeSet::new();
+        self.collect_shape(schema, pointer, &mut shape, &mut visiting);
+
+        let mut fields = Vec::new();
+        let mut rust_names: HashMap<String, String> = HashMap::new();
+        for (wire, (prop, prop_pointer)) in &shape.properties {
+            let rust_name = snake(wire);
+            if let Some(other) = rust_names.insert(rust_name.clone(), wire.clone()) {
+                self.error(prop_pointer, format!("properties `{other}` and `{wire}` both become the Rust field `{rust_name}`"));
+                continue;
+            }
+            let ty = self.type_of_ref(*prop, &format!("{name}{}", pascal(wire)), prop_pointer);
+            let (nullable, doc) = match prop {
+                ReferenceOr::Item(s) => (s.schema_data.nullable, self.doc_of(s, prop_pointer)),
+                ReferenceOr::Reference { reference } => {
+                    let nullable = self.component(reference).is_some_and(|(s, _)| s.schema_data.nullable);
+                    (nullable, Doc::default())
+                }
+            };
+            let required = shape.required.iter().any(|(r, _)| r == wire);
+            fields.push(Field { name: wire.clone(), rust_name, ty, required, nullable, doc, boxed: false });
+        }
+        for (required, at) in &shape.required {
+            if !shape.properties.contains_key(required) {
+                self.error(at, format!("`required` names `{required}`, which no part of the schema defines"));
+            }
+        }
+        let additional = match shape.additional {
+            Some((AdditionalProperties::Schema(value), at)) => {
+                Some(self.type_of_ref(value.as_ref(), &format!("{name}Value"), &at))
+            }
+            Some((AdditionalProperties::Any(true), _)) => Some(Type::Any),
+            _ => None,
+        };
+        TypeKind::Struct { fields, additional }
+    }
+
+    /// Gathers properties and `required` from a schema and, through `allOf`, its parts.
+    fn collect_shape(&mut self, schema: &'a Schema, pointer: &str, shape: &mut ObjectShape<'a>, visiting: &mut BTreeSet<String>) {
+        if !visiting.insert(pointer.to_owned()) {
+            self.error(pointer, "`allOf` refers back to itself ($ref cycle)");
+            return;
+        }
+        let (properties, required, additional, all_of) = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Object(o)) => (Some(&o.properties), &o.required[..], o.additional_properties.as_ref(), &[][..]),
+            SchemaKind::AllOf { all_of } => (None, &[][..], None, &all_of[..]),
+            SchemaKind::Any(any) => (Some(&any.properties), &any.required[..], any.additional_properties.as_ref(), &any.all_of[..]),
+            _ => (None, &[][..], None, &[][..]),
+        };
+        if let Some(properties) = properties {
+            let props_pointer = push_pointer(pointer, "properties");
+            for (name, prop) in properties {
+                shape.properties.entry(name.clone()).or_insert((prop, push_pointer(&props_pointer, name)));
+            }
+        }
+        let req_pointer = push_pointer(pointer, "required");
+        for (i, name) in required.iter().enumerate() {
+            if !shape.required.iter().any(|(r, _)| r == name) {
+                shape.required.push((name.clone(), push_pointer(&req_pointer, &i.to_string())));
+            }
+        }
+        if let Some(additional) = additional {
+            shape.additional.get_or_insert((additional, push_pointer(pointer, "additionalProperties")));
+        }
+        let parts_pointer = push_pointer(pointer, "allOf");
+        for (i, part) in all_of.iter().enumerate() {
+            let part_pointer = push_pointer(&parts_pointer, &i.to_string());
+            match part {
+                ReferenceOr::Item(part) => self.collect_shape(part, &part_pointer, shape, visiting),
+                ReferenceOr::Reference { reference } => match self.component(reference) {
+                    Some((target, target_pointer)) => self.collect_shape(target, &target_pointer, shape, visiting),
+                    None => {
+                        self.resolve_schema_ref(reference, &part_pointer);
+                    }
+                },
+            }
+        }
+        visiting.remove(pointer);
+    }
+
+    // ---- enums and unions -------------------------------------------------
+
+    fn enum_values<'s>(&mut self, values: impl Iterator<Item = &'s String>, pointer: &str) -> Vec<EnumValue> {
+        let mut out: Vec<EnumValue> = Vec::new();
+        let mut seen = HashSet::new();
+        for value in values {
+            if !seen.insert(value.clone()) {
+                self.error(&push_pointer(pointer, "enum"), format!("enum value `{value}` is listed twice"));
+                continue;
+            }
+            let base = pascal(value);
+            let mut rust_name = base.clone();
+            let mut n = 2;
+            while out.iter().any(|v| v.rust_name == rust_name) || rust_name == "Unknown" {
+                rust_name = format!("{base}{n}");
+                n += 1;
+            }
+            out.push(EnumValue { value: value.clone(), rust_name });
+        }
+        out
+    }
+
+    fn union(&mut self, name: &str, variants: &'a [ReferenceOr<Schema>], schema: &'a Schema, pointer: &str) -> TypeKind {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let key = if schema.schema_data.discriminator.is_some() { "oneOf" } else { union_key(schema) };
+        let mut out: Vec<UnionVariant> = Vec::new();
+        for (i, variant) in variants.iter().enumerate() {
+            let at = push_pointer(&push_pointer(pointer, key), &i.to_string());
+            let ty = self.type_of_ref(variant, &format!("{name}Variant{}", i + 1), &at);
+            let base = match &ty {
+                Type::Named(n) => n.clone(),
+                other => pascal(&type_word(other)),
+            };
+            let mut rust_name = base.clone();
+            let mut n = 2;
+            while out.iter().any(|v| v.rust_name == rust_name) {
+                rust_name = format!("{base}{n}");
+                n += 1;
+            }
+            let tag = discriminator.and_then(|d| {
+                let reference = match variant {
+                    ReferenceOr::Reference { reference } => reference.as_str(),
+                    ReferenceOr::Item(_) => return None,
+                };
+                d.mapping
+                    .iter()
+                    .find(|(_, target)| target.as_str() == reference)
+                    .map(|(value, _)| value.clone())
+                    .or_else(|| reference.strip_prefix(SCHEMA_PREFIX).map(str::to_owned))
+            });
+            out.push(UnionVariant { rust_name, ty, tag });
+        }
+        if let Some(d) = discriminator {
+            for (value, target) in &d.mapping {
+                if !variants.iter().any(|v| matches!(v, ReferenceOr::Reference { reference } if reference == target)) {
+                    let at = push_pointer(&push_pointer(&push_pointer(pointer, "discriminator"), "mapping"), value);
+                    self.error(&at, format!("discriminator value `{value}` maps to `{target}`, which is not one of the variants"));
+                }
+            }
+        }
+        TypeKind::Union { variants: out, discriminator: discriminator.map(|d| d.property_name.clone()) }
+    }
+
+    // ---- documentation ----------------------------------------------------
+
+    fn doc_of(&self, schema: &Schema, _pointer: &str) -> Doc {
+        let data = &schema.schema_data;
+        let mut doc = Doc {
+            summary: data.title.clone(),
+            description: data.description.clone(),
+            default: data.default.clone(),
+            example: data.example.clone(),
+            deprecated: data.deprecated,
+            ..Doc::default()
+        };
+        let c = &mut doc.constraints;
+        match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) => {
+                c.min_length = s.min_length;
+                c.max_length = s.max_length;
+                c.pattern = s.pattern.clone();
+                doc.format = match &s.format {
+                    VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) | VariantOrUnknownOrEmpty::Empty => None,
+                    VariantOrUnknownOrEmpty::Item(f) => Some(format!("{f:?}").to_lowercase()),
+                    VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+                };
+            }
+            SchemaKind::Type(openapiv3::Type::Integer(i)) => {
+                c.minimum = i.minimum.map(|v| v as f64);
+                c.maximum = i.maximum.map(|v| v as f64);
+                c.exclusive_minimum = i.exclusive_minimum;
+                c.exclusive_maximum = i.exclusive_maximum;
+                c.allowed = i.enumeration.iter().flatten().map(|v| Value::from(*v)).collect();
+            }
+            SchemaKind::Type(openapiv3::Type::Number(n)) => {
+                c.minimum = n.minimum;
+                c.maximum = n.maximum;
+                c.exclusive_minimum = n.exclusive_minimum;
+                c.exclusive_maximum = n.exclusive_maximum;
+                c.allowed = n.enumeration.iter().flatten().map(|v| Value::from(*v)).collect();
+            }
+            SchemaKind::Type(openapiv3::Type::Array(a)) => {
+                c.min_items = a.min_items;
+                c.max_items = a.max_items;
+            }
+            SchemaKind::Any(any) => {
+                c.min_length = any.min_length;
+                c.max_length = any.max_length;
+                c.pattern = any.pattern.clone();
+                c.minimum = any.minimum;
+                c.maximum = any.maximum;
+                c.min_items = any.min_items;
+                c.max_items = any.max_items;
+                c.allowed = any.enumeration.clone();
+                doc.format = any.format.clone();
+            }
+            _ => {}
+        }
+        doc
+    }
+
+    // ---- servers and auth -------------------------------------------------
+
+    fn servers(&mut self) -> Vec<Server> {
+        let mut servers = Vec::new();
+        for (i, server) in self.doc.servers.iter().enumerate() {
+            let pointer = push_pointer("#/servers", &i.to_string());
+            let mut variables = Vec::new();
+            for (name, var) in server.variables.iter().flatten() {
+                if !server.url.contains(&format!("{{{name}}}")) {
+                    self.error(&push_pointer(&push_pointer(&pointer, "variables"), name), format!("variable `{name}` is not used in the URL"));
+                }
+                let values = self.enum_values(var.enumeration.iter(), &push_pointer(&push_pointer(&pointer, "variables"), name));
+                variables.push(ServerVariable {
+                    name: name.clone(),
+                    rust_name: pascal(name),
+                    default: var.default.clone(),
+                    values,
+                    description: var.description.clone(),
+                });
+            }
+            for name in template_names(&server.url) {
+                if !variables.iter().any(|v| v.name == name) {
+                    self.error(&push_pointer(&pointer, "url"), format!("`{{{name}}}` in the URL has no variable"));
+                }
+            }
+            let combinations = match server.extensions.get("x-variable-combinations") {
+                Some(value) => serde_json::from_value(value.clone()).unwrap_or_else(|e| {
+                    self.error(&push_pointer(&pointer, "x-variable-combinations"), format!("expected a list of variable assignments: {e}"));
+                    Vec::new()
+                }),
+                None => Vec::new(),
+            };
+            servers.push(Server { url: server.url.clone(), description: server.description.clone(), variables, combinations });
+        }
+        servers
+    }
+
+    fn auth(&mut self) -> Auth {
+        let Some(requirement) = self.doc.security.as_ref().and_then(|s| s.first()) else { return Auth::None };
+        let Some(name) = requirement.keys().next() else { return Auth::None };
+        let pointer = push_pointer("#/components/securitySchemes", name);
+        let scheme = self.doc.components.as_ref().and_then(|c| c.security_schemes.get(name));
+        let Some(ReferenceOr::Item(scheme)) = scheme else {
+            self.error(&pointer, format!("security scheme `{name}` is not defined"));
+            return Auth::None;
+        };
+        use openapiv3::{APIKeyLocation, SecurityScheme as S};
+        match scheme {
+            S::APIKey { location: APIKeyLocation::Header, name: header, extensions, .. } => {
+                match ext_str(extensions, "x-auth").as_deref() {
+                    Some("scp-signature") => Auth::ScpSignature,
+                    Some(issuer) => Auth::Token { issuer: Some(issuer.to_owned()) },
+                    None if header.eq_ignore_ascii_case("x-auth-token") => Auth::Token { issuer: None },
+                    None => Auth::ApiKeyHeader { name: header.clone() },
+                }
+            }
+            S::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Auth::Bearer,
+            _ => {
+                self.error(&pointer, "only header API keys, X-Auth-Token, SCP signing and bearer tokens are supported");
+                Auth::None
+            }
+        }
+    }
+
+    // ---- operations -------------------------------------------------------
+
+    fn operations(&mut self) -> (Vec<Param>, Vec<Operation>) {
+        let mut client_params: Vec<Param> = Vec::new();
+        let mut operations: Vec<Operation> = Vec::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
+        let mut names: HashMap<String, String> = HashMap::new();
+        for (path, item) in &self.doc.paths.paths {
+            let path_pointer = push_pointer("#/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.error(&path_pointer, "path item `$ref` is not supported");
+                    continue;
+                }
+            };
+            for (method, op) in item.iter() {
+                let pointer = push_pointer(&path_pointer, method);
+                let operation_id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
+                if let Some(first) = ids.insert(operation_id.clone(), pointer.clone()) {
+                    self.error(&push_pointer(&pointer, "operationId"), format!("operationId `{operation_id}` is also used at {first}"));
+                    continue;
+                }
+                let name = snake(&operation_id);
+                if let Some(first) = names.insert(name.clone(), pointer.clone()) {
+                    self.error(&push_pointer(&pointer, "operationId"), format!("`{operation_id}` becomes the method `{name}`, as does the operation at {first}"));
+                    continue;
+                }
+                let params = self.params(&item.parameters, &op.parameters, &name, &pointer, &path_pointer);
+                let (client, params): (Vec<_>, Vec<_>) = params.into_iter().partition(|(_, client)| *client);
+                for (param, _) in client {
+                    if !client_params.iter().any(|p| p.name == param.name) {
+                        client_params.push(param);
+                    }
+                }
+                let params: Vec<Param> = params.into_iter().map(|(p, _)| p).collect();
+                self.check_path_template(path, &params, &client_params, &pointer);
+                let body = self.body(op.request_body.as_ref(), &name, &pointer);
+                let responses = self.responses(&op.responses, &name, &pointer);
+                let body_variants = self.body_variants(op, body.as_ref(), &pointer, &names);
+                for variant in &body_variants {
+                    names.insert(variant.method.clone(), pointer.clone());
+                }
+                let pagination = self.pagination(op, &params, &pointer);
+                operations.push(Operation {
+                    name,
+                    operation_id,
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    doc: Doc { summary: op.summary.clone(), description: op.description.clone(), deprecated: op.deprecated, ..Doc::default() },
+                    deprecated: op.deprecated,
+                    params,
+                    body,
+                    responses,
+                    pagination,
+                    async_request: op.extensions.get("x-async-request") == Some(&Value::Bool(true)),
+                    body_variants,
+                    pointer,
+                });
+            }
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+        (client_params, operations)
+    }
+
+    /// Path-level and operation-level parameters merged (the operation wins),
+    /// each flagged as client parameter or not.
+    fn params(
+        &mut self,
+        path_level: &'a [ReferenceOr<Parameter>],
+        op_level: &'a [ReferenceOr<Parameter>],
+        op_name: &str,
+        pointer: &str,
+        path_pointer: &str,
+    ) -> Vec<(Param, bool)> {
+        let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
+        let levels = [(path_level, push_pointer(path_pointer, "parameters")), (op_level, push_pointer(pointer, "parameters"))];
+        for (level, level_pointer) in &levels {
+            for (i, param) in level.iter().enumerate() {
+                let at = push_pointer(level_pointer, &i.to_string());
+                let Some((param, at)) = self.resolve_param(param, &at) else { continue };
+                let data = param.parameter_data_ref();
+                merged.retain(|(p, _)| !(p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(param)));
+                merged.push((param, at));
+            }
+        }
+        let mut out: Vec<(Param, bool)> = Vec::new();
+        for (param, at) in merged {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => {
+                    self.error(&at, "cookie parameters are not supported");
+                    continue;
+                }
+            };
+            if location == ParamLocation::Header && is_transport_header(&data.name) {
+                continue;
+            }
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => {
+                    self.type_of_ref(schema, &format!("{}{}", pascal(op_name), pascal(&data.name)), &push_pointer(&at, "schema"))
+                }
+                ParameterSchemaOrContent::Content(_) => {
+                    self.error(&at, "parameters with `content` are not supported; use `schema`");
+                    continue;
+                }
+            };
+            let mut doc = match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => self.doc_of(schema, &at),
+                _ => Doc::default(),
+            };
+            doc.description = data.description.clone().or(doc.description);
+            doc.deprecated |= data.deprecated.unwrap_or(false);
+            doc.example = data.example.clone().or(doc.example);
+            let mut rust_name = snake(&data.name);
+            if matches!(rust_name.as_str(), "client" | "body") {
+                rust_name.push_str("_param");
+            }
+            if let Some((other, _)) = out.iter().find(|(p, _)| p.rust_name == rust_name) {
+                let other = other.name.clone();
+                self.error(&at, format!("parameters `{other}` and `{}` both become the Rust argument `{rust_name}`", data.name));
+                continue;
+            }
+            let required = data.required || location == ParamLocation::Path;
+            let client = data.extensions.get("x-client-parameter") == Some(&Value::Bool(true));
+            out.push((Param { name: data.name.clone(), rust_name, location, required, ty, doc }, client));
+        }
+        out
+    }
+
+    fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<(&'a Parameter, String)> {
+        match param {
+            ReferenceOr::Item(p) => Some((p, at.to_owned())),
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/parameters/")
+                    .and_then(|name| Some((name, self.doc.components.as_ref()?.parameters.get(name)?)));
+                match found {
+                    Some((name, ReferenceOr::Item(p))) => Some((p, push_pointer("#/components/parameters", name))),
+                    _ => {
+                        self.error(&push_pointer(at, "$ref"), format!("`$ref: {reference}` does not resolve to a parameter"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_path_template(&mut self, path: &str, params: &[Param], client_params: &[Param], pointer: &str) {
+        let in_template = template_names(path);
+        for name in &in_template {
+            let known = params.iter().chain(client_params).any(|p| p.location == ParamLocation::Path && &p.name == name);
+            if !known {
+                self.error(pointer, format!("path template names `{{{name}}}` but the operation has no path parameter `{name}`"));
+            }
+        }
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            if !in_template.contains(&p.name) {
+                self.error(pointer, format!("path parameter `{}` does not appear in the path template `{path}`", p.name));
+            }
+        }
+    }
+
+    fn body(&mut self, body: Option<&'a ReferenceOr<openapiv3::RequestBody>>, op_name: &str, pointer: &str) -> Option<Body> {
+        let mut at = push_pointer(pointer, "requestBody");
+        let body = match body? {
+            ReferenceOr::Item(body) => body,
+            ReferenceOr::Reference { reference } => {
+                let found = reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|name| Some((name, self.doc.components.as_ref()?.request_bodies.get(name)?)));
+                match found {
+                    Some((name, ReferenceOr::Item(body))) => {
+                        at = push_pointer("#/components/requestBodies", name);
+                        body
+                    }
+                    _ => {
+                        self.error(&push_pointer(&at, "$ref"), format!("`$ref: {reference}` does not resolve to a request body"));
+                        return None;
+                    }
+                }
+            }
+        };
+        let Some((media, schema)) = json_schema(&body.content) else {
+            let types: Vec<_> = body.content.keys().cloned().collect();
+            self.error(&push_pointer(&at, "content"), format!("request body has no JSON media type (found {types:?})"));
+            return None;
+        };
+        let schema_at = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");
+        let ty = self.type_of_ref(schema, &format!("{}Body", pascal(op_name)), &schema_at);
+        Some(Body { ty, required: body.required, doc: Doc { description: body.description.clone(), ..Doc::default() } })
+    }
+
+    fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {
+        let at = push_pointer(pointer, "responses");
+        let mut all: Vec<(String, &'a ReferenceOr<openapiv3::Response>)> = responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let status = match code {
+                    StatusCode::Code(n) => n.to_string(),
+                    StatusCode::Range(n) => format!("{n}XX"),
+                };
+                (status, r)
+            })
+            .collect();
+        if let Some(default) = &responses.default {
+            all.push(("default".to_owned(), default));
+        }
+        let mut out = Vec::new();
+        let with_schema = all.len();
+        for (status, response) in all {
+            let mut r_at = push_pointer(&at, &status);
+            let response = match response {
+                ReferenceOr::Item(r) => r,
+                ReferenceOr::Reference { reference } => {
+                    let found = reference
+                        .strip_prefix("#/components/responses/")
+                        .and_then(|name| Some((name, self.doc.components.as_ref()?.responses.get(name)?)));
+                    match found {
+                        Some((name, ReferenceOr::Item(r))) => {
+                            r_at = push_pointer("#/components/responses", name);
+                            r
+                        }
+                        _ => {
+                            self.error(&push_pointer(&r_at, "$ref"), format!("`$ref: {reference}` does not resolve to a response"));
+                            continue;
+                        }
+                    }
+                }
+            };
+            let ty = json_schema(&response.content).map(|(media, schema)| {
+                let hint = if with_schema > 1 && !status.starts_with('2') {
+                    format!("{}{}Response", pascal(op_name), pascal(&status))
+                } else {
+                    format!("{}Response", pascal(op_name))
+                };
+                let schema_at = push_pointer(&push_pointer(&push_pointer(&r_at, "content"), media), "schema");
+                self.type_of_ref(schema, &hint, &schema_at)
+            });
+            let headers = response
+                .headers
+                .iter()
+                .map(|(name, h)| {
+                    let description = match h {
+                        ReferenceOr::Item(h) => h.description.clone(),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    (name.clone(), description)
+                })
+                .collect();
+            out.push(ResponseDef { status, description: response.description.clone(), ty, headers });
+        }
+        out
+    }
+
+    fn body_variants(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        body: Option<&Body>,
+        pointer: &str,
+        names: &HashMap<String, String>,
+    ) -> Vec<BodyVariant> {
+        let Some(raw) = op.extensions.get("x-body-variants") else { return Vec::new() };
+        let at = push_pointer(pointer, "x-body-variants");
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            schema: String,
+            method: String,
+            summary: Option<String>,
+        }
+        let raw: Vec<Raw> = match serde_json::from_value(raw.clone()) {
+            Ok(raw) => raw,
+            Err(e) => {
+                self.error(&at, format!("expected a list of {{schema, method, summary}}: {e}"));
+                return Vec::new();
+            }
+        };
+        let variants = match body.map(|b| &b.ty) {
+            Some(Type::Named(name)) => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Union { variants, .. }) => variants.clone(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let item_at = push_pointer(&at, &i.to_string());
+            let type_name = self.component_names.get(&r.schema).cloned().unwrap_or_else(|| pascal(&r.schema));
+            let Some(variant) = variants.iter().find(|v| v.ty == Type::Named(type_name.clone())) else {
+                self.error(&item_at, format!("`{}` is not a variant of the request body's oneOf", r.schema));
+                continue;
+            };
+            let method = snake(&r.method);
+            if let Some(first) = names.get(&method) {
+                self.error(&item_at, format!("method `{method}` is already the name of the operation at {first}"));
+                continue;
+            }
+            out.push(BodyVariant { type_name, variant: variant.rust_name.clone(), method, summary: r.summary });
+        }
+        out
+    }
+
+    fn pagination(&mut self, op: &'a openapiv3::Operation, params: &[Param], pointer: &str) -> Option<Pagination> {
+        let raw = op.extensions.get("x-pagination")?;
+        let at = push_pointer(pointer, "x-pagination");
+        let get = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
+        let pagination = match get("style").as_deref() {
+            Some("page") => get("page").zip(get("size")).zip(get("items")).map(|((page, size), items)| Pagination::Page { page, size, items }),
+            Some("marker") => match (get("limit"), get("marker"), get("items"), get("cursor")) {
+                (Some(limit), Some(marker), Some(items), Some(cursor)) => Some(Pagination::Marker { limit, marker, items, cursor }),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(pagination) = pagination else {
+            self.error(&at, "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}");
+            return None;
+        };
+        let query_params: Vec<&str> = match &pagination {
+            Pagination::Page { page, size, .. } => vec![page, size],
+            Pagination::Marker { limit, marker, .. } => vec![limit, marker],
+        };
+        for name in query_params {
+            if !params.iter().any(|p| p.name == name && p.location == ParamLocation::Query) {
+                self.error(&at, format!("pagination names the query parameter `{name}`, which the operation does not have"));
+                return None;
+            }
+        }
+        Some(pagination)
+    }
+
+    // ---- whole-service checks ---------------------------------------------
+
+    /// `A: {$ref: B}`, `B: {$ref: A}` would make type aliases that refer to each other.
+    fn check_alias_cycles(&mut self) {
+        let mut faults = Vec::new();
+        for def in self.types.values() {
+            let mut seen = HashSet::from([def.name.clone()]);
+            let mut current = def;
+            while let TypeKind::Alias(Type::Named(next)) = &current.kind {
+                if !seen.insert(next.clone()) {
+                    faults.push((def.pointer.clone(), format!("`$ref` cycle: `{}` refers to itself through `{next}`", def.name)));
+                    break;
+                }
+                match self.types.get(next) {
+                    Some(t) => current = t,
+                    None => break,
+                }
+            }
+        }
+        for (pointer, message) in faults {
+            self.error(&pointer, message);
+        }
+    }
+
+    /// Marks fields whose type contains the struct itself without indirection
+    /// (directly or through other structs), so emit can box them.
+    fn box_recursive_fields(&mut self) {
+        let edges: BTreeMap<String, BTreeSet<String>> =
+            self.types.iter().map(|(name, def)| (name.clone(), direct_children(def))).collect();
+        let reaches = |from: &str, to: &str| -> bool {
+            let mut stack = vec![from.to_owned()];
+            let mut seen = HashSet::new();
+            while let Some(n) = stack.pop() {
+                if n == to {
+                    return true;
+                }
+                if seen.insert(n.clone()) {
+                    stack.extend(edges.get(&n).into_iter().flatten().cloned());
+                }
+            }
+            false
+        };
+        let mut to_box = Vec::new();
+        for (name, def) in &self.types {
+            if let TypeKind::Struct { fields, .. } = &def.kind {
+                for (i, f) in fields.iter().enumerate() {
+                    if let Some(target) = direct_target(&f.ty) {
+                        if reaches(target, name) {
+                            to_box.push((name.clone(), i));
+                        }
+                    }
+                }
+            }
+        }
+        for (name, i) in to_box {
+            if let Some(TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) = self.types.get_mut(&name) {
+                fields[i].boxed = true;
+            }
+        }
+    }
+}
+
+/// Named types a definition contains without a heap indirection.
+fn direct_children(def: &TypeDef) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    match &def.kind {
+        TypeKind::Struct { fields, .. } => out.extend(fields.iter().filter_map(|f| direct_target(&f.ty)).map(str::to_owned)),
+        TypeKind::Union { variants, .. } => out.extend(variants.iter().filter_map(|v| direct_target(&v.ty)).map(str::to_owned)),
+        TypeKind::Alias(ty) => out.extend(direct_target(ty).map(str::to_owned)),
+        TypeKind::Enum { .. } => {}
+    }
+    out
+}
+
+fn direct_target(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Named(n) => Some(n),
+        Type::Nullable(inner) => direct_target(inner),
+        _ => None,
+    }
+}
+
+/// Lets `type_of_ref` take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+trait AsSchema {
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+fn has_values(values: &[Option<String>]) -> bool {
+    values.iter().any(Option::is_some)
+}
+
+fn union_key(schema: &Schema) -> &'static str {
+    match schema.schema_kind {
+        SchemaKind::AnyOf { .. } => "anyOf",
+        _ => "oneOf",
+    }
+}
+
+/// A word naming a primitive union variant.
+fn type_word(ty: &Type) -> String {
+    match ty {
+        Type::String | Type::DateTime => "String".into(),
+        Type::Integer(_) => "Integer".into(),
+        Type::Number(_) => "Number".into(),
+        Type::Boolean => "Boolean".into(),
+        Type::Array(_) => "Array".into(),
+        Type::Map(_) | Type::Object => "Object".into(),
+        Type::Nullable(inner) => type_word(inner),
+        Type::Any => "Value".into(),
+        Type::Named(n) => n.clone(),
+    }
+}
+
+fn ext_str(extensions: &IndexMap<String, Value>, key: &str) -> Option<String> {
+    extensions.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The JSON media type of a content map, if any.
+fn json_schema(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &ReferenceOr<Schema>)> {
+    content.iter().find_map(|(media, m)| {
+        let essence = media.split(';').next().unwrap_or("").trim();
+        let json = essence == "application/json" || essence.ends_with("+json") || essence == "*/*";
+        if json {
+            m.schema.as_ref().map(|s| (media.as_str(), s))
+        } else {
+            None
+        }
+    })
+}
+
+/// `{name}` placeholders of a path or URL template, in order.
+fn template_names(template: &str) -> Vec<String> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
+        .collect()
+}
+
+/// `GET /v2/{tenantId}/servers/{serverId}` → `get_v2_tenant_id_servers_server_id`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    snake(&format!("{method} {}", path.replace(['{', '}'], "")))
+}
+
+/// Headers the runtime sends itself; a spec that lists them as parameters is
+/// describing transport, not an argument.
+fn is_transport_header(name: &str) -> bool {
+    const TRANSPORT: &[&str] = &[
+        "x-auth-token", "accept", "content-type", "accept-language", "scp-request-path", "scp-accesskey",
+        "scp-signature", "scp-timestamp", "scp-clienttype", "scp-api-version", "authorization",
+    ];
+    TRANSPORT.iter().any(|t| t.eq_ignore_ascii_case(name))
+}

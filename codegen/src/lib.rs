@@ -1,0 +1,81 @@
+//! The generator: OpenAPI 3.0 specs → intermediate representation → Rust crates.
+//!
+//! The flow is one-way, and each module owns one step:
+//!
+//! ```text
+//! load   (YAML → openapiv3 document; errors name file + JSON pointer)
+//!   → ir::lower  (document → ir::Service: operations and named types, all $refs resolved)
+//!   → emit       (ir::Service → formatted Rust source files of one crate)
+//! ```
+//!
+//! [`layout`] decides which spec files make which crate; [`generate`] runs the flow
+//! for every crate and returns the files in memory, so callers (xtask, tests)
+//! decide when and where to write them.
+
+pub mod emit;
+mod error;
+pub mod ir;
+pub mod layout;
+pub mod load;
+mod names;
+
+pub use error::SpecError;
+pub use layout::{CrateSpec, VersionSpec};
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The files of one generated crate, keyed by path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedCrate {
+    /// Package name, e.g. `scp-epas`.
+    pub name: String,
+    /// File contents by relative path (`Cargo.toml`, `src/lib.rs`, ...).
+    pub files: BTreeMap<PathBuf, String>,
+}
+
+/// Loads and lowers every version of one crate.
+pub fn lower_crate(spec: &CrateSpec) -> Result<Vec<ir::Service>, Vec<SpecError>> {
+    let mut services = Vec::new();
+    let mut errors = Vec::new();
+    for version in &spec.versions {
+        match load::load(&version.path).and_then(|doc| ir::lower(&version.path, &version.display_path, &doc)) {
+            Ok(service) => services.push(service),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(services)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Generates one crate from its specs.
+pub fn generate_crate(spec: &CrateSpec, package_version: &str) -> Result<GeneratedCrate, Vec<SpecError>> {
+    let services = lower_crate(spec)?;
+    emit::emit_crate(spec, &services, package_version)
+        .map_err(|message| vec![SpecError::new(&spec.versions[0].display_path, "", message)])
+}
+
+/// Generates every crate under `specs_root` (see [`layout::discover`]). All
+/// errors of all specs are collected, so one run reports every fault.
+pub fn generate_all(
+    specs_root: &Path,
+    package_version: impl Fn(&str) -> String,
+) -> Result<Vec<GeneratedCrate>, Vec<SpecError>> {
+    let crates = layout::discover(specs_root).map_err(|e| vec![e])?;
+    let mut generated = Vec::new();
+    let mut errors = Vec::new();
+    for spec in &crates {
+        match generate_crate(spec, &package_version(&spec.name)) {
+            Ok(c) => generated.push(c),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(generated)
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,60 @@
+//! Rust names from OpenAPI names: deterministic, never a keyword, always an identifier.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro", "override",
+    "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+
+/// Words made of the name's letters and digits; separators (`-`, `:`, `.`, ` `) split words.
+fn words(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+}
+
+/// `snake_case` field, method or module name.
+pub fn snake(name: &str) -> String {
+    let s = words(name).to_snake_case();
+    let s = if s.is_empty() { "value".to_owned() } else { s };
+    guard(s, "_")
+}
+
+/// `PascalCase` type or variant name.
+pub fn pascal(name: &str) -> String {
+    let s = words(name).to_upper_camel_case();
+    let s = if s.is_empty() { "Empty".to_owned() } else { s };
+    guard(s, "V")
+}
+
+/// Leading digits get a prefix; keywords get a trailing underscore (raw identifiers
+/// like `r#type` read poorly in docs and cannot be used for `self`/`crate`).
+fn guard(s: String, digit_prefix: &str) -> String {
+    let s = if s.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{s}") } else { s };
+    if KEYWORDS.contains(&s.as_str()) {
+        format!("{s}_")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_identifiers() {
+        assert_eq!(snake("OS-FLV-DISABLED:disabled"), "os_flv_disabled_disabled");
+        assert_eq!(snake("type"), "type_");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("changes-since"), "changes_since");
+        assert_eq!(snake("1st"), "_1st");
+        assert_eq!(pascal("kr-central-2"), "KrCentral2");
+        assert_eq!(pascal("1.0"), "V10");
+        assert_eq!(pascal(""), "Empty");
+        assert_eq!(pascal("SSD_KMS"), "SsdKms");
+        assert_eq!(pascal("Self"), "Self_");
+    }
+}

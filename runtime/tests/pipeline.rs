@@ -1,0 +1,162 @@
+//! The request pipeline against a mock server: SCP signing, retries, limits and
+//! path encoding as a service sees them.
+
+use std::time::{Duration, Instant};
+
+use cloudsdk_runtime::auth::{scp_signature, ScpCredentials};
+use cloudsdk_runtime::http::Method;
+use cloudsdk_runtime::{encode_path_segment, Auth, Client, Config, Error, Request, RetryPolicy, ServiceInfo};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SERVICE: ServiceInfo = ServiceInfo { name: "scp-test", version: "0.1.0", scp_api_version: Some("test 1.0") };
+
+const ACCESS_KEY: &str = "AK-test";
+const SECRET_KEY: &str = "SK-test-secret";
+const ACCOUNT_ID: &str = "account-1";
+
+fn scp_config(server: &MockServer) -> Config {
+    let credentials = ScpCredentials::new(ACCESS_KEY, SECRET_KEY).with_account_id(ACCOUNT_ID);
+    Config::new(server.uri(), credentials)
+}
+
+/// Retries that wait microseconds, so the tests measure behaviour, not time.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().with_initial_delay(Duration::from_millis(1))
+}
+
+fn client(config: Config) -> Client {
+    Client::new(config, SERVICE).unwrap()
+}
+
+fn list_clusters() -> Request {
+    let mut request = Request::new(Method::GET, "list_clusters", "/v1/clusters".to_owned());
+    request.query("page", 0);
+    request.query("size", 20);
+    request.query("sort", "created_at:desc");
+    request
+}
+
+fn header<'a>(request: &'a wiremock::Request, name: &str) -> &'a str {
+    request.headers.get(name).unwrap_or_else(|| panic!("no {name} header")).to_str().unwrap()
+}
+
+#[tokio::test]
+async fn scp_requests_carry_headers_and_a_signature_over_the_url_received() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+
+    client(scp_config(&server)).execute(list_clusters()).await.unwrap();
+
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(header(received, "scp-accesskey"), ACCESS_KEY);
+    assert_eq!(header(received, "scp-clienttype"), "Openapi");
+    assert_eq!(header(received, "scp-api-version"), "test 1.0");
+    assert_eq!(header(received, "accept-language"), "en-US");
+    let timestamp = header(received, "scp-timestamp");
+    assert!(timestamp.len() == 13 && timestamp.bytes().all(|b| b.is_ascii_digit()), "{timestamp}");
+
+    // The server must be able to recompute the signature from what it received.
+    let query = received.url.query().unwrap();
+    assert_eq!(query, "page=0&size=20&sort=created_at%3Adesc");
+    let url = format!("{}{}?{query}", server.uri(), received.url.path());
+    let expected = scp_signature(SECRET_KEY, "GET", &url, timestamp, ACCESS_KEY, ACCOUNT_ID);
+    assert_eq!(header(received, "scp-signature"), expected);
+}
+
+#[tokio::test]
+async fn accept_language_is_configurable() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+
+    let config = scp_config(&server).with_accept_language("ko-KR");
+    client(config).execute(list_clusters()).await.unwrap();
+
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(header(received, "accept-language"), "ko-KR");
+}
+
+#[tokio::test]
+async fn a_get_succeeds_on_the_third_attempt_after_two_503() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/clusters"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("{}"))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let response = client(scp_config(&server).with_retry(fast_retries())).execute(list_clusters()).await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_by_default() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+
+    let request = Request::new(Method::POST, "create_cluster", "/v1/clusters".to_owned());
+    let err = client(scp_config(&server).with_retry(fast_retries())).execute(request).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/clusters")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+
+    let started = Instant::now();
+    client(scp_config(&server).with_retry(fast_retries())).execute(list_clusters()).await.unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1), "retried after {:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn exhausted_retries_return_the_last_503() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("busy"))
+        .expect(3)
+        .mount(&server)
+        .await;
+
+    let err = client(scp_config(&server).with_retry(fast_retries())).execute(list_clusters()).await.unwrap_err();
+    let api = err.as_api().expect("an API error");
+    assert_eq!(api.status, 503);
+    assert_eq!(api.body_text(), "busy");
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("x".repeat(4096)))
+        .mount(&server)
+        .await;
+
+    let config = scp_config(&server).with_max_response_bytes(1024);
+    let err = client(config).execute(list_clusters()).await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { limit: 1024 }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_path_parameter_stays_one_segment() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/servers/..%2Fa%2Fb")).respond_with(ResponseTemplate::new(200)).expect(1).mount(&server).await;
+
+    let id = encode_path_segment("id", "../a/b").unwrap();
+    let request = Request::new(Method::GET, "show_server", format!("/v1/servers/{id}"));
+    client(Config::new(server.uri(), Auth::None)).execute(request).await.unwrap();
+
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(received.url.path(), "/v1/servers/..%2Fa%2Fb");
+}

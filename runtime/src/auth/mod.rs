@@ -1,4 +1,10 @@
 //! How requests are authenticated: SCP request signing or an X-Auth-Token.
+//!
+//! SCP credentials come from code, the environment or the SCP tools' credentials
+//! file ([`ScpCredentials::from_default_chain`]). Tokens come from a
+//! [`TokenProvider`]: a [`StaticToken`], or [`NhnIdentity`] and [`KakaoCloudIam`],
+//! which obtain them from the vendor's identity service through a shared
+//! [`CachedToken`] that renews them before they expire.
 
 mod cache;
 mod identity;

@@ -230,12 +230,20 @@ mod tests {
         );
     }
 
-    /// A fresh directory under the target's temporary directory.
-    fn temp_dir(name: &str) -> PathBuf {
+    /// A fresh temporary directory, removed when dropped.
+    struct TempDir(PathBuf);
+
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn temp_dir(name: &str) -> TempDir {
         let dir = std::env::temp_dir().join(format!("cloudsdk-runtime-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        dir
+        TempDir(dir)
     }
 
     fn lookup<'a>(vars: &'a [(&'a str, String)]) -> impl Fn(&str) -> Option<String> + 'a {
@@ -244,7 +252,8 @@ mod tests {
 
     #[test]
     fn a_credentials_file_is_read_with_the_account_from_config_json() {
-        let dir = temp_dir("file");
+        let tmp = temp_dir("file");
+        let dir = &tmp.0;
         let path = dir.join("credentials.json");
         std::fs::write(&path, r#"{"access-key": "AK", "secret-key": "SK", "auth-token": ""}"#).unwrap();
         let read = ScpCredentials::from_file(&path).unwrap();
@@ -257,7 +266,8 @@ mod tests {
 
     #[test]
     fn file_errors_name_the_file_but_not_its_values() {
-        let dir = temp_dir("bad");
+        let tmp = temp_dir("bad");
+        let dir = &tmp.0;
         let path = dir.join("credentials.json");
         std::fs::write(&path, r#"{"access-key": "AK", "secret-key": 12345678}"#).unwrap();
         let err = ScpCredentials::from_file(&path).unwrap_err().to_string();
@@ -270,7 +280,8 @@ mod tests {
 
     #[test]
     fn the_default_chain_prefers_the_environment_then_files() {
-        let dir = temp_dir("chain");
+        let tmp = temp_dir("chain");
+        let dir = &tmp.0;
         let home = dir.display().to_string();
         // Nothing anywhere: the error says what to set.
         let err = ScpCredentials::default_chain(&lookup(&[("HOME", home.clone())])).unwrap_err();

@@ -37,7 +37,7 @@ impl CrateSpec {
                 display_path: display.clone(),
             })
             .collect();
-        versions.sort_by(|a, b| version_key(&a.module).cmp(&version_key(&b.module)));
+        versions.sort_by_key(|v| version_key(&v.module));
         CrateSpec { name: name.to_owned(), versions }
     }
 

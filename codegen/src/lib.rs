@@ -8,7 +8,7 @@
 //!   → emit       (ir::Service → formatted Rust source files of one crate)
 //! ```
 //!
-//! [`layout`] decides which spec files make which crate; [`generate`] runs the flow
+//! [`layout`] decides which spec files make which crate; [`generate_all`] runs the flow
 //! for every crate and returns the files in memory, so callers (xtask, tests)
 //! decide when and where to write them.
 

@@ -302,17 +302,25 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
     };
     let body = match pagination {
         Pagination::Page { page, size, .. } => {
-            let page_field = ident(&param(op, page)?.rust_name);
-            let size_field = ident(&param(op, size)?.rust_name);
-            let to_param = int_from_i64(&param(op, page)?.ty, quote!(page));
-            let first = option_to_i64(&param(op, page)?.ty, quote!(self.#page_field));
-            let size = option_to_i64(&param(op, size)?.ty, quote!(self.#size_field));
+            let (page, size) = (param(op, page)?, param(op, size)?);
+            let page_field = ident(&page.rust_name);
+            let size_field = ident(&size.rust_name);
+            let first = match (page.required, &page.ty) {
+                (true, Type::Integer(crate::ir::IntFormat::I32)) => quote!(i64::from(self.#page_field)),
+                (true, _) => quote!(self.#page_field),
+                (false, _) => {
+                    let option = as_option_i64(page, quote!(self.#page_field));
+                    quote!(#option.unwrap_or(0))
+                }
+            };
+            let size = as_option_i64(size, quote!(self.#size_field));
+            let store = store_param(page, int_from_i64(&page.ty, quote!(page)));
             quote! {
-                let first = #first.unwrap_or(0);
+                let first = #first;
                 let size = #size;
                 ::cloudsdk_runtime::paginate::page_stream(first, size, move |page| {
                     let mut request = self.clone();
-                    request.#page_field = Some(#to_param);
+                    request.#page_field = #store;
                     async move {
                         let response = request.send().await?;
                         Ok(#take_items)
@@ -321,16 +329,19 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
             }
         }
         Pagination::Marker { limit, marker, cursor, .. } => {
-            let limit_field = ident(&param(op, limit)?.rust_name);
-            let marker_field = ident(&param(op, marker)?.rust_name);
-            let limit = option_to_i64(&param(op, limit)?.ty, quote!(self.#limit_field));
+            let (limit, marker) = (param(op, limit)?, param(op, marker)?);
+            let limit_field = ident(&limit.rust_name);
+            let marker_field = ident(&marker.rust_name);
+            let limit = as_option_i64(limit, quote!(self.#limit_field));
+            let first = if marker.required { quote!(Some(self.#marker_field.clone())) } else { quote!(self.#marker_field.clone()) };
+            let store = if marker.required { quote!(marker.unwrap_or_default()) } else { quote!(marker) };
             let cursor_expr = cursor_of(service, &item_ty.ty, cursor)?;
             quote! {
-                let first = self.#marker_field.clone();
+                let first = #first;
                 let limit = #limit;
                 ::cloudsdk_runtime::paginate::marker_stream(first, limit, #cursor_expr, move |marker| {
                     let mut request = self.clone();
-                    request.#marker_field = marker;
+                    request.#marker_field = #store;
                     async move {
                         let response = request.send().await?;
                         Ok(#take_items)
@@ -351,11 +362,21 @@ fn param<'a>(op: &'a Operation, name: &str) -> Option<&'a Param> {
     op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query)
 }
 
-/// An `Option` of the parameter's integer type as `Option<i64>`.
-fn option_to_i64(ty: &Type, value: TokenStream) -> TokenStream {
-    match ty {
-        Type::Integer(crate::ir::IntFormat::I32) => quote!(#value.map(i64::from)),
-        _ => value,
+/// The builder field of an integer parameter as `Option<i64>`.
+fn as_option_i64(p: &Param, field: TokenStream) -> TokenStream {
+    let option = if p.required { quote!(Some(#field)) } else { field };
+    match p.ty {
+        Type::Integer(crate::ir::IntFormat::I32) => quote!(#option.map(i64::from)),
+        _ => option,
+    }
+}
+
+/// How a value is stored into a parameter's builder field.
+fn store_param(p: &Param, value: TokenStream) -> TokenStream {
+    if p.required {
+        value
+    } else {
+        quote!(Some(#value))
     }
 }
 

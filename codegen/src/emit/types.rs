@@ -132,9 +132,11 @@ fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: O
         }
     });
     let constructor = emit_constructor(name, fields, additional.is_some());
+    // With nothing required, `Default` is the natural constructor too.
+    let default = fields.iter().all(|f| !needs_value(f)).then(|| quote!(Default,));
     quote! {
         #docs
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #name {
             #(#members)*
@@ -154,7 +156,11 @@ fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> Tok
         let field_name = ident(&f.rust_name);
         if needs_value(f) {
             let (_, value) = param_type(f);
-            quote!(#field_name: #value)
+            if field_name == value.to_string() {
+                quote!(#field_name)
+            } else {
+                quote!(#field_name: #value)
+            }
         } else {
             quote!(#field_name: None)
         }

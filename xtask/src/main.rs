@@ -1,0 +1,43 @@
+//! `cargo xtask <task>`: the project's tasks, in Rust so they run wherever cargo does.
+
+mod regen;
+mod test;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  regen    regenerate generated/ from specs/ (atomic; nothing changes if any spec fails)
+  check    fail with a diff when generated/ is out of step with specs/ or the generator
+  lint     lint every spec (openapi-spec-validator + project rules)
+  test     everything CI runs: lint, check, build, clippy, doc, tests, conformance
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("regen") => regen::regen(&root()),
+        Some("check") => regen::check(&root()),
+        Some("lint") => test::lint(&root()),
+        Some("test") => test::test(&root(), &args[1..]),
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}

@@ -1,0 +1,55 @@
+//! `lint` and `test`: everything CI runs, with the tools it needs installed into
+//! the project-local `.tools/` folder at pinned versions.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Pinned Python tools for the spec lint.
+const PYTHON_TOOLS: &[&str] = &["openapi-spec-validator==0.9.0", "openapi-schema-validator==0.9.0", "PyYAML==6.0.3"];
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    println!("==> {shown}");
+    let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed with {status}"))
+    }
+}
+
+/// A virtualenv under `.tools/venv` with the lint tools, created on first use.
+fn python(root: &Path) -> Result<PathBuf, String> {
+    let venv = root.join(".tools/venv");
+    let python = venv.join("bin/python");
+    let stamp = venv.join("installed.txt");
+    let wanted = PYTHON_TOOLS.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
+        run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(PYTHON_TOOLS))?;
+        std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
+    }
+    Ok(python)
+}
+
+pub fn lint(root: &Path) -> Result<(), String> {
+    let python = python(root)?;
+    run(Command::new(python).arg(root.join("tests/lint/spec_lint.py")).current_dir(root))
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+    run(Command::new(env!("CARGO")).args(args).current_dir(root))
+}
+
+pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    lint(root)?;
+    crate::regen::check(root)?;
+    cargo(root, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])?;
+    if !quick {
+        let mut doc = Command::new(env!("CARGO"));
+        doc.args(["doc", "--workspace", "--no-deps", "--quiet"]).env("RUSTDOCFLAGS", "-D warnings").current_dir(root);
+        run(&mut doc)?;
+    }
+    cargo(root, &["test", "--workspace"])
+}

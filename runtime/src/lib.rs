@@ -11,6 +11,8 @@ mod config;
 mod datetime;
 mod encode;
 mod error;
+pub mod example;
+pub mod nullable;
 pub mod paginate;
 mod response;
 pub mod retry;

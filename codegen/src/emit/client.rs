@@ -48,20 +48,20 @@ pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
         #client_doc
         #[derive(Clone, Debug)]
         pub struct Client {
-            pub(crate) inner: ::cloudsdk_runtime::Client,
+            pub(crate) inner: rt::Client,
             #(#client_fields)*
         }
 
         impl Client {
             /// A client configured by `config`: base URL, authentication, retries and timeouts.
             #(#[doc = #client_param_docs])*
-            pub fn new(config: ::cloudsdk_runtime::Config, #(#ctor_params),*) -> Result<Self, ::cloudsdk_runtime::Error> {
-                Ok(Client { inner: ::cloudsdk_runtime::Client::new(config, SERVICE)?, #(#ctor_inits,)* })
+            pub fn new(config: rt::Config, #(#ctor_params),*) -> Result<Self, rt::Error> {
+                Ok(Client { inner: rt::Client::new(config, SERVICE)?, #(#ctor_inits,)* })
             }
 
             /// A client for `endpoint` with default settings.
-            pub fn for_endpoint(endpoint: &Endpoint, auth: impl Into<::cloudsdk_runtime::Auth>, #(#ctor_params),*) -> Result<Self, ::cloudsdk_runtime::Error> {
-                Self::new(::cloudsdk_runtime::Config::new(endpoint.url(), auth), #(#ctor_args),*)
+            pub fn for_endpoint(endpoint: &Endpoint, auth: impl Into<rt::Auth>, #(#ctor_params),*) -> Result<Self, rt::Error> {
+                Self::new(rt::Config::new(endpoint.url(), auth), #(#ctor_args),*)
             }
 
             #(#methods)*
@@ -88,7 +88,7 @@ fn service_info(service: &Service, crate_name: &str) -> TokenStream {
     };
     quote! {
         /// What this client tells the runtime about the service.
-        const SERVICE: ::cloudsdk_runtime::ServiceInfo = ::cloudsdk_runtime::ServiceInfo {
+        const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
             name: #crate_name,
             version: env!("CARGO_PKG_VERSION"),
             scp_api_version: #scp,
@@ -226,7 +226,7 @@ fn emit_endpoint(service: &Service) -> TokenStream {
             let endpoint = Endpoint { #(#fields),* };
             let values = [#(endpoint.#fields.as_str()),*];
             if !SERVED.iter().any(|served| *served == values) {
-                return Err(::cloudsdk_runtime::Error::InvalidRequest(format!("the service is not offered at {}", endpoint.url())));
+                return Err(rt::Error::InvalidRequest(format!("the service is not offered at {}", endpoint.url())));
             }
             Ok(endpoint)
         }
@@ -250,7 +250,7 @@ fn emit_endpoint(service: &Service) -> TokenStream {
         pub struct Endpoint { #(#field_decls)* }
         impl Endpoint {
             /// An endpoint, checked against the documented combinations of variables.
-            pub fn new(#(#fields: #types),*) -> Result<Self, ::cloudsdk_runtime::Error> {
+            pub fn new(#(#fields: #types),*) -> Result<Self, rt::Error> {
                 #body
             }
             /// The base URL.

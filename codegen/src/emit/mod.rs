@@ -3,6 +3,7 @@
 mod client;
 mod crate_files;
 mod doc;
+mod examples;
 mod operation;
 mod types;
 
@@ -41,6 +42,9 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
     files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(spec, services)?);
     files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(spec, services, package_version));
     files.insert(PathBuf::from("README.md"), crate_files::readme(spec, services));
+    if let Some(tests) = examples::examples_rs(spec, services)? {
+        files.insert(PathBuf::from("tests/examples.rs"), tests);
+    }
     Ok(GeneratedCrate { name: spec.name.clone(), files })
 }
 
@@ -78,8 +82,31 @@ fn version_files(service: &Service, crate_name: &str, shared: &BTreeSet<String>,
 
 /// Formats `tokens` behind the `@generated` header and an optional inner doc.
 pub(crate) fn render(source: &str, inner_doc: &str, tokens: TokenStream) -> Result<String, String> {
+    // Generated items name the runtime as `rt::`; the alias is declared where used.
+    let tokens = if tokens.to_string().contains("rt ::") { quote!(use ::cloudsdk_runtime as rt; #tokens) } else { tokens };
     let file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    Ok(format!("{}{inner_doc}{}", header(source), prettyplease::unparse(&file)))
+    Ok(format!("{}{inner_doc}{}", header(source), space_items(&prettyplease::unparse(&file))))
+}
+
+/// prettyplease leaves no blank line between items; a reader wants one after
+/// each closed item and after the `use` block.
+fn space_items(code: &str) -> String {
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { continue };
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let next_trim = next.trim_start();
+        let closes_item = matches!(line.trim(), "}" | "};") || (line.trim_start().starts_with("pub type ") && line.ends_with(';'));
+        let ends_uses = line.trim_start().starts_with("use ") && !next_trim.starts_with("use ");
+        let continues = next_trim.starts_with('}') || next_trim.starts_with(')') || next_trim.starts_with("else");
+        if (closes_item || ends_uses) && indent(line) == indent(next) && !continues {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 pub(crate) fn header(source: &str) -> String {
@@ -125,7 +152,7 @@ fn references(def: &TypeDef) -> BTreeSet<String> {
     }
     let mut out = BTreeSet::new();
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct { fields, additional, .. } => {
             fields.iter().for_each(|f| walk(&f.ty, &mut out));
             if let Some(a) = additional {
                 walk(a, &mut out);

@@ -83,6 +83,7 @@ fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
         quote!(#field: #ty)
     });
     let ctor_inits = required.iter().map(|a| ident(&a.name));
+    let many = (required.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let none_inits = optional_params
         .iter()
         .map(|p| ident(&p.rust_name))
@@ -120,7 +121,7 @@ fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
             #(#fields)*
         }
         impl #name {
-            #[allow(clippy::too_many_arguments)]
+            #many
             pub(super) fn new(client: super::Client, #(#ctor_params),*) -> Self {
                 Self { client, #(#ctor_inits,)* #(#none_inits: None,)* }
             }
@@ -235,9 +236,9 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
     };
     quote! {
         /// Sends the request and decodes the documented response.
-        pub async fn send(self) -> Result<::cloudsdk_runtime::Response<#ok_type>, ::cloudsdk_runtime::Error> {
-            let path = #path;
-            let #mut_request request = ::cloudsdk_runtime::Request::new(::cloudsdk_runtime::http::Method::#method, #op_name, path);
+        pub async fn send(self) -> Result<rt::Response<#ok_type>, rt::Error> {
+            #path
+            let #mut_request request = rt::Request::new(rt::http::Method::#method, #op_name, path);
             #(#query)*
             #(#headers)*
             #body
@@ -247,38 +248,43 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// `format!` of the path template with every parameter percent-encoded.
+/// Statements that percent-encode every path parameter into a local of the
+/// same name, then `format!` the path with inline arguments.
 fn path_expression(service: &Service, op: &Operation) -> TokenStream {
     let mut template = String::new();
-    let mut args = Vec::new();
+    let mut encodes = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        template.push_str("{}");
         let name = &rest[start + 1..start + len];
         let param = op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Path);
-        let value = match param {
+        let (local, value) = match param {
             Some(p) => {
                 let field = ident(&p.rust_name);
-                match p.ty {
+                let value = match p.ty {
                     Type::String => quote!(&self.#field),
                     _ => quote!(&self.#field.to_string()),
-                }
+                };
+                (p.rust_name.clone(), value)
             }
             None => {
-                let client_param = service.client_params.iter().find(|p| p.name == name).map(|p| ident(&p.rust_name));
-                quote!(&self.client.#client_param)
+                let client_param = service.client_params.iter().find(|p| p.name == name);
+                let rust_name = client_param.map(|p| p.rust_name.clone()).unwrap_or_default();
+                let field = ident(&rust_name);
+                (rust_name, quote!(&self.client.#field))
             }
         };
-        args.push(quote!(::cloudsdk_runtime::encode_path_segment(#name, #value)?));
+        template.push_str(&format!("{{{local}}}"));
+        let local = ident(&local);
+        encodes.push(quote!(let #local = rt::encode_path_segment(#name, #value)?;));
         rest = &rest[start + len + 1..];
     }
     template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    if args.is_empty() {
-        quote!(#template.to_owned())
+    if encodes.is_empty() {
+        quote!(let path = #template.to_owned();)
     } else {
-        quote!(format!(#template, #(#args),*))
+        quote!(#(#encodes)* let path = format!(#template);)
     }
 }
 
@@ -318,7 +324,7 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
             quote! {
                 let first = #first;
                 let size = #size;
-                ::cloudsdk_runtime::paginate::page_stream(first, size, move |page| {
+                rt::paginate::page_stream(first, size, move |page| {
                     let mut request = self.clone();
                     request.#page_field = #store;
                     async move {
@@ -339,7 +345,7 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
             quote! {
                 let first = #first;
                 let limit = #limit;
-                ::cloudsdk_runtime::paginate::marker_stream(first, limit, #cursor_expr, move |marker| {
+                rt::paginate::marker_stream(first, limit, #cursor_expr, move |marker| {
                     let mut request = self.clone();
                     request.#marker_field = #store;
                     async move {
@@ -352,7 +358,7 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
     };
     Some(quote! {
         /// Streams every item of every page, fetching the next page as the stream is read.
-        pub fn into_stream(self) -> ::cloudsdk_runtime::paginate::ItemStream<#item> {
+        pub fn into_stream(self) -> rt::paginate::ItemStream<#item> {
             #body
         }
     })

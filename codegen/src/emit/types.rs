@@ -29,9 +29,9 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Number(crate::ir::FloatFormat::F32) => quote!(f32),
         Type::Number(crate::ir::FloatFormat::F64) => quote!(f64),
         Type::Boolean => quote!(bool),
-        Type::DateTime => quote!(::cloudsdk_runtime::DateTime),
-        Type::Any => quote!(::cloudsdk_runtime::serde_json::Value),
-        Type::Object => quote!(::cloudsdk_runtime::serde_json::Map<String, ::cloudsdk_runtime::serde_json::Value>),
+        Type::DateTime => quote!(rt::DateTime),
+        Type::Any => quote!(rt::serde_json::Value),
+        Type::Object => quote!(rt::serde_json::Map<String, rt::serde_json::Value>),
         Type::Array(item) => {
             let item = rust_type(item, scope);
             quote!(Vec<#item>)
@@ -64,7 +64,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc::attrs(&doc::lines(&def.doc, &format!("The `{}` schema.", def.name)));
     match &def.kind {
-        TypeKind::Struct { fields, additional } => emit_struct(&name, &docs, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional, closed } => emit_struct(&name, &docs, fields, additional.as_ref(), *closed),
         TypeKind::Enum { values } => emit_enum(&name, &docs, values),
         TypeKind::Union { variants, discriminator } => emit_union(&name, &docs, variants, discriminator.as_deref()),
         TypeKind::Alias(target) => {
@@ -103,7 +103,7 @@ fn needs_value(field: &Field) -> bool {
     !field.is_optional()
 }
 
-fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: Option<&Type>) -> TokenStream {
+fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: Option<&Type>, closed: bool) -> TokenStream {
     let members = fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
         let ty = field_type(f);
@@ -120,6 +120,9 @@ fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: O
         if f.is_optional() && !f.nullable {
             serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
         }
+        if f.required && f.nullable {
+            serde_args.push(quote!(deserialize_with = "cloudsdk_runtime::nullable::required"));
+        }
         let serde_attr = if serde_args.is_empty() { quote!() } else { quote!(#[serde(#(#serde_args),*)]) };
         quote! { #docs #serde_attr pub #field_name: #ty, }
     });
@@ -134,9 +137,11 @@ fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: O
     let constructor = emit_constructor(name, fields, additional.is_some());
     // With nothing required, `Default` is the natural constructor too.
     let default = fields.iter().all(|f| !needs_value(f)).then(|| quote!(Default,));
+    let deny = closed.then(|| quote!(#[serde(deny_unknown_fields)]));
     quote! {
         #docs
         #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #deny
         #[non_exhaustive]
         pub struct #name {
             #(#members)*
@@ -147,6 +152,7 @@ fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: O
 }
 
 fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+    let many = (fields.iter().filter(|f| needs_value(f)).count() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let params = fields.iter().filter(|f| needs_value(f)).map(|f| {
         let field_name = ident(&f.rust_name);
         let (ty, _) = param_type(f);
@@ -183,7 +189,7 @@ fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> Tok
     quote! {
         impl #name {
             #[doc = #new_doc]
-            #[allow(clippy::too_many_arguments)]
+            #many
             pub fn new(#(#params),*) -> Self {
                 Self { #(#inits,)* #extra_init }
             }

@@ -315,11 +315,15 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
         for (wire, (prop, prop_pointer)) in &shape.properties {
-            let rust_name = snake(wire);
-            if let Some(other) = rust_names.insert(rust_name.clone(), wire.clone()) {
-                self.error(prop_pointer, format!("properties `{other}` and `{wire}` both become the Rust field `{rust_name}`"));
-                continue;
+            // `fooBar` and `foo_bar` are different members: the later one gets a suffix.
+            let base = snake(wire);
+            let mut rust_name = base.clone();
+            let mut n = 2;
+            while rust_names.contains_key(&rust_name) || (shape.additional.is_some() && rust_name == "additional_properties") {
+                rust_name = format!("{}_{n}", base.trim_end_matches('_'));
+                n += 1;
             }
+            rust_names.insert(rust_name.clone(), wire.clone());
             let ty = self.type_of_ref(*prop, &format!("{name}{}", pascal(wire)), prop_pointer);
             let (nullable, doc) = match prop {
                 ReferenceOr::Item(s) => (s.schema_data.nullable, self.doc_of(s, prop_pointer)),
@@ -336,6 +340,7 @@ impl<'a> Lowerer<'a> {
                 self.error(at, format!("`required` names `{required}`, which no part of the schema defines"));
             }
         }
+        let closed = matches!(shape.additional, Some((AdditionalProperties::Any(false), _)));
         let additional = match shape.additional {
             Some((AdditionalProperties::Schema(value), at)) => {
                 Some(self.type_of_ref(value.as_ref(), &format!("{name}Value"), &at))
@@ -343,7 +348,7 @@ impl<'a> Lowerer<'a> {
             Some((AdditionalProperties::Any(true), _)) => Some(Type::Any),
             _ => None,
         };
-        TypeKind::Struct { fields, additional }
+        TypeKind::Struct { fields, additional, closed }
     }
 
     /// Gathers properties and `required` from a schema and, through `allOf`, its parts.
@@ -760,6 +765,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
+        let examples = media_examples(&body.content);
         let Some((media, schema)) = json_schema(&body.content) else {
             let types: Vec<_> = body.content.keys().cloned().collect();
             self.error(&push_pointer(&at, "content"), format!("request body has no JSON media type (found {types:?})"));
@@ -767,7 +773,7 @@ impl<'a> Lowerer<'a> {
         };
         let schema_at = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");
         let ty = self.type_of_ref(schema, &format!("{}Body", pascal(op_name)), &schema_at);
-        Some(Body { ty, required: body.required, doc: Doc { description: body.description.clone(), ..Doc::default() } })
+        Some(Body { ty, required: body.required, doc: Doc { description: body.description.clone(), ..Doc::default() }, examples })
     }
 
     fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {
@@ -828,7 +834,8 @@ impl<'a> Lowerer<'a> {
                     (name.clone(), description)
                 })
                 .collect();
-            out.push(ResponseDef { status, description: response.description.clone(), ty, headers });
+            let examples = media_examples(&response.content);
+            out.push(ResponseDef { status, description: response.description.clone(), ty, headers, examples });
         }
         out
     }
@@ -1050,6 +1057,17 @@ fn json_schema(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&str
             None
         }
     })
+}
+
+/// Inline examples of the JSON media type: `example`, then each of `examples`.
+fn media_examples(content: &IndexMap<String, openapiv3::MediaType>) -> Vec<Value> {
+    let Some((media, _)) = json_schema(content) else { return Vec::new() };
+    let m = &content[media];
+    let named = m.examples.values().filter_map(|e| match e {
+        ReferenceOr::Item(e) => e.value.clone(),
+        ReferenceOr::Reference { .. } => None,
+    });
+    m.example.clone().into_iter().chain(named).collect()
 }
 
 /// `{name}` placeholders of a path or URL template, in order.

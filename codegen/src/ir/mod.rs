@@ -117,6 +117,8 @@ pub struct Body {
     pub ty: Type,
     pub required: bool,
     pub doc: Doc,
+    /// The media type's examples (`example`, then each of `examples`).
+    pub examples: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -127,6 +129,8 @@ pub struct ResponseDef {
     pub ty: Option<Type>,
     /// Documented response headers: name and description.
     pub headers: Vec<(String, Option<String>)>,
+    /// The media type's examples (`example`, then each of `examples`).
+    pub examples: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -228,6 +232,8 @@ pub enum TypeKind {
         fields: Vec<Field>,
         /// Type of members beyond the named ones (`additionalProperties`).
         additional: Option<Type>,
+        /// `additionalProperties: false`: unknown members are an error.
+        closed: bool,
     },
     /// A string enum; unknown values are kept, not rejected.
     Enum { values: Vec<EnumValue> },

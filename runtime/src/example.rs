@@ -55,7 +55,7 @@ fn same_instant(a: &str, b: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[derive(serde::Deserialize, serde::Serialize)]
+    #[derive(Debug, serde::Deserialize, serde::Serialize)]
     struct Item {
         id: i64,
         #[serde(skip_serializing_if = "Option::is_none")]

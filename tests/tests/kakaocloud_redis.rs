@@ -1,0 +1,172 @@
+//! Every KakaoCloud Redis operation against a local mock server: the request has
+//! the documented method, path, query, token header and the docs' example body;
+//! the docs' response example decodes into the typed response.
+
+use kakaocloud_redis::{types, Auth, Client, Config, Endpoint, Region};
+use sdk_tests::Spec;
+use serde_json::Value;
+use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "test-token";
+const SET: &str = "xxxxxxxx-7347-4d87-a49f-e705e91db2fb";
+
+fn spec() -> Spec {
+    Spec::load("kakaocloud/redis/v1.yaml")
+}
+
+fn client(server: &MockServer) -> Client {
+    Client::new(Config::new(server.uri(), Auth::static_token(TOKEN))).unwrap()
+}
+
+/// Mounts a mock that expects exactly one matching request and answers `reply`.
+async fn expect(server: &MockServer, verb: &str, route: &str, body: Option<&Value>, status: u16, reply: Value) {
+    let mut mock = Mock::given(method(verb)).and(path(route)).and(header("x-auth-token", TOKEN));
+    if let Some(body) = body {
+        mock = mock.and(body_json(body));
+    }
+    mock.respond_with(ResponseTemplate::new(status).set_body_json(reply)).expect(1).mount(server).await;
+}
+
+fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> T {
+    serde_json::from_value(value.clone()).expect("docs example decodes")
+}
+
+#[tokio::test]
+async fn create_new_instance_set() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let body = spec.request_example("create_instance_set");
+    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201")).await;
+    let response = client(&server).create_new_instance_set(decode(&body)).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(response.body().object_id.as_deref(), Some(SET));
+}
+
+#[tokio::test]
+async fn create_instance_set_from_backup() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let body = spec.schema_example("RestoreInstanceSetFromBackupRequest");
+    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201")).await;
+    let restore: types::RestoreInstanceSetFromBackupRequest = decode(&body);
+    let response = client(&server).create_instance_set_from_backup(restore).send().await.unwrap();
+    assert_eq!(response.body().object_id.as_deref(), Some(SET));
+}
+
+#[tokio::test]
+async fn create_instance_set_from_object_storage() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let body = spec.schema_example("RestoreInstanceSetFromObjectStorageRequest");
+    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201")).await;
+    let restore: types::RestoreInstanceSetFromObjectStorageRequest = decode(&body);
+    let response = client(&server).create_instance_set_from_object_storage(restore).send().await.unwrap();
+    assert_eq!(response.status(), 201);
+}
+
+#[tokio::test]
+async fn update_instance_set() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let body = spec.request_example("update_instance_set");
+    let route = format!("/v1/instance-sets/{SET}");
+    expect(&server, "PATCH", &route, Some(&body), 200, spec.response_example("update_instance_set", "200")).await;
+    let response = client(&server).update_instance_set(SET, decode(&body)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn delete_instance_set_sends_keep_automatic_backups() {
+    let (server, spec) = (MockServer::start().await, spec());
+    Mock::given(method("DELETE"))
+        .and(path(format!("/v1/instance-sets/{SET}")))
+        .and(query_param("keepAutomaticBackups", "true"))
+        .and(header("x-auth-token", TOKEN))
+        .respond_with(ResponseTemplate::new(200).set_body_json(spec.response_example("delete_instance_set", "200")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let response = client(&server).delete_instance_set(SET).keep_automatic_backups(true).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn get_instance_list_of_instance_set() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let reply = spec.response_example("get_instance_list_of_instance_set", "200");
+    expect(&server, "GET", &format!("/v1/instance-sets/{SET}/instances"), None, 200, reply.clone()).await;
+    let response = client(&server).get_instance_list_of_instance_set(SET).send().await.unwrap();
+    assert_eq!(serde_json::to_value(response.body()).unwrap()["instances"], reply["instances"]);
+}
+
+#[tokio::test]
+async fn delete_instance_from_instance_set() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let reply = spec.response_example("delete_instance_from_instance_set", "200");
+    expect(&server, "DELETE", &format!("/v1/instance-sets/{SET}/instances/inst-1"), None, 200, reply).await;
+    let response = client(&server).delete_instance_from_instance_set(SET, "inst-1").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn promote_replica_to_primary() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let body = spec.request_example("promote_replica_to_primary");
+    let reply = spec.response_example("promote_replica_to_primary", "200");
+    expect(&server, "PATCH", &format!("/v1/instance-sets/{SET}/primary"), Some(&body), 200, reply).await;
+    client(&server).promote_replica_to_primary(SET, decode(&body)).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn add_instance() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let body = spec.request_example("add_instance");
+    let reply = spec.response_example("add_instance", "200");
+    expect(&server, "PATCH", &format!("/v1/instance-sets/{SET}/replicas"), Some(&body), 200, reply).await;
+    client(&server).add_instance(SET, decode(&body)).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn set_high_availability_mode() {
+    let (server, spec) = (MockServer::start().await, spec());
+    let body = spec.request_example("set_high_availability_mode");
+    let reply = spec.response_example("set_high_availability_mode", "200");
+    expect(&server, "PATCH", &format!("/v1/instance-sets/{SET}/recovery"), Some(&body), 200, reply).await;
+    client(&server).set_high_availability_mode(SET, decode(&body)).send().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_id_with_slashes_or_dots_cannot_change_the_path() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/instance-sets/a%2F..%2Fb%3Fx%23y/instances"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"instances": []})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client(&server).get_instance_list_of_instance_set("a/../b?x#y").send().await.unwrap();
+    let err = client(&server).get_instance_list_of_instance_set("..").send().await.unwrap_err();
+    assert!(matches!(err, kakaocloud_redis::Error::InvalidRequest(_)), "{err}");
+}
+
+#[tokio::test]
+async fn an_api_error_keeps_status_body_and_request_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .respond_with(
+            ResponseTemplate::new(409)
+                .insert_header("x-request-id", "req-42")
+                .set_body_json(serde_json::json!({"message": "busy"})),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server).delete_instance_set(SET).send().await.unwrap_err();
+    let api = err.as_api().expect("an API error");
+    assert_eq!(api.status, 409);
+    assert_eq!(api.request_id(), Some("req-42"));
+    assert!(api.body_text().contains("busy"));
+    assert!(err.to_string().contains("409") && err.to_string().contains("req-42"));
+}
+
+#[test]
+fn regions_build_the_documented_urls() {
+    assert_eq!(Endpoint::default().url(), "https://redis.kr-central-2.kakaocloud.com");
+    assert_eq!(Endpoint::new(Region::KrCentral1).unwrap().url(), "https://redis.kr-central-1.kakaocloud.com");
+}

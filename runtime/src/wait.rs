@@ -169,3 +169,10 @@ mod tests {
         assert!(!is_transient(&Error::Auth("no".into())));
     }
 }
+
+/// The text at JSON pointer `pointer` of a response body, for waiters that watch
+/// one state member (`/server/status`). `None` when absent or not a string.
+pub fn state_at<T: serde::Serialize>(body: &T, pointer: &str) -> Option<String> {
+    let value = serde_json::to_value(body).ok()?;
+    value.pointer(pointer)?.as_str().map(str::to_owned)
+}

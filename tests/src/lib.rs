@@ -37,6 +37,13 @@ impl Spec {
         example.clone()
     }
 
+    /// One named entry of the request body's `examples`.
+    pub fn request_named_example(&self, operation_id: &str, name: &str) -> Value {
+        let example = &self.operation(operation_id)["requestBody"]["content"]["application/json"]["examples"][name]["value"];
+        assert!(!example.is_null(), "{operation_id} has no request example {name}");
+        example.clone()
+    }
+
     /// The response example of an operation for `status`.
     pub fn response_example(&self, operation_id: &str, status: &str) -> Value {
         let example = &self.operation(operation_id)["responses"][status]["content"]["application/json"]["example"];

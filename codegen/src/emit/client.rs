@@ -120,6 +120,7 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
     let docs = doc::attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the service")]));
     let variants = op.body_variants.iter().map(|v| emit_variant_method(service, op, v));
+    let waiter = op.waiter.as_ref().map(|w| emit_waiter(service, op, w));
     quote! {
         #docs
         #deprecated
@@ -127,6 +128,7 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
             operation::#builder::new(self.clone(), #(#stores),*)
         }
         #(#variants)*
+        #waiter
     }
 }
 
@@ -163,6 +165,62 @@ fn emit_variant_method(service: &Service, op: &Operation, variant: &crate::ir::B
             self.#op_method(#(#stores,)* #body_value)
         }
     }
+}
+
+/// A method polling `op` until the state at the waiter's pointer equals a target.
+/// The target is typed when the pointer leads to a generated enum.
+fn emit_waiter(service: &Service, op: &Operation, waiter: &crate::ir::Waiter) -> TokenStream {
+    let method = ident(&waiter.method);
+    let op_method = ident(&op.name);
+    let args = required_args(op);
+    let (params, stores): (Vec<_>, Vec<_>) = args.iter().map(|a| a.signature()).unzip();
+    let ok = op.responses.iter().find(|r| r.status.starts_with('2')).and_then(|r| r.ty.as_ref());
+    let Some(body) = ok else { return quote!() };
+    let body_ty = rust_type(body, Scope::Elsewhere);
+    let (target_param, target_str) = match state_type(service, body, &waiter.state) {
+        Some(Type::Named(name)) if matches!(service.types.get(&name).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
+            let ty = ident(&name);
+            (quote!(target: types::#ty), quote!(target.as_str()))
+        }
+        _ => (quote!(target: &str), quote!(target)),
+    };
+    let pointer = &waiter.state;
+    let failures = &waiter.failure;
+    let mut lines = vec![format!("Polls [`Client::{}`] until `{}` in the response is `target`.", op.name, waiter.state)];
+    if !failures.is_empty() {
+        let list: Vec<String> = failures.iter().map(|f| format!("`{f}`")).collect();
+        doc::paragraph(&mut lines, &format!("Fails early when the state becomes {}; fails with `Error::WaiterTimedOut` after the configured timeout. Transient errors while polling are retried.", list.join(" or ")));
+    }
+    doc::paragraph(&mut lines, "Returns the last response, in which the target state was seen. Cancel by dropping the future.");
+    let docs = doc::attrs(&lines);
+    quote! {
+        #docs
+        pub async fn #method(&self, #(#params,)* #target_param, config: &rt::wait::WaitConfig) -> Result<rt::Response<#body_ty>, rt::Error> {
+            const FAILURE: &[&str] = &[#(#failures),*];
+            let request = self.#op_method(#(#stores),*);
+            rt::wait::wait_until(config, || request.clone().send(), |response| {
+                match rt::wait::state_at(response.body(), #pointer) {
+                    Some(state) if state == #target_str => rt::wait::Check::Done(response.clone()),
+                    Some(state) if FAILURE.contains(&state.as_str()) => {
+                        rt::wait::Check::Failed(format!("`{}` became {state}", #pointer))
+                    }
+                    _ => rt::wait::Check::Pending,
+                }
+            })
+            .await
+        }
+    }
+}
+
+/// The type at a JSON pointer into a response body, following struct fields.
+fn state_type(service: &Service, body: &Type, pointer: &str) -> Option<Type> {
+    let mut ty = body.clone();
+    for segment in pointer.split('/').skip(1) {
+        let Type::Named(name) = ty else { return None };
+        let TypeKind::Struct { fields, .. } = &service.types.get(&name)?.kind else { return None };
+        ty = fields.iter().find(|f| f.name == segment)?.ty.clone();
+    }
+    Some(ty)
 }
 
 /// `Endpoint` and one enum per variable of the first server.

@@ -623,6 +623,10 @@ impl<'a> Lowerer<'a> {
                     names.insert(variant.method.clone(), pointer.clone());
                 }
                 let pagination = self.pagination(op, &params, &pointer);
+                let waiter = self.waiter(op, &pointer, &names);
+                if let Some(w) = &waiter {
+                    names.insert(w.method.clone(), pointer.clone());
+                }
                 operations.push(Operation {
                     name,
                     operation_id,
@@ -636,6 +640,7 @@ impl<'a> Lowerer<'a> {
                     pagination,
                     async_request: op.extensions.get("x-async-request") == Some(&Value::Bool(true)),
                     body_variants,
+                    waiter,
                     pointer,
                 });
             }
@@ -915,6 +920,28 @@ impl<'a> Lowerer<'a> {
             }
         }
         Some(pagination)
+    }
+
+    fn waiter(&mut self, op: &'a openapiv3::Operation, pointer: &str, names: &HashMap<String, String>) -> Option<Waiter> {
+        let raw = op.extensions.get("x-waiter")?;
+        let at = push_pointer(pointer, "x-waiter");
+        let mut waiter: Waiter = match serde_json::from_value(raw.clone()) {
+            Ok(w) => w,
+            Err(e) => {
+                self.error(&at, format!("expected {{method, state, failure}}: {e}"));
+                return None;
+            }
+        };
+        waiter.method = snake(&waiter.method);
+        if !waiter.state.starts_with('/') {
+            self.error(&push_pointer(&at, "state"), "`state` must be a JSON pointer such as `/server/status`");
+            return None;
+        }
+        if let Some(first) = names.get(&waiter.method) {
+            self.error(&at, format!("method `{}` is already the name of the operation at {first}", waiter.method));
+            return None;
+        }
+        Some(waiter)
     }
 
     // ---- whole-service checks ---------------------------------------------

@@ -90,6 +90,8 @@ pub struct Operation {
     pub async_request: bool,
     /// One convenience method per documented body (`x-body-variants`).
     pub body_variants: Vec<BodyVariant>,
+    /// A method polling this operation until a state is reached (`x-waiter`).
+    pub waiter: Option<Waiter>,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
 }
@@ -139,6 +141,18 @@ pub enum Pagination {
     Page { page: String, size: String, items: String },
     /// OpenStack: `limit` and `marker`, the next marker read from the last item.
     Marker { limit: String, marker: String, items: String, cursor: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiter {
+    /// Name of the generated method.
+    pub method: String,
+    /// JSON pointer of the state member in the response body.
+    pub state: String,
+    /// States that end the wait with an error.
+    #[serde(default)]
+    pub failure: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -391,6 +391,41 @@ impl Client {
         operation::ShowServer::new(self.clone(), server_id.into())
     }
 
+    /// Polls [`Client::show_server`] until `/server/status` in the response is `target`.
+    ///
+    /// Fails early when the state becomes `ERROR`; fails with `Error::WaiterTimedOut` after the configured timeout. Transient errors while polling are retried.
+    ///
+    /// Returns the last response, in which the target state was seen. Cancel by dropping the future.
+    pub async fn wait_for_server_status(
+        &self,
+        server_id: impl Into<String>,
+        target: types::ServerStatus,
+        config: &rt::wait::WaitConfig,
+    ) -> Result<rt::Response<types::ServerResponse>, rt::Error> {
+        const FAILURE: &[&str] = &["ERROR"];
+        let request = self.show_server(server_id.into());
+        rt::wait::wait_until(
+                config,
+                || request.clone().send(),
+                |response| {
+                    match rt::wait::state_at(response.body(), "/server/status") {
+                        Some(state) if state == target.as_str() => {
+                            rt::wait::Check::Done(response.clone())
+                        }
+
+                        Some(state) if FAILURE.contains(&state.as_str()) => {
+                            rt::wait::Check::Failed(
+                                format!("`{}` became {state}", "/server/status"),
+                            )
+                        }
+
+                        _ => rt::wait::Check::Pending,
+                    }
+                },
+            )
+            .await
+    }
+
     /// Show Volume Attachment
     ///
     /// Shows a volume attached to an instance.

@@ -24,13 +24,91 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<OpenAPI, SpecError> {
     // serde_yaml limits nesting depth itself, so deep documents fail here instead of overflowing.
     let value: serde_json::Value = serde_yaml::from_str(text).map_err(|e| fail("", format!("invalid YAML: {e}")))?;
     check_version(&value).map_err(|(pointer, message)| fail(&pointer, message))?;
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let pointer = e
-            .path()
-            .iter()
-            .fold(String::new(), |pointer, segment| push_pointer(&pointer, &segment_text(segment)));
-        fail(&pointer, format!("not a valid OpenAPI 3.0 document: {}", e.inner()))
+    match serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()) {
+        Ok(doc) => Ok(doc),
+        Err(e) => {
+            let pointer = e.path().iter().fold(String::new(), |p, segment| push_pointer(&p, &segment_text(segment)));
+            let (pointer, message) = locate(&value).unwrap_or((pointer, e.inner().to_string()));
+            Err(fail(&pointer, format!("not a valid OpenAPI 3.0 document: {message}")))
+        }
+    }
+}
+
+/// Deserializes `node` as `T`, returning the pointer and message of a failure
+/// below `pointer`.
+fn failure_in<T: serde::de::DeserializeOwned>(node: &serde_json::Value, pointer: &str) -> Option<(String, String)> {
+    serde_path_to_error::deserialize::<_, T>(node.clone()).err().map(|e| {
+        let inner = e.path().iter().fold(pointer.to_owned(), |p, segment| push_pointer(&p, &segment_text(segment)));
+        (inner, e.inner().to_string())
     })
+}
+
+/// openapiv3 flattens maps (`paths`, `responses`, extensions), which hides the
+/// path of a fault from serde; this checks the usual sub-objects one by one to
+/// find the deepest faulty node.
+fn locate(doc: &serde_json::Value) -> Option<(String, String)> {
+    use openapiv3::{Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let entries = |node: &serde_json::Value| node.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    for (path, item) in entries(&doc["paths"]) {
+        let item_pointer = push_pointer("#/paths", &path);
+        for (key, node) in entries(&item) {
+            let at = push_pointer(&item_pointer, &key);
+            if !METHODS.contains(&key.as_str()) {
+                continue;
+            }
+            for (i, param) in node["parameters"].as_array().into_iter().flatten().enumerate() {
+                let found = failure_in::<ReferenceOr<Parameter>>(param, &push_pointer(&push_pointer(&at, "parameters"), &i.to_string()));
+                if found.is_some() {
+                    return found;
+                }
+            }
+            if !node["requestBody"].is_null() {
+                if let Some(found) = failure_in::<ReferenceOr<RequestBody>>(&node["requestBody"], &push_pointer(&at, "requestBody")) {
+                    return Some(found);
+                }
+            }
+            match &node["responses"] {
+                serde_json::Value::Object(responses) => {
+                    for (code, response) in responses {
+                        let found = failure_in::<ReferenceOr<Response>>(response, &push_pointer(&push_pointer(&at, "responses"), code));
+                        if found.is_some() {
+                            return found;
+                        }
+                    }
+                }
+                serde_json::Value::Null => {}
+                other => return Some((push_pointer(&at, "responses"), format!("expected a map of responses, found {other}"))),
+            }
+            if let Some(found) = failure_in::<Operation>(&node, &at) {
+                return Some(found);
+            }
+        }
+        if let Some(found) = failure_in::<ReferenceOr<PathItem>>(&item, &item_pointer) {
+            return Some(found);
+        }
+    }
+    let components = &doc["components"];
+    let sections: [(&str, fn(&serde_json::Value, &str) -> Option<(String, String)>); 5] = [
+        ("schemas", |n, p| failure_in::<ReferenceOr<Schema>>(n, p)),
+        ("parameters", |n, p| failure_in::<ReferenceOr<Parameter>>(n, p)),
+        ("responses", |n, p| failure_in::<ReferenceOr<Response>>(n, p)),
+        ("requestBodies", |n, p| failure_in::<ReferenceOr<RequestBody>>(n, p)),
+        ("securitySchemes", |n, p| failure_in::<ReferenceOr<SecurityScheme>>(n, p)),
+    ];
+    for (section, check) in sections {
+        for (name, node) in entries(&components[section]) {
+            if let Some(found) = check(&node, &push_pointer(&push_pointer("#/components", section), &name)) {
+                return Some(found);
+            }
+        }
+    }
+    for (name, node) in entries(&components["headers"]) {
+        if let Some(found) = failure_in::<ReferenceOr<Header>>(&node, &push_pointer("#/components/headers", &name)) {
+            return Some(found);
+        }
+    }
+    None
 }
 
 fn segment_text(segment: &serde_path_to_error::Segment) -> String {

@@ -137,6 +137,13 @@ pub fn scp_request_state(state: &str) -> Check<()> {
     }
 }
 
+/// The text at JSON pointer `pointer` of a response body, for waiters that watch
+/// one state member (`/server/status`). `None` when absent or not a string.
+pub fn state_at<T: serde::Serialize>(body: &T, pointer: &str) -> Option<String> {
+    let value = serde_json::to_value(body).ok()?;
+    value.pointer(pointer)?.as_str().map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,9 +177,3 @@ mod tests {
     }
 }
 
-/// The text at JSON pointer `pointer` of a response body, for waiters that watch
-/// one state member (`/server/status`). `None` when absent or not a string.
-pub fn state_at<T: serde::Serialize>(body: &T, pointer: &str) -> Option<String> {
-    let value = serde_json::to_value(body).ok()?;
-    value.pointer(pointer)?.as_str().map(str::to_owned)
-}

@@ -1,10 +1,9 @@
 //! `cargo xtask <task>`: the project's tasks, in Rust so they run wherever cargo does.
 
-mod regen;
-mod test;
-
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use xtask::{regen, test};
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -19,7 +18,7 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("regen") => regen::regen(&root()),
+        Some("regen") => regen::regen(&root()).map(|report| println!("{report}")),
         Some("check") => regen::check(&root()),
         Some("lint") => test::lint(&root()),
         Some("test") => test::test(&root(), &args[1..]),
@@ -38,6 +37,6 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root (the parent of `xtask/`).
-pub fn root() -> PathBuf {
+fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }

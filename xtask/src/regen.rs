@@ -27,7 +27,28 @@ fn current_version(crate_dir: &Path) -> Option<String> {
         .map(|v| v.trim_end_matches('"').to_owned())
 }
 
-pub fn regen(root: &Path) -> Result<(), String> {
+/// What a regeneration did.
+#[derive(Debug)]
+pub struct Report {
+    pub crates: usize,
+    pub files: usize,
+    /// Crates under generated/ with no spec any more: kept, reported.
+    pub orphans: Vec<String>,
+}
+
+impl std::fmt::Display for Report {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "regenerated {} crates ({} files) in generated/", self.crates, self.files)?;
+        for name in &self.orphans {
+            write!(f, "\nwarning: generated/{name} has no spec under specs/ any more; it was kept. Delete it by hand if the service is gone.")?;
+        }
+        Ok(())
+    }
+}
+
+/// Regenerates generated/ through a staging tree swapped in at the end: if any
+/// spec fails, or the run is interrupted, the previous tree stays as it was.
+pub fn regen(root: &Path) -> Result<Report, String> {
     let crates = generate(root)?;
     let generated = root.join("generated");
     let staging = root.join("generated.staging");
@@ -43,7 +64,7 @@ pub fn regen(root: &Path) -> Result<(), String> {
             write(&staging.join(&c.name).join(path), text)?;
         }
     }
-    let orphans = orphans(&generated, &crates);
+    let orphans = orphan_crates(&generated, &crates);
     for name in &orphans {
         copy_dir(&generated.join(name), &staging.join(name))?;
     }
@@ -55,12 +76,8 @@ pub fn regen(root: &Path) -> Result<(), String> {
         fs::remove_dir_all(&previous).map_err(|e| format!("cannot remove the previous tree: {e}"))?;
     }
     update_members(root, &crates)?;
-    let files: usize = crates.iter().map(|c| c.files.len()).sum();
-    println!("regenerated {} crates ({files} files) in generated/", crates.len());
-    for name in orphans {
-        println!("warning: generated/{name} has no spec under specs/ any more; it was kept. Delete it by hand if the service is gone.");
-    }
-    Ok(())
+    let files = crates.iter().map(|c| c.files.len()).sum();
+    Ok(Report { crates: crates.len(), files, orphans })
 }
 
 pub fn check(root: &Path) -> Result<(), String> {
@@ -106,7 +123,7 @@ fn diff(name: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-fn orphans(generated: &Path, crates: &[GeneratedCrate]) -> Vec<String> {
+fn orphan_crates(generated: &Path, crates: &[GeneratedCrate]) -> Vec<String> {
     let Ok(entries) = fs::read_dir(generated) else { return Vec::new() };
     let mut names: Vec<String> = entries
         .filter_map(|e| e.ok())

@@ -205,6 +205,7 @@ impl<'a> Lowerer<'a> {
 
     fn type_of_schema_inner(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         use openapiv3::Type as T;
+        self.check_format(schema, pointer);
         let named = |this: &mut Self| {
             let name = this.unique_name(hint);
             this.define(&name, schema, pointer);
@@ -259,6 +260,31 @@ impl<'a> Lowerer<'a> {
                 }
             }
             SchemaKind::Not { .. } => Type::Any,
+        }
+    }
+
+    /// A format that belongs to another type (`type: integer, format: date-time`)
+    /// is a contradiction, not an unknown format to ignore.
+    fn check_format(&mut self, schema: &Schema, pointer: &str) {
+        const STRING_FORMATS: &[&str] = &["date-time", "date", "uuid", "byte", "binary", "password", "email", "uri", "hostname", "ipv4", "ipv6"];
+        const NUMBER_FORMATS: &[&str] = &["int32", "int64", "float", "double"];
+        let (found, type_name, foreign): (Option<&str>, &str, &[&str]) = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Integer(i)) => match &i.format {
+                VariantOrUnknownOrEmpty::Unknown(f) => (Some(f.as_str()), "integer", STRING_FORMATS),
+                _ => (None, "", &[]),
+            },
+            SchemaKind::Type(openapiv3::Type::Number(n)) => match &n.format {
+                VariantOrUnknownOrEmpty::Unknown(f) => (Some(f.as_str()), "number", STRING_FORMATS),
+                _ => (None, "", &[]),
+            },
+            SchemaKind::Type(openapiv3::Type::String(s)) => match &s.format {
+                VariantOrUnknownOrEmpty::Unknown(f) => (Some(f.as_str()), "string", NUMBER_FORMATS),
+                _ => (None, "", &[]),
+            },
+            _ => (None, "", &[]),
+        };
+        if let Some(format) = found.filter(|f| foreign.contains(f)) {
+            self.error(&push_pointer(pointer, "format"), format!("format `{format}` contradicts `type: {type_name}`"));
         }
     }
 

@@ -1,0 +1,223 @@
+//! The generator on broken input: it never panics, it names the file and the
+//! JSON pointer of the fault, and `regen` leaves generated/ untouched.
+
+use std::path::Path;
+
+use codegen::SpecError;
+
+/// Loads and lowers `text` as the file `fault.yaml`.
+fn generate(text: &[u8]) -> Result<(), Vec<SpecError>> {
+    let doc = codegen::load::parse("fault.yaml", text).map_err(|e| vec![e])?;
+    codegen::ir::lower(Path::new("fault.yaml"), "fault.yaml", &doc).map(|_| ())
+}
+
+/// Asserts one error at `pointer` whose message contains `fragment`.
+fn assert_fault(text: &str, pointer: &str, fragment: &str) {
+    let errors = generate(text.as_bytes()).expect_err("the spec is faulty");
+    assert!(
+        errors.iter().any(|e| e.file == "fault.yaml" && e.pointer == pointer && e.message.contains(fragment)),
+        "expected `{fragment}` at {pointer}, got:\n{errors:#?}"
+    );
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+fn spec(rest: &str) -> String {
+    format!("{HEAD}{rest}")
+}
+
+#[test]
+fn invalid_yaml() {
+    assert_fault("openapi: [3.0.3\n", "#", "invalid YAML");
+}
+
+#[test]
+fn non_utf8_file() {
+    let errors = generate(b"openapi: \xff\xfe\n").unwrap_err();
+    assert!(errors[0].message.contains("not UTF-8"), "{errors:?}");
+}
+
+#[test]
+fn empty_file() {
+    assert_fault("", "#", "empty");
+    assert_fault("   \n", "#", "empty");
+}
+
+#[test]
+fn swagger_2() {
+    assert_fault("swagger: '2.0'\ninfo: {title: t, version: '1'}\npaths: {}\n", "#/swagger", "Swagger 2.0");
+}
+
+#[test]
+fn openapi_3_1() {
+    assert_fault("openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\n", "#/openapi", "3.1.0 is not supported");
+}
+
+#[test]
+fn structurally_invalid_document_names_the_place() {
+    assert_fault(&spec("paths:\n  /a:\n    get:\n      responses: 7\n"), "#/paths/~1a/get/responses", "not a valid OpenAPI");
+}
+
+#[test]
+fn unresolved_ref() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        b: {$ref: '#/components/schemas/Missing'}\n");
+    assert_fault(&text, "#/components/schemas/A/properties/b/$ref", "does not resolve");
+}
+
+#[test]
+fn external_ref() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A: {$ref: 'other.yaml#/components/schemas/B'}\n");
+    assert_fault(&text, "#/components/schemas/A/$ref", "external document");
+}
+
+#[test]
+fn ref_cycle() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/B'}\n    B: {$ref: '#/components/schemas/A'}\n");
+    assert_fault(&text, "#/components/schemas/A", "cycle");
+}
+
+#[test]
+fn all_of_cycle() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A:\n      allOf: [{$ref: '#/components/schemas/B'}, {type: object}]\n    B:\n      allOf: [{$ref: '#/components/schemas/A'}, {type: object}]\n");
+    let errors = generate(text.as_bytes()).unwrap_err();
+    assert!(errors.iter().any(|e| e.message.contains("cycle")), "{errors:#?}");
+}
+
+#[test]
+fn path_parameter_missing_from_the_template() {
+    let text = spec("paths:\n  /a:\n    get:\n      operationId: a\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}\n");
+    assert_fault(&text, "#/paths/~1a/get", "does not appear in the path template");
+}
+
+#[test]
+fn template_names_an_undeclared_parameter() {
+    let text = spec("paths:\n  /a/{id}:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n");
+    assert_fault(&text, "#/paths/~1a~1{id}/get", "has no path parameter `id`");
+}
+
+#[test]
+fn duplicate_operation_ids() {
+    let text = spec("paths:\n  /a:\n    get: {operationId: same, responses: {'200': {description: ok}}}\n  /b:\n    get: {operationId: same, responses: {'200': {description: ok}}}\n");
+    assert_fault(&text, "#/paths/~1b/get/operationId", "also used at #/paths/~1a/get");
+}
+
+#[test]
+fn operation_ids_that_collide_in_rust() {
+    let text = spec("paths:\n  /a:\n    get: {operationId: getThing, responses: {'200': {description: ok}}}\n  /b:\n    get: {operationId: get_thing, responses: {'200': {description: ok}}}\n");
+    assert_fault(&text, "#/paths/~1b/get/operationId", "becomes the method `get_thing`");
+}
+
+#[test]
+fn schema_names_that_collide_in_rust() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    foo-bar: {type: string}\n    FooBar: {type: string}\n");
+    assert_fault(&text, "#/components/schemas/FooBar", "both become the Rust type `FooBar`");
+}
+
+#[test]
+fn required_names_an_undefined_property() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      required: [ghost]\n      properties:\n        real: {type: string}\n");
+    assert_fault(&text, "#/components/schemas/A/required/0", "`ghost`, which no part of the schema defines");
+}
+
+#[test]
+fn required_may_name_a_property_of_another_all_of_part() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    Base:\n      type: object\n      properties:\n        id: {type: string}\n    A:\n      allOf:\n        - $ref: '#/components/schemas/Base'\n        - type: object\n          required: [id]\n");
+    generate(text.as_bytes()).expect("valid: another allOf part defines `id`");
+}
+
+#[test]
+fn contradictory_type_and_format() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        when: {type: integer, format: date-time}\n");
+    assert_fault(&text, "#/components/schemas/A/properties/when/format", "contradicts `type: integer`");
+}
+
+#[test]
+fn extreme_yaml_nesting_is_refused_not_a_stack_overflow() {
+    let deep = format!("openapi: 3.0.3\nx: {}{}\n", "[".repeat(5_000), "]".repeat(5_000));
+    assert_fault(&deep, "#", "invalid YAML");
+}
+
+#[test]
+fn extreme_schema_nesting_is_refused() {
+    let mut schema = String::from("{type: string}");
+    for _ in 0..60 {
+        schema = format!("{{type: object, properties: {{a: {schema}}}}}");
+    }
+    let text = spec(&format!("paths: {{}}\ncomponents:\n  schemas:\n    Deep: {schema}\n"));
+    let errors = generate(text.as_bytes()).unwrap_err();
+    assert!(errors.iter().any(|e| e.message.contains("nested deeper")), "{errors:#?}");
+}
+
+#[test]
+fn every_fault_of_a_file_is_reported_at_once() {
+    let text = spec("paths:\n  /a/{id}:\n    get: {operationId: a, responses: {'200': {description: ok}}}\ncomponents:\n  schemas:\n    A: {$ref: '#/components/schemas/Nope'}\n");
+    let errors = generate(text.as_bytes()).unwrap_err();
+    assert!(errors.len() >= 2, "{errors:#?}");
+}
+
+/// A scratch copy of the workspace parts regen reads and writes.
+fn scratch() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("regen-test-{}-{}", std::process::id(), fastrand_suffix()));
+    let root = sdk_tests::root();
+    copy(&root.join("specs"), &dir.join("specs"));
+    copy(&root.join("generated/kakaocloud-redis"), &dir.join("generated/kakaocloud-redis"));
+    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = [\n    # @generated-members-begin\n    # @generated-members-end\n]\n").unwrap();
+    dir
+}
+
+fn fastrand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            } else {
+                out.push((entry.path().display().to_string(), std::fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_failing_spec_leaves_generated_untouched() {
+    let dir = scratch();
+    std::fs::write(dir.join("generated/kakaocloud-redis/src/lib.rs"), "// an older tree\n").unwrap();
+    std::fs::write(dir.join("specs/scp/epas/1.0.yaml"), "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a/{x}:\n    get: {responses: {'200': {description: ok}}}\n").unwrap();
+    let before = snapshot(&dir.join("generated"));
+    let err = xtask::regen::regen(&dir).unwrap_err();
+    assert!(err.contains("specs/scp/epas/1.0.yaml: #/paths/~1a~1{x}/get"), "{err}");
+    assert_eq!(snapshot(&dir.join("generated")), before);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn regen_replaces_the_tree_and_reports_crates_without_a_spec() {
+    let dir = scratch();
+    copy(&dir.join("generated/kakaocloud-redis"), &dir.join("generated/retired-service"));
+    let report = xtask::regen::regen(&dir).unwrap();
+    assert_eq!(report.orphans, ["retired-service"]);
+    assert!(dir.join("generated/retired-service/Cargo.toml").exists(), "kept, not silently deleted");
+    assert!(dir.join("generated/scp-epas/src/lib.rs").exists());
+    assert!(!dir.join("generated.staging").exists() && !dir.join("generated.previous").exists());
+    xtask::regen::check(&dir).expect("a fresh tree passes the drift check");
+    std::fs::remove_dir_all(dir).unwrap();
+}

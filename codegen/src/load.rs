@@ -89,7 +89,8 @@ fn locate(doc: &serde_json::Value) -> Option<(String, String)> {
         }
     }
     let components = &doc["components"];
-    let sections: [(&str, fn(&serde_json::Value, &str) -> Option<(String, String)>); 5] = [
+    type Check = fn(&serde_json::Value, &str) -> Option<(String, String)>;
+    let sections: [(&str, Check); 5] = [
         ("schemas", |n, p| failure_in::<ReferenceOr<Schema>>(n, p)),
         ("parameters", |n, p| failure_in::<ReferenceOr<Parameter>>(n, p)),
         ("responses", |n, p| failure_in::<ReferenceOr<Response>>(n, p)),

@@ -1,5 +1,6 @@
 //! The project's tasks as a library, so the test suite can run them on a
 //! scratch copy of the workspace (`regen` atomicity, orphan reporting).
 
+pub mod conformance;
 pub mod regen;
 pub mod test;

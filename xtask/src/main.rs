@@ -12,6 +12,7 @@ tasks:
   regen    regenerate generated/ from specs/ (atomic; nothing changes if any spec fails)
   check    fail with a diff when generated/ is out of step with specs/ or the generator
   lint     lint every spec (openapi-spec-validator + project rules)
+  conformance  call every operation of every crate against Prism mocks of the specs
   test     everything CI runs: lint, check, build, clippy, doc, tests, conformance
 ";
 
@@ -21,6 +22,8 @@ fn main() -> ExitCode {
         Some("regen") => regen::regen(&root()).map(|report| println!("{report}")),
         Some("check") => regen::check(&root()),
         Some("lint") => test::lint(&root()),
+        Some("conformance") => xtask::conformance::conformance(&root())
+            .map(|s| println!("conformance: {}/{} operations accepted by Prism and decoded", s.exercised, s.operations)),
         Some("test") => test::test(&root(), &args[1..]),
         _ => {
             eprint!("{USAGE}");

@@ -7,7 +7,7 @@ use std::process::Command;
 /// Pinned Python tools for the spec lint.
 const PYTHON_TOOLS: &[&str] = &["openapi-spec-validator==0.9.0", "openapi-schema-validator==0.9.0", "PyYAML==6.0.3"];
 
-fn run(cmd: &mut Command) -> Result<(), String> {
+pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
     let shown = format!("{cmd:?}");
     println!("==> {shown}");
     let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
@@ -15,6 +15,20 @@ fn run(cmd: &mut Command) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("{shown} failed with {status}"))
+    }
+}
+
+/// Runs `cmd`, echoing and returning its standard output; fails like [`run`].
+pub(crate) fn run_captured(cmd: &mut Command) -> Result<String, String> {
+    let shown = format!("{cmd:?}");
+    println!("==> {shown}");
+    let output = cmd.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    print!("{stdout}");
+    if output.status.success() {
+        Ok(stdout)
+    } else {
+        Err(format!("{shown} failed with {}", output.status))
     }
 }
 
@@ -41,6 +55,7 @@ fn cargo(root: &Path, args: &[&str]) -> Result<(), String> {
     run(Command::new(env!("CARGO")).args(args).current_dir(root))
 }
 
+/// Everything CI runs, cheapest first so a failure shows early.
 pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
     lint(root)?;
@@ -51,5 +66,11 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
         doc.args(["doc", "--workspace", "--no-deps", "--quiet"]).env("RUSTDOCFLAGS", "-D warnings").current_dir(root);
         run(&mut doc)?;
     }
-    cargo(root, &["test", "--workspace"])
+    cargo(root, &["test", "--workspace"])?;
+    let summary = crate::conformance::conformance(root)?;
+    println!("conformance: {}/{} operations accepted by Prism and decoded", summary.exercised, summary.operations);
+    if summary.exercised < summary.operations {
+        return Err(format!("{} operations were not exercised", summary.operations - summary.exercised));
+    }
+    Ok(())
 }

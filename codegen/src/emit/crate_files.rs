@@ -124,7 +124,7 @@ pub fn cargo_toml(spec: &CrateSpec, services: &[Service], package_version: &str)
     let current = &services[current_index(services)];
     let description = format!("Client for {} (generated from the vendor's API docs)", current.title).replace('"', "'");
     format!(
-        "{}[package]\nname = \"{}\"\nversion = \"{package_version}\"\ndescription = \"{description}\"\nreadme = \"README.md\"\nedition.workspace = true\nlicense.workspace = true\nrust-version.workspace = true\n\n[dependencies]\ncloudsdk-runtime = {{ workspace = true }}\nserde = {{ workspace = true }}\n",
+        "{}[package]\nname = \"{}\"\nversion = \"{package_version}\"\ndescription = \"{description}\"\nreadme = \"README.md\"\nedition.workspace = true\nlicense.workspace = true\nrust-version.workspace = true\n\n[dependencies]\ncloudsdk-runtime = {{ workspace = true }}\nserde = {{ workspace = true }}\n\n[dev-dependencies]\ntokio = {{ workspace = true }}\n",
         header(&spec.versions.iter().map(|v| v.display_path.clone()).collect::<Vec<_>>().join(", ")).replace("//", "#"),
         spec.name
     )

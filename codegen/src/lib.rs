@@ -13,6 +13,7 @@
 //! decide when and where to write them.
 
 pub mod emit;
+pub mod diff;
 mod error;
 pub mod ir;
 pub mod layout;

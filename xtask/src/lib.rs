@@ -2,5 +2,6 @@
 //! scratch copy of the workspace (`regen` atomicity, orphan reporting).
 
 pub mod conformance;
+pub mod diff;
 pub mod regen;
 pub mod test;

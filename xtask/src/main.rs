@@ -10,6 +10,8 @@ usage: cargo xtask <task>
 
 tasks:
   regen    regenerate generated/ from specs/ (atomic; nothing changes if any spec fails)
+           --bump: also bump changed crates by semver and add a CHANGELOG.md entry
+  diff     API change report: [--from REV] [--to REV] [--json] [--fail-on-breaking] [A.yaml B.yaml]
   check    fail with a diff when generated/ is out of step with specs/ or the generator
   lint     lint every spec (openapi-spec-validator + project rules)
   conformance  call every operation of every crate against Prism mocks of the specs
@@ -19,7 +21,11 @@ tasks:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("regen") => regen::regen(&root()).map(|report| println!("{report}")),
+        Some("regen") => {
+            let bump = args.iter().any(|a| a == "--bump");
+            regen::regen_with(&root(), bump).map(|report| println!("{report}"))
+        }
+        Some("diff") => xtask::diff::run(&root(), &args[1..]).map(|_| ()),
         Some("check") => regen::check(&root()),
         Some("lint") => test::lint(&root()),
         Some("conformance") => xtask::conformance::conformance(&root())

@@ -9,10 +9,16 @@ use codegen::GeneratedCrate;
 const MEMBERS_BEGIN: &str = "# @generated-members-begin";
 const MEMBERS_END: &str = "# @generated-members-end";
 
-/// Every crate generated in memory, with the package versions already in generated/.
-fn generate(root: &Path) -> Result<Vec<GeneratedCrate>, String> {
+/// Kept across regenerations: written by `regen --bump`, not by the generator.
+const CHANGELOG: &str = "CHANGELOG.md";
+
+/// Every crate generated in memory, with the package versions already in
+/// generated/ unless `versions` gives a new one.
+fn generate(root: &Path, versions: &BTreeMap<String, String>) -> Result<Vec<GeneratedCrate>, String> {
     let generated = root.join("generated");
-    codegen::generate_all(&root.join("specs"), |name| current_version(&generated.join(name)).unwrap_or_else(|| "0.1.0".to_owned()))
+    codegen::generate_all(&root.join("specs"), |name| {
+        versions.get(name).cloned().or_else(|| current_version(&generated.join(name))).unwrap_or_else(|| "0.1.0".to_owned())
+    })
         .map_err(|errors| {
             let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
             format!("{} problem(s) in the specs; generated/ is unchanged:\n{}", errors.len(), lines.join("\n"))
@@ -49,7 +55,26 @@ impl std::fmt::Display for Report {
 /// Regenerates generated/ through a staging tree swapped in at the end: if any
 /// spec fails, or the run is interrupted, the previous tree stays as it was.
 pub fn regen(root: &Path) -> Result<Report, String> {
-    let crates = generate(root)?;
+    regen_with(root, false)
+}
+
+/// `regen`, and with `bump` also: each crate whose specs changed since `HEAD`
+/// gets a semver bump from the change report and a `CHANGELOG.md` entry.
+pub fn regen_with(root: &Path, bump: bool) -> Result<Report, String> {
+    let generated_dir = root.join("generated");
+    let mut versions = BTreeMap::new();
+    let mut entries = BTreeMap::new();
+    if bump {
+        for (name, (impact, reports)) in crate::diff::impacts_since_head(root)? {
+            let current = current_version(&generated_dir.join(&name)).unwrap_or_else(|| "0.1.0".to_owned());
+            let next = codegen::diff::bump(&current, impact);
+            if next != current {
+                entries.insert(name.clone(), format!("## {next}\n\n{}", crate::diff::markdown(&reports).replace("# API changes\n\n", "").replace("## ", "### ")));
+                versions.insert(name, next);
+            }
+        }
+    }
+    let crates = generate(root, &versions)?;
     let generated = root.join("generated");
     let staging = root.join("generated.staging");
     let previous = root.join("generated.previous");
@@ -62,6 +87,19 @@ pub fn regen(root: &Path) -> Result<Report, String> {
     for c in &crates {
         for (path, text) in &c.files {
             write(&staging.join(&c.name).join(path), text)?;
+        }
+    }
+    for c in &crates {
+        let old = fs::read_to_string(generated.join(&c.name).join(CHANGELOG)).unwrap_or_default();
+        let text = match entries.get(&c.name) {
+            Some(entry) => {
+                let rest = old.strip_prefix("# Changelog\n\n").unwrap_or(&old);
+                format!("# Changelog\n\n{entry}\n{rest}")
+            }
+            None => old,
+        };
+        if !text.is_empty() {
+            write(&staging.join(&c.name).join(CHANGELOG), &text)?;
         }
     }
     let orphans = orphan_crates(&generated, &crates);
@@ -81,7 +119,7 @@ pub fn regen(root: &Path) -> Result<Report, String> {
 }
 
 pub fn check(root: &Path) -> Result<(), String> {
-    let crates = generate(root)?;
+    let crates = generate(root, &BTreeMap::new())?;
     let generated = root.join("generated");
     let mut stale = Vec::new();
     for c in &crates {
@@ -95,7 +133,7 @@ pub fn check(root: &Path) -> Result<(), String> {
         }
         for extra in files_under(&dir) {
             let rel = extra.strip_prefix(&dir).unwrap_or(&extra).to_path_buf();
-            if !c.files.contains_key(&rel) {
+            if !c.files.contains_key(&rel) && rel != Path::new(CHANGELOG) {
                 stale.push(format!("generated/{}/{} is not produced by the generator\n", c.name, rel.display()));
             }
         }

@@ -1,0 +1,311 @@
+//! API change report between two IRs of one service version.
+//!
+//! It compares the normalized IR, not YAML, so reordered keys, renamed `$ref`
+//! targets with identical shapes aside, and formatting make no noise. Each change
+//! is classified for a caller of the generated client:
+//!
+//! | change | breaking? | why |
+//! | --- | --- | --- |
+//! | operation, type or parameter removed | yes | code calling it no longer compiles |
+//! | operation, type or optional parameter added | no | new method, type or setter |
+//! | required parameter added | yes | the method gains a positional argument |
+//! | parameter made required or optional | yes | it moves between argument and setter |
+//! | parameter type or location changed | yes | argument type or request changes |
+//! | field added, optional | no | structs are `#[non_exhaustive]`; a setter is added |
+//! | field added, required | yes | `new()` gains an argument |
+//! | field removed | yes | the field is gone |
+//! | field made required/optional, or nullable when it was not | yes | the field's type changes between `T` and `Option<T>` |
+//! | field type or format changed | yes | the field's type changes |
+//! | enum value added | no | enums are `#[non_exhaustive]` and keep unknown values |
+//! | enum value removed | yes | the variant is gone |
+//! | constraint tightened (min up, max down, new or changed pattern) | yes | requests valid before may be refused |
+//! | constraint loosened | no | everything valid before stays valid |
+//! | response body type changed | yes | `send()` returns another type |
+//! | deprecated | no | a warning, not an error |
+//! | description changed | no | documentation only |
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::ir::{Constraints, Field, Operation, Param, Service, Type, TypeDef, TypeKind};
+
+/// One difference between two versions of an API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Where: `operation list_clusters`, `type Cluster.name`, ...
+    pub location: String,
+    /// What changed, in words.
+    pub description: String,
+    /// Whether a caller of the generated client may be broken.
+    pub breaking: bool,
+}
+
+/// How much a set of changes moves a crate's version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Impact {
+    None,
+    /// Documentation only.
+    Patch,
+    /// Additive.
+    Minor,
+    /// Breaking.
+    Major,
+}
+
+pub fn impact(changes: &[Change]) -> Impact {
+    if changes.iter().any(|c| c.breaking) {
+        Impact::Major
+    } else if changes.iter().any(|c| !c.description.starts_with("description")) {
+        Impact::Minor
+    } else if changes.is_empty() {
+        Impact::None
+    } else {
+        Impact::Patch
+    }
+}
+
+/// The next version of `version` (`MAJOR.MINOR.PATCH`) for `impact`; below 1.0
+/// a breaking change bumps the minor and anything else the patch, as Cargo reads
+/// `0.x` versions.
+pub fn bump(version: &str, impact: Impact) -> String {
+    let parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap_or(0)).collect();
+    let (major, minor, patch) = (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
+    match (major, impact) {
+        (_, Impact::None) => version.to_owned(),
+        (0, Impact::Major) => format!("0.{}.0", minor + 1),
+        (0, _) => format!("0.{minor}.{}", patch + 1),
+        (_, Impact::Major) => format!("{}.0.0", major + 1),
+        (_, Impact::Minor) => format!("{major}.{}.0", minor + 1),
+        (_, Impact::Patch) => format!("{major}.{minor}.{}", patch + 1),
+    }
+}
+
+struct Differ {
+    changes: Vec<Change>,
+}
+
+impl Differ {
+    fn push(&mut self, location: impl Into<String>, description: impl Into<String>, breaking: bool) {
+        self.changes.push(Change { location: location.into(), description: description.into(), breaking });
+    }
+}
+
+/// Every change from `old` to `new`, operations first, then types.
+pub fn diff(old: &Service, new: &Service) -> Vec<Change> {
+    let mut d = Differ { changes: Vec::new() };
+    let names = |s: &Service| s.operations.iter().map(|o| o.name.clone()).collect::<BTreeSet<_>>();
+    for name in names(old).union(&names(new)) {
+        let at = format!("operation {name}");
+        match (find(&old.operations, name), find(&new.operations, name)) {
+            (Some(_), None) => d.push(at, "removed", true),
+            (None, Some(op)) => d.push(at, format!("added ({} {})", op.method, op.path), false),
+            (Some(a), Some(b)) => operation(&mut d, &at, a, b),
+            (None, None) => {}
+        }
+    }
+    let types: BTreeSet<&String> = old.types.keys().chain(new.types.keys()).collect();
+    for name in types {
+        let at = format!("type {name}");
+        match (old.types.get(name), new.types.get(name)) {
+            (Some(_), None) => d.push(at, "removed", true),
+            (None, Some(_)) => d.push(at, "added", false),
+            (Some(a), Some(b)) => type_def(&mut d, &at, a, b),
+            (None, None) => {}
+        }
+    }
+    d.changes
+}
+
+fn find<'a>(ops: &'a [Operation], name: &str) -> Option<&'a Operation> {
+    ops.iter().find(|o| o.name == name)
+}
+
+fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
+    if (a.method.as_str(), a.path.as_str()) != (b.method.as_str(), b.path.as_str()) {
+        d.push(at, format!("moved from {} {} to {} {}", a.method, a.path, b.method, b.path), true);
+    }
+    if !a.deprecated && b.deprecated {
+        d.push(at, "deprecated", false);
+    }
+    let names: BTreeSet<&String> = a.params.iter().chain(&b.params).map(|p| &p.name).collect();
+    for name in names {
+        let p_at = format!("{at} › parameter {name}");
+        let find = |ps: &'_ [Param]| ps.iter().find(|p| &p.name == name).cloned();
+        match (find(&a.params), find(&b.params)) {
+            (Some(_), None) => d.push(p_at, "removed", true),
+            (None, Some(p)) => d.push(p_at, format!("added, {}", if p.required { "required" } else { "optional" }), p.required),
+            (Some(x), Some(y)) => {
+                if x.required != y.required {
+                    d.push(&p_at, format!("made {}", if y.required { "required" } else { "optional" }), true);
+                }
+                if x.location != y.location {
+                    d.push(&p_at, format!("moved from {:?} to {:?}", x.location, y.location), true);
+                }
+                if x.ty != y.ty {
+                    d.push(&p_at, format!("type changed from {} to {}", show(&x.ty), show(&y.ty)), true);
+                }
+                constraints(d, &p_at, &x.doc.constraints, &y.doc.constraints);
+                if !x.doc.deprecated && y.doc.deprecated {
+                    d.push(&p_at, "deprecated", false);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    match (&a.body, &b.body) {
+        (Some(_), None) => d.push(at, "request body removed", true),
+        (None, Some(body)) => d.push(at, "request body added", body.required),
+        (Some(x), Some(y)) => {
+            if x.ty != y.ty {
+                d.push(at, format!("request body type changed from {} to {}", show(&x.ty), show(&y.ty)), true);
+            }
+            if x.required != y.required {
+                d.push(at, format!("request body made {}", if y.required { "required" } else { "optional" }), true);
+            }
+        }
+        (None, None) => {}
+    }
+    let success = |o: &Operation| o.responses.iter().filter(|r| r.status.starts_with('2')).map(|r| (r.status.clone(), r.ty.clone())).collect::<Vec<_>>();
+    let (sa, sb) = (success(a), success(b));
+    if sa != sb {
+        let render = |s: &[(String, Option<Type>)]| s.iter().map(|(st, t)| format!("{st}: {}", t.as_ref().map(show).unwrap_or_else(|| "no body".into()))).collect::<Vec<_>>().join(", ");
+        d.push(at, format!("success responses changed from [{}] to [{}]", render(&sa), render(&sb)), true);
+    }
+    if a.doc.description != b.doc.description || a.doc.summary != b.doc.summary {
+        d.push(at, "description changed", false);
+    }
+}
+
+fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
+    match (&a.kind, &b.kind) {
+        (TypeKind::Struct { fields: fa, .. }, TypeKind::Struct { fields: fb, .. }) => {
+            let names: BTreeSet<&String> = fa.iter().chain(fb).map(|f| &f.name).collect();
+            for name in names {
+                let f_at = format!("{at}.{name}");
+                let find = |fs: &'_ [Field]| fs.iter().find(|f| &f.name == name).cloned();
+                match (find(fa), find(fb)) {
+                    (Some(_), None) => d.push(f_at, "field removed", true),
+                    (None, Some(f)) => {
+                        let required = !f.is_optional();
+                        d.push(f_at, format!("field added, {}", if required { "required" } else { "optional" }), required);
+                    }
+                    (Some(x), Some(y)) => field(d, &f_at, &x, &y),
+                    (None, None) => {}
+                }
+            }
+        }
+        (TypeKind::Enum { values: va }, TypeKind::Enum { values: vb }) => {
+            for v in va.iter().filter(|v| !vb.iter().any(|w| w.value == v.value)) {
+                d.push(at, format!("enum value `{}` removed", v.value), true);
+            }
+            for v in vb.iter().filter(|v| !va.iter().any(|w| w.value == v.value)) {
+                d.push(at, format!("enum value `{}` added", v.value), false);
+            }
+        }
+        (ka, kb) if ka != kb => d.push(at, format!("changed from {} to {}", kind(ka), kind(kb)), true),
+        _ => {}
+    }
+    constraints(d, at, &a.doc.constraints, &b.doc.constraints);
+    if a.doc.description != b.doc.description {
+        d.push(at, "description changed", false);
+    }
+}
+
+fn field(d: &mut Differ, at: &str, a: &Field, b: &Field) {
+    if a.required != b.required {
+        d.push(at, format!("made {}", if b.required { "required" } else { "optional" }), true);
+    }
+    if a.nullable != b.nullable {
+        let wrapper_changes = a.is_optional() != b.is_optional();
+        d.push(at, format!("made {}", if b.nullable { "nullable" } else { "non-nullable" }), wrapper_changes);
+    }
+    if a.ty != b.ty {
+        d.push(at, format!("type changed from {} to {}", show(&a.ty), show(&b.ty)), true);
+    }
+    if a.doc.format != b.doc.format {
+        d.push(at, format!("format changed from {:?} to {:?}", a.doc.format, b.doc.format), true);
+    }
+    constraints(d, at, &a.doc.constraints, &b.doc.constraints);
+    if !a.doc.deprecated && b.doc.deprecated {
+        d.push(at, "deprecated", false);
+    }
+    if a.doc.description != b.doc.description {
+        d.push(at, "description changed", false);
+    }
+}
+
+/// Bounds and patterns: tightening may refuse what was valid, loosening cannot.
+fn constraints(d: &mut Differ, at: &str, a: &Constraints, b: &Constraints) {
+    let mut bound = |name: &str, x: Option<f64>, y: Option<f64>, lower: bool| {
+        if x == y {
+            return;
+        }
+        let tightened = match (x, y) {
+            (None, Some(_)) => true,
+            (Some(_), None) => false,
+            (Some(x), Some(y)) => if lower { y > x } else { y < x },
+            (None, None) => false,
+        };
+        let show = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".into());
+        d.push(at, format!("{name} changed from {} to {}", show(x), show(y)), tightened);
+    };
+    let us = |v: Option<usize>| v.map(|v| v as f64);
+    bound("minimum", a.minimum, b.minimum, true);
+    bound("maximum", a.maximum, b.maximum, false);
+    bound("minLength", us(a.min_length), us(b.min_length), true);
+    bound("maxLength", us(a.max_length), us(b.max_length), false);
+    bound("minItems", us(a.min_items), us(b.min_items), true);
+    bound("maxItems", us(a.max_items), us(b.max_items), false);
+    if a.pattern != b.pattern {
+        d.push(at, format!("pattern changed from {:?} to {:?}", a.pattern, b.pattern), b.pattern.is_some());
+    }
+}
+
+fn kind(k: &TypeKind) -> &'static str {
+    match k {
+        TypeKind::Struct { .. } => "an object",
+        TypeKind::Enum { .. } => "an enum",
+        TypeKind::Union { .. } => "a union",
+        TypeKind::Alias(_) => "an alias",
+    }
+}
+
+/// A type as a reader of the report knows it.
+pub fn show(ty: &Type) -> String {
+    match ty {
+        Type::String => "string".into(),
+        Type::Integer(f) => format!("integer ({f:?})").to_lowercase(),
+        Type::Number(f) => format!("number ({f:?})").to_lowercase(),
+        Type::Boolean => "boolean".into(),
+        Type::DateTime => "date-time".into(),
+        Type::Any => "any".into(),
+        Type::Object => "object".into(),
+        Type::Array(t) => format!("array of {}", show(t)),
+        Type::Map(t) => format!("map of {}", show(t)),
+        Type::Nullable(t) => format!("nullable {}", show(t)),
+        Type::Named(n) => n.clone(),
+    }
+}
+
+/// A Markdown report of one service's changes, for a pull request.
+pub fn markdown(title: &str, changes: &[Change]) -> String {
+    let mut out = format!("## {title}\n\n");
+    if changes.is_empty() {
+        out.push_str("No API changes.\n");
+        return out;
+    }
+    let breaking = changes.iter().filter(|c| c.breaking).count();
+    let _ = writeln!(out, "{} change(s), {breaking} breaking.\n", changes.len());
+    out.push_str("| | where | change |\n| --- | --- | --- |\n");
+    for c in changes {
+        let mark = match (c.breaking, c.description.starts_with("description")) {
+            (true, _) => "⚠️ breaking",
+            (false, true) => "docs",
+            (false, false) => "additive",
+        };
+        let _ = writeln!(out, "| {mark} | `{}` | {} |", c.location, c.description.replace('|', "\\|"));
+    }
+    out
+}

@@ -1,5 +1,9 @@
 //! Shared helpers of the test suite: paths, and the docs' examples read from the
 //! specs, so client tests send and expect exactly what the docs show.
+//!
+//! The project README is included below so that `cargo test` compiles its usage
+//! example: the README cannot drift from the generated API.
+#![doc = include_str!("../../README.md")]
 
 use std::path::{Path, PathBuf};
 

@@ -15,6 +15,7 @@ tasks:
   check    fail with a diff when generated/ is out of step with specs/ or the generator
   lint     lint every spec (openapi-spec-validator + project rules)
   conformance  call every operation of every crate against Prism mocks of the specs
+  bench    generator speed, generated size and compile time, as ratios to baselines
   test     everything CI runs: lint, check, build, clippy, doc, tests, conformance
 ";
 
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
             let bump = args.iter().any(|a| a == "--bump");
             regen::regen_with(&root(), bump).map(|report| println!("{report}"))
         }
+        Some("bench") => xtask::bench::bench(&root()),
         Some("diff") => xtask::diff::run(&root(), &args[1..]).map(|_| ()),
         Some("check") => regen::check(&root()),
         Some("lint") => test::lint(&root()),

@@ -111,6 +111,12 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
         lines.push(String::new());
         lines.extend(arg_docs);
     }
+    for response in &op.responses {
+        for (header, description) in &response.headers {
+            let what = description.as_deref().map(doc::escape).unwrap_or_default();
+            doc::paragraph(&mut lines, &format!("Response header `{header}` ({}): {what} Read it with `response.header(\"{}\")`.", response.status, header.to_ascii_lowercase()));
+        }
+    }
     if op.pagination.is_some() {
         doc::paragraph(&mut lines, "Pages: call `into_stream()` on the builder to read every item of every page.");
     }

@@ -266,6 +266,8 @@ impl Client {
     /// `POST /v2/{tenantId}/servers/{serverId}/action`
     ///
     /// - `server_id`: Instance (server) ID.
+    ///
+    /// Response header `Location` (202): URL of the created image (create image action only). Read it with `response.header("location")`.
     pub fn server_action(
         &self,
         server_id: impl Into<String>,

@@ -207,6 +207,8 @@ impl Client {
     /// Create an item (no operationId, name derived from method and path)
     ///
     /// `POST /v2/{tenantId}/items`
+    ///
+    /// Response header `Location` (201): URL of the item. Read it with `response.header("location")`.
     pub fn post_v2_tenant_id_items(
         &self,
         body: types::Item,

@@ -20,6 +20,7 @@ pub struct Config {
     pub(crate) max_response_bytes: usize,
     pub(crate) user_agent: Option<String>,
     pub(crate) http: Option<reqwest::Client>,
+    pub(crate) validate_requests: bool,
 }
 
 impl Config {
@@ -36,6 +37,7 @@ impl Config {
             max_response_bytes: 32 * 1024 * 1024,
             user_agent: None,
             http: None,
+            validate_requests: true,
         }
     }
 
@@ -80,6 +82,18 @@ impl Config {
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
+    }
+
+    /// Whether generated clients check documented bounds before sending (on by
+    /// default; turn off where the docs' bounds are wrong).
+    pub fn with_request_validation(mut self, validate: bool) -> Self {
+        self.validate_requests = validate;
+        self
+    }
+
+    /// Whether requests are checked against documented bounds before sending.
+    pub fn validates_requests(&self) -> bool {
+        self.validate_requests
     }
 
     /// The base URL requests are sent to.

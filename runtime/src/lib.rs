@@ -16,6 +16,7 @@ pub mod nullable;
 pub mod paginate;
 mod response;
 pub mod retry;
+pub mod validate;
 pub mod wait;
 
 pub use auth::{Auth, Secret};

@@ -170,3 +170,30 @@ fn regions_build_the_documented_urls() {
     assert_eq!(Endpoint::default().url(), "https://redis.kr-central-2.kakaocloud.com");
     assert_eq!(Endpoint::new(Region::KrCentral1).unwrap().url(), "https://redis.kr-central-1.kakaocloud.com");
 }
+
+#[tokio::test]
+async fn out_of_range_input_is_refused_before_sending() {
+    let (server, spec) = (MockServer::start().await, spec());
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).expect(0).mount(&server).await;
+    let mut body: types::CreateInstanceSetRequest = decode(&spec.request_example("create_instance_set"));
+    body.port = 80;
+    body.description = Some("x".repeat(101));
+    if let Some(schedule) = body.backup_schedule.as_mut() {
+        schedule.retention_limit = Some(36);
+    }
+    let err = client(&server).create_new_instance_set(body).send().await.unwrap_err();
+    let kakaocloud_redis::Error::InvalidRequest(message) = &err else { panic!("{err}") };
+    assert!(message.contains("body.port: 80 is below the minimum 2000"), "{message}");
+    assert!(message.contains("body.description: 101 characters, more than the maximum 100"), "{message}");
+    assert!(message.contains("body.backupSchedule.retentionLimit: 36 is above the maximum 35"), "{message}");
+}
+
+#[tokio::test]
+async fn validation_can_be_turned_off_where_the_docs_are_wrong() {
+    let (server, spec) = (MockServer::start().await, spec());
+    expect(&server, "POST", "/v1/instance-sets", None, 201, spec.response_example("create_instance_set", "201")).await;
+    let mut body: types::CreateInstanceSetRequest = decode(&spec.request_example("create_instance_set"));
+    body.port = 80;
+    let config = Config::new(server.uri(), Auth::static_token(TOKEN)).with_request_validation(false);
+    Client::new(config).unwrap().create_new_instance_set(body).send().await.unwrap();
+}

@@ -7,6 +7,7 @@ mod doc;
 mod examples;
 mod operation;
 mod types;
+mod validate;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -24,10 +25,11 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
     if spec.is_multi_version() {
         let first = &services[0];
         let defs = shared.iter().filter_map(|name| first.types.get(name));
+        let checked = validate::checked_types(first);
         let sources: Vec<&str> = services.iter().map(|s| s.spec_path.as_str()).collect();
         files.insert(
             PathBuf::from("src/shared.rs"),
-            render(&sources.join(", "), "//! Types identical in every API version, shared by all version modules.\n", types::emit_types(defs))?,
+            render(&sources.join(", "), "//! Types identical in every API version, shared by all version modules.\n", types::emit_types(defs, &checked))?,
         );
         for (version, service) in spec.versions.iter().zip(services) {
             let dir = PathBuf::from("src").join(&version.module);
@@ -58,7 +60,8 @@ fn version_files(service: &Service, crate_name: &str, shared: &BTreeSet<String>,
         let names = shared.iter().map(|n| types::ident(n));
         quote!(pub use crate::shared::{#(#names),*};)
     });
-    let defs = types::emit_types(own);
+    let checked = validate::checked_types(service);
+    let defs = types::emit_types(own, &checked);
     let types_rs = render(source, "//! The request and response types of this API version.\n", quote!(#reexport #defs))?;
     let uses_types = !service.types.is_empty();
     let types_use = uses_types.then(|| quote!(use super::types;));

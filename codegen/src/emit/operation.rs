@@ -228,6 +228,7 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
             quote! { if let Some(body) = &self.body { request.json(body)?; } }
         }
     });
+    let checks = request_checks(service, op);
     let (ok_type, decode) = response_handling(op);
     let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() {
         quote!(mut)
@@ -237,6 +238,7 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
     quote! {
         /// Sends the request and decodes the documented response.
         pub async fn send(self) -> Result<rt::Response<#ok_type>, rt::Error> {
+            #checks
             #path
             let #mut_request request = rt::Request::new(rt::http::Method::#method, #op_name, path);
             #(#query)*
@@ -244,6 +246,41 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
             #body
             let response = self.client.inner.execute(request).await?;
             #decode
+        }
+    }
+}
+
+/// Checks of the documented bounds of parameters and body, when the client's
+/// configuration asks for them.
+fn request_checks(service: &Service, op: &Operation) -> TokenStream {
+    let checked = super::validate::checked_types(service);
+    let mut checks = Vec::new();
+    for p in &op.params {
+        if !super::validate::needs_checks(&p.ty, &p.doc.constraints, &checked) {
+            continue;
+        }
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        let inner = super::validate::value_checks(&p.ty, &p.doc.constraints, quote!(value), quote!(#wire), &checked);
+        checks.push(if p.required {
+            quote!({ let value = &self.#field; #inner })
+        } else {
+            quote!(if let Some(value) = &self.#field { #inner })
+        });
+    }
+    if let Some(body) = op.body.as_ref().filter(|b| super::validate::contains(&b.ty, &checked)) {
+        let _ = body;
+        checks.push(quote!(rt::validate::Validate::validate(&self.body, "body", problems);));
+    }
+    if checks.is_empty() {
+        return quote!();
+    }
+    quote! {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            #(#checks)*
+            rt::validate::finish(found)?;
         }
     }
 }

@@ -54,9 +54,14 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
     }
 }
 
-/// All definitions of a `types` module, in name order.
-pub fn emit_types<'a>(defs: impl Iterator<Item = &'a TypeDef>) -> TokenStream {
-    let items = defs.map(emit_type);
+/// All definitions of a `types` module, in name order, with the `Validate`
+/// impls of the types in `checked`.
+pub fn emit_types<'a>(defs: impl Iterator<Item = &'a TypeDef>, checked: &std::collections::BTreeSet<String>) -> TokenStream {
+    let items = defs.map(|def| {
+        let item = emit_type(def);
+        let validate = super::validate::emit_impl(def, checked);
+        quote!(#item #validate)
+    });
     quote! { #(#items)* }
 }
 

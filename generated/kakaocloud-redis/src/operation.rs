@@ -62,6 +62,13 @@ impl CreateInstanceSet {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::ObjectIdResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/v1/instance-sets".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -295,6 +302,13 @@ impl UpdateInstanceSet {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::ObjectIdResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let instance_set_id = rt::encode_path_segment(
             "instance-set-id",
             &self.instance_set_id,

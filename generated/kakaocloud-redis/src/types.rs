@@ -75,6 +75,26 @@ impl BackupSchedule {
     }
 }
 
+impl rt::validate::Validate for BackupSchedule {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.retentionLimit");
+            if let Some(value) = &self.retention_limit {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1.0),
+                        maximum: Some(35.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// New automatic backup policy.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -114,6 +134,26 @@ impl BackupScheduleUpdate {
     }
 }
 
+impl rt::validate::Validate for BackupScheduleUpdate {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.retentionLimit");
+            if let Some(value) = &self.retention_limit {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1.0),
+                        maximum: Some(35.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `CreateInstanceSetBody` schema.
 ///
 /// The variant is the first whose shape matches.
@@ -145,6 +185,24 @@ impl From<RestoreInstanceSetFromBackupRequest> for CreateInstanceSetBody {
 impl From<RestoreInstanceSetFromObjectStorageRequest> for CreateInstanceSetBody {
     fn from(value: RestoreInstanceSetFromObjectStorageRequest) -> Self {
         Self::RestoreInstanceSetFromObjectStorageRequest(value)
+    }
+}
+
+impl rt::validate::Validate for CreateInstanceSetBody {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        match self {
+            Self::CreateInstanceSetRequest(value) => {
+                rt::validate::Validate::validate(value, path, problems)
+            }
+
+            Self::RestoreInstanceSetFromBackupRequest(value) => {
+                rt::validate::Validate::validate(value, path, problems)
+            }
+
+            Self::RestoreInstanceSetFromObjectStorageRequest(value) => {
+                rt::validate::Validate::validate(value, path, problems)
+            }
+        }
     }
 }
 
@@ -253,6 +311,55 @@ impl CreateInstanceSetRequest {
     pub fn with_user(mut self, user: DatabaseUser) -> Self {
         self.user = Some(user);
         self
+    }
+}
+
+impl rt::validate::Validate for CreateInstanceSetRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.description");
+            if let Some(value) = &self.description {
+                rt::validate::length(&path, value, None, Some(100usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instanceSetName");
+            {
+                let value = &self.instance_set_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(4usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.backupSchedule");
+            if let Some(value) = &self.backup_schedule {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.port");
+            {
+                let value = &self.port;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(2000.0),
+                        maximum: Some(50000.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -794,6 +901,55 @@ impl RestoreInstanceSetFromBackupRequest {
     }
 }
 
+impl rt::validate::Validate for RestoreInstanceSetFromBackupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.description");
+            if let Some(value) = &self.description {
+                rt::validate::length(&path, value, None, Some(100usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instanceSetName");
+            {
+                let value = &self.instance_set_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(4usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.backupSchedule");
+            if let Some(value) = &self.backup_schedule {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.port");
+            {
+                let value = &self.port;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(2000.0),
+                        maximum: Some(50000.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// Body that creates an instance set restored from backup files stored in Object Storage.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -904,6 +1060,55 @@ impl RestoreInstanceSetFromObjectStorageRequest {
     pub fn with_user(mut self, user: DatabaseUser) -> Self {
         self.user = Some(user);
         self
+    }
+}
+
+impl rt::validate::Validate for RestoreInstanceSetFromObjectStorageRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.description");
+            if let Some(value) = &self.description {
+                rt::validate::length(&path, value, None, Some(100usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instanceSetName");
+            {
+                let value = &self.instance_set_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(4usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.backupSchedule");
+            if let Some(value) = &self.backup_schedule {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.port");
+            {
+                let value = &self.port;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(2000.0),
+                        maximum: Some(50000.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -1018,5 +1223,23 @@ impl UpdateInstanceSetRequest {
     ) -> Self {
         self.parameter_group_id = Some(parameter_group_id.into());
         self
+    }
+}
+
+impl rt::validate::Validate for UpdateInstanceSetRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.backupSchedule");
+            if let Some(value) = &self.backup_schedule {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.parameterGroupId");
+            if let Some(value) = &self.parameter_group_id {
+                rt::validate::length(&path, value, Some(1usize), None, problems);
+            }
+        }
     }
 }

@@ -87,6 +87,13 @@ impl CreateServer {
     pub async fn send(
         self,
     ) -> Result<rt::Response<types::CreateServerResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
         let path = format!("/v2/{tenant_id}/servers");
         let mut request = rt::Request::new(

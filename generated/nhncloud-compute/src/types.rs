@@ -405,6 +405,18 @@ impl CreateServerRequest {
     }
 }
 
+impl rt::validate::Validate for CreateServerRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.server");
+            {
+                let value = &self.server;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// Create instance response.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -828,6 +840,24 @@ impl FlavorDetail {
     }
 }
 
+impl rt::validate::Validate for FlavorDetail {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.rxtx_factor");
+            if let Some(value) = &self.rxtx_factor {
+                rt::validate::number(
+                    &path,
+                    f64::from(*value),
+                    rt::validate::Range {
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// List of flavors with details.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -840,6 +870,18 @@ impl FlavorDetailListResponse {
     /// A `FlavorDetailListResponse` from its required fields; optional fields start empty.
     pub fn new(flavors: Vec<FlavorDetail>) -> Self {
         Self { flavors }
+    }
+}
+
+impl rt::validate::Validate for FlavorDetailListResponse {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.flavors");
+            {
+                let value = &self.flavors;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -1689,6 +1731,40 @@ impl ServerCreate {
     }
 }
 
+impl rt::validate::Validate for ServerCreate {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.user_data");
+            if let Some(value) = &self.user_data {
+                rt::validate::length(&path, value, None, Some(65535usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(&path, value, None, Some(255usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.max_count");
+            if let Some(value) = &self.max_count {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        maximum: Some(10.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// An instance with details.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2012,6 +2088,17 @@ impl ServerDetail {
     }
 }
 
+impl rt::validate::Validate for ServerDetail {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.name");
+            if let Some(value) = &self.name {
+                rt::validate::length(&path, value, None, Some(255usize), problems);
+            }
+        }
+    }
+}
+
 /// List of instances with details.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2024,6 +2111,18 @@ impl ServerDetailListResponse {
     /// A `ServerDetailListResponse` from its required fields; optional fields start empty.
     pub fn new(servers: Vec<ServerDetail>) -> Self {
         Self { servers }
+    }
+}
+
+impl rt::validate::Validate for ServerDetailListResponse {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.servers");
+            {
+                let value = &self.servers;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -2114,6 +2213,18 @@ impl ServerResponse {
     /// A `ServerResponse` from its required fields; optional fields start empty.
     pub fn new(server: ServerDetail) -> Self {
         Self { server }
+    }
+}
+
+impl rt::validate::Validate for ServerResponse {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.server");
+            {
+                let value = &self.server;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 

@@ -219,6 +219,27 @@ impl BlockStorageGroupRequest {
     }
 }
 
+impl rt::validate::Validate for BlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// Role type
 ///
 /// - Example: `"OS"`
@@ -987,6 +1008,45 @@ impl ClusterRestoreRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+impl rt::validate::Validate for ClusterRestoreRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            if let Some(value) = &self.block_storage_groups {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(16usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -1882,6 +1942,24 @@ impl ModifyCommandItem {
     }
 }
 
+impl rt::validate::Validate for ModifyCommandItem {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.new_value");
+            {
+                let value = &self.new_value;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `ModifyCommandRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1894,6 +1972,18 @@ impl ModifyCommandRequest {
     /// A `ModifyCommandRequest` from its required fields; optional fields start empty.
     pub fn new(commands: Vec<ModifyCommandItem>) -> Self {
         Self { commands }
+    }
+}
+
+impl rt::validate::Validate for ModifyCommandRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.commands");
+            {
+                let value = &self.commands;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -2228,6 +2318,27 @@ impl RedisBlockStorageGroupRequest {
     }
 }
 
+impl rt::validate::Validate for RedisBlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(56.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// Role type
 ///
 /// - Example: `"OS"`
@@ -2492,6 +2603,70 @@ impl RedisClusterCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+impl rt::validate::Validate for RedisClusterCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.init_config_option");
+            {
+                let value = &self.init_config_option;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(13usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.replica_count");
+            if let Some(value) = &self.replica_count {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(0.0),
+                        maximum: Some(2.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -3024,6 +3199,55 @@ impl RedisInitConfigOption {
     }
 }
 
+impl rt::validate::Validate for RedisInitConfigOption {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.database_port");
+            if let Some(value) = &self.database_port {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1024.0),
+                        maximum: Some(65535.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.database_user_password");
+            if let Some(value) = &self.database_user_password {
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(8usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.sentinel_port");
+            if let Some(value) = &self.sentinel_port {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1024.0),
+                        maximum: Some(65535.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `RedisInitConfigOptionResponse` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3107,6 +3331,18 @@ impl RedisInstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+impl rt::validate::Validate for RedisInstanceGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            {
+                let value = &self.block_storage_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -3777,6 +4013,27 @@ impl ResizeBlockStorageGroupRequest {
     /// A `ResizeBlockStorageGroupRequest` from its required fields; optional fields start empty.
     pub fn new(size_gb: i64) -> Self {
         Self { size_gb }
+    }
+}
+
+impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 

@@ -160,6 +160,45 @@ impl DataFlowBodyCreate {
     }
 }
 
+impl rt::validate::Validate for DataFlowBodyCreate {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.data_flow_name");
+            {
+                let value = &self.data_flow_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.domain");
+            {
+                let value = &self.domain;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(50usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.tags");
+            if let Some(value) = &self.tags {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// The `DataFlowBodyUpdate` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -400,6 +439,45 @@ impl DataFlowServiceCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+impl rt::validate::Validate for DataFlowServiceCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.data_flow_service_name");
+            {
+                let value = &self.data_flow_service_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.domain");
+            {
+                let value = &self.domain;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(50usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.tags");
+            if let Some(value) = &self.tags {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -1223,5 +1301,24 @@ impl Tag {
     pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
         self.tag_value = Some(tag_value.into());
         self
+    }
+}
+
+impl rt::validate::Validate for Tag {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.tag_key");
+            {
+                let value = &self.tag_key;
+                rt::validate::length(&path, value, None, Some(128usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.tag_value");
+            if let Some(value) = &self.tag_value {
+                rt::validate::length(&path, value, None, Some(256usize), problems);
+            }
+        }
     }
 }

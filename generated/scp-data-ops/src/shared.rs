@@ -161,6 +161,45 @@ impl DataOpsCreateRequest {
     }
 }
 
+impl rt::validate::Validate for DataOpsCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.data_ops_name");
+            {
+                let value = &self.data_ops_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.domain");
+            {
+                let value = &self.domain;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(50usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.tags");
+            if let Some(value) = &self.tags {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// The `DataOpsServiceCreateRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -252,6 +291,45 @@ impl DataOpsServiceCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+impl rt::validate::Validate for DataOpsServiceCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.data_ops_service_name");
+            {
+                let value = &self.data_ops_service_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.domain");
+            {
+                let value = &self.domain;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(50usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.tags");
+            if let Some(value) = &self.tags {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -1190,5 +1268,24 @@ impl Tag {
     pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
         self.tag_value = Some(tag_value.into());
         self
+    }
+}
+
+impl rt::validate::Validate for Tag {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.tag_key");
+            {
+                let value = &self.tag_key;
+                rt::validate::length(&path, value, None, Some(128usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.tag_value");
+            if let Some(value) = &self.tag_value {
+                rt::validate::length(&path, value, None, Some(256usize), problems);
+            }
+        }
     }
 }

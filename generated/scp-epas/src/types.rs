@@ -45,6 +45,27 @@ impl AddBlockStoragesRequest {
     }
 }
 
+impl rt::validate::Validate for AddBlockStoragesRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// Role type
 ///
 /// - Example: `"OS"`
@@ -444,6 +465,27 @@ impl BlockStorageGroupRequest {
     ) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+impl rt::validate::Validate for BlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -880,6 +922,45 @@ impl ClusterRestoreRequest {
     }
 }
 
+impl rt::validate::Validate for ClusterRestoreRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            if let Some(value) = &self.block_storage_groups {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(16usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `Engine` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1190,6 +1271,54 @@ impl EpasClusterCreateRequest {
     ) -> Self {
         self.virtual_ip_address = Some(virtual_ip_address.into());
         self
+    }
+}
+
+impl rt::validate::Validate for EpasClusterCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.init_config_option");
+            {
+                let value = &self.init_config_option;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(13usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -1894,6 +2023,52 @@ impl EpasInitConfigOptionRequest {
     }
 }
 
+impl rt::validate::Validate for EpasInitConfigOptionRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.database_name");
+            {
+                let value = &self.database_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.database_user_name");
+            {
+                let value = &self.database_user_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(2usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.database_user_password");
+            {
+                let value = &self.database_user_password;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(8usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `ExportLogLogType` schema.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
@@ -1993,6 +2168,18 @@ impl InstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+impl rt::validate::Validate for InstanceGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            {
+                let value = &self.block_storage_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -4752,6 +4939,32 @@ impl Replicas {
     }
 }
 
+impl rt::validate::Validate for Replicas {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(19usize),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `ReplicasCreateRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4808,6 +5021,18 @@ impl ReplicasCreateRequest {
     }
 }
 
+impl rt::validate::Validate for ReplicasCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.replicas");
+            {
+                let value = &self.replicas;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// The `ReplicasListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4861,6 +5086,27 @@ impl ResizeBlockStorageGroupRequest {
     /// A `ResizeBlockStorageGroupRequest` from its required fields; optional fields start empty.
     pub fn new(size_gb: i64) -> Self {
         Self { size_gb }
+    }
+}
+
+impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 

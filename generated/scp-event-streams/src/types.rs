@@ -67,6 +67,27 @@ impl BlockStorageGroupRequest {
     }
 }
 
+impl rt::validate::Validate for BlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// Role type
 ///
 /// - Example: `"OS"`
@@ -996,6 +1017,54 @@ impl EventStreamsClusterCreateRequest {
     }
 }
 
+impl rt::validate::Validate for EventStreamsClusterCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.init_config_option");
+            {
+                let value = &self.init_config_option;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(13usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `EventStreamsClusterDetailResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1163,6 +1232,18 @@ impl EventStreamsClusterDetailResponse {
     ) -> Self {
         self.role_type = Some(role_type);
         self
+    }
+}
+
+impl rt::validate::Validate for EventStreamsClusterDetailResponse {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.init_config_option");
+            {
+                let value = &self.init_config_option;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -1496,6 +1577,42 @@ impl EventStreamsInitConfigOptionDetail {
     }
 }
 
+impl rt::validate::Validate for EventStreamsInitConfigOptionDetail {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.broker_port");
+            if let Some(value) = &self.broker_port {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1024.0),
+                        maximum: Some(65535.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.zookeeper_port");
+            if let Some(value) = &self.zookeeper_port {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1024.0),
+                        maximum: Some(65535.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `EventStreamsInitConfigOptionRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1589,6 +1706,86 @@ impl EventStreamsInitConfigOptionRequest {
     }
 }
 
+impl rt::validate::Validate for EventStreamsInitConfigOptionRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.broker_port");
+            if let Some(value) = &self.broker_port {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1024.0),
+                        maximum: Some(65535.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.broker_sasl_id");
+            {
+                let value = &self.broker_sasl_id;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(2usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.broker_sasl_password");
+            {
+                let value = &self.broker_sasl_password;
+                rt::validate::length(&path, value, None, Some(30usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.zookeeper_port");
+            if let Some(value) = &self.zookeeper_port {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1024.0),
+                        maximum: Some(65535.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.zookeeper_sasl_id");
+            {
+                let value = &self.zookeeper_sasl_id;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(2usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.zookeeper_sasl_password");
+            {
+                let value = &self.zookeeper_sasl_password;
+                rt::validate::length(&path, value, None, Some(30usize), problems);
+            }
+        }
+    }
+}
+
 /// The `InstanceGroupRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1624,6 +1821,18 @@ impl InstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+impl rt::validate::Validate for InstanceGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            {
+                let value = &self.block_storage_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -3226,6 +3435,27 @@ impl ResizeBlockStorageGroupRequest {
     /// A `ResizeBlockStorageGroupRequest` from its required fields; optional fields start empty.
     pub fn new(size_gb: i64) -> Self {
         Self { size_gb }
+    }
+}
+
+impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 

@@ -377,6 +377,31 @@ impl KubernetesEngineCreateRequest {
     }
 }
 
+impl rt::validate::Validate for KubernetesEngineCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.kubernetes_engine_name");
+            {
+                let value = &self.kubernetes_engine_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.tags");
+            if let Some(value) = &self.tags {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// The `ListQuickQueryQuickQueryState` schema.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
@@ -614,6 +639,41 @@ impl NodePoolCreateRequest {
     pub fn with_min_node_count(mut self, min_node_count: i64) -> Self {
         self.min_node_count = Some(min_node_count);
         self
+    }
+}
+
+impl rt::validate::Validate for NodePoolCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.volume_size");
+            {
+                let value = &self.volume_size;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(104.0),
+                        maximum: Some(1000.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -877,6 +937,52 @@ impl QuickQueryCreateRequest {
     pub fn with_product_group_id(mut self, product_group_id: impl Into<String>) -> Self {
         self.product_group_id = Some(product_group_id.into());
         self
+    }
+}
+
+impl rt::validate::Validate for QuickQueryCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.domain");
+            {
+                let value = &self.domain;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(50usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.dsc_domain");
+            {
+                let value = &self.dsc_domain;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(50usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.quick_query_name");
+            {
+                let value = &self.quick_query_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -1472,6 +1578,41 @@ impl QuickQueryTotalCreateRequest {
     }
 }
 
+impl rt::validate::Validate for QuickQueryTotalCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.kubernetes_engine_create_request");
+            {
+                let value = &self.kubernetes_engine_create_request;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.node_pool_create_requests");
+            {
+                let value = &self.node_pool_create_requests;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.quick_query_create_request");
+            {
+                let value = &self.quick_query_create_request;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.tags");
+            if let Some(value) = &self.tags {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// The `QuickQueryUpdateEngineRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1601,5 +1742,24 @@ impl Tag {
     pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
         self.tag_value = Some(tag_value.into());
         self
+    }
+}
+
+impl rt::validate::Validate for Tag {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.tag_key");
+            {
+                let value = &self.tag_key;
+                rt::validate::length(&path, value, None, Some(128usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.tag_value");
+            if let Some(value) = &self.tag_value {
+                rt::validate::length(&path, value, None, Some(256usize), problems);
+            }
+        }
     }
 }

@@ -28,6 +28,13 @@ impl AddBlockStorages {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let instance_group_id = rt::encode_path_segment(
             "instance_group_id",
             &self.instance_group_id,
@@ -97,6 +104,13 @@ impl CreateCluster {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/v1/clusters".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -129,6 +143,13 @@ impl CreateRestoreCluster {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
         let path = format!("/v1/clusters/{cluster_id}/restore");
         let mut request = rt::Request::new(
@@ -578,6 +599,13 @@ impl SetBlockStorageSize {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let block_storage_group_id = rt::encode_path_segment(
             "block_storage_group_id",
             &self.block_storage_group_id,

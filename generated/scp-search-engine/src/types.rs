@@ -45,6 +45,27 @@ impl AddBlockStoragesRequest {
     }
 }
 
+impl rt::validate::Validate for AddBlockStoragesRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// Role type
 ///
 /// - Example: `"OS"`
@@ -361,6 +382,27 @@ impl BlockStorageGroupRequest {
     ) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+impl rt::validate::Validate for BlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -1178,6 +1220,18 @@ impl InstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+impl rt::validate::Validate for InstanceGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            {
+                let value = &self.block_storage_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -2494,6 +2548,27 @@ impl ResizeBlockStorageGroupRequest {
     }
 }
 
+impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `ResourceInfo` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2655,6 +2730,54 @@ impl SearchEngineClusterCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+impl rt::validate::Validate for SearchEngineClusterCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.init_config_option");
+            {
+                let value = &self.init_config_option;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(13usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -3214,6 +3337,46 @@ impl SearchEngineClusterRestoreRequest {
     }
 }
 
+impl rt::validate::Validate for SearchEngineClusterRestoreRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(16usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `SearchEngineInitConfigOptionRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3265,6 +3428,38 @@ impl SearchEngineInitConfigOptionRequest {
     pub fn with_database_port(mut self, database_port: i64) -> Self {
         self.database_port = Some(database_port);
         self
+    }
+}
+
+impl rt::validate::Validate for SearchEngineInitConfigOptionRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.database_user_name");
+            {
+                let value = &self.database_user_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(2usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.database_user_password");
+            {
+                let value = &self.database_user_password;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(8usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -3375,6 +3570,18 @@ impl SearchEngineRestoreInstanceGroup {
         Self {
             block_storage_groups,
             role_type,
+        }
+    }
+}
+
+impl rt::validate::Validate for SearchEngineRestoreInstanceGroup {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            {
+                let value = &self.block_storage_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
         }
     }
 }

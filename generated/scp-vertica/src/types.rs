@@ -45,6 +45,27 @@ impl AddBlockStoragesRequest {
     }
 }
 
+impl rt::validate::Validate for AddBlockStoragesRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// Role type
 ///
 /// - Example: `"OS"`
@@ -361,6 +382,27 @@ impl BlockStorageGroupRequest {
     ) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+impl rt::validate::Validate for BlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -840,6 +882,18 @@ impl InstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+impl rt::validate::Validate for InstanceGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            {
+                let value = &self.block_storage_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -2156,6 +2210,27 @@ impl ResizeBlockStorageGroupRequest {
     }
 }
 
+impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.size_gb");
+            {
+                let value = &self.size_gb;
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(16.0),
+                        maximum: Some(5120.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `ResourceInfo` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2406,6 +2481,61 @@ impl VerticaClusterCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+impl rt::validate::Validate for VerticaClusterCreateRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.init_config_option");
+            {
+                let value = &self.init_config_option;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(13usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.license");
+            if let Some(value) = &self.license {
+                rt::validate::length(&path, value, None, Some(5000usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -3413,6 +3543,53 @@ impl VerticaClusterRestoreRequest {
     }
 }
 
+impl rt::validate::Validate for VerticaClusterRestoreRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.instance_groups");
+            {
+                let value = &self.instance_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.instance_name_prefix");
+            {
+                let value = &self.instance_name_prefix;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(16usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.license");
+            if let Some(value) = &self.license {
+                rt::validate::length(&path, value, None, Some(2000usize), problems);
+            }
+        }
+
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// The `VerticaInitConfigOptionRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3472,6 +3649,52 @@ impl VerticaInitConfigOptionRequest {
     pub fn with_database_locale(mut self, database_locale: impl Into<String>) -> Self {
         self.database_locale = Some(database_locale.into());
         self
+    }
+}
+
+impl rt::validate::Validate for VerticaInitConfigOptionRequest {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.database_name");
+            {
+                let value = &self.database_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.database_user_name");
+            {
+                let value = &self.database_user_name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(2usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.database_user_password");
+            {
+                let value = &self.database_user_password;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(8usize),
+                    Some(30usize),
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -3571,6 +3794,18 @@ impl VerticaRestoreInstanceGroup {
             block_storage_groups,
             role_type,
             server_type_name: server_type_name.into(),
+        }
+    }
+}
+
+impl rt::validate::Validate for VerticaRestoreInstanceGroup {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.block_storage_groups");
+            {
+                let value = &self.block_storage_groups;
+                rt::validate::Validate::validate(value, &path, problems);
+            }
         }
     }
 }

@@ -172,6 +172,13 @@ impl CreateDataFlow {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/v1/data-flows".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -202,6 +209,13 @@ impl CreateDataFlowService {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/v1/data-flow-services".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,

@@ -165,6 +165,13 @@ impl CreateDataOps {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/v1/data-ops".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -195,6 +202,13 @@ impl CreateDataOpsService {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/v1/data-ops-services".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,

@@ -84,6 +84,13 @@ impl CreateQuickQuery {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/v1/quick-query".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,

@@ -19,6 +19,13 @@ impl PutGraph {
 
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::Graph>, rt::Error> {
+        if self.client.inner.config().validates_requests() {
+            let mut found = Vec::new();
+            let problems = &mut found;
+            rt::validate::Validate::validate(&self.body, "body", problems);
+            rt::validate::finish(found)?;
+        }
+
         let path = "/graph".to_owned();
         let mut request = rt::Request::new(rt::http::Method::POST, "put_graph", path);
         request.json(&self.body)?;

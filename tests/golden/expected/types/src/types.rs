@@ -35,6 +35,25 @@ impl Circle {
     }
 }
 
+impl rt::validate::Validate for Circle {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.radius");
+            {
+                let value = &self.radius;
+                rt::validate::number(
+                    &path,
+                    *value,
+                    rt::validate::Range {
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+    }
+}
+
 /// A cluster; nested inline objects get deterministic names.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -253,6 +272,77 @@ impl Cluster {
     }
 }
 
+impl rt::validate::Validate for Cluster {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.name");
+            {
+                let value = &self.name;
+                rt::validate::length(
+                    &path,
+                    value,
+                    Some(3usize),
+                    Some(20usize),
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.size");
+            if let Some(value) = &self.size {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(1.0),
+                        maximum: Some(9.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.ratio");
+            if let Some(value) = &self.ratio {
+                rt::validate::number(
+                    &path,
+                    f64::from(*value),
+                    rt::validate::Range {
+                        minimum: Some(0.0),
+                        exclusive_minimum: true,
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.weight");
+            if let Some(value) = &self.weight {
+                rt::validate::number(
+                    &path,
+                    *value,
+                    rt::validate::Range {
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
+
+        {
+            let path = format!("{path}.config");
+            if let Some(value) = &self.config {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// Takes the name an inline type of Cluster would want, so that one gets a suffix.
 pub type ClusterConfig = String;
 
@@ -278,6 +368,17 @@ impl ClusterConfig2 {
     }
 }
 
+impl rt::validate::Validate for ClusterConfig2 {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.backup");
+            if let Some(value) = &self.backup {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+    }
+}
+
 /// The `ClusterConfig2Backup` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -300,6 +401,26 @@ impl ClusterConfig2Backup {
     pub fn with_hour(mut self, hour: i64) -> Self {
         self.hour = Some(hour);
         self
+    }
+}
+
+impl rt::validate::Validate for ClusterConfig2Backup {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.hour");
+            if let Some(value) = &self.hour {
+                rt::validate::number(
+                    &path,
+                    *value as f64,
+                    rt::validate::Range {
+                        minimum: Some(0.0),
+                        maximum: Some(23.0),
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 
@@ -451,6 +572,17 @@ impl Graph {
     pub fn with_strict(mut self, strict: Strict) -> Self {
         self.strict = Some(strict);
         self
+    }
+}
+
+impl rt::validate::Validate for Graph {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.shapes");
+            if let Some(value) = &self.shapes {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
 
@@ -656,6 +788,20 @@ impl From<Square> for Shape {
     }
 }
 
+impl rt::validate::Validate for Shape {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        match self {
+            Self::Circle(value) => {
+                rt::validate::Validate::validate(value, path, problems)
+            }
+
+            Self::Square(value) => {
+                rt::validate::Validate::validate(value, path, problems)
+            }
+        }
+    }
+}
+
 /// The `Square` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -670,6 +816,25 @@ impl Square {
     /// A `Square` from its required fields; optional fields start empty.
     pub fn new(kind: impl Into<String>, side: f64) -> Self {
         Self { kind: kind.into(), side }
+    }
+}
+
+impl rt::validate::Validate for Square {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        {
+            let path = format!("{path}.side");
+            {
+                let value = &self.side;
+                rt::validate::number(
+                    &path,
+                    *value,
+                    rt::validate::Range {
+                        ..Default::default()
+                    },
+                    problems,
+                );
+            }
+        }
     }
 }
 

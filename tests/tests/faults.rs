@@ -221,3 +221,17 @@ fn regen_replaces_the_tree_and_reports_crates_without_a_spec() {
     xtask::regen::check(&dir).expect("a fresh tree passes the drift check");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_run_killed_between_the_renames_is_recovered_not_lost() {
+    let dir = scratch();
+    copy(&dir.join("generated/kakaocloud-redis"), &dir.join("generated/retired-service"));
+    // What a run killed after moving generated/ aside, before moving the new tree in, leaves.
+    std::fs::rename(dir.join("generated"), dir.join("generated.previous")).unwrap();
+    std::fs::create_dir_all(dir.join("generated.staging/half-written")).unwrap();
+    let report = xtask::regen::regen(&dir).unwrap();
+    assert_eq!(report.orphans, ["retired-service"], "the previous tree was restored, not deleted");
+    assert!(dir.join("generated/retired-service/Cargo.toml").exists());
+    assert!(!dir.join("generated/half-written").exists());
+    std::fs::remove_dir_all(dir).unwrap();
+}

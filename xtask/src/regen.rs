@@ -78,6 +78,10 @@ pub fn regen_with(root: &Path, bump: bool) -> Result<Report, String> {
     let generated = root.join("generated");
     let staging = root.join("generated.staging");
     let previous = root.join("generated.previous");
+    // A run killed between the two renames below leaves only the previous tree: put it back.
+    if !generated.exists() && previous.exists() {
+        fs::rename(&previous, &generated).map_err(|e| format!("cannot restore generated/: {e}"))?;
+    }
     for dir in [&staging, &previous] {
         if dir.exists() {
             fs::remove_dir_all(dir).map_err(|e| format!("cannot clear {}: {e}", dir.display()))?;

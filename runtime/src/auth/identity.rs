@@ -114,6 +114,45 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
+/// The configuration setters and the `TokenProvider` impl that every identity-API
+/// provider shares (a `cache: CachedToken<Issuer>` whose issuer has an `endpoint`);
+/// `$service` names the API in the docs.
+macro_rules! identity_provider {
+    ($provider:ident, $service:literal) => {
+        impl $provider {
+            #[doc = concat!("Another ", $service, " (a mock, a private deployment); scheme and host.")]
+            pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
+                self.cache.issuer_mut().endpoint.set_base_url(base_url.into());
+                self
+            }
+
+            #[doc = concat!("A caller-built HTTP client for the ", $service, " calls (proxies, custom roots).")]
+            pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+                self.cache.issuer_mut().endpoint.http = Some(http);
+                self
+            }
+
+            /// How long before its expiry the token is replaced (5 minutes by default).
+            pub fn with_refresh_before(mut self, margin: std::time::Duration) -> Self {
+                self.cache = self.cache.with_refresh_before(margin);
+                self
+            }
+        }
+
+        impl $crate::auth::TokenProvider for $provider {
+            fn token(&self) -> $crate::auth::TokenFuture<'_> {
+                self.cache.token()
+            }
+
+            fn invalidate(&self, rejected: &$crate::Secret) -> bool {
+                self.cache.invalidate(rejected)
+            }
+        }
+    };
+}
+
+pub(crate) use identity_provider;
+
 #[cfg(test)]
 mod tests {
     use super::*;

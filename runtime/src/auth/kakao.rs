@@ -1,14 +1,12 @@
 //! KakaoCloud tokens from IAM (Keystone v3 application credentials).
 
 use std::fmt;
-use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
 
 use super::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
 use super::identity::{self, IdentityEndpoint};
-use super::token::{TokenFuture, TokenProvider};
 use super::Secret;
 use crate::Error;
 
@@ -63,34 +61,11 @@ impl KakaoCloudIam {
         ))
     }
 
-    /// Another IAM service (a mock, a private deployment); scheme and host.
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.cache.issuer_mut().endpoint.set_base_url(base_url.into());
-        self
-    }
 
-    /// A caller-built HTTP client for the IAM calls (proxies, custom roots).
-    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        self.cache.issuer_mut().endpoint.http = Some(http);
-        self
-    }
 
-    /// How long before its expiry the token is replaced (5 minutes by default).
-    pub fn with_refresh_before(mut self, margin: Duration) -> Self {
-        self.cache = self.cache.with_refresh_before(margin);
-        self
-    }
 }
 
-impl TokenProvider for KakaoCloudIam {
-    fn token(&self) -> TokenFuture<'_> {
-        self.cache.token()
-    }
-
-    fn invalidate(&self, rejected: &Secret) -> bool {
-        self.cache.invalidate(rejected)
-    }
-}
+identity::identity_provider!(KakaoCloudIam, "IAM service");
 
 impl TokenIssuer for KakaoIssuer {
     fn issue(&self) -> IssueFuture<'_> {

@@ -2,14 +2,12 @@
 
 use std::fmt;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
 
 use super::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
 use super::identity::{self, IdentityEndpoint};
-use super::token::{TokenFuture, TokenProvider};
 use super::Secret;
 use crate::Error;
 
@@ -71,23 +69,8 @@ impl NhnIdentity {
         ))
     }
 
-    /// Another identity service (a mock, a private deployment); scheme and host.
-    pub fn with_base_url(mut self, base_url: impl Into<String>) -> Self {
-        self.cache.issuer_mut().endpoint.set_base_url(base_url.into());
-        self
-    }
 
-    /// A caller-built HTTP client for the identity calls (proxies, custom roots).
-    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        self.cache.issuer_mut().endpoint.http = Some(http);
-        self
-    }
 
-    /// How long before its expiry the token is replaced (5 minutes by default).
-    pub fn with_refresh_before(mut self, margin: Duration) -> Self {
-        self.cache = self.cache.with_refresh_before(margin);
-        self
-    }
 
     /// The public URL of `service_type` (`compute`, `network`, `image`, …) in
     /// `region` (`KR1`, `JP1`, …, case-insensitive) from the service catalog that
@@ -103,15 +86,7 @@ impl NhnIdentity {
     }
 }
 
-impl TokenProvider for NhnIdentity {
-    fn token(&self) -> TokenFuture<'_> {
-        self.cache.token()
-    }
-
-    fn invalidate(&self, rejected: &Secret) -> bool {
-        self.cache.invalidate(rejected)
-    }
-}
+identity::identity_provider!(NhnIdentity, "identity service");
 
 impl TokenIssuer for NhnIssuer {
     fn issue(&self) -> IssueFuture<'_> {

@@ -158,7 +158,9 @@ fn emit_variant_method(service: &Service, op: &Operation, variant: &crate::ir::B
     let (params, stores): (Vec<_>, Vec<_>) = others.iter().map(|a| a.signature()).unzip();
     let summary = variant.summary.clone().unwrap_or_else(|| format!("[`Client::{}`] with a `{}` body.", op.name, variant.type_name));
     let mut lines = vec![doc::escape(&summary)];
-    doc::paragraph(&mut lines, &format!("Same request as [`Client::{}`]; the body is a [`{}`](types::{}).", op.name, variant.type_name, variant.type_name));
+    // Links are ours, not spec text: added as is, not escaped.
+    lines.push(String::new());
+    lines.push(format!("Same request as [`Client::{}`]; the body is a [`{}`](types::{}).", op.name, variant.type_name, variant.type_name));
     let docs = doc::attrs(&lines);
     let (body_param, body_value) = if needs_args {
         (quote!(body: types::#variant_type), quote!(#body_type::#variant_ident(body)))

@@ -48,7 +48,8 @@ pub fn lib_rs(spec: &CrateSpec, services: &[Service]) -> Result<String, String> 
         let current_ident = super::types::ident(current_module);
         let modules = spec.versions.iter().zip(services).map(|(v, s)| {
             let module = super::types::ident(&v.module);
-            let line = format!(" API version {} ({}).", s.version, s.version_status.as_deref().unwrap_or("CURRENT"));
+            let until = s.supported_until.as_deref().map(|d| format!(", supported until {d}")).unwrap_or_default();
+            let line = format!(" API version {} ({}{until}).", s.version, s.version_status.as_deref().unwrap_or("CURRENT"));
             let deprecated = is_deprecated(s).then(|| {
                 let note = deprecation_note(s, current_module);
                 quote!(#[deprecated(note = #note)])
@@ -104,9 +105,9 @@ pub fn version_mod_rs(service: &Service) -> Result<String, String> {
 /// A compiled (not run) example: authenticate and make one call.
 fn example(spec: &CrateSpec, service: &Service) -> String {
     let krate = spec.name.replace('-', "_");
-    let auth = match &service.auth {
-        Auth::ScpSignature => "runtime::auth::ScpCredentials::from_env()?",
-        _ => "Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())",
+    let (auth, import) = match &service.auth {
+        Auth::ScpSignature => ("runtime::auth::ScpCredentials::from_env()?", "runtime"),
+        _ => ("Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())", "Auth"),
     };
     let client_args: String = service.client_params.iter().map(|p| format!(", \"my-{}\"", p.name.to_lowercase())).collect();
     let call = service
@@ -116,7 +117,7 @@ fn example(spec: &CrateSpec, service: &Service) -> String {
         .map(|op| format!("let response = client.{}().send().await?;\nprintln!(\"{{}}: {{:?}}\", response.status(), response.body());\n", op.name))
         .unwrap_or_default();
     format!(
-        "## Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nuse {krate}::{{runtime, Auth, Client, Endpoint}};\n\nlet client = Client::for_endpoint(&Endpoint::default(), {auth}{client_args})?;\n{call}# Ok(())\n# }}\n```"
+        "## Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nuse {krate}::{{{import}, Client, Endpoint}};\n\nlet client = Client::for_endpoint(&Endpoint::default(), {auth}{client_args})?;\n{call}# Ok(())\n# }}\n```"
     )
 }
 

@@ -117,7 +117,7 @@ impl Client {
 
     /// Create a new instance set.
     ///
-    /// Same request as \[`Client::create_instance_set`\]; the body is a \[`CreateInstanceSetRequest`\](types::CreateInstanceSetRequest).
+    /// Same request as [`Client::create_instance_set`]; the body is a [`CreateInstanceSetRequest`](types::CreateInstanceSetRequest).
     pub fn create_new_instance_set(
         &self,
         body: types::CreateInstanceSetRequest,
@@ -129,7 +129,7 @@ impl Client {
 
     /// Create an instance set restored from an existing backup.
     ///
-    /// Same request as \[`Client::create_instance_set`\]; the body is a \[`RestoreInstanceSetFromBackupRequest`\](types::RestoreInstanceSetFromBackupRequest).
+    /// Same request as [`Client::create_instance_set`]; the body is a [`RestoreInstanceSetFromBackupRequest`](types::RestoreInstanceSetFromBackupRequest).
     pub fn create_instance_set_from_backup(
         &self,
         body: types::RestoreInstanceSetFromBackupRequest,
@@ -141,7 +141,7 @@ impl Client {
 
     /// Create an instance set restored from backup files in Object Storage.
     ///
-    /// Same request as \[`Client::create_instance_set`\]; the body is a \[`RestoreInstanceSetFromObjectStorageRequest`\](types::RestoreInstanceSetFromObjectStorageRequest).
+    /// Same request as [`Client::create_instance_set`]; the body is a [`RestoreInstanceSetFromObjectStorageRequest`](types::RestoreInstanceSetFromObjectStorageRequest).
     pub fn create_instance_set_from_object_storage(
         &self,
         body: types::RestoreInstanceSetFromObjectStorageRequest,

@@ -278,7 +278,7 @@ impl Client {
 
     /// Start a stopped (SHUTOFF) instance and change its status to ACTIVE.
     ///
-    /// Same request as \[`Client::server_action`\]; the body is a \[`StartServerAction`\](types::StartServerAction).
+    /// Same request as [`Client::server_action`]; the body is a [`StartServerAction`](types::StartServerAction).
     pub fn start_server(&self, server_id: impl Into<String>) -> operation::ServerAction {
         self.server_action(
             server_id.into(),
@@ -290,7 +290,7 @@ impl Client {
 
     /// Stop an ACTIVE or ERROR instance and change its status to SHUTOFF.
     ///
-    /// Same request as \[`Client::server_action`\]; the body is a \[`StopServerAction`\](types::StopServerAction).
+    /// Same request as [`Client::server_action`]; the body is a [`StopServerAction`](types::StopServerAction).
     pub fn stop_server(&self, server_id: impl Into<String>) -> operation::ServerAction {
         self.server_action(
             server_id.into(),
@@ -300,7 +300,7 @@ impl Client {
 
     /// Reboot an instance, gracefully (SOFT) or forcibly (HARD).
     ///
-    /// Same request as \[`Client::server_action`\]; the body is a \[`RebootServerAction`\](types::RebootServerAction).
+    /// Same request as [`Client::server_action`]; the body is a [`RebootServerAction`](types::RebootServerAction).
     pub fn reboot_server(
         &self,
         server_id: impl Into<String>,
@@ -314,7 +314,7 @@ impl Client {
 
     /// Change the flavor of an ACTIVE or SHUTOFF instance.
     ///
-    /// Same request as \[`Client::server_action`\]; the body is a \[`ResizeServerAction`\](types::ResizeServerAction).
+    /// Same request as [`Client::server_action`]; the body is a [`ResizeServerAction`](types::ResizeServerAction).
     pub fn resize_server(
         &self,
         server_id: impl Into<String>,
@@ -328,7 +328,7 @@ impl Client {
 
     /// Create an image from a U2 instance; the image URL is in the Location header.
     ///
-    /// Same request as \[`Client::server_action`\]; the body is a \[`CreateImageAction`\](types::CreateImageAction).
+    /// Same request as [`Client::server_action`]; the body is a [`CreateImageAction`](types::CreateImageAction).
     pub fn create_server_image(
         &self,
         server_id: impl Into<String>,
@@ -342,7 +342,7 @@ impl Client {
 
     /// Add a security group to all ports of an instance.
     ///
-    /// Same request as \[`Client::server_action`\]; the body is a \[`AddSecurityGroupAction`\](types::AddSecurityGroupAction).
+    /// Same request as [`Client::server_action`]; the body is a [`AddSecurityGroupAction`](types::AddSecurityGroupAction).
     pub fn add_security_group(
         &self,
         server_id: impl Into<String>,
@@ -356,7 +356,7 @@ impl Client {
 
     /// Remove a security group from all ports of an instance.
     ///
-    /// Same request as \[`Client::server_action`\]; the body is a \[`RemoveSecurityGroupAction`\](types::RemoveSecurityGroupAction).
+    /// Same request as [`Client::server_action`]; the body is a [`RemoveSecurityGroupAction`](types::RemoveSecurityGroupAction).
     pub fn remove_security_group(
         &self,
         server_id: impl Into<String>,

@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), nhncloud_compute::Error> {
-//! use nhncloud_compute::{runtime, Auth, Client, Endpoint};
+//! use nhncloud_compute::{Auth, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()), "my-tenantid")?;
 //! let response = client.list_availability_zones().send().await?;

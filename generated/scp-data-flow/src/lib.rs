@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_data_flow::Error> {
-//! use scp_data_flow::{runtime, Auth, Client, Endpoint};
+//! use scp_data_flow::{runtime, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::auth::ScpCredentials::from_env()?)?;
 //! let response = client.list_data_flow_images().send().await?;
@@ -20,7 +20,7 @@
 //! ```
 #![forbid(unsafe_code)]
 pub mod shared;
-/// API version 1.0 (SUPPORTED).
+/// API version 1.0 (SUPPORTED, supported until 2026-07-01).
 #[deprecated(
     note = "API version 1.0 is SUPPORTED, supported until 2026-07-01; use `v1_1`"
 )]

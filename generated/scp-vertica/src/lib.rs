@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_vertica::Error> {
-//! use scp_vertica::{runtime, Auth, Client, Endpoint};
+//! use scp_vertica::{runtime, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::auth::ScpCredentials::from_env()?)?;
 //! let response = client.list_clusters().send().await?;

@@ -8,7 +8,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), golden_bearer::Error> {
-//! use golden_bearer::{runtime, Auth, Client, Endpoint};
+//! use golden_bearer::{Auth, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()))?;
 //! let response = client.ping().send().await?;

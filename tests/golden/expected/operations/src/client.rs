@@ -165,7 +165,7 @@ impl Client {
 
     /// Start the item.
     ///
-    /// Same request as \[`Client::item_action`\]; the body is a \[`StartAction`\](types::StartAction).
+    /// Same request as [`Client::item_action`]; the body is a [`StartAction`](types::StartAction).
     pub fn start_item(&self, item_id: impl Into<String>) -> operation::ItemAction {
         self.item_action(
             item_id.into(),
@@ -175,7 +175,7 @@ impl Client {
 
     /// Resize the item.
     ///
-    /// Same request as \[`Client::item_action`\]; the body is a \[`ResizeAction`\](types::ResizeAction).
+    /// Same request as [`Client::item_action`]; the body is a [`ResizeAction`](types::ResizeAction).
     pub fn resize_item(
         &self,
         item_id: impl Into<String>,

@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), golden_operations::Error> {
-//! use golden_operations::{runtime, Auth, Client, Endpoint};
+//! use golden_operations::{Auth, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()), "my-tenantid")?;
 //! let response = client.list_items().send().await?;

@@ -10,7 +10,7 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), golden_types::Error> {
-//! use golden_types::{runtime, Auth, Client, Endpoint};
+//! use golden_types::{Auth, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()))?;
 //! # Ok(())

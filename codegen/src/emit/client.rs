@@ -36,6 +36,7 @@ pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
     doc::paragraph(&mut client_doc, "Cloning is cheap: clones share one connection pool and configuration.");
     let client_doc = doc::attrs(&client_doc);
     let methods = service.operations.iter().map(|op| emit_method(service, op));
+    let request_waiter = emit_request_waiter(service);
     let client_param_docs: Vec<String> = service
         .client_params
         .iter()
@@ -65,6 +66,48 @@ pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
             }
 
             #(#methods)*
+            #request_waiter
+        }
+    }
+}
+
+/// `wait_for_request`, for services whose `x-async-request` operations answer
+/// with a request id that their `show_request` operation reports on.
+fn emit_request_waiter(service: &Service) -> TokenStream {
+    if !service.operations.iter().any(|op| op.async_request) {
+        return quote!();
+    }
+    let Some(show) = service.operations.iter().find(|op| op.name == "show_request") else { return quote!() };
+    let ok = show.responses.iter().find(|r| r.status.starts_with('2')).and_then(|r| r.ty.as_ref());
+    let Some(body @ Type::Named(_)) = ok else { return quote!() };
+    let Type::Named(name) = body else { return quote!() };
+    let state_is_required_text = match service.types.get(name).map(|t| &t.kind) {
+        Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| f.name == "state" && f.ty == Type::String && !f.is_optional()),
+        _ => false,
+    };
+    if !state_is_required_text || required_args(show).len() != 1 {
+        return quote!();
+    }
+    let body_ty = rust_type(body, Scope::Elsewhere);
+    quote! {
+        /// Polls [`Client::show_request`] until the asynchronous request (the
+        /// `request_id` of a 202 answer) has finished.
+        ///
+        /// SCP does not document the request states; they are classified by
+        /// [`rt::wait::scp_request_state`]: completed states end the wait, failed ones
+        /// fail it, any other keeps polling until the configured timeout. Returns the
+        /// last response. Cancel by dropping the future.
+        pub async fn wait_for_request(&self, request_id: impl Into<String>, config: &rt::wait::WaitConfig) -> Result<rt::Response<#body_ty>, rt::Error> {
+            let request = self.show_request(request_id);
+            rt::wait::wait_until(config, || request.clone().send(), |response| {
+                let state = response.body().state.as_str();
+                match rt::wait::scp_request_state(state) {
+                    rt::wait::Check::Done(()) => rt::wait::Check::Done(response.clone()),
+                    rt::wait::Check::Failed(reason) => rt::wait::Check::Failed(reason),
+                    rt::wait::Check::Pending => rt::wait::Check::Pending,
+                }
+            })
+            .await
         }
     }
 }
@@ -121,7 +164,7 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
         doc::paragraph(&mut lines, "Pages: call `into_stream()` on the builder to read every item of every page.");
     }
     if op.async_request {
-        doc::paragraph(&mut lines, "Asynchronous: the service answers with a request id whose progress `show_request` reports.");
+        doc::paragraph(&mut lines, "Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.");
     }
     let docs = doc::attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the service")]));

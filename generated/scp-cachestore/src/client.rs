@@ -153,7 +153,7 @@ impl Client {
     ///
     /// `POST /v1/clusters`
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
         body: types::RedisClusterCreateRequest,
@@ -169,7 +169,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -299,7 +299,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -316,7 +316,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -332,7 +332,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -349,7 +349,7 @@ impl Client {
     ///
     /// - `block_storage_group_id`: Block storage group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -370,7 +370,7 @@ impl Client {
     ///
     /// - `cluster_id`: DB cluster id
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -387,7 +387,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -404,7 +404,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -421,7 +421,7 @@ impl Client {
     ///
     /// - `instance_group_id`: Instance group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -460,7 +460,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -476,7 +476,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -489,7 +489,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn switchover_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -506,7 +506,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -522,7 +522,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_commands(
         &self,
         cluster_id: impl Into<String>,
@@ -538,7 +538,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -554,7 +554,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -570,7 +570,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -583,7 +583,7 @@ impl Client {
     ///
     /// - `cluster_id`: DB cluster id
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -599,12 +599,46 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn update_commands(
         &self,
         cluster_id: impl Into<String>,
         body: types::ModifyCommandRequest,
     ) -> operation::UpdateCommands {
         operation::UpdateCommands::new(self.clone(), cluster_id.into(), body)
+    }
+
+    /// Polls [`Client::show_request`] until the asynchronous request (the
+    /// `request_id` of a 202 answer) has finished.
+    ///
+    /// SCP does not document the request states; they are classified by
+    /// [`rt::wait::scp_request_state`]: completed states end the wait, failed ones
+    /// fail it, any other keeps polling until the configured timeout. Returns the
+    /// last response. Cancel by dropping the future.
+    pub async fn wait_for_request(
+        &self,
+        request_id: impl Into<String>,
+        config: &rt::wait::WaitConfig,
+    ) -> Result<rt::Response<types::RequestStateResponse>, rt::Error> {
+        let request = self.show_request(request_id);
+        rt::wait::wait_until(
+                config,
+                || request.clone().send(),
+                |response| {
+                    let state = response.body().state.as_str();
+                    match rt::wait::scp_request_state(state) {
+                        rt::wait::Check::Done(()) => {
+                            rt::wait::Check::Done(response.clone())
+                        }
+
+                        rt::wait::Check::Failed(reason) => {
+                            rt::wait::Check::Failed(reason)
+                        }
+
+                        rt::wait::Check::Pending => rt::wait::Check::Pending,
+                    }
+                },
+            )
+            .await
     }
 }

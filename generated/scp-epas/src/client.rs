@@ -153,7 +153,7 @@ impl Client {
     ///
     /// - `instance_group_id`: Instance group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
@@ -168,7 +168,7 @@ impl Client {
     ///
     /// `POST /v1/clusters`
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
         body: types::EpasClusterCreateRequest,
@@ -184,7 +184,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_replica(
         &self,
         cluster_id: impl Into<String>,
@@ -201,7 +201,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -218,7 +218,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn delete_archive_log(
         &self,
         cluster_id: impl Into<String>,
@@ -235,7 +235,7 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     /// - `log_type`: Log type
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn export_log(
         &self,
         cluster_id: impl Into<String>,
@@ -379,7 +379,7 @@ impl Client {
     ///
     /// - `cluster_id`: DB cluster id
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn patch_minor_version(
         &self,
         cluster_id: impl Into<String>,
@@ -396,7 +396,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn promote_replica_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -412,7 +412,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn register_log_export_config(
         &self,
         cluster_id: impl Into<String>,
@@ -429,7 +429,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -446,7 +446,7 @@ impl Client {
     ///
     /// - `replica_cluster_id`: Replica cluster id
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn reset_replica(
         &self,
         replica_cluster_id: impl Into<String>,
@@ -462,7 +462,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -478,7 +478,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_archive_config(
         &self,
         cluster_id: impl Into<String>,
@@ -495,7 +495,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_audit_log(
         &self,
         cluster_id: impl Into<String>,
@@ -512,7 +512,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -529,7 +529,7 @@ impl Client {
     ///
     /// - `block_storage_group_id`: Block storage group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -551,7 +551,7 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     /// - `log_type`: Log type
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_log_export_config(
         &self,
         cluster_id: impl Into<String>,
@@ -574,7 +574,7 @@ impl Client {
     ///
     /// - `cluster_id`: DB cluster id
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -591,7 +591,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -608,7 +608,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -625,7 +625,7 @@ impl Client {
     ///
     /// - `instance_group_id`: Instance group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -678,7 +678,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -694,7 +694,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -707,7 +707,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn switchover_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -723,7 +723,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_archive_config(
         &self,
         cluster_id: impl Into<String>,
@@ -739,7 +739,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -755,7 +755,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -771,7 +771,7 @@ impl Client {
     ///
     /// - `origin_cluster_id`: Origin cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_replica_state(
         &self,
         origin_cluster_id: impl Into<String>,
@@ -787,7 +787,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -804,7 +804,7 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     /// - `log_type`: Log type
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unregister_log_export_config(
         &self,
         cluster_id: impl Into<String>,
@@ -825,7 +825,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -838,11 +838,45 @@ impl Client {
     ///
     /// - `cluster_id`: DB cluster id
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,
     ) -> operation::UnsetMaintenance {
         operation::UnsetMaintenance::new(self.clone(), cluster_id.into())
+    }
+
+    /// Polls [`Client::show_request`] until the asynchronous request (the
+    /// `request_id` of a 202 answer) has finished.
+    ///
+    /// SCP does not document the request states; they are classified by
+    /// [`rt::wait::scp_request_state`]: completed states end the wait, failed ones
+    /// fail it, any other keeps polling until the configured timeout. Returns the
+    /// last response. Cancel by dropping the future.
+    pub async fn wait_for_request(
+        &self,
+        request_id: impl Into<String>,
+        config: &rt::wait::WaitConfig,
+    ) -> Result<rt::Response<types::RequestStateResponse>, rt::Error> {
+        let request = self.show_request(request_id);
+        rt::wait::wait_until(
+                config,
+                || request.clone().send(),
+                |response| {
+                    let state = response.body().state.as_str();
+                    match rt::wait::scp_request_state(state) {
+                        rt::wait::Check::Done(()) => {
+                            rt::wait::Check::Done(response.clone())
+                        }
+
+                        rt::wait::Check::Failed(reason) => {
+                            rt::wait::Check::Failed(reason)
+                        }
+
+                        rt::wait::Check::Pending => rt::wait::Check::Pending,
+                    }
+                },
+            )
+            .await
     }
 }

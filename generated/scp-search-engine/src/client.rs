@@ -156,7 +156,7 @@ impl Client {
     ///
     /// - `instance_group_id`: Instance group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
@@ -173,7 +173,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn add_instances(
         &self,
         cluster_id: impl Into<String>,
@@ -188,7 +188,7 @@ impl Client {
     ///
     /// `POST /v1/clusters`
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
         body: types::SearchEngineClusterCreateRequest,
@@ -204,7 +204,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -281,7 +281,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -298,7 +298,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -314,7 +314,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -331,7 +331,7 @@ impl Client {
     ///
     /// - `block_storage_group_id`: Block storage group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -352,7 +352,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -369,7 +369,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -386,7 +386,7 @@ impl Client {
     ///
     /// - `instance_group_id`: Instance group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -425,7 +425,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -441,7 +441,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -454,7 +454,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -470,7 +470,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -486,7 +486,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -499,11 +499,45 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,
     ) -> operation::UnsetMaintenance {
         operation::UnsetMaintenance::new(self.clone(), cluster_id.into())
+    }
+
+    /// Polls [`Client::show_request`] until the asynchronous request (the
+    /// `request_id` of a 202 answer) has finished.
+    ///
+    /// SCP does not document the request states; they are classified by
+    /// [`rt::wait::scp_request_state`]: completed states end the wait, failed ones
+    /// fail it, any other keeps polling until the configured timeout. Returns the
+    /// last response. Cancel by dropping the future.
+    pub async fn wait_for_request(
+        &self,
+        request_id: impl Into<String>,
+        config: &rt::wait::WaitConfig,
+    ) -> Result<rt::Response<types::RequestStateResponse>, rt::Error> {
+        let request = self.show_request(request_id);
+        rt::wait::wait_until(
+                config,
+                || request.clone().send(),
+                |response| {
+                    let state = response.body().state.as_str();
+                    match rt::wait::scp_request_state(state) {
+                        rt::wait::Check::Done(()) => {
+                            rt::wait::Check::Done(response.clone())
+                        }
+
+                        rt::wait::Check::Failed(reason) => {
+                            rt::wait::Check::Failed(reason)
+                        }
+
+                        rt::wait::Check::Pending => rt::wait::Check::Pending,
+                    }
+                },
+            )
+            .await
     }
 }

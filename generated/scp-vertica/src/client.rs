@@ -155,7 +155,7 @@ impl Client {
     ///
     /// - `instance_group_id`: Instance group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
@@ -170,7 +170,7 @@ impl Client {
     ///
     /// `POST /v1/clusters`
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
         body: types::VerticaClusterCreateRequest,
@@ -186,7 +186,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -263,7 +263,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -280,7 +280,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -296,7 +296,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -313,7 +313,7 @@ impl Client {
     ///
     /// - `block_storage_group_id`: Block storage group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -334,7 +334,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -351,7 +351,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -368,7 +368,7 @@ impl Client {
     ///
     /// - `instance_group_id`: Instance group ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -407,7 +407,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -423,7 +423,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -436,7 +436,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -452,7 +452,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -468,7 +468,7 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -481,11 +481,45 @@ impl Client {
     ///
     /// - `cluster_id`: Cluster ID
     ///
-    /// Asynchronous: the service answers with a request id whose progress `show_request` reports.
+    /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,
     ) -> operation::UnsetMaintenance {
         operation::UnsetMaintenance::new(self.clone(), cluster_id.into())
+    }
+
+    /// Polls [`Client::show_request`] until the asynchronous request (the
+    /// `request_id` of a 202 answer) has finished.
+    ///
+    /// SCP does not document the request states; they are classified by
+    /// [`rt::wait::scp_request_state`]: completed states end the wait, failed ones
+    /// fail it, any other keeps polling until the configured timeout. Returns the
+    /// last response. Cancel by dropping the future.
+    pub async fn wait_for_request(
+        &self,
+        request_id: impl Into<String>,
+        config: &rt::wait::WaitConfig,
+    ) -> Result<rt::Response<types::RequestStateResponse>, rt::Error> {
+        let request = self.show_request(request_id);
+        rt::wait::wait_until(
+                config,
+                || request.clone().send(),
+                |response| {
+                    let state = response.body().state.as_str();
+                    match rt::wait::scp_request_state(state) {
+                        rt::wait::Check::Done(()) => {
+                            rt::wait::Check::Done(response.clone())
+                        }
+
+                        rt::wait::Check::Failed(reason) => {
+                            rt::wait::Check::Failed(reason)
+                        }
+
+                        rt::wait::Check::Pending => rt::wait::Check::Pending,
+                    }
+                },
+            )
+            .await
     }
 }

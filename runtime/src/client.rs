@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
-use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, Method};
 use serde::Serialize;
 use tracing::Instrument as _;
@@ -125,6 +125,10 @@ impl Client {
             Some(http) => http.clone(),
             None => reqwest::Client::builder()
                 .connect_timeout(config.connect_timeout)
+                // Never follow redirects: reqwest would forward X-Auth-Token, the SCP
+                // signature headers and the body to wherever `Location` points (see
+                // `Config`). A 3xx is returned as `Error::Api` with its `Location`.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(Error::Transport)?,
         };
@@ -142,7 +146,8 @@ impl Client {
     }
 
     /// Sends `request`, retrying transient failures, and returns the raw 2xx
-    /// response; any other status becomes [`Error::Api`].
+    /// response; any other status becomes [`Error::Api`]. Redirects are not
+    /// followed: a 3xx also becomes [`Error::Api`], whose headers hold `Location`.
     pub async fn execute(&self, request: Request) -> Result<Response<Bytes>, Error> {
         let url = request.url(&self.inner.config.base_url)?;
         let span = tracing::info_span!(
@@ -177,7 +182,8 @@ impl Client {
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
             if status == http::StatusCode::UNAUTHORIZED && !token_reissued {
-                if let (Auth::Token(provider), Some(token)) = (&self.inner.config.auth, &token) {
+                let auth = &self.inner.config.auth;
+                if let (Auth::Token(provider) | Auth::Bearer(provider), Some(token)) = (auth, &token) {
                     token_reissued = true;
                     if provider.invalidate(token) {
                         tracing::debug!("401 with a cached token, issuing a new one");
@@ -232,11 +238,17 @@ impl Client {
             }
             Auth::Token(provider) => {
                 let secret = provider.token().await?;
-                let mut value = validate_header_value("x-auth-token", secret.expose())
-                    .map_err(|_| Error::Auth("the token is not a valid header value".into()))?;
-                value.set_sensitive(true);
-                headers.insert(HeaderName::from_static("x-auth-token"), value);
+                headers.insert(HeaderName::from_static("x-auth-token"), sensitive(secret.expose(), "the token")?);
                 token = Some(secret);
+            }
+            Auth::Bearer(provider) => {
+                let secret = provider.token().await?;
+                let value = sensitive(&format!("Bearer {}", secret.expose()), "the bearer token")?;
+                headers.insert(AUTHORIZATION, value);
+                token = Some(secret);
+            }
+            Auth::ApiKey { header, key } => {
+                headers.insert(header.clone(), sensitive(key.expose(), "the API key")?);
             }
         }
         let mut builder = self
@@ -250,6 +262,16 @@ impl Client {
         }
         Ok((builder, token))
     }
+}
+
+/// A credential header value, marked sensitive so that reqwest and hyper never
+/// show it (in `Debug` output, HTTP/2 header tables). The error names `what`,
+/// never the value.
+fn sensitive(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    let mut value = validate_header_value("credential", value)
+        .map_err(|_| Error::Auth(format!("{what} is not a valid header value")))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 fn unix_millis() -> u128 {
@@ -269,4 +291,44 @@ pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) 
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", scp_api_version: None };
+
+    /// The request one attempt would send with `auth`.
+    async fn prepared(auth: Auth) -> reqwest::Request {
+        let client = Client::new(Config::new("https://example.invalid", auth), SERVICE).unwrap();
+        let request = Request::new(Method::GET, "show", "/x".to_owned());
+        let url = request.url(client.config().base_url()).unwrap();
+        client.prepare(&request, &url).await.unwrap().0.build().unwrap()
+    }
+
+    #[tokio::test]
+    async fn credential_headers_are_sent_marked_sensitive() {
+        let cases = [
+            (Auth::static_token("t-1"), "x-auth-token", "t-1"),
+            (Auth::static_bearer("b-1"), "authorization", "Bearer b-1"),
+            (Auth::api_key("X-Api-Key", "k-1").unwrap(), "x-api-key", "k-1"),
+        ];
+        for (auth, name, expected) in cases {
+            let request = prepared(auth).await;
+            let value = request.headers().get(name).unwrap_or_else(|| panic!("no {name}"));
+            assert_eq!(value, expected);
+            assert!(value.is_sensitive(), "{name} is not marked sensitive");
+            assert!(!format!("{value:?}").contains(expected), "{value:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_bearer_token_that_is_no_header_value_is_an_auth_error_without_it() {
+        let client = Client::new(Config::new("https://example.invalid", Auth::static_bearer("a\nb")), SERVICE).unwrap();
+        let request = Request::new(Method::GET, "show", "/x".to_owned());
+        let url = request.url(client.config().base_url()).unwrap();
+        let Err(err) = client.prepare(&request, &url).await else { panic!("a line break was accepted") };
+        assert!(matches!(&err, Error::Auth(m) if m.contains("bearer") && !m.contains("a\nb")), "{err:?}");
+    }
 }

@@ -9,6 +9,22 @@ use crate::Auth;
 ///
 /// Build one with [`Config::new`] and adjust it with the `with_*` methods; every
 /// setting has a default that suits interactive and batch use alike.
+///
+/// # Redirects
+///
+/// Redirects are never followed. Following one would send the credentials of
+/// every request (`X-Auth-Token`, `Authorization`, an API key header, the
+/// `Scp-AccessKey` and `Scp-Signature` headers) and, after a 307 or 308, the
+/// request body to whatever host `Location` names, possibly over plain HTTP. A
+/// 3xx answer is returned as [`Error::Api`](crate::Error::Api) with its status;
+/// its headers hold `Location` for a caller who decides to trust it. The
+/// identity-service providers ([`NhnIdentity`](crate::auth::NhnIdentity),
+/// [`KakaoCloudIam`](crate::auth::KakaoCloudIam)) likewise do not follow
+/// redirects when posting credentials.
+///
+/// This holds for the HTTP clients the runtime builds. A client passed to
+/// [`with_http_client`](Config::with_http_client) keeps its own redirect policy;
+/// build it with `.redirect(reqwest::redirect::Policy::none())`.
 #[derive(Clone, Debug)]
 pub struct Config {
     pub(crate) base_url: String,
@@ -79,6 +95,11 @@ impl Config {
 
     /// Uses a caller-built reqwest client (proxies, custom roots); the timeouts of
     /// this configuration then apply per request only.
+    ///
+    /// The client's own redirect policy applies, and reqwest's default follows
+    /// redirects to other hosts with the credential headers (see
+    /// [Redirects](Config#redirects)): build it with
+    /// `.redirect(reqwest::redirect::Policy::none())`.
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self

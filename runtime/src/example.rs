@@ -11,9 +11,11 @@ use crate::DateTime;
 /// Decodes `json` into `T`, encodes it again and compares the two documents.
 ///
 /// They are equivalent when every member of the original is present with an
-/// equivalent value; the encoded document may add members only as `null` (a
-/// nullable field the original left out). Numbers compare by value and
-/// timestamps by the instant they denote.
+/// equivalent value. `null` and absent are the same for an optional member: the
+/// encoded document may leave out a member the original gives as `null` (unset
+/// optional members are not sent), and may add one only as `null` (a required
+/// nullable member). Numbers compare by value and timestamps by the instant
+/// they denote.
 pub fn round_trip<T: DeserializeOwned + Serialize>(json: &str) -> Result<T, String> {
     let original: Value = serde_json::from_str(json).map_err(|e| format!("example is not JSON: {e}"))?;
     let typed: T = serde_json::from_value(original.clone()).map_err(|e| format!("example does not decode: {e}"))?;
@@ -29,6 +31,7 @@ fn equivalent(original: &Value, encoded: &Value, path: &str) -> Result<(), Strin
                 let inner = format!("{path}.{key}");
                 match b.get(key) {
                     Some(other) => equivalent(value, other, &inner)?,
+                    None if value.is_null() => {}
                     None => return Err(format!("{inner} is lost when encoding")),
                 }
             }

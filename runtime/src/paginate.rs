@@ -5,7 +5,13 @@
 //! [`marker_stream`] (OpenStack's `limit`/`marker`, used by NHN Cloud and
 //! KakaoCloud) with a closure that fetches one page. Pages are fetched lazily, one
 //! at a time, as the stream is polled; an error is yielded as the last item.
+//!
+//! Only an empty page (or, with markers, a missing or repeated cursor) ends a
+//! stream, never a page shorter than the size asked for: services cap the page
+//! size (ask for 500, get 100), and a short page would silently drop the rest.
+//! Ending costs one request that returns no items.
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -19,18 +25,24 @@ pub type ItemStream<I> = Pin<Box<dyn futures_core::Stream<Item = Result<I, Error
 /// Items over SCP's `page`/`size` pagination.
 ///
 /// `fetch(page)` returns the items of one page. Pages are requested from
-/// `first_page` upwards until a page is empty or, when `size` is given, holds
-/// fewer than `size` items (so the usual last, short page costs no extra request).
+/// `first_page` upwards until a page is empty, so the stream ends with one
+/// request that returns no items.
+///
+/// `size` is the page size the caller asked for. It does not end the stream: a
+/// service may cap the page size below it (ask for 500, get 100), so a page
+/// shorter than `size` is not necessarily the last one. It is kept for API
+/// stability and is otherwise unused.
 pub fn page_stream<I, F, Fut>(first_page: i64, size: Option<i64>, fetch: F) -> ItemStream<I>
 where
     I: Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<I>, Error>> + Send + 'static,
 {
+    let _ = size;
     let pages = stream::try_unfold((fetch, Some(first_page)), move |(mut fetch, page)| async move {
         let Some(page) = page else { return Ok(None) };
         let items = fetch(page).await?;
-        let next = (!is_last(items.len(), size)).then_some(page + 1);
+        let next = (!items.is_empty()).then_some(page + 1);
         Ok(Some((items, (fetch, next))))
     });
     flatten(pages)
@@ -40,9 +52,13 @@ where
 ///
 /// `fetch(marker)` returns the items after `marker` (`first_marker`, usually
 /// `None`, for the first page); the marker of the next page is `cursor` of the
-/// last item. Pages are requested until a page is empty, holds fewer than `limit`
-/// items (when given), its last item has no cursor, or the cursor repeats the
-/// previous marker (a service ignoring the marker would otherwise loop forever).
+/// last item. Pages are requested until a page is empty, its last item has no
+/// cursor, or the cursor repeats the previous marker or any earlier one (a
+/// service ignoring the marker would otherwise loop forever).
+///
+/// `limit` is the page size the caller asked for. It does not end the stream: a
+/// service may cap the page size below it, so a page shorter than `limit` is not
+/// necessarily the last one. It is kept for API stability and is otherwise unused.
 pub fn marker_stream<I, F, Fut>(
     first_marker: Option<String>,
     limit: Option<i64>,
@@ -54,22 +70,19 @@ where
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<I>, Error>> + Send + 'static,
 {
-    let pages = stream::try_unfold((fetch, Some(first_marker)), move |(mut fetch, marker)| async move {
+    let _ = limit;
+    let start = (fetch, Some(first_marker), HashSet::new());
+    let pages = stream::try_unfold(start, move |(mut fetch, marker, mut seen)| async move {
         let Some(marker) = marker else { return Ok(None) };
         let items = fetch(marker.clone()).await?;
-        let next = if is_last(items.len(), limit) {
-            None
-        } else {
-            items.last().and_then(cursor).filter(|next| Some(next) != marker.as_ref()).map(Some)
-        };
-        Ok(Some((items, (fetch, next))))
+        if let Some(marker) = marker {
+            seen.insert(marker);
+        }
+        // An empty page has no last item, hence no cursor: it ends the stream too.
+        let next = items.last().and_then(cursor).filter(|next| !seen.contains(next)).map(Some);
+        Ok(Some((items, (fetch, next, seen))))
     });
     flatten(pages)
-}
-
-/// Whether a page of `len` items is the last one: empty, or shorter than requested.
-fn is_last(len: usize, requested: Option<i64>) -> bool {
-    len == 0 || requested.is_some_and(|requested| i64::try_from(len).unwrap_or(i64::MAX) < requested)
 }
 
 /// Pages of items into a stream of items.
@@ -95,16 +108,45 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn pages_are_fetched_until_a_short_page() {
+    async fn pages_are_fetched_until_an_empty_page() {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let log = asked.clone();
         let stream = page_stream(1, Some(2), move |page| {
             log.lock().unwrap().push(page);
-            async move { Ok(if page < 3 { vec![page * 10, page * 10 + 1] } else { vec![page * 10] }) }
+            async move {
+                Ok(match page {
+                    1 | 2 => vec![page * 10, page * 10 + 1],
+                    3 => vec![page * 10],
+                    _ => vec![],
+                })
+            }
         });
         let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [10, 11, 20, 21, 30]);
-        assert_eq!(*asked.lock().unwrap(), [1, 2, 3]);
+        assert_eq!(*asked.lock().unwrap(), [1, 2, 3, 4]);
+    }
+
+    /// A service returning at most 2 items per page, whatever was asked for.
+    fn capped(from: usize) -> Vec<i64> {
+        (1..=5).skip(from).take(2).collect()
+    }
+
+    #[tokio::test]
+    async fn a_page_size_capped_by_the_service_does_not_end_a_page_stream() {
+        // Asked for 5 per page, the service sends 2: the short page is not the last.
+        let stream = page_stream(0, Some(5), |page| async move { Ok(capped(page as usize * 2)) });
+        let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, [1, 2, 3, 4, 5]);
+    }
+
+    #[tokio::test]
+    async fn a_page_size_capped_by_the_service_does_not_end_a_marker_stream() {
+        let stream = marker_stream(None, Some(5), |item: &i64| Some(item.to_string()), |marker| async move {
+            let after = marker.map_or(0, |m| m.parse::<usize>().unwrap());
+            Ok(capped(after))
+        });
+        let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, [1, 2, 3, 4, 5]);
     }
 
     #[tokio::test]
@@ -140,8 +182,34 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_cycle_of_markers_stops_the_stream() {
+        // b → [c], c → [a, b], b → [c], … would never end.
+        let stream = marker_stream(None, None, |item: &String| Some(item.clone()), |marker| async move {
+            Ok(match marker.as_deref() {
+                Some("b") => vec!["c".to_owned()],
+                _ => vec!["a".to_owned(), "b".to_owned()],
+            })
+        });
+        let items: Vec<String> = collect(stream).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, ["a", "b", "c", "a", "b"]);
+    }
+
+    #[tokio::test]
     async fn a_missing_cursor_ends_the_stream() {
         let stream = marker_stream(None, Some(1), |_: &i32| None, |_| async move { Ok(vec![1]) });
         assert_eq!(collect(stream).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn an_empty_page_ends_a_marker_stream() {
+        let asked = Arc::new(Mutex::new(Vec::new()));
+        let log = asked.clone();
+        let stream = marker_stream(None, None, |item: &i64| Some(item.to_string()), move |marker| {
+            log.lock().unwrap().push(marker.clone());
+            async move { Ok(if marker.is_none() { vec![1, 2] } else { vec![] }) }
+        });
+        let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, [1, 2]);
+        assert_eq!(*asked.lock().unwrap(), [None, Some("2".to_owned())]);
     }
 }

@@ -1,12 +1,14 @@
-//! The request pipeline against a mock server: SCP signing, retries, limits and
-//! path encoding as a service sees them.
+//! The request pipeline against a mock server: SCP signing, retries, limits,
+//! redirects and path encoding as a service sees them.
 
+use std::io::{Read as _, Write as _};
+use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use cloudsdk_runtime::auth::{scp_signature, ScpCredentials};
 use cloudsdk_runtime::http::Method;
 use cloudsdk_runtime::{encode_path_segment, Auth, Client, Config, Error, Request, RetryPolicy, ServiceInfo};
-use wiremock::matchers::{method, path};
+use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SERVICE: ServiceInfo = ServiceInfo { name: "scp-test", version: "0.1.0", scp_api_version: Some("test 1.0") };
@@ -159,4 +161,110 @@ async fn a_path_parameter_stays_one_segment() {
 
     let received = &server.received_requests().await.unwrap()[0];
     assert_eq!(received.url.path(), "/v1/servers/..%2Fa%2Fb");
+}
+
+/// Serves raw HTTP/1.1 responses whose body is `chunks` chunks of `chunk_size`
+/// bytes, sent with `Transfer-Encoding: chunked` and no `Content-Length` (which
+/// wiremock always sets), so the size is only known while reading.
+fn chunked_server(chunks: usize, chunk_size: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buffer = [0; 1024];
+            while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                match stream.read(&mut buffer) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => request.extend_from_slice(&buffer[..n]),
+                }
+            }
+            let mut response =
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n"
+                    .to_vec();
+            for _ in 0..chunks {
+                response.extend_from_slice(format!("{chunk_size:x}\r\n{}\r\n", "x".repeat(chunk_size)).as_bytes());
+            }
+            response.extend_from_slice(b"0\r\n\r\n");
+            // The client may hang up once it has read more than it accepts.
+            let _ = stream.write_all(&response);
+        }
+    });
+    format!("http://{address}")
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_refused_while_reading() {
+    let base_url = chunked_server(8, 512);
+
+    // The server itself is sound: under a larger limit the whole body is read.
+    let config = Config::new(base_url.clone(), Auth::None).with_max_response_bytes(8 * 512);
+    let response = client(config).execute(list_clusters()).await.unwrap();
+    assert!(response.headers().get("content-length").is_none(), "{:?}", response.headers());
+    assert_eq!(response.body().len(), 8 * 512);
+
+    // Without a Content-Length to check up front, the limit applies as chunks arrive.
+    let config = Config::new(base_url, Auth::None).with_max_response_bytes(1024);
+    let err = client(config).execute(list_clusters()).await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { limit: 1024 }), "{err:?}");
+}
+
+/// A server that must never be contacted: it fails the test if it is.
+async fn elsewhere() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn a_redirect_is_returned_to_the_caller_not_followed() {
+    let server = MockServer::start().await;
+    let other = elsewhere().await;
+    let location = format!("{}/x", other.uri());
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(307).insert_header("location", location.as_str()))
+        .mount(&server)
+        .await;
+
+    let auths = [
+        Auth::from(ScpCredentials::new(ACCESS_KEY, SECRET_KEY)),
+        Auth::static_token("token-for-this-host-only"),
+        Auth::static_bearer("bearer-for-this-host-only"),
+        Auth::api_key("x-api-key", "key-for-this-host-only").unwrap(),
+    ];
+    for auth in auths {
+        let client = client(Config::new(server.uri(), auth).with_retry(fast_retries()));
+        for request in [list_clusters(), {
+            let mut post = Request::new(Method::POST, "create_cluster", "/v1/clusters".to_owned());
+            post.json(&serde_json::json!({"password": "body-for-this-host-only"})).unwrap();
+            post
+        }] {
+            let err = client.execute(request).await.unwrap_err();
+            let api = err.as_api().unwrap_or_else(|| panic!("expected an API error, got {err:?}"));
+            assert_eq!(api.status, 307);
+            assert_eq!(api.headers.get("location").unwrap(), location.as_str());
+        }
+    }
+    // Neither the credentials nor the body went to the other host.
+    assert!(other.received_requests().await.unwrap().is_empty());
+    other.verify().await;
+    assert_eq!(server.received_requests().await.unwrap().len(), 8, "a 3xx is not retried");
+}
+
+#[tokio::test]
+async fn no_redirect_status_is_followed() {
+    // Whatever the status, the caller decides whether to follow `Location`.
+    let server = MockServer::start().await;
+    let other = elsewhere().await;
+    for status in [301, 302, 303, 308] {
+        server.reset().await;
+        Mock::given(any())
+            .respond_with(ResponseTemplate::new(status).insert_header("location", format!("{}/x", other.uri()).as_str()))
+            .mount(&server)
+            .await;
+        let err = client(scp_config(&server)).execute(list_clusters()).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+    }
+    other.verify().await;
 }

@@ -27,6 +27,9 @@ fn debug_of_credentials_providers_configs_and_clients_hides_secrets() {
         Auth::token(NhnIdentity::new("tenant", "me@example.com", SECRET)),
         Auth::token(KakaoCloudIam::new("credential-id", SECRET)),
         Auth::static_token(SECRET),
+        Auth::static_bearer(SECRET),
+        Auth::bearer(KakaoCloudIam::new("credential-id", SECRET)),
+        Auth::api_key("x-api-key", SECRET).unwrap(),
     ];
     for auth in auths {
         let config = Config::new("https://example.invalid", auth.clone());
@@ -77,4 +80,32 @@ async fn an_identity_failure_does_not_repeat_the_password() {
     let shown = format!("{err} {err:?}");
     assert!(shown.contains("401") && shown.contains("<redacted>"), "{shown}");
     assert_hidden(&shown, &[SECRET]);
+}
+
+#[test]
+fn an_api_key_auth_shows_its_header_but_not_its_key() {
+    let shown = format!("{:?}", Auth::api_key("X-Api-Key", SECRET).unwrap());
+    assert!(shown.contains("x-api-key"), "{shown}");
+    assert_hidden(&shown, &[SECRET]);
+}
+
+#[tokio::test]
+async fn a_json_escaped_echo_of_the_password_is_redacted() {
+    let password = r#"pa"ss\word-never-shown"#;
+    let server = MockServer::start().await;
+    // Echoes the request body: the password appears JSON-escaped, as `pa\"ss\\word…`.
+    Mock::given(path("/v2.0/tokens"))
+        .respond_with(|request: &wiremock::Request| {
+            ResponseTemplate::new(401).set_body_string(format!("rejected: {}", String::from_utf8_lossy(&request.body)))
+        })
+        .mount(&server)
+        .await;
+
+    let identity = NhnIdentity::new("tenant", "me@example.com", password).with_base_url(server.uri());
+    let client = Client::new(Config::new(server.uri(), Auth::token(identity)), SERVICE).unwrap();
+    let err = client.execute(Request::new(Method::GET, "list_servers", "/v2/servers".to_owned())).await.unwrap_err();
+
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("401") && shown.contains("<redacted>"), "{shown}");
+    assert_hidden(&shown, &["word-never-shown", "pa\\\"ss", "pa\"ss"]);
 }

@@ -58,9 +58,39 @@ async fn an_scp_page_stream_yields_every_item_in_order() {
     mount_page(&server, "0", &["a", "b"]).await;
     mount_page(&server, "1", &["c", "d"]).await;
     mount_page(&server, "2", &["e"]).await;
+    // A short page does not end the stream (services cap page sizes): an empty one does.
+    mount_page(&server, "3", &[]).await;
 
     let client = client(&server);
     let stream = page_stream(0, Some(2), move |page| fetch_clusters(client.clone(), page, 2));
+    let ids: Vec<String> = stream.map_ok(|cluster| cluster.id).try_collect().await.unwrap();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+}
+
+/// An SCP list that returns at most 2 items per page, whatever size was asked for.
+struct CappedPages(&'static [&'static str]);
+
+impl Respond for CappedPages {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let page: usize = request.url.query_pairs().find(|(name, _)| name == "page").unwrap().1.parse().unwrap();
+        let contents: Vec<_> = self.0.iter().skip(page * 2).take(2).map(|id| json!({"id": id})).collect();
+        ResponseTemplate::new(200).set_body_json(json!({"contents": contents, "count": self.0.len()}))
+    }
+}
+
+#[tokio::test]
+async fn a_page_stream_yields_every_item_when_the_service_caps_the_page_size() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters"))
+        .and(query_param("size", "5"))
+        .respond_with(CappedPages(&["a", "b", "c", "d", "e"]))
+        // Pages 0, 1 and 2 hold items; page 3 is empty and ends the stream.
+        .expect(4)
+        .mount(&server)
+        .await;
+
+    let client = client(&server);
+    let stream = page_stream(0, Some(5), move |page| fetch_clusters(client.clone(), page, 5));
     let ids: Vec<String> = stream.map_ok(|cluster| cluster.id).try_collect().await.unwrap();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
 }

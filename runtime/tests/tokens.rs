@@ -1,5 +1,6 @@
-//! X-Auth-Token providers against mock identity services: issuing, sharing,
-//! refreshing and re-issuing after a 401.
+//! Token providers against mock identity services: issuing, sharing, refreshing
+//! and re-issuing after a 401, sent as `X-Auth-Token` or `Authorization: Bearer`;
+//! API key headers.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -9,7 +10,7 @@ use cloudsdk_runtime::chrono::{SecondsFormat, TimeDelta, Utc};
 use cloudsdk_runtime::http::Method;
 use cloudsdk_runtime::{Auth, Client, Config, Error, Request, ServiceInfo};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{any, body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
 const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", scp_api_version: None };
@@ -203,4 +204,107 @@ async fn an_identity_refusal_is_an_auth_error_with_the_status() {
     let err = client(&server, Auth::token(kakao(&server))).execute(get_servers()).await.unwrap_err();
     let Error::Auth(message) = &err else { panic!("expected an auth error, got {err:?}") };
     assert!(message.contains("401") && message.contains("invalid credential"), "{message}");
+}
+
+#[tokio::test]
+async fn a_static_bearer_token_is_sent_in_authorization() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/servers"))
+        .and(header("authorization", "Bearer fixed-bearer"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    client(&server, Auth::static_bearer("fixed-bearer")).execute(get_servers()).await.unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    assert!(received.headers.get("x-auth-token").is_none());
+}
+
+#[tokio::test]
+async fn a_bearer_token_is_reissued_once_after_a_401() {
+    let server = MockServer::start().await;
+    Mock::given(path(KAKAO_TOKENS))
+        .respond_with(KakaoTokens::valid_for(TimeDelta::hours(1)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    for (token, status) in [("token-1", 401), ("token-2", 200)] {
+        Mock::given(path("/v2/servers"))
+            .and(header("authorization", format!("Bearer {token}").as_str()))
+            .respond_with(ResponseTemplate::new(status))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+
+    let response = client(&server, Auth::bearer(kakao(&server))).execute(get_servers()).await.unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_static_bearer_token_is_not_retried_after_a_401() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/servers")).respond_with(ResponseTemplate::new(401)).expect(1).mount(&server).await;
+
+    let err = client(&server, Auth::static_bearer("fixed")).execute(get_servers()).await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+}
+
+#[tokio::test]
+async fn an_api_key_is_sent_in_its_header() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v2/servers"))
+        .and(header("x-api-key", "key-123"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    // Header names are case-insensitive.
+    let auth = Auth::api_key("X-Api-Key", "key-123").unwrap();
+    client(&server, auth).execute(get_servers()).await.unwrap();
+    let received = &server.received_requests().await.unwrap()[0];
+    assert!(received.headers.get("authorization").is_none() && received.headers.get("x-auth-token").is_none());
+}
+
+#[test]
+fn an_invalid_api_key_header_is_an_invalid_request() {
+    for name in ["", "x api key", "x-key\r\n", "bad:name"] {
+        let err = Auth::api_key(name, "key-123").unwrap_err();
+        assert!(matches!(err, Error::InvalidRequest(_)), "{name:?}: {err:?}");
+    }
+    let err = Auth::api_key("x-api-key", "key-with\r\nline-break").unwrap_err();
+    assert!(matches!(&err, Error::InvalidRequest(m) if !m.contains("key-with")), "{err:?}");
+}
+
+#[tokio::test]
+async fn an_identity_redirect_is_not_followed_with_the_credentials() {
+    let server = MockServer::start().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(any()).respond_with(ResponseTemplate::new(201)).expect(0).mount(&elsewhere).await;
+    let location = format!("{}/x", elsewhere.uri());
+    for tokens in ["/v2.0/tokens", KAKAO_TOKENS] {
+        Mock::given(path(tokens))
+            .respond_with(ResponseTemplate::new(307).insert_header("location", location.as_str()))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(path("/v2/servers"))
+        .and(header_exists("x-auth-token"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+
+    let nhn = NhnIdentity::new("tenant-1", "me@example.com", "api-password").with_base_url(server.uri());
+    for auth in [Auth::token(nhn), Auth::token(kakao(&server))] {
+        let err = client(&server, auth).execute(get_servers()).await.unwrap_err();
+        let Error::Auth(message) = &err else { panic!("expected an auth error, got {err:?}") };
+        assert!(message.contains("307"), "{message}");
+    }
+    // The password and the credential secret, in the bodies, never left for the other host.
+    assert!(elsewhere.received_requests().await.unwrap().is_empty());
+    elsewhere.verify().await;
 }

@@ -46,7 +46,10 @@ pub trait TokenIssuer: Send + Sync + fmt::Debug {
 /// The token is replaced [`refresh_before`](CachedToken::with_refresh_before) its
 /// expiry (5 minutes by default), but never earlier than halfway through its
 /// lifetime, so that short-lived tokens are not re-issued on every request. If a
-/// refresh fails while the old token has not expired yet, the old token is used.
+/// refresh fails while the old token has not expired yet, the old token is used
+/// and the issuer is not asked again for 30 seconds (or half the old token's
+/// remaining lifetime, when shorter): an identity-service outage then costs one
+/// failed call per back-off, not one per request.
 pub struct CachedToken<I> {
     issuer: I,
     refresh_before: Duration,
@@ -158,9 +161,16 @@ impl<I: TokenIssuer> CachedToken<I> {
             }
             Err(error) => {
                 state.failure = Some(failure_message(&error));
-                match state.current.as_ref().filter(|c| c.expires_at > now) {
+                match state.current.as_mut().filter(|c| c.expires_at > now) {
                     Some(cached) => {
-                        tracing::warn!(%error, "token refresh failed, using the current token until it expires");
+                        // Without a back-off every request would call the failing
+                        // issuer again, each waiting up to its timeout.
+                        cached.refresh_at = now + retry_after_failure(cached.expires_at - now);
+                        tracing::warn!(
+                            %error,
+                            retry_at = %cached.refresh_at,
+                            "token refresh failed, using the current token until it expires",
+                        );
                         Ok(cached.token.clone())
                     }
                     None => Err(error),
@@ -182,6 +192,16 @@ impl Cached {
         let margin = TimeDelta::from_std(margin).unwrap_or(TimeDelta::MAX).min(lifetime / 2);
         Cached { token: issued.token, refresh_at: issued.expires_at - margin, expires_at: issued.expires_at }
     }
+}
+
+/// The longest wait before a failed refresh is tried again.
+const FAILED_REFRESH_BACKOFF: TimeDelta = TimeDelta::seconds(30);
+
+/// How long after a failed refresh the issuer is asked again while the current
+/// token, which expires in `remaining`, is used: 30 s, or half the remaining
+/// lifetime when that is shorter, so that several attempts fit before expiry.
+fn retry_after_failure(remaining: TimeDelta) -> TimeDelta {
+    FAILED_REFRESH_BACKOFF.min(remaining / 2)
 }
 
 fn fresh(state: &State) -> Option<Secret> {
@@ -231,17 +251,18 @@ mod tests {
     use super::*;
 
     /// Issues `token-1`, `token-2`, … valid for `lifetime` (negative: already expired),
-    /// or fails when `fail` is set.
+    /// or fails when `fail` is set or once `succeed` tokens were issued.
     #[derive(Debug)]
     struct Counting {
         issued: AtomicUsize,
         lifetime: TimeDelta,
         fail: bool,
+        succeed: usize,
     }
 
     impl Counting {
         fn new(lifetime: TimeDelta) -> Self {
-            Counting { issued: AtomicUsize::new(0), lifetime, fail: false }
+            Counting { issued: AtomicUsize::new(0), lifetime, fail: false, succeed: usize::MAX }
         }
         fn count(&self) -> usize {
             self.issued.load(Ordering::SeqCst)
@@ -253,7 +274,7 @@ mod tests {
             Box::pin(async move {
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 let n = self.issued.fetch_add(1, Ordering::SeqCst) + 1;
-                if self.fail {
+                if self.fail || n > self.succeed {
                     return Err(Error::Auth(format!("refused attempt {n}")));
                 }
                 Ok(IssuedToken { token: Secret::new(format!("token-{n}")), expires_at: Utc::now() + self.lifetime })
@@ -320,6 +341,56 @@ mod tests {
         // A late 401 for the first token must not throw away the second.
         assert!(cache.invalidate(&first));
         assert_eq!(cache.get().await.unwrap().expose(), "token-2");
+    }
+
+    /// Puts the current token inside its refresh window: due for replacement,
+    /// yet valid for `remaining`.
+    fn make_due(cache: &CachedToken<Counting>, remaining: TimeDelta) {
+        let mut state = cache.state();
+        let cached = state.current.as_mut().unwrap();
+        cached.refresh_at = Utc::now() - TimeDelta::seconds(1);
+        cached.expires_at = Utc::now() + remaining;
+    }
+
+    #[tokio::test]
+    async fn a_failed_refresh_is_not_retried_on_every_request() {
+        let cache = CachedToken::new(Counting { succeed: 1, ..Counting::new(TimeDelta::hours(1)) });
+        assert_eq!(cache.get().await.unwrap().expose(), "token-1");
+        make_due(&cache, TimeDelta::minutes(10));
+        // The identity service is down: the first request tries it once, then the
+        // valid token is served without asking again during the back-off.
+        for _ in 0..5 {
+            assert_eq!(cache.get().await.unwrap().expose(), "token-1");
+        }
+        assert_eq!(cache.issuer().count(), 2);
+        let refresh_at = cache.state().current.as_ref().unwrap().refresh_at;
+        let backoff = refresh_at - Utc::now();
+        assert!(backoff > TimeDelta::seconds(25) && backoff <= TimeDelta::seconds(30), "{backoff}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_refresh_is_retried_after_the_back_off() {
+        let cache = CachedToken::new(Counting { succeed: 1, ..Counting::new(TimeDelta::hours(1)) });
+        cache.get().await.unwrap();
+        // 1.2 s left: the back-off is half of it, well under 30 s.
+        make_due(&cache, TimeDelta::milliseconds(1200));
+        cache.get().await.unwrap();
+        cache.get().await.unwrap();
+        assert_eq!(cache.issuer().count(), 2);
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        // Past the back-off, still before expiry: the issuer is asked again and
+        // the old token served once more.
+        assert_eq!(cache.get().await.unwrap().expose(), "token-1");
+        assert_eq!(cache.issuer().count(), 3);
+        // Once the token has expired, the failure reaches the caller.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert!(matches!(cache.get().await, Err(Error::Auth(m)) if m == "refused attempt 4"));
+    }
+
+    #[test]
+    fn the_back_off_is_30_s_or_half_the_remaining_lifetime() {
+        assert_eq!(retry_after_failure(TimeDelta::hours(1)), TimeDelta::seconds(30));
+        assert_eq!(retry_after_failure(TimeDelta::seconds(20)), TimeDelta::seconds(10));
     }
 
     #[test]

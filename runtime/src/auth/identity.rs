@@ -53,15 +53,19 @@ impl IdentityEndpoint {
             Some(http) => http.clone(),
             // Tokens are issued a few times a day: a client per call costs nothing
             // noticeable and keeps the constructors infallible.
-            None => reqwest::Client::builder().build().map_err(Error::Transport)?,
+            // Redirects are not followed: a 307/308 would re-send the credentials
+            // in the body to the host `Location` names.
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .map_err(Error::Transport)?,
         };
         let response = http.post(&url).timeout(IDENTITY_TIMEOUT).json(body).send().await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = crate::client::read_limited(response, MAX_IDENTITY_RESPONSE).await?;
         if !status.is_success() {
-            let excerpt: String = String::from_utf8_lossy(&body).chars().take(300).collect();
-            let excerpt = redact(&excerpt, secret);
+            let excerpt = excerpt(&body, secret);
             return Err(Error::Auth(format!("identity service {url} answered {status}: {excerpt}")));
         }
         Ok(IdentityResponse { headers, body })
@@ -95,12 +99,35 @@ pub(crate) fn token(value: &str) -> Result<Secret, Error> {
     Ok(Secret::new(value))
 }
 
-/// A service echoing credentials in an error must not put them in our error.
+/// Longest excerpt of an identity error body put in an error message.
+const EXCERPT_CHARS: usize = 300;
+
+/// The start of an error body for a message, with `secret` redacted. Redaction
+/// comes first: cut first, a secret straddling the cut would leak its prefix.
+fn excerpt(body: &[u8], secret: &Secret) -> String {
+    let redacted = redact(&String::from_utf8_lossy(body), secret);
+    match redacted.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => redacted[..cut].to_owned(),
+        None => redacted,
+    }
+}
+
+/// A service echoing credentials in an error must not put them in our error:
+/// neither as sent nor as they appear inside a JSON string (`pa\"ss` for
+/// `pa"ss`), which is how a service echoing the request body shows them.
 fn redact(text: &str, secret: &Secret) -> String {
-    if secret.expose().is_empty() {
+    let raw = secret.expose();
+    if raw.is_empty() {
         return text.to_owned();
     }
-    text.replace(secret.expose(), "<redacted>")
+    let quoted = serde_json::to_string(raw).unwrap_or_default();
+    let escaped = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+    // The escaped form first: it is the longer one and may contain the raw one.
+    let mut text = text.to_owned();
+    if !escaped.is_empty() && escaped != raw {
+        text = text.replace(escaped, "<redacted>");
+    }
+    text.replace(raw, "<redacted>")
 }
 
 /// Reads a required variable through `lookup` (the process environment, or a map
@@ -127,6 +154,10 @@ macro_rules! identity_provider {
             }
 
             #[doc = concat!("A caller-built HTTP client for the ", $service, " calls (proxies, custom roots).")]
+            ///
+            /// Its redirect policy applies: build it with
+            /// `.redirect(reqwest::redirect::Policy::none())`, or a redirect may
+            /// carry the credentials to another host.
             pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
                 self.cache.issuer_mut().endpoint.http = Some(http);
                 self
@@ -171,6 +202,30 @@ mod tests {
         let secret = Secret::new("hunter2");
         assert_eq!(redact("bad password hunter2", &secret), "bad password <redacted>");
         assert_eq!(redact("x", &Secret::new("")), "x");
+    }
+
+    #[test]
+    fn json_escaped_echoes_of_a_secret_are_redacted() {
+        let password = r#"pa"ss\word"#;
+        let secret = Secret::new(password);
+        let echoed = serde_json::json!({"password": password}).to_string();
+        assert!(echoed.contains(r#"pa\"ss\\word"#), "{echoed}");
+        let shown = excerpt(format!("rejected: {echoed} raw: {password}").as_bytes(), &secret);
+        assert_eq!(shown, r#"rejected: {"password":"<redacted>"} raw: <redacted>"#);
+    }
+
+    #[test]
+    fn a_secret_straddling_the_excerpt_boundary_is_redacted() {
+        let secret = Secret::new("straddling-secret-0123456789");
+        for before in [EXCERPT_CHARS - 20, EXCERPT_CHARS - 1, EXCERPT_CHARS - 3] {
+            let body = format!("{}{} trailing text", "x".repeat(before), secret.expose());
+            let shown = excerpt(body.as_bytes(), &secret);
+            assert!(!shown.contains("straddling"), "a prefix of the secret leaked at {before}: {shown}");
+            assert!(shown.chars().count() <= EXCERPT_CHARS, "{}", shown.len());
+        }
+        // A short body is kept whole; a long one is cut at a character boundary.
+        assert_eq!(excerpt(b"short", &secret), "short");
+        assert_eq!(excerpt("\u{e9}".repeat(400).as_bytes(), &secret).chars().count(), EXCERPT_CHARS);
     }
 
     #[test]

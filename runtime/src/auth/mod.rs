@@ -1,4 +1,5 @@
-//! How requests are authenticated: SCP request signing or an X-Auth-Token.
+//! How requests are authenticated: SCP request signing, an X-Auth-Token, a
+//! bearer token or an API key header.
 //!
 //! SCP credentials come from code, the environment or the SCP tools' credentials
 //! file ([`ScpCredentials::from_default_chain`]). Tokens come from a
@@ -15,6 +16,10 @@ mod token;
 
 use std::fmt;
 use std::sync::Arc;
+
+use http::HeaderName;
+
+use crate::Error;
 
 pub use scp::{sign as scp_signature, ScpCredentials};
 pub use cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer, DEFAULT_REFRESH_BEFORE};
@@ -58,6 +63,9 @@ impl From<&str> for Secret {
 }
 
 /// The authentication a client applies to every request.
+///
+/// Credential headers are marked sensitive, and `Debug` never shows a secret,
+/// token or key.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum Auth {
@@ -66,7 +74,20 @@ pub enum Auth {
     /// SCP: sign each request with an access key and secret key.
     Scp(ScpCredentials),
     /// KakaoCloud, NHN Cloud: send `X-Auth-Token` from a provider.
+    ///
+    /// On a 401 the provider is asked to [invalidate](TokenProvider::invalidate)
+    /// the token and, if it can issue another, the request is sent once more.
     Token(Arc<dyn TokenProvider>),
+    /// Send `Authorization: Bearer <token>` from a provider, with the same
+    /// re-issue after a 401 as [`Auth::Token`].
+    Bearer(Arc<dyn TokenProvider>),
+    /// Send a fixed API key in the header `header`.
+    ApiKey {
+        /// The header carrying the key, e.g. `x-api-key`.
+        header: HeaderName,
+        /// The key.
+        key: Secret,
+    },
 }
 
 impl Auth {
@@ -78,6 +99,31 @@ impl Auth {
     /// A fixed X-Auth-Token.
     pub fn static_token(token: impl Into<Secret>) -> Self {
         Auth::token(StaticToken::new(token))
+    }
+
+    /// An `Authorization: Bearer` token from any provider.
+    pub fn bearer(provider: impl TokenProvider + 'static) -> Self {
+        Auth::Bearer(Arc::new(provider))
+    }
+
+    /// A fixed `Authorization: Bearer` token.
+    pub fn static_bearer(token: impl Into<Secret>) -> Self {
+        Auth::bearer(StaticToken::new(token))
+    }
+
+    /// An API key sent in the header `header_name` (case-insensitive, e.g.
+    /// `X-Api-Key`).
+    ///
+    /// Fails with [`Error::InvalidRequest`] when `header_name` is not a valid
+    /// header name or the key cannot be a header value (a line break, a control
+    /// character); the message never contains the key.
+    pub fn api_key(header_name: &str, key: impl Into<Secret>) -> Result<Auth, Error> {
+        let header = HeaderName::from_bytes(header_name.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("`{header_name}` is not a valid header name")))?;
+        let key = key.into();
+        crate::encode::validate_header_value(header.as_str(), key.expose())
+            .map_err(|_| Error::InvalidRequest(format!("the API key is not a valid value for header `{header}`")))?;
+        Ok(Auth::ApiKey { header, key })
     }
 }
 

@@ -10,6 +10,30 @@ const KEYWORDS: &[&str] = &[
     "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
+/// Type names generated code uses unqualified: a schema or builder with one of
+/// these names would shadow the prelude, so such names get a suffix.
+pub const RESERVED_TYPES: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone", "Copy",
+    "Send", "Sync", "Sized", "Drop", "Fn", "FnMut", "FnOnce", "Iterator", "ToString", "From", "Into",
+    "PartialEq", "Eq", "Debug",
+];
+
+/// Members of every request builder: a parameter with one of these names gets `_param`.
+pub const RESERVED_BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "new", "into_stream", "clone"];
+
+/// Methods every client has: no operation may take these names.
+pub const RESERVED_CLIENT_METHODS: &[&str] = &["new", "for_endpoint", "wait_for_request", "clone", "fmt"];
+
+/// A type name for a schema: PascalCase, with `Model` after a reserved name.
+pub fn type_name(name: &str) -> String {
+    let rust = pascal(name);
+    if RESERVED_TYPES.contains(&rust.as_str()) {
+        format!("{rust}Model")
+    } else {
+        rust
+    }
+}
+
 /// Words made of the name's letters and digits; separators (`-`, `:`, `.`, ` `) split words.
 fn words(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()

@@ -235,3 +235,73 @@ fn a_run_killed_between_the_renames_is_recovered_not_lost() {
     assert!(!dir.join("generated/half-written").exists());
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+fn with_operation(op: &str) -> String {
+    spec(&format!("paths:\n  /a:\n    get:\n{op}\n"))
+}
+
+#[test]
+fn object_query_parameters_are_refused() {
+    let text = with_operation("      operationId: a\n      parameters: [{name: filter, in: query, schema: {type: object, properties: {x: {type: string}}}}]\n      responses: {'200': {description: ok}}");
+    assert_fault(&text, "#/paths/~1a/get/parameters/0", "object parameters are not supported");
+}
+
+#[test]
+fn array_header_parameters_are_refused() {
+    let text = with_operation("      operationId: a\n      parameters: [{name: X-Ids, in: header, schema: {type: array, items: {type: string}}}]\n      responses: {'200': {description: ok}}");
+    assert_fault(&text, "#/paths/~1a/get/parameters/0", "path and header array parameters are not supported");
+}
+
+#[test]
+fn unexploded_query_arrays_are_refused() {
+    let text = with_operation("      operationId: a\n      parameters: [{name: ids, in: query, explode: false, schema: {type: array, items: {type: string}}}]\n      responses: {'200': {description: ok}}");
+    assert_fault(&text, "#/paths/~1a/get/parameters/0", "explode: false");
+}
+
+#[test]
+fn client_parameters_outside_the_path_are_refused() {
+    let text = with_operation("      operationId: a\n      parameters: [{name: tenant, in: query, x-client-parameter: true, schema: {type: string}}]\n      responses: {'200': {description: ok}}");
+    assert_fault(&text, "#/paths/~1a/get/parameters/0", "path parameters only");
+}
+
+#[test]
+fn a_server_default_outside_its_enum_is_refused() {
+    let text = spec("servers:\n  - url: https://{r}.example.com\n    variables:\n      r: {default: x, enum: [a, b]}\npaths: {}\n");
+    assert_fault(&text, "#/servers/0/variables/r/default", "not one of the variable's `enum` values");
+}
+
+#[test]
+fn pagination_must_name_an_array_of_the_single_success_body() {
+    let text = with_operation("      operationId: a\n      x-pagination: {style: page, page: page, size: size, items: contents}\n      parameters: [{name: page, in: query, schema: {type: integer}}, {name: size, in: query, schema: {type: integer}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: string}}}}}}}}");
+    assert_fault(&text, "#/paths/~1a/get/x-pagination", "`contents` is an array");
+}
+
+#[test]
+fn a_waiter_state_must_lead_to_a_member() {
+    let text = with_operation("      operationId: a\n      x-waiter: {method: wait_for_a, state: /server/status}\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}}");
+    assert_fault(&text, "#/paths/~1a/get/x-waiter", "does not lead to a member");
+}
+
+#[test]
+fn body_variants_need_a_required_body() {
+    let text = spec("paths:\n  /a:\n    post:\n      operationId: a\n      x-body-variants: [{schema: A, method: a_one}]\n      requestBody: {content: {application/json: {schema: {oneOf: [{$ref: '#/components/schemas/A'}]}}}}\n      responses: {'200': {description: ok}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n");
+    assert_fault(&text, "#/paths/~1a/post/x-body-variants", "needs a required request body");
+}
+
+#[test]
+fn one_of_beside_properties_is_refused_not_dropped() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n    B:\n      type: object\n      properties: {shared: {type: string}}\n      oneOf: [{$ref: '#/components/schemas/A'}]\n");
+    assert_fault(&text, "#/components/schemas/B", "beside `properties`");
+}
+
+#[test]
+fn a_recursive_array_alias_is_refused() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n");
+    assert_fault(&text, "#/components/schemas/Tree", "refers to itself through type aliases");
+}
+
+#[test]
+fn operation_names_the_client_reserves_are_refused() {
+    let text = with_operation("      operationId: new\n      responses: {'200': {description: ok}}");
+    assert_fault(&text, "#/paths/~1a/get/operationId", "which the client reserves");
+}

@@ -199,6 +199,9 @@ fn server_page(ids: &[&str]) -> Value {
 async fn the_server_stream_follows_markers_to_the_end() {
     let server = MockServer::start().await;
     let list = format!("/v2/{TENANT}/servers");
+    Mock::given(method("GET")).and(path(&list)).and(query_param("marker", "c"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(server_page(&[])))
+        .expect(1).mount(&server).await;
     Mock::given(method("GET")).and(path(&list)).and(query_param("marker", "b"))
         .respond_with(ResponseTemplate::new(200).set_body_json(server_page(&["c"])))
         .expect(1).mount(&server).await;

@@ -145,7 +145,9 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
     let args = required_args(op);
     let (params, stores): (Vec<_>, Vec<_>) = args.iter().map(|a| a.signature()).unzip();
     let mut lines = doc::lines(&op.doc, &format!("`{} {}`", op.method, op.path));
-    doc::paragraph(&mut lines, &format!("`{} {}`", op.method, op.path));
+    if op.doc.summary.is_some() || op.doc.description.is_some() {
+        doc::paragraph(&mut lines, &format!("`{} {}`", op.method, op.path));
+    }
     let arg_docs: Vec<String> = args
         .iter()
         .filter_map(|a| a.doc.as_ref().map(|d| format!("- `{}`: {}", a.name, doc::escape(d.lines().next().unwrap_or("")))))
@@ -321,9 +323,10 @@ fn emit_endpoint(service: &Service) -> TokenStream {
     });
     let fields: Vec<_> = server.variables.iter().map(|v| ident(&crate::names::snake(&v.name))).collect();
     let types: Vec<_> = server.variables.iter().map(|v| ident(&v.rust_name)).collect();
-    let mut template = server.url.clone();
-    for v in &server.variables {
-        template = template.replace(&format!("{{{}}}", v.name), "{}");
+    // Each `{variable}` becomes a named argument, so URL order and repeats are kept.
+    let mut template = server.url.replace('{', "{{").replace('}', "}}");
+    for (v, field) in server.variables.iter().zip(&fields) {
+        template = template.replace(&format!("{{{{{}}}}}", v.name), &format!("{{{field}}}"));
     }
     let combos = server.combinations.iter().map(|c| {
         let values = server.variables.iter().map(|v| c.get(&v.name).cloned().unwrap_or_default());
@@ -347,7 +350,11 @@ fn emit_endpoint(service: &Service) -> TokenStream {
         doc::paragraph(&mut lines, &format!("Also documented: `{}`{}; pass such a URL to `Config::new` to use it.", alternative.url, alternative.description.as_deref().map(|d| format!(" ({})", doc::escape(d))).unwrap_or_default()));
     }
     let docs = doc::attrs(&lines);
-    let url_fmt = if fields.is_empty() { quote!(#template.to_owned()) } else { quote!(format!(#template, #(self.#fields),*)) };
+    let url_fmt = if fields.is_empty() {
+        quote!(#template.to_owned())
+    } else {
+        quote!(format!(#template, #(#fields = self.#fields),*))
+    };
     let field_decls = fields.iter().zip(&types).zip(&server.variables).map(|((f, t), v)| {
         let line = format!(" {}", doc::escape(v.description.as_deref().unwrap_or(&v.name)));
         quote!(#[doc = #line] pub #f: #t,)
@@ -358,7 +365,8 @@ fn emit_endpoint(service: &Service) -> TokenStream {
         #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct Endpoint { #(#field_decls)* }
         impl Endpoint {
-            /// An endpoint, checked against the documented combinations of variables.
+            /// An endpoint; where the spec lists which combinations of variables are
+            /// served (`x-variable-combinations`), others are refused.
             pub fn new(#(#fields: #types),*) -> Result<Self, rt::Error> {
                 #body
             }

@@ -108,7 +108,8 @@ pub fn escape(line: &str) -> String {
         .replace(']', "\\]")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
-        .replace("```", "\\`\\`\\`");
+        .replace("```", "\\`\\`\\`")
+        .replace("~~~", "\\~\\~\\~");
     escaped
         .split(' ')
         .map(|word| {

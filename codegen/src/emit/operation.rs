@@ -6,12 +6,17 @@ use quote::{format_ident, quote};
 
 use super::doc;
 use super::types::{ident, rust_type, Scope};
-use crate::ir::{Operation, Pagination, Param, ParamLocation, Service, Type, TypeKind};
+use crate::ir::{Operation, Pagination, Param, ParamLocation, ResponseDef, Service, Type, TypeKind};
 use crate::names::pascal;
 
 /// The builder's name: the operation in PascalCase.
 pub fn builder_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", pascal(&op.name))
+    let name = pascal(&op.name);
+    if crate::names::RESERVED_TYPES.contains(&name.as_str()) {
+        format_ident!("{name}Request")
+    } else {
+        format_ident!("{name}")
+    }
 }
 
 /// Arguments of the client method: path parameters, required query and header
@@ -135,10 +140,7 @@ fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
 
 /// The success type and how the raw response becomes it.
 fn response_handling(op: &Operation) -> (TokenStream, TokenStream) {
-    let mut success: Vec<&crate::ir::ResponseDef> = op.responses.iter().filter(|r| r.status.starts_with('2')).collect();
-    if success.is_empty() {
-        success = op.responses.iter().filter(|r| r.status == "default").collect();
-    }
+    let success = success_responses(op);
     let mut types: Vec<&Type> = success.iter().filter_map(|r| r.ty.as_ref()).collect();
     types.dedup();
     let without_body = success.iter().any(|r| r.ty.is_none());
@@ -154,41 +156,72 @@ fn response_handling(op: &Operation) -> (TokenStream, TokenStream) {
         }
         _ => {
             // Several success statuses with different bodies: decode by status.
-            let enum_name = format_ident!("{}Body", pascal(&op.name));
+            let enum_name = status_enum_name(op);
+            let arm = |r: &ResponseDef| {
+                let variant = status_variant(&r.status);
+                match &r.ty {
+                    Some(ty) => {
+                        let ty = rust_type(ty, Scope::Elsewhere);
+                        quote!(response.json::<#ty>().map(|r| r.map(#enum_name::#variant)))
+                    }
+                    None => quote!(Ok(response.empty().map(|()| #enum_name::#variant))),
+                }
+            };
             let arms = success.iter().filter_map(|r| {
-                let ty = r.ty.as_ref()?;
-                let variant = format_ident!("Status{}", pascal(&r.status));
-                let ty = rust_type(ty, Scope::Elsewhere);
                 let status: u16 = r.status.parse().ok()?;
-                Some(quote!(#status => response.json::<#ty>().map(|r| r.map(#enum_name::#variant)),))
+                let decode = arm(r);
+                Some(quote!(#status => #decode,))
             });
-            let first = success.iter().find_map(|r| r.ty.as_ref().map(|ty| (r, ty))).map(|(r, ty)| {
-                let variant = format_ident!("Status{}", pascal(&r.status));
-                let ty = rust_type(ty, Scope::Elsewhere);
-                quote!(_ => response.json::<#ty>().map(|r| r.map(#enum_name::#variant)),)
+            let fallback = success.iter().find(|r| r.ty.is_some()).map(|r| {
+                let decode = arm(r);
+                quote!(_ => #decode,)
             });
-            (quote!(#enum_name), quote!(match response.status().as_u16() { #(#arms)* #first }))
+            (quote!(#enum_name), quote!(match response.status().as_u16() { #(#arms)* #fallback }))
         }
     }
+}
+
+/// The documented 2xx responses, or `default` when there is none.
+fn success_responses(op: &Operation) -> Vec<&ResponseDef> {
+    let success: Vec<&ResponseDef> = op.responses.iter().filter(|r| r.status.starts_with('2')).collect();
+    if success.is_empty() {
+        op.responses.iter().filter(|r| r.status == "default").collect()
+    } else {
+        success
+    }
+}
+
+fn status_enum_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Body", pascal(&op.name))
+}
+
+/// `Status200`, `Status2xx`.
+fn status_variant(status: &str) -> proc_macro2::Ident {
+    format_ident!("Status{}", status.to_ascii_lowercase())
 }
 
 /// Enums for operations whose success statuses carry different bodies.
 pub fn emit_status_enums(service: &Service) -> TokenStream {
     let enums = service.operations.iter().filter_map(|op| {
-        let success: Vec<_> = op.responses.iter().filter(|r| r.status.starts_with('2') && r.ty.is_some()).collect();
+        let success = success_responses(op);
         let mut distinct: Vec<_> = success.iter().filter_map(|r| r.ty.as_ref()).collect();
         distinct.dedup();
         if distinct.len() < 2 {
             return None;
         }
-        let name = format_ident!("{}Body", pascal(&op.name));
+        let name = status_enum_name(op);
         let variants = success.iter().map(|r| {
-            let variant = format_ident!("Status{}", pascal(&r.status));
-            let ty = rust_type(r.ty.as_ref().expect("filtered"), Scope::Elsewhere);
+            let variant = status_variant(&r.status);
             let line = format!(" The `{}` response: {}", r.status, doc::escape(&r.description));
-            quote!(#[doc = #line] #variant(#ty),)
+            match &r.ty {
+                Some(ty) => {
+                    let ty = rust_type(ty, Scope::Elsewhere);
+                    quote!(#[doc = #line] #variant(#ty),)
+                }
+                None => quote!(#[doc = #line] #variant,),
+            }
         });
-        let line = format!(" Body of a successful [`{}`] response, by status.", pascal(&op.name));
+        let line = format!(" Body of a successful [`{}`] response, by status.", builder_name(op));
         Some(quote! {
             #[doc = #line]
             #[derive(Clone, Debug, PartialEq)]
@@ -215,10 +248,17 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let field = ident(&p.rust_name);
         let wire = p.name.to_ascii_lowercase();
+        let text = |value: TokenStream| match p.ty {
+            Type::String => value,
+            _ => quote!(&#value.to_string()),
+        };
         if p.required {
-            quote! { request.header(#wire, &self.#field.to_string())?; }
+            let value = text(quote!(self.#field));
+            let value = if p.ty == Type::String { quote!(&#value) } else { value };
+            quote! { request.header(#wire, #value)?; }
         } else {
-            quote! { if let Some(value) = &self.#field { request.header(#wire, &value.to_string())?; } }
+            let value = text(quote!(value));
+            quote! { if let Some(value) = &self.#field { request.header(#wire, #value)?; } }
         }
     });
     let body = op.body.as_ref().map(|b| {
@@ -268,8 +308,7 @@ fn request_checks(service: &Service, op: &Operation) -> TokenStream {
             quote!(if let Some(value) = &self.#field { #inner })
         });
     }
-    if let Some(body) = op.body.as_ref().filter(|b| super::validate::contains(&b.ty, &checked)) {
-        let _ = body;
+    if op.body.as_ref().is_some_and(|b| super::validate::contains(&b.ty, &checked)) {
         checks.push(quote!(rt::validate::Validate::validate(&self.body, "body", problems);));
     }
     if checks.is_empty() {

@@ -1,6 +1,5 @@
 //! Named types: structs, enums that keep unknown values, unions and aliases.
 
-use std::collections::BTreeMap;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -122,7 +121,9 @@ fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: O
             let wire = &f.name;
             serde_args.push(quote!(rename = #wire));
         }
-        if f.is_optional() && !f.nullable {
+        // Unset optional members are left out, null or not: sending `null` would
+        // clear them in a PATCH. Required nullable members are always sent.
+        if !f.required {
             serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
         }
         if f.required && f.nullable {
@@ -143,9 +144,13 @@ fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: O
     // With nothing required, `Default` is the natural constructor too.
     let default = fields.iter().all(|f| !needs_value(f)).then(|| quote!(Default,));
     let deny = closed.then(|| quote!(#[serde(deny_unknown_fields)]));
+    let (debug_derive, debug_impl) = match fields.iter().any(is_sensitive) {
+        true => (quote!(), redacting_debug(name, fields, additional.is_some())),
+        false => (quote!(Debug,), quote!()),
+    };
     quote! {
         #docs
-        #[derive(Clone, Debug, #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, #debug_derive #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
         #deny
         #[non_exhaustive]
         pub struct #name {
@@ -153,6 +158,37 @@ fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: O
             #extra
         }
         #constructor
+        #debug_impl
+    }
+}
+
+/// Members that hold credentials: `format: password`, or a name that says so.
+fn is_sensitive(field: &Field) -> bool {
+    let name = field.name.to_ascii_lowercase().replace('-', "_");
+    field.doc.format.as_deref() == Some("password")
+        || ["password", "secret", "private_key", "privatekey"].iter().any(|word| name.contains(word))
+}
+
+/// `Debug` that shows `<redacted>` for credential members, so a logged request
+/// or response never prints a password or private key.
+fn redacting_debug(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+    let shown = name.to_string();
+    let members = fields.iter().map(|f| {
+        let field = ident(&f.rust_name);
+        let label = &f.rust_name;
+        match (is_sensitive(f), f.is_optional()) {
+            (false, _) => quote!(.field(#label, &self.#field)),
+            (true, true) => quote!(.field(#label, &self.#field.as_ref().map(|_| "<redacted>"))),
+            (true, false) => quote!(.field(#label, &"<redacted>")),
+        }
+    });
+    let extra = has_additional.then(|| quote!(.field("additional_properties", &self.additional_properties)));
+    quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#shown) #(#members)* #extra .finish()
+            }
+        }
     }
 }
 
@@ -204,7 +240,8 @@ fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> Tok
 }
 
 fn emit_enum(name: &Ident, docs: &TokenStream, values: &[crate::ir::EnumValue]) -> TokenStream {
-    let unknown = format_ident!("{}", if values.iter().any(|v| v.rust_name == "Unknown") { "UnknownValue" } else { "Unknown" });
+    // `ir::lower` never names a value `Unknown`, so the fallback variant is free.
+    let unknown = format_ident!("Unknown");
     let variants = values.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let line = format!(" {}", doc::code(&v.value));
@@ -278,12 +315,8 @@ fn emit_union(name: &Ident, docs: &TokenStream, variants: &[UnionVariant], discr
         };
         quote!(#[doc = #line] #variant(#ty),)
     });
-    // `From` only where a variant's type is unique; otherwise the impls would overlap.
-    let mut counts: BTreeMap<&Type, usize> = BTreeMap::new();
-    for v in variants {
-        *counts.entry(&v.ty).or_default() += 1;
-    }
-    let froms = variants.iter().filter(|v| counts[&v.ty] == 1).map(|v| {
+    // `From` only where a variant's Rust type is unique; otherwise the impls would overlap.
+    let froms = variants.iter().filter(|v| v.distinct).map(|v| {
         let variant = ident(&v.rust_name);
         let ty = rust_type(&v.ty, Scope::Types);
         quote! {

@@ -63,7 +63,7 @@ impl<'a> Lowerer<'a> {
             errors: Vec::new(),
             types: BTreeMap::new(),
             component_names: BTreeMap::new(),
-            taken: HashSet::new(),
+            taken: crate::names::RESERVED_TYPES.iter().map(|n| (*n).to_owned()).collect(),
             depth: 0,
         }
     }
@@ -79,7 +79,11 @@ impl<'a> Lowerer<'a> {
         let auth = self.auth();
         let servers = self.servers();
         let (client_params, operations) = self.operations();
+        for op in &operations {
+            self.check_extensions(op);
+        }
         self.check_alias_cycles();
+        self.mark_distinct_variants();
         self.box_recursive_fields();
         Service {
             spec_path: self.file.to_owned(),
@@ -107,7 +111,8 @@ impl<'a> Lowerer<'a> {
         let Some(schemas) = self.schemas() else { return };
         let mut by_rust: HashMap<String, String> = HashMap::new();
         for name in schemas.keys() {
-            let rust = pascal(name);
+            // A schema named like a prelude type (`Result`, `Option`) would shadow it.
+            let rust = crate::names::type_name(name);
             if let Some(other) = by_rust.get(&rust) {
                 let pointer = push_pointer("#/components/schemas", name);
                 self.error(&pointer, format!("schemas `{other}` and `{name}` both become the Rust type `{rust}`"));
@@ -160,8 +165,14 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(openapiv3::Type::String(s)) if has_values(&s.enumeration) => {
                 TypeKind::Enum { values: self.enum_values(s.enumeration.iter().flatten(), pointer) }
             }
-            SchemaKind::OneOf { one_of: variants } | SchemaKind::AnyOf { any_of: variants } => {
-                self.union(name, variants, schema, pointer)
+            SchemaKind::OneOf { one_of: variants } => self.union(name, variants, "oneOf", schema, pointer),
+            SchemaKind::AnyOf { any_of: variants } => self.union(name, variants, "anyOf", schema, pointer),
+            SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
+                if !any.properties.is_empty() || !any.all_of.is_empty() {
+                    self.error(pointer, "`oneOf`/`anyOf` beside `properties` or `allOf` is not supported; give each variant the shared members (with `allOf`)");
+                }
+                let (variants, key) = if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
+                self.union(name, variants, key, schema, pointer)
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 TypeKind::Alias(self.type_of_ref(&all_of[0], name, &push_pointer(&push_pointer(pointer, "allOf"), "0")))
@@ -292,17 +303,24 @@ impl<'a> Lowerer<'a> {
         let Some(items) = items else { return Type::Array(Box::new(Type::Any)) };
         let item_pointer = push_pointer(pointer, "items");
         let ty = self.type_of_ref(items, &format!("{hint}Item"), &item_pointer);
-        let nullable = matches!(items, ReferenceOr::Item(s) if s.schema_data.nullable);
-        Type::Array(Box::new(if nullable { Type::Nullable(Box::new(ty)) } else { ty }))
+        Type::Array(Box::new(if self.is_nullable(items) { Type::Nullable(Box::new(ty)) } else { ty }))
     }
 
     fn map(&mut self, additional: Option<&'a AdditionalProperties>, hint: &str, pointer: &str) -> Type {
         match additional {
             Some(AdditionalProperties::Schema(value)) => {
                 let ty = self.type_of_ref(value.as_ref(), &format!("{hint}Value"), &push_pointer(pointer, "additionalProperties"));
-                Type::Map(Box::new(ty))
+                Type::Map(Box::new(if self.is_nullable(value.as_ref()) { Type::Nullable(Box::new(ty)) } else { ty }))
             }
             _ => Type::Object,
+        }
+    }
+
+    /// Whether a schema, or the component a reference points to, allows `null`.
+    fn is_nullable<T: AsSchema>(&self, schema: &ReferenceOr<T>) -> bool {
+        match schema {
+            ReferenceOr::Item(s) => s.as_schema().schema_data.nullable,
+            ReferenceOr::Reference { reference } => self.component(reference).is_some_and(|(s, _)| s.schema_data.nullable),
         }
     }
 
@@ -408,6 +426,11 @@ impl<'a> Lowerer<'a> {
         for (i, part) in all_of.iter().enumerate() {
             let part_pointer = push_pointer(&parts_pointer, &i.to_string());
             match part {
+                ReferenceOr::Item(part) if matches!(&part.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
+                    || matches!(&part.schema_kind, SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty()) =>
+                {
+                    self.error(&part_pointer, "`oneOf`/`anyOf` inside `allOf` is not supported");
+                }
                 ReferenceOr::Item(part) => self.collect_shape(part, &part_pointer, shape, visiting),
                 ReferenceOr::Reference { reference } => match self.component(reference) {
                     Some((target, target_pointer)) => self.collect_shape(target, &target_pointer, shape, visiting),
@@ -442,9 +465,8 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn union(&mut self, name: &str, variants: &'a [ReferenceOr<Schema>], schema: &'a Schema, pointer: &str) -> TypeKind {
+    fn union(&mut self, name: &str, variants: &'a [ReferenceOr<Schema>], key: &str, schema: &'a Schema, pointer: &str) -> TypeKind {
         let discriminator = schema.schema_data.discriminator.as_ref();
-        let key = if schema.schema_data.discriminator.is_some() { "oneOf" } else { union_key(schema) };
         let mut out: Vec<UnionVariant> = Vec::new();
         for (i, variant) in variants.iter().enumerate() {
             let at = push_pointer(&push_pointer(pointer, key), &i.to_string());
@@ -470,7 +492,7 @@ impl<'a> Lowerer<'a> {
                     .map(|(value, _)| value.clone())
                     .or_else(|| reference.strip_prefix(SCHEMA_PREFIX).map(str::to_owned))
             });
-            out.push(UnionVariant { rust_name, ty, tag });
+            out.push(UnionVariant { rust_name, ty, tag, distinct: false });
         }
         if let Some(d) = discriminator {
             for (value, target) in &d.mapping {
@@ -552,7 +574,13 @@ impl<'a> Lowerer<'a> {
                 if !server.url.contains(&format!("{{{name}}}")) {
                     self.error(&push_pointer(&push_pointer(&pointer, "variables"), name), format!("variable `{name}` is not used in the URL"));
                 }
-                let values = self.enum_values(var.enumeration.iter(), &push_pointer(&push_pointer(&pointer, "variables"), name));
+                let var_pointer = push_pointer(&push_pointer(&pointer, "variables"), name);
+                // Without `enum` the default is the one documented value; others go through an explicit base URL.
+                let documented = if var.enumeration.is_empty() { vec![var.default.clone()] } else { var.enumeration.clone() };
+                if !documented.contains(&var.default) {
+                    self.error(&push_pointer(&var_pointer, "default"), format!("default `{}` is not one of the variable's `enum` values", var.default));
+                }
+                let values = self.enum_values(documented.iter(), &var_pointer);
                 variables.push(ServerVariable {
                     name: name.clone(),
                     rust_name: pascal(name),
@@ -629,6 +657,10 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
                 let name = snake(&operation_id);
+                if crate::names::RESERVED_CLIENT_METHODS.contains(&name.as_str()) {
+                    self.error(&push_pointer(&pointer, "operationId"), format!("`{operation_id}` becomes the method `{name}`, which the client reserves"));
+                    continue;
+                }
                 if let Some(first) = names.insert(name.clone(), pointer.clone()) {
                     self.error(&push_pointer(&pointer, "operationId"), format!("`{operation_id}` becomes the method `{name}`, as does the operation at {first}"));
                     continue;
@@ -728,7 +760,7 @@ impl<'a> Lowerer<'a> {
             doc.deprecated |= data.deprecated.unwrap_or(false);
             doc.example = data.example.clone().or(doc.example);
             let mut rust_name = snake(&data.name);
-            if matches!(rust_name.as_str(), "client" | "body") {
+            if crate::names::RESERVED_BUILDER_MEMBERS.contains(&rust_name.as_str()) {
                 rust_name.push_str("_param");
             }
             if let Some((other, _)) = out.iter().find(|(p, _)| p.rust_name == rust_name) {
@@ -738,9 +770,52 @@ impl<'a> Lowerer<'a> {
             }
             let required = data.required || location == ParamLocation::Path;
             let client = data.extensions.get("x-client-parameter") == Some(&Value::Bool(true));
+            if client && location != ParamLocation::Path {
+                self.error(&at, "`x-client-parameter` is supported on path parameters only");
+                continue;
+            }
+            let ty = match self.param_type(ty, location, param, &at) {
+                Some(ty) => ty,
+                None => continue,
+            };
             out.push((Param { name: data.name.clone(), rust_name, location, required, ty, doc }, client));
         }
         out
+    }
+
+    /// The Rust type of a parameter, or an error for shapes the client cannot
+    /// send faithfully: objects anywhere, arrays outside the query, and query
+    /// arrays with `explode: false`. An untyped parameter is a string.
+    fn param_type(&mut self, ty: Type, location: ParamLocation, param: &Parameter, at: &str) -> Option<Type> {
+        let is_object = |ty: &Type| match ty {
+            Type::Object | Type::Map(_) => true,
+            Type::Named(name) => matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. })),
+            _ => false,
+        };
+        let unsupported = |what: &str| format!("{what} parameters are not supported; describe the parameter as a string");
+        match (&ty, location) {
+            (Type::Any, _) => Some(Type::String),
+            (ty, _) if is_object(ty) => {
+                self.error(at, unsupported("object"));
+                None
+            }
+            (Type::Array(item), ParamLocation::Query) if is_object(item) || matches!(**item, Type::Array(_)) => {
+                self.error(at, unsupported("arrays of objects or arrays as query"));
+                None
+            }
+            (Type::Array(_), ParamLocation::Query) => {
+                if matches!(param, Parameter::Query { parameter_data, .. } if parameter_data.explode == Some(false)) {
+                    self.error(at, "query arrays with `explode: false` are not supported");
+                    return None;
+                }
+                Some(ty)
+            }
+            (Type::Array(_), _) => {
+                self.error(at, unsupported("path and header array"));
+                None
+            }
+            _ => Some(ty),
+        }
     }
 
     fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<(&'a Parameter, String)> {
@@ -894,6 +969,10 @@ impl<'a> Lowerer<'a> {
                 return Vec::new();
             }
         };
+        if body.is_some_and(|b| !b.required) {
+            self.error(&at, "`x-body-variants` needs a required request body");
+            return Vec::new();
+        }
         let variants = match body.map(|b| &b.ty) {
             Some(Type::Named(name)) => match self.types.get(name).map(|t| &t.kind) {
                 Some(TypeKind::Union { variants, .. }) => variants.clone(),
@@ -972,25 +1051,111 @@ impl<'a> Lowerer<'a> {
 
     // ---- whole-service checks ---------------------------------------------
 
-    /// `A: {$ref: B}`, `B: {$ref: A}` would make type aliases that refer to each other.
+    /// `A: {$ref: B}`, `B: {$ref: A}`, or `Tree: {type: array, items: {$ref: Tree}}`
+    /// would make type aliases that refer to themselves, which Rust refuses.
     fn check_alias_cycles(&mut self) {
         let mut faults = Vec::new();
         for def in self.types.values() {
-            let mut seen = HashSet::from([def.name.clone()]);
-            let mut current = def;
-            while let TypeKind::Alias(Type::Named(next)) = &current.kind {
-                if !seen.insert(next.clone()) {
-                    faults.push((def.pointer.clone(), format!("`$ref` cycle: `{}` refers to itself through `{next}`", def.name)));
+            let TypeKind::Alias(target) = &def.kind else { continue };
+            let mut stack = named_in(target);
+            let mut seen = HashSet::new();
+            while let Some(next) = stack.pop() {
+                if next == def.name {
+                    faults.push((def.pointer.clone(), format!("`$ref` cycle: `{}` refers to itself through type aliases; wrap it in an object", def.name)));
                     break;
                 }
-                match self.types.get(next) {
-                    Some(t) => current = t,
-                    None => break,
+                if seen.insert(next.clone()) {
+                    if let Some(TypeKind::Alias(t)) = self.types.get(&next).map(|t| &t.kind) {
+                        stack.extend(named_in(t));
+                    }
                 }
             }
         }
         for (pointer, message) in faults {
             self.error(&pointer, message);
+        }
+    }
+
+    /// `x-pagination` and `x-waiter` need one success body: the struct whose
+    /// items, cursor or state they name.
+    fn check_extensions(&mut self, op: &Operation) {
+        let success: Vec<&ResponseDef> = op.responses.iter().filter(|r| r.status.starts_with('2')).collect();
+        let single = match success.as_slice() {
+            [one] => one.ty.clone(),
+            _ => None,
+        };
+        let field = |types: &BTreeMap<String, TypeDef>, ty: &Type, name: &str| -> Option<Field> {
+            let Type::Named(n) = ty else { return None };
+            match &types.get(n)?.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.name == name).cloned(),
+                _ => None,
+            }
+        };
+        if let Some(p) = &op.pagination {
+            let at = push_pointer(&op.pointer, "x-pagination");
+            let (items, cursor) = match p {
+                Pagination::Page { items, .. } => (items, None),
+                Pagination::Marker { items, cursor, .. } => (items, Some(cursor)),
+            };
+            let item = single.as_ref().and_then(|ty| field(&self.types, ty, items)).and_then(|f| match f.ty {
+                Type::Array(item) => Some(*item),
+                _ => None,
+            });
+            match (item, cursor) {
+                (None, _) => self.error(&at, format!("the operation needs exactly one success response, an object whose `{items}` is an array")),
+                (Some(item), Some(cursor)) if field(&self.types, &item, cursor).is_none() => {
+                    self.error(&at, format!("the items have no member `{cursor}` to use as the next marker"));
+                }
+                _ => {}
+            }
+        }
+        if let Some(w) = &op.waiter {
+            let at = push_pointer(&op.pointer, "x-waiter");
+            let mut ty = single.clone();
+            for segment in w.state.split('/').skip(1) {
+                ty = ty.and_then(|t| field(&self.types, &t, segment)).map(|f| f.ty);
+            }
+            if ty.is_none() {
+                self.error(&at, format!("`{}` does not lead to a member of the operation's single success body", w.state));
+            }
+        }
+    }
+
+    /// Sets `distinct` on union variants whose type, aliases resolved, no other
+    /// variant of the same union has.
+    fn mark_distinct_variants(&mut self) {
+        let resolve = |types: &BTreeMap<String, TypeDef>, ty: &Type| -> Type {
+            let mut ty = ty.clone();
+            let mut hops = 0;
+            while let Type::Named(n) = &ty {
+                match types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) if hops < 64 => {
+                        ty = target.clone();
+                        hops += 1;
+                    }
+                    _ => break,
+                }
+            }
+            ty
+        };
+        let marks: Vec<(String, Vec<bool>)> = self
+            .types
+            .values()
+            .filter_map(|def| match &def.kind {
+                TypeKind::Union { variants, .. } => {
+                    let resolved: Vec<Type> = variants.iter().map(|v| resolve(&self.types, &v.ty)).collect();
+                    let distinct = resolved.iter().map(|t| resolved.iter().filter(|u| *u == t).count() == 1).collect();
+                    Some((def.name.clone(), distinct))
+                }
+                _ => None,
+            })
+            .collect();
+        for (name, distinct) in marks {
+            if let Some(TypeDef { kind: TypeKind::Union { variants, .. }, .. }) = self.types.get_mut(&name) {
+                for (v, d) in variants.iter_mut().zip(distinct) {
+                    v.distinct = d;
+                }
+            }
         }
     }
 
@@ -1029,6 +1194,15 @@ impl<'a> Lowerer<'a> {
                 fields[i].boxed = true;
             }
         }
+    }
+}
+
+/// Named types a type mentions, at any depth.
+fn named_in(ty: &Type) -> Vec<String> {
+    match ty {
+        Type::Named(n) => vec![n.clone()],
+        Type::Array(t) | Type::Map(t) | Type::Nullable(t) => named_in(t),
+        _ => Vec::new(),
     }
 }
 
@@ -1071,13 +1245,6 @@ impl AsSchema for Box<Schema> {
 
 fn has_values(values: &[Option<String>]) -> bool {
     values.iter().any(Option::is_some)
-}
-
-fn union_key(schema: &Schema) -> &'static str {
-    match schema.schema_kind {
-        SchemaKind::AnyOf { .. } => "anyOf",
-        _ => "oneOf",
-    }
 }
 
 /// A word naming a primitive union variant.

@@ -269,6 +269,9 @@ pub struct UnionVariant {
     pub ty: Type,
     /// Discriminator value selecting this variant, if any.
     pub tag: Option<String>,
+    /// No other variant has the same Rust type once aliases are resolved, so a
+    /// `From` impl for this variant cannot overlap another.
+    pub distinct: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

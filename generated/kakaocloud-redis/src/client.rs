@@ -51,14 +51,15 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// An endpoint, checked against the documented combinations of variables.
+    /// An endpoint; where the spec lists which combinations of variables are
+    /// served (`x-variable-combinations`), others are refused.
     pub fn new(region: Region) -> Result<Self, rt::Error> {
         Ok(Endpoint { region })
     }
 
     /// The base URL.
     pub fn url(&self) -> String {
-        format!("https://redis.{}.kakaocloud.com", self.region)
+        format!("https://redis.{region}.kakaocloud.com", region = self.region)
     }
 }
 

@@ -364,7 +364,7 @@ impl rt::validate::Validate for CreateInstanceSetRequest {
 }
 
 /// Database user account used for database access.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DatabaseUser {
     /// Database user name.
@@ -391,6 +391,15 @@ impl DatabaseUser {
     pub fn with_password(mut self, password: impl Into<String>) -> Self {
         self.password = Some(password.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for DatabaseUser {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DatabaseUser")
+            .field("name", &self.name)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .finish()
     }
 }
 

@@ -56,7 +56,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// An endpoint, checked against the documented combinations of variables.
+    /// An endpoint; where the spec lists which combinations of variables are
+    /// served (`x-variable-combinations`), others are refused.
     pub fn new(region: Region) -> Result<Self, rt::Error> {
         Ok(Endpoint { region })
     }
@@ -64,7 +65,8 @@ impl Endpoint {
     /// The base URL.
     pub fn url(&self) -> String {
         format!(
-            "https://{}-api-instance-infrastructure.nhncloudservice.com", self.region
+            "https://{region}-api-instance-infrastructure.nhncloudservice.com", region =
+            self.region
         )
     }
 }

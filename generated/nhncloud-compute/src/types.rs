@@ -440,7 +440,7 @@ impl CreateServerResponse {
 }
 
 /// A created or registered keypair.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatedKeypair {
     /// Public key.
@@ -500,6 +500,18 @@ impl CreatedKeypair {
     pub fn with_fingerprint(mut self, fingerprint: impl Into<String>) -> Self {
         self.fingerprint = Some(fingerprint.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for CreatedKeypair {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreatedKeypair")
+            .field("public_key", &self.public_key)
+            .field("private_key", &self.private_key.as_ref().map(|_| "<redacted>"))
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .field("fingerprint", &self.fingerprint)
+            .finish()
     }
 }
 
@@ -920,8 +932,10 @@ pub struct Keypair {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<rt::DateTime>,
     /// Last update time, YYYY-MM-DDThh:mm:ss.SSSSSS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<rt::DateTime>,
     /// Deletion time, YYYY-MM-DDThh:mm:ss.SSSSSS.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub deleted_at: Option<rt::DateTime>,
     /// Keypair fingerprint.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1801,7 +1815,7 @@ pub struct ServerDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image: Option<ResourceRef>,
     /// Task state; the progress of an action run on the instance.
-    #[serde(rename = "OS-EXT-STS:task_state")]
+    #[serde(rename = "OS-EXT-STS:task_state", skip_serializing_if = "Option::is_none")]
     pub os_ext_sts_task_state: Option<String>,
     /// Current state of the instance.
     #[serde(rename = "OS-EXT-STS:vm_state", skip_serializing_if = "Option::is_none")]
@@ -1810,7 +1824,10 @@ pub struct ServerDetail {
     #[serde(rename = "OS-SRV-USG:launched_at", skip_serializing_if = "Option::is_none")]
     pub os_srv_usg_launched_at: Option<rt::DateTime>,
     /// Deletion time, YYYY-MM-DDThh:mm:ssZ.
-    #[serde(rename = "OS-SRV-USG:terminated_at")]
+    #[serde(
+        rename = "OS-SRV-USG:terminated_at",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub os_srv_usg_terminated_at: Option<rt::DateTime>,
     /// `flavor`
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -40,6 +40,7 @@ pub struct BackupHistoryApiItem {
     /// Backup state
     pub backup_state: String,
     /// Backup detail state
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_state_detail: Option<String>,
     /// Software version
     pub software_version: String,
@@ -115,10 +116,12 @@ pub struct BackupOption {
     /// Backup retention period (day)
     ///
     /// - Example: `"7"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period_day: Option<String>,
     /// Backup starting time (hour)
     ///
     /// - Example: `"2"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time_hour: Option<String>,
 }
 
@@ -592,6 +595,7 @@ pub struct ClusterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -914,10 +918,13 @@ pub struct ClusterRestoreRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowable_ip_addresses: Option<Vec<String>>,
     /// Backup ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_history_number: Option<String>,
     /// Backup recovery time
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_recovery_time: Option<rt::DateTime>,
     /// Block storage groups list
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_storage_groups: Option<Vec<BlockStorageGroupRequest>>,
     /// Instance name prefix
     ///
@@ -926,6 +933,7 @@ pub struct ClusterRestoreRequest {
     /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
     pub instance_name_prefix: String,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -936,6 +944,7 @@ pub struct ClusterRestoreRequest {
     /// Server type name
     pub server_type_name: String,
     /// Tags
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -1055,8 +1064,10 @@ impl rt::validate::Validate for ClusterRestoreRequest {
 #[non_exhaustive]
 pub struct CommandItem {
     /// Applied value of the command
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_value: Option<String>,
     /// Command description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Command ID
     pub id: String,
@@ -1142,6 +1153,7 @@ pub struct Engine {
     /// OS version
     pub os_version: String,
     /// Product type
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_image_type: Option<String>,
     /// Software version
     pub software_version: String,
@@ -1257,12 +1269,14 @@ impl InstanceGroupResizeRequest {
 #[non_exhaustive]
 pub struct InstanceRequest {
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceRequestRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
 }
 
@@ -1777,12 +1791,15 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
     /// Period in hours
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_hour: Option<String>,
     /// Starting day of week
     ///
     /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
     /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
     /// Maintenance period usage state
     ///
@@ -2101,6 +2118,7 @@ pub struct ParameterGroupListResponse {
     /// Parameter group list
     pub contents: Vec<ParameterGroup>,
     /// sort
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -2138,6 +2156,7 @@ pub struct ParameterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -2509,6 +2528,7 @@ pub struct RedisClusterCreateRequest {
     /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
     pub instance_name_prefix: String,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -2526,10 +2546,12 @@ pub struct RedisClusterCreateRequest {
     /// - Minimum: 0
     /// - Maximum: 2
     /// - Example: `0`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica_count: Option<i64>,
     /// Subnet ID
     pub subnet_id: String,
     /// Tags
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Timezone
     pub timezone: String,
@@ -2710,6 +2732,7 @@ pub struct RedisClusterDetailResponse {
     /// Instance groups list
     pub instance_groups: Vec<RedisInstanceGroupResponse>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceResponseOption>,
     /// Modified at
     ///
@@ -3133,16 +3156,18 @@ impl<'de> ::serde::Deserialize<'de> for RedisClusterDetailResponseServiceState {
 }
 
 /// The `RedisInitConfigOption` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisInitConfigOption {
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<BackupOption>,
     /// Database (Redis) service port
     ///
     /// - Minimum: 1024
     /// - Maximum: 65535
     /// - Example: `6378`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_port: Option<i64>,
     /// Database user password
     ///
@@ -3157,6 +3182,7 @@ pub struct RedisInitConfigOption {
     /// - Minimum: 1024
     /// - Maximum: 65535
     /// - Example: `26378`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentinel_port: Option<i64>,
 }
 
@@ -3196,6 +3222,20 @@ impl RedisInitConfigOption {
     pub fn with_sentinel_port(mut self, sentinel_port: i64) -> Self {
         self.sentinel_port = Some(sentinel_port);
         self
+    }
+}
+
+impl ::std::fmt::Debug for RedisInitConfigOption {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RedisInitConfigOption")
+            .field("backup_option", &self.backup_option)
+            .field("database_port", &self.database_port)
+            .field(
+                "database_user_password",
+                &self.database_user_password.as_ref().map(|_| "<redacted>"),
+            )
+            .field("sentinel_port", &self.sentinel_port)
+            .finish()
     }
 }
 
@@ -3253,14 +3293,17 @@ impl rt::validate::Validate for RedisInitConfigOption {
 #[non_exhaustive]
 pub struct RedisInitConfigOptionResponse {
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<BackupOption>,
     /// Database (Redis) service port
     ///
     /// - Example: `6378`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_port: Option<i64>,
     /// Sentinel service port
     ///
     /// - Example: `26378`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sentinel_port: Option<i64>,
 }
 
@@ -3656,18 +3699,22 @@ impl<'de> ::serde::Deserialize<'de> for RedisInstanceGroupResponseRoleType {
 #[non_exhaustive]
 pub struct RedisInstanceResponse {
     /// Floating IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub floating_ip_id: Option<String>,
     /// Name
     pub name: String,
     /// Public IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: RedisInstanceResponseRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
@@ -4126,6 +4173,7 @@ pub struct Tag {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Tag value
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 

@@ -56,6 +56,7 @@ pub struct DataFlowBodyCreate {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -65,6 +66,7 @@ pub struct DataFlowBodyCreate {
     /// - Maximum length: 30
     pub data_flow_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
     ///
@@ -72,6 +74,7 @@ pub struct DataFlowBodyCreate {
     /// - Maximum length: 50
     pub domain: String,
     /// dsc_domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dsc_domain: Option<String>,
     /// host_alias_list
     ///
@@ -82,8 +85,10 @@ pub struct DataFlowBodyCreate {
     /// ingress_controller_name
     pub ingress_controller_name: String,
     /// instance_id
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// storage_class_name
     pub storage_class_name: String,
@@ -206,16 +211,21 @@ pub struct DataFlowBodyUpdate {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
 }
 
@@ -359,6 +369,7 @@ pub struct DataFlowServiceCreateRequest {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// data_flow_id
     pub data_flow_id: String,
@@ -369,6 +380,7 @@ pub struct DataFlowServiceCreateRequest {
     /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
     pub data_flow_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
     ///
@@ -380,6 +392,7 @@ pub struct DataFlowServiceCreateRequest {
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
     pub host_alias: rt::serde_json::Map<String, rt::serde_json::Value>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
     pub service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
@@ -549,6 +562,7 @@ pub struct DataFlowServiceUpdateResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -556,6 +570,7 @@ pub struct DataFlowServiceUpdateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -575,24 +590,32 @@ pub struct DataFlowServiceUpdateResponse {
     /// data_flow_service_name
     pub data_flow_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// host_file_registry
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_file_registry: Option<String>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -606,8 +629,10 @@ pub struct DataFlowServiceUpdateResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_workload: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// state
     pub state: String,
@@ -616,8 +641,10 @@ pub struct DataFlowServiceUpdateResponse {
     /// version
     pub version: String,
     /// web_url_nifi
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url_nifi: Option<String>,
     /// web_url_registry
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url_registry: Option<String>,
 }
 
@@ -819,14 +846,18 @@ pub struct DataFlowServicesUpdateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -899,6 +930,7 @@ pub struct DataFlowUpdateResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -906,6 +938,7 @@ pub struct DataFlowUpdateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -924,22 +957,29 @@ pub struct DataFlowUpdateResponse {
     /// data_flow_name
     pub data_flow_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -953,6 +993,7 @@ pub struct DataFlowUpdateResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// state
     pub state: String,
@@ -961,6 +1002,7 @@ pub struct DataFlowUpdateResponse {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 

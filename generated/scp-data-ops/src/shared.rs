@@ -56,6 +56,7 @@ pub struct DataOpsCreateRequest {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -66,6 +67,7 @@ pub struct DataOpsCreateRequest {
     /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
     pub data_ops_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
     ///
@@ -73,6 +75,7 @@ pub struct DataOpsCreateRequest {
     /// - Maximum length: 50
     pub domain: String,
     /// dsc_domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dsc_domain: Option<String>,
     /// host_alias_list
     ///
@@ -83,8 +86,10 @@ pub struct DataOpsCreateRequest {
     /// ingress_controller_name
     pub ingress_controller_name: String,
     /// instance_id
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// storage_class_name
     pub storage_class_name: String,
@@ -207,6 +212,7 @@ pub struct DataOpsServiceCreateRequest {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// data_ops_id
     pub data_ops_id: String,
@@ -217,6 +223,7 @@ pub struct DataOpsServiceCreateRequest {
     /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
     pub data_ops_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
     ///
@@ -228,6 +235,7 @@ pub struct DataOpsServiceCreateRequest {
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
     pub host_alias: rt::serde_json::Map<String, rt::serde_json::Value>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
     pub service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
@@ -399,14 +407,18 @@ impl DataOpsServiceSubVersionResponse {
 #[non_exhaustive]
 pub struct DataOpsServiceUpdateRequest {
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -479,6 +491,7 @@ pub struct DataOpsServiceUpdateResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -486,6 +499,7 @@ pub struct DataOpsServiceUpdateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -505,22 +519,29 @@ pub struct DataOpsServiceUpdateResponse {
     /// data_ops_service_name
     pub data_ops_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -534,8 +555,10 @@ pub struct DataOpsServiceUpdateResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_workload: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// state
     pub state: String,
@@ -544,6 +567,7 @@ pub struct DataOpsServiceUpdateResponse {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 
@@ -725,16 +749,21 @@ pub struct DataOpsUpdateRequest {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
 }
 
@@ -794,6 +823,7 @@ pub struct DataOpsUpdateResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -801,6 +831,7 @@ pub struct DataOpsUpdateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -816,22 +847,29 @@ pub struct DataOpsUpdateResponse {
     /// data_ops_name
     pub data_ops_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -845,6 +883,7 @@ pub struct DataOpsUpdateResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// state
     pub state: String,
@@ -853,6 +892,7 @@ pub struct DataOpsUpdateResponse {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 

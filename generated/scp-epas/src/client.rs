@@ -89,7 +89,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// An endpoint, checked against the documented combinations of variables.
+    /// An endpoint; where the spec lists which combinations of variables are
+    /// served (`x-variable-combinations`), others are refused.
     pub fn new(region: Region, environment: Environment) -> Result<Self, rt::Error> {
         const SERVED: &[&[&str]] = &[
             &["kr-west1", "s"],
@@ -115,7 +116,10 @@ impl Endpoint {
 
     /// The base URL.
     pub fn url(&self) -> String {
-        format!("https://epas.{}.{}.samsungsdscloud.com", self.region, self.environment)
+        format!(
+            "https://epas.{region}.{environment}.samsungsdscloud.com", region = self
+            .region, environment = self.environment
+        )
     }
 }
 

@@ -223,6 +223,7 @@ pub struct ArchiveConfigDetailResponse {
     ///
     /// - Default: `1`
     /// - Example: `1`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period_day: Option<i64>,
 }
 
@@ -254,6 +255,7 @@ pub struct ArchiveConfigSetRequest {
     ///
     /// - Default: `1`
     /// - Example: `1`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period_day: Option<i64>,
 }
 
@@ -325,6 +327,7 @@ pub struct BackupHistoryApiItem {
     /// Backup state
     pub backup_state: String,
     /// Backup detail state
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_state_detail: Option<String>,
     /// Software version
     pub software_version: String,
@@ -825,10 +828,13 @@ pub struct ClusterRestoreRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowable_ip_addresses: Option<Vec<String>>,
     /// Backup id
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_history_number: Option<String>,
     /// Backup Recovery Time
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_recovery_time: Option<rt::DateTime>,
     /// Block storage groups list
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub block_storage_groups: Option<Vec<BlockStorageGroupRequest>>,
     /// Instance name prefix
     ///
@@ -837,6 +843,7 @@ pub struct ClusterRestoreRequest {
     /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
     pub instance_name_prefix: String,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -847,6 +854,7 @@ pub struct ClusterRestoreRequest {
     /// Server type name
     pub server_type_name: String,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -981,6 +989,7 @@ pub struct Engine {
     /// OS version
     pub os_version: String,
     /// Product type
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_image_type: Option<String>,
     /// Software version
     pub software_version: String,
@@ -1083,14 +1092,17 @@ pub struct EpasBackupOption {
     /// - Pattern: `^(5|10|30|60)$`
     /// - Default: `"60"`
     /// - Example: `"60"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub archive_frequency_minute: Option<String>,
     /// Backup retention period (day)
     ///
     /// - Example: `"7"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_period_day: Option<String>,
     /// Backup starting time (hour)
     ///
     /// - Example: `"2"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time_hour: Option<String>,
 }
 
@@ -1157,6 +1169,7 @@ pub struct EpasClusterCreateRequest {
     /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
     pub instance_name_prefix: String,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -1170,16 +1183,20 @@ pub struct EpasClusterCreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nat_enabled: Option<bool>,
     /// Origin cluster ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_cluster_id: Option<String>,
     /// Subnet ID
     pub subnet_id: String,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Timezone
     pub timezone: String,
     /// (VIP) Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_public_ip_id: Option<String>,
     /// Virtual IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_ip_address: Option<String>,
 }
 
@@ -1362,6 +1379,7 @@ pub struct EpasClusterDetailResponse {
     /// Instance groups list
     pub instance_groups: Vec<InstanceGroupResponse>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceResponseOption>,
     /// Modified At
     ///
@@ -1379,6 +1397,7 @@ pub struct EpasClusterDetailResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nat_enabled: Option<bool>,
     /// Origin cluster ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_cluster_id: Option<String>,
     /// Product image type
     pub product_image_type: String,
@@ -1406,10 +1425,13 @@ pub struct EpasClusterDetailResponse {
     /// Timezone
     pub timezone: String,
     /// (VIP) Public IP Address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_public_ip_address: Option<String>,
     /// (VIP) Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vip_public_ip_id: Option<String>,
     /// Virtual IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub virtual_ip_address: Option<String>,
 }
 
@@ -1843,16 +1865,19 @@ pub struct EpasInitConfigOptionDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_enabled: Option<bool>,
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<EpasBackupOption>,
     /// Database encoding
     ///
     /// - Default: `"UTF-8"`
     /// - Example: `"UTF-8"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_encoding: Option<String>,
     /// Database locale information
     ///
     /// - Default: `"C"`
     /// - Example: `"C"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_locale: Option<String>,
     /// Database Name
     pub database_name: String,
@@ -1860,10 +1885,12 @@ pub struct EpasInitConfigOptionDetail {
     ///
     /// - Default: `2866`
     /// - Example: `2866`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_port: Option<i64>,
     /// Database User Name
     pub database_user_name: String,
     /// Origin Region
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub origin_region: Option<String>,
 }
 
@@ -1926,7 +1953,7 @@ impl EpasInitConfigOptionDetail {
 }
 
 /// The `EpasInitConfigOptionRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EpasInitConfigOptionRequest {
     /// Audit usage state
@@ -1935,16 +1962,19 @@ pub struct EpasInitConfigOptionRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audit_enabled: Option<bool>,
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<EpasBackupOption>,
     /// Database encoding
     ///
     /// - Default: `"UTF-8"`
     /// - Example: `"UTF-8"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_encoding: Option<String>,
     /// Database locale information
     ///
     /// - Default: `"C"`
     /// - Example: `"C"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_locale: Option<String>,
     /// Database Name
     ///
@@ -1956,6 +1986,7 @@ pub struct EpasInitConfigOptionRequest {
     ///
     /// - Default: `2866`
     /// - Example: `2866`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_port: Option<i64>,
     /// Database User Name
     ///
@@ -2020,6 +2051,21 @@ impl EpasInitConfigOptionRequest {
     pub fn with_database_port(mut self, database_port: i64) -> Self {
         self.database_port = Some(database_port);
         self
+    }
+}
+
+impl ::std::fmt::Debug for EpasInitConfigOptionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EpasInitConfigOptionRequest")
+            .field("audit_enabled", &self.audit_enabled)
+            .field("backup_option", &self.backup_option)
+            .field("database_encoding", &self.database_encoding)
+            .field("database_locale", &self.database_locale)
+            .field("database_name", &self.database_name)
+            .field("database_port", &self.database_port)
+            .field("database_user_name", &self.database_user_name)
+            .field("database_user_password", &"<redacted>")
+            .finish()
     }
 }
 
@@ -2140,6 +2186,7 @@ pub struct InstanceGroupRequest {
     /// Block storage groups list
     pub block_storage_groups: Vec<BlockStorageGroupRequest>,
     /// Instances list
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstanceRequest>>,
     /// Role type
     ///
@@ -2502,12 +2549,14 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
 #[non_exhaustive]
 pub struct InstanceRequest {
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceRequestRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
 }
 
@@ -2666,14 +2715,17 @@ pub struct InstanceResponse {
     /// Name
     pub name: String,
     /// Public IP Address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceResponseRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
@@ -3272,7 +3324,7 @@ impl LogExportConfig {
 }
 
 /// The `LogExportConfigCreateRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportConfigCreateRequest {
     /// Access key
@@ -3404,6 +3456,22 @@ impl LogExportConfigCreateRequest {
     }
 }
 
+impl ::std::fmt::Debug for LogExportConfigCreateRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LogExportConfigCreateRequest")
+            .field("access_key", &self.access_key)
+            .field("bucket_name", &self.bucket_name)
+            .field("delete_on_export", &self.delete_on_export)
+            .field("log_type", &self.log_type)
+            .field("schedule_day_of_month", &self.schedule_day_of_month)
+            .field("schedule_day_of_week", &self.schedule_day_of_week)
+            .field("schedule_frequency_type", &self.schedule_frequency_type)
+            .field("schedule_hour", &self.schedule_hour)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
 /// Schedule day of week
 ///
 /// - Example: `"MON"`
@@ -3506,7 +3574,7 @@ impl LogExportConfigListResponse {
 }
 
 /// The `LogExportConfigModifyRequest` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportConfigModifyRequest {
     /// Access key
@@ -3625,6 +3693,20 @@ impl LogExportConfigModifyRequest {
     pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
         self.secret_key = Some(secret_key.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for LogExportConfigModifyRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("LogExportConfigModifyRequest")
+            .field("access_key", &self.access_key)
+            .field("delete_on_export", &self.delete_on_export)
+            .field("schedule_day_of_month", &self.schedule_day_of_month)
+            .field("schedule_day_of_week", &self.schedule_day_of_week)
+            .field("schedule_frequency_type", &self.schedule_frequency_type)
+            .field("schedule_hour", &self.schedule_hour)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
+            .finish()
     }
 }
 
@@ -4047,12 +4129,15 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
     /// Period in hours
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_hour: Option<String>,
     /// Starting day of week
     ///
     /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
     /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
     /// Maintenance period usage state
     ///
@@ -4319,6 +4404,7 @@ pub struct ParameterGroupListResponse {
     /// Parameter group list
     pub contents: Vec<ParameterGroup>,
     /// sort
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -4356,6 +4442,7 @@ pub struct ParameterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -4518,6 +4605,7 @@ pub struct RdbClusterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -4975,12 +5063,14 @@ pub struct ReplicasCreateRequest {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub allowable_ip_addresses: Option<Vec<String>>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Replica count
     pub replica_count: i64,
     /// Replicas list
     pub replicas: Vec<Replicas>,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -5263,6 +5353,7 @@ pub struct Tag {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `value`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 

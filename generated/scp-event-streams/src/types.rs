@@ -440,6 +440,7 @@ pub struct ClusterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -774,6 +775,7 @@ pub struct Engine {
     /// OS version
     pub os_version: String,
     /// Product type
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_image_type: Option<String>,
     /// Software version
     pub software_version: String,
@@ -874,6 +876,7 @@ pub struct EventStreamsClusterAddInstancesRequest {
     /// Instance Count
     pub instance_count: i64,
     /// Public IP ID List
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_ids: Option<Vec<String>>,
     /// User subnet IP address
     pub service_ip_addresses: Vec<String>,
@@ -926,6 +929,7 @@ pub struct EventStreamsClusterCreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_combined: Option<bool>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -941,6 +945,7 @@ pub struct EventStreamsClusterCreateRequest {
     /// Subnet ID
     pub subnet_id: String,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Timezone
     pub timezone: String,
@@ -1100,8 +1105,10 @@ pub struct EventStreamsClusterDetailResponse {
     /// Instance groups list
     pub instance_groups: Vec<InstanceGroupResponse>,
     /// Master Data server separation state
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_combined: Option<bool>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceResponseOption>,
     /// Modification time
     ///
@@ -1114,6 +1121,7 @@ pub struct EventStreamsClusterDetailResponse {
     /// Cluster name
     pub name: String,
     /// NAT availability
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nat_enabled: Option<bool>,
     /// Product image type
     pub product_image_type: String,
@@ -1614,14 +1622,16 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionDetail {
 }
 
 /// The `EventStreamsInitConfigOptionRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventStreamsInitConfigOptionRequest {
     /// akhq id
     ///
     /// - Pattern: `^[a-z]+$`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub akhq_id: Option<String>,
     /// akhq password
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub akhq_password: Option<String>,
     /// broker port
     ///
@@ -1703,6 +1713,21 @@ impl EventStreamsInitConfigOptionRequest {
     pub fn with_zookeeper_port(mut self, zookeeper_port: i64) -> Self {
         self.zookeeper_port = Some(zookeeper_port);
         self
+    }
+}
+
+impl ::std::fmt::Debug for EventStreamsInitConfigOptionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EventStreamsInitConfigOptionRequest")
+            .field("akhq_id", &self.akhq_id)
+            .field("akhq_password", &self.akhq_password.as_ref().map(|_| "<redacted>"))
+            .field("broker_port", &self.broker_port)
+            .field("broker_sasl_id", &self.broker_sasl_id)
+            .field("broker_sasl_password", &"<redacted>")
+            .field("zookeeper_port", &self.zookeeper_port)
+            .field("zookeeper_sasl_id", &self.zookeeper_sasl_id)
+            .field("zookeeper_sasl_password", &"<redacted>")
+            .finish()
     }
 }
 
@@ -1793,6 +1818,7 @@ pub struct InstanceGroupRequest {
     /// Block storage groups list
     pub block_storage_groups: Vec<BlockStorageGroupRequest>,
     /// Instances list
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstanceRequest>>,
     /// Role type
     ///
@@ -2155,12 +2181,14 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
 #[non_exhaustive]
 pub struct InstanceRequest {
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceRequestRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
 }
 
@@ -2319,14 +2347,17 @@ pub struct InstanceResponse {
     /// Name
     pub name: String,
     /// Public IP Address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceResponseRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
@@ -2975,12 +3006,15 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
     /// Period in hours
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_hour: Option<String>,
     /// Starting day of week
     ///
     /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
     /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
     /// Maintenance period usage state
     ///
@@ -3224,6 +3258,7 @@ pub struct ParameterGroupListResponse {
     /// Parameter group list
     pub contents: Vec<ParameterGroup>,
     /// sort
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -3261,6 +3296,7 @@ pub struct ParameterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -3548,6 +3584,7 @@ pub struct Tag {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `value`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 

@@ -295,6 +295,7 @@ impl InternalNodeSummary {
 #[non_exhaustive]
 pub struct KubernetesEngineCreateRequest {
     /// cifs_volume_id
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cifs_volume_id: Option<String>,
     /// cloud_logging_enabled
     pub cloud_logging_enabled: bool,
@@ -307,8 +308,10 @@ pub struct KubernetesEngineCreateRequest {
     /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
     pub kubernetes_engine_name: String,
     /// lb_id
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lb_id: Option<String>,
     /// public_acl_ip_address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_acl_ip_address: Option<String>,
     /// security_group_id_list
     pub security_group_id_list: Vec<String>,
@@ -491,6 +494,7 @@ pub struct NodeCapacity {
     /// Ephemeral Storage
     pub ephemeral_storage: String,
     /// GPU
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub gpu: Option<String>,
     /// Hugepages 1Gi
     #[serde(rename = "hugepages_1Gi")]
@@ -551,6 +555,7 @@ pub struct NodePoolCreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scale: Option<bool>,
     /// desired_node_count
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub desired_node_count: Option<i64>,
     /// image_os
     pub image_os: String,
@@ -561,8 +566,10 @@ pub struct NodePoolCreateRequest {
     /// keypair_name
     pub keypair_name: String,
     /// max_node_count
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_node_count: Option<i64>,
     /// min_node_count
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_node_count: Option<i64>,
     /// name
     ///
@@ -686,8 +693,10 @@ pub struct NodePoolResourceValidationRequest {
     /// desired_node_count
     pub desired_node_count: i64,
     /// max_node_count
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_node_count: Option<i64>,
     /// min_node_count
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_node_count: Option<i64>,
     /// scale_name
     pub scale_name: String,
@@ -774,20 +783,25 @@ impl NodePoolSpecResponse {
 #[non_exhaustive]
 pub struct QueryEngineSpec {
     /// auto_scale
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scale: Option<bool>,
     /// cluster_size
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<String>,
     /// cpu
     ///
     /// - Pattern: `^(0|4|6|8|10|12|14|16|18|20|22|24)$`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     /// memory
     ///
     /// - Pattern: `^(0|8|16|32|64|128|192|256)$`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// replica
     ///
     /// - Pattern: `^(0|1|2|3|4|5|6|7|8|9)$`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica: Option<String>,
 }
 
@@ -839,6 +853,7 @@ impl QueryEngineSpec {
 #[non_exhaustive]
 pub struct QuickQueryCreateRequest {
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
     ///
@@ -846,6 +861,7 @@ pub struct QuickQueryCreateRequest {
     /// - Maximum length: 50
     pub domain: String,
     /// dsc_console_ip
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dsc_console_ip: Option<String>,
     /// dsc_domain
     ///
@@ -858,6 +874,7 @@ pub struct QuickQueryCreateRequest {
     /// image_id
     pub image_id: String,
     /// instance_id
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// is_engine_type_private
     pub is_engine_type_private: bool,
@@ -866,6 +883,7 @@ pub struct QuickQueryCreateRequest {
     /// - Pattern: `^(32|64|96|128)$`
     pub max_query: String,
     /// product_group_id
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_group_id: Option<String>,
     /// query_engine_spec
     pub query_engine_spec: QueryEngineSpec,
@@ -1048,21 +1066,25 @@ pub struct QuickQueryDetailResponse {
     /// - Example: `"2026-02-11T06:43:40.135Z"`
     pub created_dt: rt::DateTime,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// dsc_console_domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dsc_console_domain: Option<String>,
     /// dsc_domain
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dsc_domain: Option<String>,
     /// dsc_oidc_domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dsc_oidc_domain: Option<String>,
     /// domain
     #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// is_active_image
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1291,15 +1313,19 @@ pub struct QuickQueryEngineRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub auto_scale: Option<bool>,
     /// cluster_size
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<String>,
     /// cpu
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<String>,
     /// is_engine_type_private
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_engine_type_private: Option<bool>,
     /// memory
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<String>,
     /// replica
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replica: Option<String>,
 }
 
@@ -1416,6 +1442,7 @@ pub struct QuickQueryListResponse {
     /// cluster_id
     pub cluster_id: String,
     /// cluster_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1432,8 +1459,10 @@ pub struct QuickQueryListResponse {
     /// - Example: `"2026-02-11T06:43:39.763Z"`
     pub created_dt: rt::DateTime,
     /// modified_by
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_by: Option<String>,
     /// modified_at
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub modified_dt: Option<rt::DateTime>,
     /// quick_query_id
     pub quick_query_id: String,
@@ -1618,6 +1647,7 @@ impl rt::validate::Validate for QuickQueryTotalCreateRequest {
 #[non_exhaustive]
 pub struct QuickQueryUpdateEngineRequest {
     /// cluster_size
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_size: Option<String>,
     /// cpu
     pub cpu: String,

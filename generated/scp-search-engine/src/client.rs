@@ -89,7 +89,8 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// An endpoint, checked against the documented combinations of variables.
+    /// An endpoint; where the spec lists which combinations of variables are
+    /// served (`x-variable-combinations`), others are refused.
     pub fn new(region: Region, environment: Environment) -> Result<Self, rt::Error> {
         const SERVED: &[&[&str]] = &[
             &["kr-west1", "s"],
@@ -116,8 +117,8 @@ impl Endpoint {
     /// The base URL.
     pub fn url(&self) -> String {
         format!(
-            "https://searchengine.{}.{}.samsungsdscloud.com", self.region, self
-            .environment
+            "https://searchengine.{region}.{environment}.samsungsdscloud.com", region =
+            self.region, environment = self.environment
         )
     }
 }

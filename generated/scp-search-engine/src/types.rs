@@ -248,6 +248,7 @@ pub struct BackupHistoryApiItem {
     /// Backup state
     pub backup_state: String,
     /// Backup detail state
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_state_detail: Option<String>,
     /// Software version
     pub software_version: String,
@@ -758,6 +759,7 @@ pub struct ClusterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -1092,6 +1094,7 @@ pub struct Engine {
     /// OS version
     pub os_version: String,
     /// Product type
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_image_type: Option<String>,
     /// Software version
     pub software_version: String,
@@ -1192,6 +1195,7 @@ pub struct InstanceGroupRequest {
     /// Block storage groups list
     pub block_storage_groups: Vec<BlockStorageGroupRequest>,
     /// Instances list
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstanceRequest>>,
     /// Role type
     ///
@@ -1554,12 +1558,14 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
 #[non_exhaustive]
 pub struct InstanceRequest {
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceRequestRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
 }
 
@@ -1718,14 +1724,17 @@ pub struct InstanceResponse {
     /// Name
     pub name: String,
     /// Public IP Address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceResponseRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
@@ -2374,12 +2383,15 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
     /// Period in hours
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_hour: Option<String>,
     /// Starting day of week
     ///
     /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
     /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
     /// Maintenance period usage state
     ///
@@ -2593,6 +2605,7 @@ pub struct SearchEngineClusterAddInstancesRequest {
     /// Instance Count
     pub instance_count: i64,
     /// Public IP ID List
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_ids: Option<Vec<String>>,
     /// User subnet IP address
     pub service_ip_addresses: Vec<String>,
@@ -2640,8 +2653,10 @@ pub struct SearchEngineClusterCreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_combined: Option<bool>,
     /// license
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -2657,6 +2672,7 @@ pub struct SearchEngineClusterCreateRequest {
     /// Subnet ID
     pub subnet_id: String,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Timezone
     pub timezone: String,
@@ -2818,10 +2834,13 @@ pub struct SearchEngineClusterDetailResponse {
     /// Instance groups list
     pub instance_groups: Vec<InstanceGroupResponse>,
     /// Master Data server separation state
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_combined: Option<bool>,
     /// License information
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<SearchEngineLicenseResponse>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceResponseOption>,
     /// Modification time
     ///
@@ -2834,6 +2853,7 @@ pub struct SearchEngineClusterDetailResponse {
     /// Cluster name
     pub name: String,
     /// NAT availability
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nat_enabled: Option<bool>,
     /// Product image type
     pub product_image_type: String,
@@ -3273,8 +3293,10 @@ pub struct SearchEngineClusterRestoreRequest {
     /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
     pub instance_name_prefix: String,
     /// license
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -3283,6 +3305,7 @@ pub struct SearchEngineClusterRestoreRequest {
     /// - Pattern: `^[a-zA-Z]*$`
     pub name: String,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -3378,15 +3401,17 @@ impl rt::validate::Validate for SearchEngineClusterRestoreRequest {
 }
 
 /// The `SearchEngineInitConfigOptionRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineInitConfigOptionRequest {
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<BackupSettingExcludingArchiveRequest>,
     /// Database service port
     ///
     /// - Default: `9200`
     /// - Example: `9200`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_port: Option<i64>,
     /// Database User Name
     ///
@@ -3431,6 +3456,17 @@ impl SearchEngineInitConfigOptionRequest {
     }
 }
 
+impl ::std::fmt::Debug for SearchEngineInitConfigOptionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SearchEngineInitConfigOptionRequest")
+            .field("backup_option", &self.backup_option)
+            .field("database_port", &self.database_port)
+            .field("database_user_name", &self.database_user_name)
+            .field("database_user_password", &"<redacted>")
+            .finish()
+    }
+}
+
 impl rt::validate::Validate for SearchEngineInitConfigOptionRequest {
     fn validate(&self, path: &str, problems: &mut Vec<String>) {
         {
@@ -3468,17 +3504,21 @@ impl rt::validate::Validate for SearchEngineInitConfigOptionRequest {
 #[non_exhaustive]
 pub struct SearchEngineInitConfigOptionResponse {
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<BackupSettingExcludingArchiveRequest>,
     /// Dashboards port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dashboards_port: Option<i64>,
     /// Database service port
     ///
     /// - Default: `9200`
     /// - Example: `9200`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_port: Option<i64>,
     /// Database User Name
     pub database_user_name: String,
     /// Kibana port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kibana_port: Option<i64>,
 }
 
@@ -3788,6 +3828,7 @@ pub struct Tag {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `value`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 

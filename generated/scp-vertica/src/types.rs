@@ -248,6 +248,7 @@ pub struct BackupHistoryApiItem {
     /// Backup state
     pub backup_state: String,
     /// Backup detail state
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_state_detail: Option<String>,
     /// Software version
     pub software_version: String,
@@ -754,6 +755,7 @@ pub struct Engine {
     /// OS version
     pub os_version: String,
     /// Product type
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub product_image_type: Option<String>,
     /// Software version
     pub software_version: String,
@@ -854,6 +856,7 @@ pub struct InstanceGroupRequest {
     /// Block storage groups list
     pub block_storage_groups: Vec<BlockStorageGroupRequest>,
     /// Instances list
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instances: Option<Vec<InstanceRequest>>,
     /// Role type
     ///
@@ -1216,12 +1219,14 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
 #[non_exhaustive]
 pub struct InstanceRequest {
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceRequestRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
 }
 
@@ -1380,14 +1385,17 @@ pub struct InstanceResponse {
     /// Name
     pub name: String,
     /// Public IP Address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_address: Option<String>,
     /// Public IP ID
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_ip_id: Option<String>,
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
     pub role_type: InstanceResponseRoleType,
     /// User subnet IP address
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
@@ -2036,12 +2044,15 @@ impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
     /// Period in hours
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_hour: Option<String>,
     /// Starting day of week
     ///
     /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
     /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
     /// Maintenance period usage state
     ///
@@ -2320,6 +2331,7 @@ pub struct Tag {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// `value`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
@@ -2401,6 +2413,7 @@ pub struct VerticaClusterCreateRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -2411,10 +2424,12 @@ pub struct VerticaClusterCreateRequest {
     /// NAT availability
     ///
     /// - Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nat_enabled: Option<bool>,
     /// Subnet ID
     pub subnet_id: String,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Timezone
     pub timezone: String,
@@ -2583,6 +2598,7 @@ pub struct VerticaClusterDetailResponse {
     /// Instance groups list
     pub instance_groups: Vec<InstanceGroupResponse>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceResponseOption>,
     /// Modified time
     ///
@@ -2595,6 +2611,7 @@ pub struct VerticaClusterDetailResponse {
     /// Cluster name
     pub name: String,
     /// NAT availability
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nat_enabled: Option<bool>,
     /// Product type
     ///
@@ -3140,6 +3157,7 @@ pub struct VerticaClusterListResponse {
     /// Cluster name
     pub name: String,
     /// NAT availability
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nat_enabled: Option<bool>,
     /// Role type
     ///
@@ -3430,6 +3448,7 @@ pub struct VerticaClusterPageResponse {
     /// sort
     ///
     /// - Example: `["created_at:asc"]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sort: Option<Vec<String>>,
 }
 
@@ -3481,6 +3500,7 @@ pub struct VerticaClusterRestoreRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
     /// Maintenance option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maintenance_option: Option<MaintenanceOption>,
     /// Cluster name
     ///
@@ -3489,6 +3509,7 @@ pub struct VerticaClusterRestoreRequest {
     /// - Pattern: `^[a-zA-Z]*$`
     pub name: String,
     /// tag
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -3591,15 +3612,17 @@ impl rt::validate::Validate for VerticaClusterRestoreRequest {
 }
 
 /// The `VerticaInitConfigOptionRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaInitConfigOptionRequest {
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<BackupSettingExcludingArchiveRequest>,
     /// Database locale information
     ///
     /// - Default: `"ko_KR.utf8"`
     /// - Example: `"ko_KR.utf8"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_locale: Option<String>,
     /// Database Name
     ///
@@ -3649,6 +3672,18 @@ impl VerticaInitConfigOptionRequest {
     pub fn with_database_locale(mut self, database_locale: impl Into<String>) -> Self {
         self.database_locale = Some(database_locale.into());
         self
+    }
+}
+
+impl ::std::fmt::Debug for VerticaInitConfigOptionRequest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerticaInitConfigOptionRequest")
+            .field("backup_option", &self.backup_option)
+            .field("database_locale", &self.database_locale)
+            .field("database_name", &self.database_name)
+            .field("database_user_name", &self.database_user_name)
+            .field("database_user_password", &"<redacted>")
+            .finish()
     }
 }
 
@@ -3703,11 +3738,13 @@ impl rt::validate::Validate for VerticaInitConfigOptionRequest {
 #[non_exhaustive]
 pub struct VerticaInitConfigOptionResponse {
     /// Backup setting option
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_option: Option<BackupSettingExcludingArchiveRequest>,
     /// Database locale information
     ///
     /// - Default: `"ko_KR.utf8"`
     /// - Example: `"ko_KR.utf8"`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_locale: Option<String>,
     /// Database Name
     pub database_name: String,
@@ -3715,6 +3752,7 @@ pub struct VerticaInitConfigOptionResponse {
     ///
     /// - Default: `5433`
     /// - Example: `5433`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub database_port: Option<i64>,
     /// Database User Name
     pub database_user_name: String,

@@ -20,6 +20,7 @@ pub struct DataFlowDetailResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -27,6 +28,7 @@ pub struct DataFlowDetailResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -45,22 +47,29 @@ pub struct DataFlowDetailResponse {
     /// data_flow_name
     pub data_flow_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -68,6 +77,7 @@ pub struct DataFlowDetailResponse {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -76,6 +86,7 @@ pub struct DataFlowDetailResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// state
     pub state: String,
@@ -84,6 +95,7 @@ pub struct DataFlowDetailResponse {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 
@@ -248,6 +260,7 @@ pub struct DataFlowServiceDetailResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -255,6 +268,7 @@ pub struct DataFlowServiceDetailResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -274,24 +288,32 @@ pub struct DataFlowServiceDetailResponse {
     /// data_flow_service_name
     pub data_flow_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// host_file_registry
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_file_registry: Option<String>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -299,6 +321,7 @@ pub struct DataFlowServiceDetailResponse {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -307,8 +330,10 @@ pub struct DataFlowServiceDetailResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_workload: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// state
     pub state: String,
@@ -317,8 +342,10 @@ pub struct DataFlowServiceDetailResponse {
     /// version
     pub version: String,
     /// web_url_nifi
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url_nifi: Option<String>,
     /// web_url_registry
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url_registry: Option<String>,
 }
 
@@ -510,6 +537,7 @@ pub struct DataFlowServicesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -531,6 +559,7 @@ pub struct DataFlowServicesResponse {
     /// data_flow_service_name
     pub data_flow_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// modified_by
     pub modified_by: String,

@@ -20,6 +20,7 @@ pub struct DataFlowDetailResponseV1Dot1 {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// account_id
     pub account_id: String,
@@ -29,6 +30,7 @@ pub struct DataFlowDetailResponseV1Dot1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -47,22 +49,29 @@ pub struct DataFlowDetailResponseV1Dot1 {
     /// data_flow_name
     pub data_flow_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -70,6 +79,7 @@ pub struct DataFlowDetailResponseV1Dot1 {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -78,6 +88,7 @@ pub struct DataFlowDetailResponseV1Dot1 {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// state
     pub state: String,
@@ -86,6 +97,7 @@ pub struct DataFlowDetailResponseV1Dot1 {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 
@@ -252,6 +264,7 @@ pub struct DataFlowServiceDetailResponseV1Dot1 {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// account_id
     pub account_id: String,
@@ -261,6 +274,7 @@ pub struct DataFlowServiceDetailResponseV1Dot1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -280,24 +294,32 @@ pub struct DataFlowServiceDetailResponseV1Dot1 {
     /// data_flow_service_name
     pub data_flow_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// host_file_registry
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_file_registry: Option<String>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -305,6 +327,7 @@ pub struct DataFlowServiceDetailResponseV1Dot1 {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -313,8 +336,10 @@ pub struct DataFlowServiceDetailResponseV1Dot1 {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_workload: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// state
     pub state: String,
@@ -323,8 +348,10 @@ pub struct DataFlowServiceDetailResponseV1Dot1 {
     /// version
     pub version: String,
     /// web_url_nifi
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url_nifi: Option<String>,
     /// web_url_registry
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url_registry: Option<String>,
 }
 
@@ -520,6 +547,7 @@ pub struct DataFlowServicesResponseV1Dot1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -541,6 +569,7 @@ pub struct DataFlowServicesResponseV1Dot1 {
     /// data_flow_service_name
     pub data_flow_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// modified_by
     pub modified_by: String,

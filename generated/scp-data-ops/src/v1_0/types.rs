@@ -134,6 +134,7 @@ pub struct DataOpsDetailResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -141,6 +142,7 @@ pub struct DataOpsDetailResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -156,22 +158,29 @@ pub struct DataOpsDetailResponse {
     /// data_ops_name
     pub data_ops_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -179,6 +188,7 @@ pub struct DataOpsDetailResponse {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -187,6 +197,7 @@ pub struct DataOpsDetailResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// state
     pub state: String,
@@ -195,6 +206,7 @@ pub struct DataOpsDetailResponse {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 
@@ -352,6 +364,7 @@ pub struct DataOpsServiceDetailResponse {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_id
     pub cluster_id: String,
@@ -359,6 +372,7 @@ pub struct DataOpsServiceDetailResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -378,22 +392,29 @@ pub struct DataOpsServiceDetailResponse {
     /// data_ops_service_name
     pub data_ops_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -401,6 +422,7 @@ pub struct DataOpsServiceDetailResponse {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -409,8 +431,10 @@ pub struct DataOpsServiceDetailResponse {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_workload: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// state
     pub state: String,
@@ -419,6 +443,7 @@ pub struct DataOpsServiceDetailResponse {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 
@@ -593,6 +618,7 @@ pub struct DataOpsServicesConsoleResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -614,6 +640,7 @@ pub struct DataOpsServicesConsoleResponse {
     /// data_ops_service_name
     pub data_ops_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// modified_by
     pub modified_by: String,

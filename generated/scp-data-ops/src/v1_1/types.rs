@@ -138,6 +138,7 @@ pub struct DataOpsDetailResponseV1Dot1 {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// account_id
     pub account_id: String,
@@ -147,6 +148,7 @@ pub struct DataOpsDetailResponseV1Dot1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -162,22 +164,29 @@ pub struct DataOpsDetailResponseV1Dot1 {
     /// data_ops_name
     pub data_ops_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `[{"hostnames":[""],"ip":""}]`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias_list: Option<Vec<rt::serde_json::Map<String, rt::serde_json::Value>>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -185,6 +194,7 @@ pub struct DataOpsDetailResponseV1Dot1 {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -193,6 +203,7 @@ pub struct DataOpsDetailResponseV1Dot1 {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// state
     pub state: String,
@@ -201,6 +212,7 @@ pub struct DataOpsDetailResponseV1Dot1 {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 
@@ -360,6 +372,7 @@ pub struct DataOpsServiceDetailResponseV1Dot1 {
     /// account
     ///
     /// - Example: `{"account_id":"","account_password":""}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// account_id
     pub account_id: String,
@@ -369,6 +382,7 @@ pub struct DataOpsServiceDetailResponseV1Dot1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -388,22 +402,29 @@ pub struct DataOpsServiceDetailResponseV1Dot1 {
     /// data_ops_service_name
     pub data_ops_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// domain
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// host_alias
     ///
     /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub host_alias: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// hosts_file
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hosts_file: Option<String>,
     /// http_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_port: Option<i64>,
     /// https_port
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub https_port: Option<i64>,
     /// image_id
     pub image_id: String,
     /// ingress_class_name
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_class_name: Option<String>,
     /// instance_id
     ///
@@ -411,6 +432,7 @@ pub struct DataOpsServiceDetailResponseV1Dot1 {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub instance_id: Option<String>,
     /// is_active_image
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_active_image: Option<bool>,
     /// modified_dt
     ///
@@ -419,8 +441,10 @@ pub struct DataOpsServiceDetailResponseV1Dot1 {
     /// namespace_name
     pub namespace_name: String,
     /// node_selector
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_selector: Option<String>,
     /// service_workload
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_workload: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// state
     pub state: String,
@@ -429,6 +453,7 @@ pub struct DataOpsServiceDetailResponseV1Dot1 {
     /// version
     pub version: String,
     /// web_url
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_url: Option<String>,
 }
 
@@ -607,6 +632,7 @@ pub struct DataOpsServicesConsoleResponseV1Dot1 {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_name: Option<String>,
     /// cluster_permission
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cluster_permission: Option<rt::serde_json::Map<String, rt::serde_json::Value>>,
     /// cluster_request_failed
     ///
@@ -628,6 +654,7 @@ pub struct DataOpsServicesConsoleResponseV1Dot1 {
     /// data_ops_service_name
     pub data_ops_service_name: String,
     /// description
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// modified_by
     pub modified_by: String,

@@ -47,8 +47,6 @@ impl Client {
     }
 
     /// `GET /ping`
-    ///
-    /// `GET /ping`
     pub fn ping(&self) -> operation::Ping {
         operation::Ping::new(self.clone())
     }

@@ -16,7 +16,8 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Endpoint {}
 impl Endpoint {
-    /// An endpoint, checked against the documented combinations of variables.
+    /// An endpoint; where the spec lists which combinations of variables are
+    /// served (`x-variable-combinations`), others are refused.
     pub fn new() -> Result<Self, rt::Error> {
         Ok(Endpoint {})
     }
@@ -53,8 +54,6 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth))
     }
 
-    /// `GET /ping`
-    ///
     /// `GET /ping`
     pub fn ping(&self) -> operation::Ping {
         operation::Ping::new(self.clone())

@@ -11,6 +11,33 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     scp_api_version: None,
 };
 
+/// Declared before region
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// `prod`
+    #[default]
+    Prod,
+    /// `beta`
+    Beta,
+}
+
+impl Stage {
+    /// The value as it appears in the URL.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Prod => "prod",
+            Self::Beta => "beta",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Region.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -41,57 +68,31 @@ impl ::std::fmt::Display for Region {
     }
 }
 
-/// The `stage` server variable.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Stage {
-    /// `prod`
-    #[default]
-    Prod,
-    /// `beta`
-    Beta,
-}
-
-impl Stage {
-    /// The value as it appears in the URL.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Prod => "prod",
-            Self::Beta => "beta",
-        }
-    }
-}
-
-impl ::std::fmt::Display for Stage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// Where the service is reached: one value per server variable.
 ///
 /// URL template: `https://{region}.api.example.com/{stage}`. `Default` gives the documented defaults.
 ///
-/// Also documented: `https://{region}.legacy.example.com` (Older hosts.); pass such a URL to `Config::new` to use it.
+/// Also documented: `https://{region}.legacy.example.com/{version}` (Older hosts.); pass such a URL to `Config::new` to use it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Endpoint {
+    /// Declared before region
+    pub stage: Stage,
     /// Region.
     pub region: Region,
-    /// stage
-    pub stage: Stage,
 }
 
 impl Endpoint {
-    /// An endpoint, checked against the documented combinations of variables.
-    pub fn new(region: Region, stage: Stage) -> Result<Self, rt::Error> {
+    /// An endpoint; where the spec lists which combinations of variables are
+    /// served (`x-variable-combinations`), others are refused.
+    pub fn new(stage: Stage, region: Region) -> Result<Self, rt::Error> {
         const SERVED: &[&[&str]] = &[
-            &["kr1", "prod"],
-            &["kr1", "beta"],
-            &["kr2", "prod"],
-            &["jp1", "prod"],
+            &["prod", "kr1"],
+            &["beta", "kr1"],
+            &["prod", "kr2"],
+            &["prod", "jp1"],
         ];
-        let endpoint = Endpoint { region, stage };
-        let values = [endpoint.region.as_str(), endpoint.stage.as_str()];
+        let endpoint = Endpoint { stage, region };
+        let values = [endpoint.stage.as_str(), endpoint.region.as_str()];
         if !SERVED.iter().any(|served| *served == values) {
             return Err(
                 rt::Error::InvalidRequest(
@@ -105,7 +106,10 @@ impl Endpoint {
 
     /// The base URL.
     pub fn url(&self) -> String {
-        format!("https://{}.api.example.com/{}", self.region, self.stage)
+        format!(
+            "https://{region}.api.example.com/{stage}", stage = self.stage, region = self
+            .region
+        )
     }
 }
 
@@ -145,15 +149,11 @@ impl Client {
     }
 
     /// `DELETE /v2/{tenantId}/items/{itemId}`
-    ///
-    /// `DELETE /v2/{tenantId}/items/{itemId}`
     #[deprecated(note = "deprecated by the service")]
     pub fn delete_item(&self, item_id: impl Into<String>) -> operation::DeleteItem {
         operation::DeleteItem::new(self.clone(), item_id.into())
     }
 
-    /// `POST /v2/{tenantId}/items/{itemId}/action`
-    ///
     /// `POST /v2/{tenantId}/items/{itemId}/action`
     pub fn item_action(
         &self,
@@ -197,8 +197,6 @@ impl Client {
 
     /// `GET /v2/{tenantId}/pages`
     ///
-    /// `GET /v2/{tenantId}/pages`
-    ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
     pub fn list_pages(&self, size: i64) -> operation::ListPages {
         operation::ListPages::new(self.clone(), size)
@@ -216,8 +214,16 @@ impl Client {
         operation::PostV2TenantIdItems::new(self.clone(), body)
     }
 
-    /// `PUT /v2/{tenantId}/items/{itemId}`
+    /// Three success statuses, one without a body.
+    /// \~\~\~
+    /// curl -X POST /jobs
+    /// \~\~\~
     ///
+    /// `POST /v2/{tenantId}/jobs`
+    pub fn submit_job(&self, body: types::Credentials) -> operation::SubmitJob {
+        operation::SubmitJob::new(self.clone(), body)
+    }
+
     /// `PUT /v2/{tenantId}/items/{itemId}`
     pub fn update_item(&self, item_id: impl Into<String>) -> operation::UpdateItem {
         operation::UpdateItem::new(self.clone(), item_id.into())

@@ -8,9 +8,20 @@ use super::types;
 #[derive(Clone, Debug, PartialEq)]
 pub enum PostV2TenantIdItemsBody {
     /// The `201` response: Created.
-    StatusV201(types::Item),
+    Status201(types::Item),
     /// The `202` response: Accepted for later.
-    StatusV202(types::Ticket),
+    Status202(types::Ticket),
+}
+
+/// Body of a successful [`SubmitJob`] response, by status.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SubmitJobBody {
+    /// The `200` response: Done at once.
+    Status200(types::Item),
+    /// The `201` response: Queued.
+    Status201(types::Ticket),
+    /// The `204` response: Nothing to do.
+    Status204,
 }
 
 /// Request builder of [`Client::delete_item`](super::Client::delete_item).
@@ -178,7 +189,7 @@ impl ListItems {
         }
 
         if let Some(value) = &self.x_trace_id {
-            request.header("x-trace-id", &value.to_string())?;
+            request.header("x-trace-id", value)?;
         }
 
         let response = self.client.inner.execute(request).await?;
@@ -294,20 +305,70 @@ impl PostV2TenantIdItems {
             201u16 => {
                 response
                     .json::<types::Item>()
-                    .map(|r| r.map(PostV2TenantIdItemsBody::StatusV201))
+                    .map(|r| r.map(PostV2TenantIdItemsBody::Status201))
             }
 
             202u16 => {
                 response
                     .json::<types::Ticket>()
-                    .map(|r| r.map(PostV2TenantIdItemsBody::StatusV202))
+                    .map(|r| r.map(PostV2TenantIdItemsBody::Status202))
             }
 
             _ => {
                 response
                     .json::<types::Item>()
-                    .map(|r| r.map(PostV2TenantIdItemsBody::StatusV201))
+                    .map(|r| r.map(PostV2TenantIdItemsBody::Status201))
             }
+        }
+    }
+}
+
+/// Request builder of [`Client::submit_job`](super::Client::submit_job).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct SubmitJob {
+    client: super::Client,
+    body: types::Credentials,
+    send_param: Option<bool>,
+}
+
+impl SubmitJob {
+    pub(super) fn new(client: super::Client, body: types::Credentials) -> Self {
+        Self {
+            client,
+            body,
+            send_param: None,
+        }
+    }
+
+    /// A parameter named like a builder method.
+    pub fn send_param(mut self, send_param: bool) -> Self {
+        self.send_param = Some(send_param);
+        self
+    }
+
+    /// Sends the request and decodes the documented response.
+    pub async fn send(self) -> Result<rt::Response<SubmitJobBody>, rt::Error> {
+        let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
+        let path = format!("/v2/{tenant_id}/jobs");
+        let mut request = rt::Request::new(rt::http::Method::POST, "submit_job", path);
+        if let Some(value) = &self.send_param {
+            request.query("send", value);
+        }
+
+        request.json(&self.body)?;
+        let response = self.client.inner.execute(request).await?;
+        match response.status().as_u16() {
+            200u16 => {
+                response.json::<types::Item>().map(|r| r.map(SubmitJobBody::Status200))
+            }
+
+            201u16 => {
+                response.json::<types::Ticket>().map(|r| r.map(SubmitJobBody::Status201))
+            }
+
+            204u16 => Ok(response.empty().map(|()| SubmitJobBody::Status204)),
+            _ => response.json::<types::Item>().map(|r| r.map(SubmitJobBody::Status200)),
         }
     }
 }

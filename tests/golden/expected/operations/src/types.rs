@@ -3,6 +3,48 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
+/// The `Credentials` schema.
+#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Credentials {
+    /// `user`
+    pub user: String,
+    /// `password`
+    ///
+    /// - Format: `password`
+    pub password: String,
+    /// `api_secret`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api_secret: Option<String>,
+}
+
+impl Credentials {
+    /// A `Credentials` from its required fields; optional fields start empty.
+    pub fn new(user: impl Into<String>, password: impl Into<String>) -> Self {
+        Self {
+            user: user.into(),
+            password: password.into(),
+            api_secret: None,
+        }
+    }
+
+    /// Sets [`Credentials::api_secret`].
+    pub fn with_api_secret(mut self, api_secret: impl Into<String>) -> Self {
+        self.api_secret = Some(api_secret.into());
+        self
+    }
+}
+
+impl ::std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .field("api_secret", &self.api_secret.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
 /// The `Item` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -66,6 +66,21 @@ async fn post_v2_tenant_id_items() {
 
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask test`"]
+async fn submit_job() {
+    accepted(
+        client()
+            .submit_job(
+                serde_json_from::<
+                    types::Credentials,
+                >("{\"user\":\"conformance\",\"password\":\"conformance\"}"),
+            )
+            .send()
+            .await,
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs a Prism mock: run `cargo xtask test`"]
 async fn update_item() {
     accepted(
         client().update_item(serde_json_from::<String>("\"conformance\"")).send().await,

@@ -48,14 +48,10 @@ impl Client {
     }
 
     /// `POST /graph`
-    ///
-    /// `POST /graph`
     pub fn put_graph(&self, body: types::Graph) -> operation::PutGraph {
         operation::PutGraph::new(self.clone(), body)
     }
 
-    /// `GET /clusters/{id}`
-    ///
     /// `GET /clusters/{id}`
     pub fn show_cluster(&self, id: impl Into<String>) -> operation::ShowCluster {
         operation::ShowCluster::new(self.clone(), id.into())

@@ -130,6 +130,7 @@ pub struct Cluster {
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub note: Option<String>,
     /// `maybe`
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub maybe: Option<Vec<Option<String>>>,
 }
 
@@ -514,6 +515,18 @@ pub struct Graph {
     /// `scalar`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scalar: Option<Scalar>,
+    /// `pet`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pet: Option<Pet>,
+    /// `outcome`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<ResultModel>,
+    /// `labels`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<::std::collections::BTreeMap<String, Option<String>>>,
+    /// `maybe_nodes`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub maybe_nodes: Option<Vec<Option<MaybeNode>>>,
     /// `extended`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub extended: Option<Extended>,
@@ -532,6 +545,10 @@ impl Graph {
             root: None,
             shapes: None,
             scalar: None,
+            pet: None,
+            outcome: None,
+            labels: None,
+            maybe_nodes: None,
             extended: None,
             ping: None,
             strict: None,
@@ -553,6 +570,33 @@ impl Graph {
     /// Sets [`Graph::scalar`].
     pub fn with_scalar(mut self, scalar: Scalar) -> Self {
         self.scalar = Some(scalar);
+        self
+    }
+
+    /// Sets [`Graph::pet`].
+    pub fn with_pet(mut self, pet: Pet) -> Self {
+        self.pet = Some(pet);
+        self
+    }
+
+    /// Sets [`Graph::outcome`].
+    pub fn with_outcome(mut self, outcome: ResultModel) -> Self {
+        self.outcome = Some(outcome);
+        self
+    }
+
+    /// Sets [`Graph::labels`].
+    pub fn with_labels(
+        mut self,
+        labels: ::std::collections::BTreeMap<String, Option<String>>,
+    ) -> Self {
+        self.labels = Some(labels);
+        self
+    }
+
+    /// Sets [`Graph::maybe_nodes`].
+    pub fn with_maybe_nodes(mut self, maybe_nodes: Vec<Option<MaybeNode>>) -> Self {
+        self.maybe_nodes = Some(maybe_nodes);
         self
     }
 
@@ -583,8 +627,18 @@ impl rt::validate::Validate for Graph {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
+
+        {
+            let path = format!("{path}.pet");
+            if let Some(value) = &self.pet {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
     }
 }
+
+/// The `MaybeNode` schema.
+pub type MaybeNode = Node;
 
 /// Recursive through an array and directly.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -617,6 +671,44 @@ impl Node {
     pub fn with_parent(mut self, parent: Node) -> Self {
         self.parent = Some(Box::new(parent));
         self
+    }
+}
+
+/// `type: object` beside `oneOf`, as many specs write it.
+///
+/// The variant is the first whose shape matches.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum Pet {
+    /// A `Circle`.
+    Circle(Circle),
+    /// A `Square`.
+    Square(Square),
+}
+
+impl From<Circle> for Pet {
+    fn from(value: Circle) -> Self {
+        Self::Circle(value)
+    }
+}
+
+impl From<Square> for Pet {
+    fn from(value: Square) -> Self {
+        Self::Square(value)
+    }
+}
+
+impl rt::validate::Validate for Pet {
+    fn validate(&self, path: &str, problems: &mut Vec<String>) {
+        match self {
+            Self::Circle(value) => {
+                rt::validate::Validate::validate(value, path, problems)
+            }
+
+            Self::Square(value) => {
+                rt::validate::Validate::validate(value, path, problems)
+            }
+        }
     }
 }
 
@@ -737,6 +829,28 @@ impl<'de> ::serde::Deserialize<'de> for Region {
     ) -> Result<Self, D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Named like a prelude type; generated as `ResultModel`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ResultModel {
+    /// `ok`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ok: Option<bool>,
+}
+
+impl ResultModel {
+    /// A `ResultModel` from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self { ok: None }
+    }
+
+    /// Sets [`ResultModel::ok`].
+    pub fn with_ok(mut self, ok: bool) -> Self {
+        self.ok = Some(ok);
+        self
     }
 }
 

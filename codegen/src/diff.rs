@@ -22,6 +22,11 @@
 //! | constraint loosened | no | everything valid before stays valid |
 //! | response body type changed | yes | `send()` returns another type |
 //! | deprecated | no | a warning, not an error |
+//! | authentication, `Client::new` arguments changed | yes | construction code changes |
+//! | endpoint variable or value removed | yes | the enum variant is gone |
+//! | endpoint value added | no | enums are `#[non_exhaustive]` |
+//! | generated method removed (`into_stream`, waiter, body variant) | yes | the method is gone |
+//! | struct starts refusing unknown members | yes | responses that decoded may fail |
 //! | description changed | no | documentation only |
 
 use std::collections::BTreeSet;
@@ -92,9 +97,11 @@ impl Differ {
     }
 }
 
-/// Every change from `old` to `new`, operations first, then types.
+/// Every change from `old` to `new`: the client as a whole, then operations,
+/// then types.
 pub fn diff(old: &Service, new: &Service) -> Vec<Change> {
     let mut d = Differ { changes: Vec::new() };
+    client(&mut d, old, new);
     let names = |s: &Service| s.operations.iter().map(|o| o.name.clone()).collect::<BTreeSet<_>>();
     for name in names(old).union(&names(new)) {
         let at = format!("operation {name}");
@@ -116,6 +123,50 @@ pub fn diff(old: &Service, new: &Service) -> Vec<Change> {
         }
     }
     d.changes
+}
+
+/// Authentication, `Client::new` arguments and `Endpoint` values.
+fn client(d: &mut Differ, a: &Service, b: &Service) {
+    if a.auth != b.auth {
+        d.push("client", format!("authentication changed from {:?} to {:?}", a.auth, b.auth), true);
+    }
+    let names = |s: &Service| s.client_params.iter().map(|p| p.name.clone()).collect::<BTreeSet<_>>();
+    let (pa, pb) = (names(a), names(b));
+    for p in pb.difference(&pa) {
+        d.push("client", format!("`Client::new` takes a new argument `{p}`"), true);
+    }
+    for p in pa.difference(&pb) {
+        d.push("client", format!("`Client::new` no longer takes `{p}`"), true);
+    }
+    match (a.servers.first(), b.servers.first()) {
+        (Some(x), Some(y)) => {
+            if x.url != y.url {
+                d.push("endpoint", format!("default URL template changed from `{}` to `{}`", x.url, y.url), false);
+            }
+            for var in x.variables.iter().chain(&y.variables).map(|v| v.name.clone()).collect::<BTreeSet<_>>() {
+                let values = |s: &crate::ir::Server| -> Option<BTreeSet<String>> {
+                    s.variables.iter().find(|v| v.name == var).map(|v| v.values.iter().map(|e| e.value.clone()).collect())
+                };
+                let at = format!("endpoint variable {var}");
+                match (values(x), values(y)) {
+                    (Some(_), None) => d.push(at, "removed", true),
+                    (None, Some(_)) => d.push(at, "added", true),
+                    (Some(va), Some(vb)) => {
+                        for v in va.difference(&vb) {
+                            d.push(&at, format!("value `{v}` removed"), true);
+                        }
+                        for v in vb.difference(&va) {
+                            d.push(&at, format!("value `{v}` added"), false);
+                        }
+                    }
+                    (None, None) => {}
+                }
+            }
+        }
+        (Some(_), None) => d.push("endpoint", "servers removed", true),
+        (None, Some(_)) => d.push("endpoint", "servers added", false),
+        (None, None) => {}
+    }
 }
 
 fn find<'a>(ops: &'a [Operation], name: &str) -> Option<&'a Operation> {
@@ -173,14 +224,42 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
         let render = |s: &[(String, Option<Type>)]| s.iter().map(|(st, t)| format!("{st}: {}", t.as_ref().map(show).unwrap_or_else(|| "no body".into()))).collect::<Vec<_>>().join(", ");
         d.push(at, format!("success responses changed from [{}] to [{}]", render(&sa), render(&sb)), true);
     }
+    generated_methods(d, at, a, b);
     if a.doc.description != b.doc.description || a.doc.summary != b.doc.summary {
         d.push(at, "description changed", false);
     }
 }
 
+/// Methods the extensions generate: `into_stream`, waiters, body variants.
+fn generated_methods(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
+    let mut methods = |x: BTreeSet<String>, y: BTreeSet<String>| {
+        for m in x.difference(&y) {
+            d.push(at, format!("method `{m}` removed"), true);
+        }
+        for m in y.difference(&x) {
+            d.push(at, format!("method `{m}` added"), false);
+        }
+    };
+    let of = |op: &Operation| -> BTreeSet<String> {
+        let mut set: BTreeSet<String> = op.body_variants.iter().map(|v| v.method.clone()).collect();
+        set.extend(op.waiter.iter().map(|w| w.method.clone()));
+        if op.pagination.is_some() {
+            set.insert(format!("{}().into_stream", op.name));
+        }
+        set
+    };
+    methods(of(a), of(b));
+}
+
 fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
     match (&a.kind, &b.kind) {
-        (TypeKind::Struct { fields: fa, .. }, TypeKind::Struct { fields: fb, .. }) => {
+        (TypeKind::Struct { fields: fa, additional: xa, closed: ca }, TypeKind::Struct { fields: fb, additional: xb, closed: cb }) => {
+            if !ca && *cb {
+                d.push(at, "now refuses unknown members (`additionalProperties: false`)", true);
+            }
+            if xa != xb {
+                d.push(at, format!("additional members changed from {} to {}", xa.as_ref().map(show).unwrap_or_else(|| "none".into()), xb.as_ref().map(show).unwrap_or_else(|| "none".into())), xa.is_some());
+            }
             let names: BTreeSet<&String> = fa.iter().chain(fb).map(|f| &f.name).collect();
             for name in names {
                 let f_at = format!("{at}.{name}");

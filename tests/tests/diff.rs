@@ -172,3 +172,14 @@ fn data_flow_1_0_to_1_1_reads_sensibly() {
     let text = xtask::diff::markdown(&[report]);
     assert!(text.contains("breaking") && text.contains("| `operation show_data_flow` |"), "{text}");
 }
+
+#[test]
+fn client_level_and_generated_method_changes_are_reported() {
+    let with_server = BASE.replace("paths:\n", "servers:\n  - url: https://{r}.example.com\n    variables:\n      r: {default: a, enum: [a, b]}\npaths:\n");
+    let fewer = with_server.replace("enum: [a, b]", "enum: [a]");
+    let c = diff(&lower(&with_server), &lower(&fewer));
+    assert_eq!(c, vec![Change { location: "endpoint variable r".into(), description: "value `b` removed".into(), breaking: true }]);
+    let closed = BASE.replace("      required: [name]\n      properties:", "      required: [name]\n      additionalProperties: false\n      properties:");
+    let c = diff(&lower(BASE), &lower(&closed));
+    assert!(c.iter().any(|c| c.location == "type Cluster" && c.description.contains("refuses unknown") && c.breaking), "{c:#?}");
+}

@@ -63,3 +63,15 @@ fn unset_optional_members_are_not_sent_even_when_nullable() {
     let labels: golden_types::types::Graph = serde_json::from_value(serde_json::json!({"labels": {"a": null, "b": "x"}})).unwrap();
     assert_eq!(labels.labels.unwrap().get("a"), Some(&None));
 }
+
+#[test]
+fn a_discriminator_picks_the_variant_even_where_shapes_overlap() {
+    use golden_types::types::Shape;
+    // Untagged decoding would take the first variant that fits (Circle, which
+    // ignores `side`); the `kind` member says Square.
+    let shape: Shape = serde_json::from_value(serde_json::json!({"kind": "square", "radius": 1.0, "side": 2.0})).unwrap();
+    assert!(matches!(shape, Shape::Square(_)), "{shape:?}");
+    let err = serde_json::from_value::<Shape>(serde_json::json!({"kind": "hexagon", "side": 1.0})).unwrap_err();
+    assert!(err.to_string().contains("`kind` to be one of circle, square"), "{err}");
+    assert_eq!(serde_json::to_value(shape).unwrap()["kind"], "square");
+}

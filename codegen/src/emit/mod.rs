@@ -111,8 +111,9 @@ fn space_items(code: &str) -> String {
         let next_trim = next.trim_start();
         let closes_item = matches!(line.trim(), "}" | "};") || (line.trim_start().starts_with("pub type ") && line.ends_with(';'));
         let ends_uses = line.trim_start().starts_with("use ") && !next_trim.starts_with("use ");
-        let continues = next_trim.starts_with('}') || next_trim.starts_with(')') || next_trim.starts_with("else");
-        if (closes_item || ends_uses) && indent(line) == indent(next) && !continues {
+        const ITEM_STARTS: &[&str] = &["pub ", "pub(", "fn ", "async fn ", "impl", "struct ", "enum ", "#[", "///", "const ", "mod ", "type ", "use "];
+        let starts_item = ITEM_STARTS.iter().any(|start| next_trim.starts_with(start));
+        if (closes_item || ends_uses) && indent(line) == indent(next) && starts_item {
             out.push('\n');
         }
     }

@@ -327,19 +327,50 @@ fn emit_union(name: &Ident, docs: &TokenStream, variants: &[UnionVariant], discr
             }
         }
     });
-    let note = match discriminator {
+    let tagged = discriminator.filter(|_| variants.iter().all(|v| v.tag.is_some()));
+    let note = match tagged {
         Some(property) => format!(" The variant is chosen by the `{property}` member; each variant carries it."),
         None => " The variant is the first whose shape matches.".to_owned(),
+    };
+    // With a discriminator, decoding reads the tag and decodes only that variant;
+    // encoding is the variant itself, which carries the tag member.
+    let (derive_deserialize, deserialize) = match tagged {
+        Some(property) => (quote!(), tagged_deserialize(name, variants, property)),
+        None => (quote!(::serde::Deserialize,), quote!()),
     };
     quote! {
         #docs
         ///
         #[doc = #note]
-        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Clone, Debug, PartialEq, ::serde::Serialize, #derive_deserialize)]
         #[serde(untagged)]
         pub enum #name {
             #(#arms)*
         }
+        #deserialize
         #(#froms)*
+    }
+}
+
+/// `Deserialize` dispatching on the discriminator member.
+fn tagged_deserialize(name: &Ident, variants: &[UnionVariant], property: &str) -> TokenStream {
+    let arms = variants.iter().filter_map(|v| {
+        let tag = v.tag.as_ref()?;
+        let variant = ident(&v.rust_name);
+        Some(quote!(Some(#tag) => rt::serde_json::from_value(value).map(Self::#variant).map_err(::serde::de::Error::custom),))
+    });
+    let tags: Vec<&str> = variants.iter().filter_map(|v| v.tag.as_deref()).collect();
+    let expected = format!("`{property}` to be one of {}", tags.join(", "));
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <rt::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(rt::serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#arms)*
+                    other => Err(::serde::de::Error::custom(format!("expected {}, found {other:?}", #expected))),
+                }
+            }
+        }
     }
 }

@@ -68,7 +68,6 @@ impl CreateInstanceSet {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/instance-sets".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -162,7 +161,6 @@ impl DeleteInstanceSet {
         if let Some(value) = &self.keep_automatic_backups {
             request.query("keepAutomaticBackups", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -308,7 +306,6 @@ impl UpdateInstanceSet {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let instance_set_id = rt::encode_path_segment(
             "instance-set-id",
             &self.instance_set_id,

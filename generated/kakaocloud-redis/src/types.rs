@@ -194,11 +194,9 @@ impl rt::validate::Validate for CreateInstanceSetBody {
             Self::CreateInstanceSetRequest(value) => {
                 rt::validate::Validate::validate(value, path, problems)
             }
-
             Self::RestoreInstanceSetFromBackupRequest(value) => {
                 rt::validate::Validate::validate(value, path, problems)
             }
-
             Self::RestoreInstanceSetFromObjectStorageRequest(value) => {
                 rt::validate::Validate::validate(value, path, problems)
             }
@@ -322,7 +320,6 @@ impl rt::validate::Validate for CreateInstanceSetRequest {
                 rt::validate::length(&path, value, None, Some(100usize), problems);
             }
         }
-
         {
             let path = format!("{path}.instanceSetName");
             {
@@ -336,14 +333,12 @@ impl rt::validate::Validate for CreateInstanceSetRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.backupSchedule");
             if let Some(value) = &self.backup_schedule {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.port");
             {
@@ -918,7 +913,6 @@ impl rt::validate::Validate for RestoreInstanceSetFromBackupRequest {
                 rt::validate::length(&path, value, None, Some(100usize), problems);
             }
         }
-
         {
             let path = format!("{path}.instanceSetName");
             {
@@ -932,14 +926,12 @@ impl rt::validate::Validate for RestoreInstanceSetFromBackupRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.backupSchedule");
             if let Some(value) = &self.backup_schedule {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.port");
             {
@@ -1080,7 +1072,6 @@ impl rt::validate::Validate for RestoreInstanceSetFromObjectStorageRequest {
                 rt::validate::length(&path, value, None, Some(100usize), problems);
             }
         }
-
         {
             let path = format!("{path}.instanceSetName");
             {
@@ -1094,14 +1085,12 @@ impl rt::validate::Validate for RestoreInstanceSetFromObjectStorageRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.backupSchedule");
             if let Some(value) = &self.backup_schedule {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.port");
             {
@@ -1243,7 +1232,6 @@ impl rt::validate::Validate for UpdateInstanceSetRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.parameterGroupId");
             if let Some(value) = &self.parameter_group_id {

@@ -416,13 +416,11 @@ impl Client {
                         Some(state) if state == target.as_str() => {
                             rt::wait::Check::Done(response.clone())
                         }
-
                         Some(state) if FAILURE.contains(&state.as_str()) => {
                             rt::wait::Check::Failed(
                                 format!("`{}` became {state}", "/server/status"),
                             )
                         }
-
                         _ => rt::wait::Check::Pending,
                     }
                 },

@@ -93,7 +93,6 @@ impl CreateServer {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
         let path = format!("/v2/{tenant_id}/servers");
         let mut request = rt::Request::new(
@@ -259,11 +258,9 @@ impl ListFlavors {
         if let Some(value) = &self.min_disk {
             request.query("minDisk", value);
         }
-
         if let Some(value) = &self.min_ram {
             request.query("minRam", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -313,11 +310,9 @@ impl ListFlavorsDetail {
         if let Some(value) = &self.min_disk {
             request.query("minDisk", value);
         }
-
         if let Some(value) = &self.min_ram {
             request.query("minRam", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -441,35 +436,27 @@ impl ListServers {
         if let Some(value) = &self.reservation_id {
             request.query("reservation_id", value);
         }
-
         if let Some(value) = &self.changes_since {
             request.query("changes-since", value);
         }
-
         if let Some(value) = &self.image {
             request.query("image", value);
         }
-
         if let Some(value) = &self.flavor {
             request.query("flavor", value);
         }
-
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.status {
             request.query("status", value);
         }
-
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.marker {
             request.query("marker", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -592,35 +579,27 @@ impl ListServersDetail {
         if let Some(value) = &self.reservation_id {
             request.query("reservation_id", value);
         }
-
         if let Some(value) = &self.changes_since {
             request.query("changes-since", value);
         }
-
         if let Some(value) = &self.image {
             request.query("image", value);
         }
-
         if let Some(value) = &self.flavor {
             request.query("flavor", value);
         }
-
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.status {
             request.query("status", value);
         }
-
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.marker {
             request.query("marker", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -692,11 +671,9 @@ impl ListVolumeAttachments {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.offset {
             request.query("offset", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }

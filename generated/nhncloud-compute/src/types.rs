@@ -1753,7 +1753,6 @@ impl rt::validate::Validate for ServerCreate {
                 rt::validate::length(&path, value, None, Some(65535usize), problems);
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -1761,7 +1760,6 @@ impl rt::validate::Validate for ServerCreate {
                 rt::validate::length(&path, value, None, Some(255usize), problems);
             }
         }
-
         {
             let path = format!("{path}.max_count");
             if let Some(value) = &self.max_count {

@@ -28,7 +28,6 @@ impl CreateCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/clusters".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -67,7 +66,6 @@ impl CreateRestoreCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
         let path = format!("/v1/clusters/{cluster_id}/restore");
         let mut request = rt::Request::new(
@@ -127,11 +125,9 @@ impl ListBackupHistories {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -209,23 +205,18 @@ impl ListClusters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.service_state {
             request.query("service_state", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -366,15 +357,12 @@ impl ListEngineVersions {
         if let Some(value) = &self.id {
             request.query("id", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.eos_included {
             request.query("eos_included", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -434,15 +422,12 @@ impl ListParameterGroups {
         if let Some(value) = &self.major_version {
             request.query("major_version", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -539,20 +524,16 @@ impl ListParameters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         {
             let value = &self.dbaas_parameter_group_id;
             request.query("dbaas_parameter_group_id", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -619,11 +600,9 @@ impl ListServerTypes {
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -744,7 +723,6 @@ impl SetBlockStorageSize {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let block_storage_group_id = rt::encode_path_segment(
             "block_storage_group_id",
             &self.block_storage_group_id,
@@ -1213,7 +1191,6 @@ impl UpdateCommands {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
         let path = format!("/v1/clusters/{cluster_id}/commands");
         let mut request = rt::Request::new(

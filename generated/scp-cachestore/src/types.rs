@@ -1028,7 +1028,6 @@ impl rt::validate::Validate for ClusterRestoreRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -1042,7 +1041,6 @@ impl rt::validate::Validate for ClusterRestoreRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -2637,7 +2635,6 @@ impl rt::validate::Validate for RedisClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_groups");
             {
@@ -2645,7 +2642,6 @@ impl rt::validate::Validate for RedisClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -2659,7 +2655,6 @@ impl rt::validate::Validate for RedisClusterCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -2673,7 +2668,6 @@ impl rt::validate::Validate for RedisClusterCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.replica_count");
             if let Some(value) = &self.replica_count {
@@ -3256,7 +3250,6 @@ impl rt::validate::Validate for RedisInitConfigOption {
                 );
             }
         }
-
         {
             let path = format!("{path}.database_user_password");
             if let Some(value) = &self.database_user_password {
@@ -3269,7 +3262,6 @@ impl rt::validate::Validate for RedisInitConfigOption {
                 );
             }
         }
-
         {
             let path = format!("{path}.sentinel_port");
             if let Some(value) = &self.sentinel_port {

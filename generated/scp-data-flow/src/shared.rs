@@ -180,7 +180,6 @@ impl rt::validate::Validate for DataFlowBodyCreate {
                 );
             }
         }
-
         {
             let path = format!("{path}.domain");
             {
@@ -194,7 +193,6 @@ impl rt::validate::Validate for DataFlowBodyCreate {
                 );
             }
         }
-
         {
             let path = format!("{path}.tags");
             if let Some(value) = &self.tags {
@@ -470,7 +468,6 @@ impl rt::validate::Validate for DataFlowServiceCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.domain");
             {
@@ -484,7 +481,6 @@ impl rt::validate::Validate for DataFlowServiceCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.tags");
             if let Some(value) = &self.tags {
@@ -1355,7 +1351,6 @@ impl rt::validate::Validate for Tag {
                 rt::validate::length(&path, value, None, Some(128usize), problems);
             }
         }
-
         {
             let path = format!("{path}.tag_value");
             if let Some(value) = &self.tag_value {

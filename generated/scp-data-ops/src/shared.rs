@@ -181,7 +181,6 @@ impl rt::validate::Validate for DataOpsCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.domain");
             {
@@ -195,7 +194,6 @@ impl rt::validate::Validate for DataOpsCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.tags");
             if let Some(value) = &self.tags {
@@ -317,7 +315,6 @@ impl rt::validate::Validate for DataOpsServiceCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.domain");
             {
@@ -331,7 +328,6 @@ impl rt::validate::Validate for DataOpsServiceCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.tags");
             if let Some(value) = &self.tags {
@@ -1320,7 +1316,6 @@ impl rt::validate::Validate for Tag {
                 rt::validate::length(&path, value, None, Some(128usize), problems);
             }
         }
-
         {
             let path = format!("{path}.tag_value");
             if let Some(value) = &self.tag_value {

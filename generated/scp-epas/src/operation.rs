@@ -34,7 +34,6 @@ impl AddBlockStorages {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let instance_group_id = rt::encode_path_segment(
             "instance_group_id",
             &self.instance_group_id,
@@ -77,7 +76,6 @@ impl CreateCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/clusters".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -116,7 +114,6 @@ impl CreateReplica {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
         let path = format!("/v1/clusters/{cluster_id}/replicas");
         let mut request = rt::Request::new(
@@ -156,7 +153,6 @@ impl CreateRestoreCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
         let path = format!("/v1/clusters/{cluster_id}/restore");
         let mut request = rt::Request::new(
@@ -209,7 +205,6 @@ impl DeleteArchiveLog {
         if let Some(value) = &self.type_ {
             request.query("type", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -296,11 +291,9 @@ impl ListBackupHistories {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -386,27 +379,21 @@ impl ListClusters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.service_state {
             request.query("service_state", value);
         }
-
         if let Some(value) = &self.database_name {
             request.query("database_name", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -522,15 +509,12 @@ impl ListEngineVersions {
         if let Some(value) = &self.id {
             request.query("id", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.eos_included {
             request.query("eos_included", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -576,7 +560,6 @@ impl ListLogExportConfigs {
         if let Some(value) = &self.type_ {
             request.query("type", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -636,15 +619,12 @@ impl ListParameterGroups {
         if let Some(value) = &self.major_version {
             request.query("major_version", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -741,20 +721,16 @@ impl ListParameters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         {
             let value = &self.dbaas_parameter_group_id;
             request.query("dbaas_parameter_group_id", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -846,11 +822,9 @@ impl ListServerTypes {
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -1152,7 +1126,6 @@ impl SetBlockStorageSize {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let block_storage_group_id = rt::encode_path_segment(
             "block_storage_group_id",
             &self.block_storage_group_id,

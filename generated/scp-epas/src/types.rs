@@ -938,7 +938,6 @@ impl rt::validate::Validate for ClusterRestoreRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -952,7 +951,6 @@ impl rt::validate::Validate for ClusterRestoreRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -1300,7 +1298,6 @@ impl rt::validate::Validate for EpasClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_groups");
             {
@@ -1308,7 +1305,6 @@ impl rt::validate::Validate for EpasClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -1322,7 +1318,6 @@ impl rt::validate::Validate for EpasClusterCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -2084,7 +2079,6 @@ impl rt::validate::Validate for EpasInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.database_user_name");
             {
@@ -2098,7 +2092,6 @@ impl rt::validate::Validate for EpasInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.database_user_password");
             {
@@ -5036,7 +5029,6 @@ impl rt::validate::Validate for Replicas {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.name");
             {

@@ -596,7 +596,6 @@ fn accepted<T: std::fmt::Debug>(result: Result<scp_epas::Response<T>, scp_epas::
                 .header("sl-violations")
             )
         }
-
         Err(error) => {
             let violations = error
                 .as_api()

@@ -61,7 +61,6 @@ impl CreateCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/clusters".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -146,23 +145,18 @@ impl ListClusters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.service_state {
             request.query("service_state", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -278,15 +272,12 @@ impl ListEngineVersions {
         if let Some(value) = &self.id {
             request.query("id", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.eos_included {
             request.query("eos_included", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -346,15 +337,12 @@ impl ListParameterGroups {
         if let Some(value) = &self.major_version {
             request.query("major_version", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -451,20 +439,16 @@ impl ListParameters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         {
             let value = &self.dbaas_parameter_group_id;
             request.query("dbaas_parameter_group_id", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -531,11 +515,9 @@ impl ListServerTypes {
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -594,7 +576,6 @@ impl SetBlockStorageSize {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let block_storage_group_id = rt::encode_path_segment(
             "block_storage_group_id",
             &self.block_storage_group_id,

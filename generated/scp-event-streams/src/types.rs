@@ -1031,7 +1031,6 @@ impl rt::validate::Validate for EventStreamsClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_groups");
             {
@@ -1039,7 +1038,6 @@ impl rt::validate::Validate for EventStreamsClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -1053,7 +1051,6 @@ impl rt::validate::Validate for EventStreamsClusterCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -1602,7 +1599,6 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionDetail {
                 );
             }
         }
-
         {
             let path = format!("{path}.zookeeper_port");
             if let Some(value) = &self.zookeeper_port {
@@ -1748,7 +1744,6 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.broker_sasl_id");
             {
@@ -1762,7 +1757,6 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.broker_sasl_password");
             {
@@ -1770,7 +1764,6 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionRequest {
                 rt::validate::length(&path, value, None, Some(30usize), problems);
             }
         }
-
         {
             let path = format!("{path}.zookeeper_port");
             if let Some(value) = &self.zookeeper_port {
@@ -1786,7 +1779,6 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.zookeeper_sasl_id");
             {
@@ -1800,7 +1792,6 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.zookeeper_sasl_password");
             {

@@ -395,7 +395,6 @@ impl rt::validate::Validate for KubernetesEngineCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.tags");
             if let Some(value) = &self.tags {
@@ -664,7 +663,6 @@ impl rt::validate::Validate for NodePoolCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.volume_size");
             {
@@ -973,7 +971,6 @@ impl rt::validate::Validate for QuickQueryCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.dsc_domain");
             {
@@ -987,7 +984,6 @@ impl rt::validate::Validate for QuickQueryCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.quick_query_name");
             {
@@ -1616,7 +1612,6 @@ impl rt::validate::Validate for QuickQueryTotalCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.node_pool_create_requests");
             {
@@ -1624,7 +1619,6 @@ impl rt::validate::Validate for QuickQueryTotalCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.quick_query_create_request");
             {
@@ -1632,7 +1626,6 @@ impl rt::validate::Validate for QuickQueryTotalCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.tags");
             if let Some(value) = &self.tags {
@@ -1784,7 +1777,6 @@ impl rt::validate::Validate for Tag {
                 rt::validate::length(&path, value, None, Some(128usize), problems);
             }
         }
-
         {
             let path = format!("{path}.tag_value");
             if let Some(value) = &self.tag_value {

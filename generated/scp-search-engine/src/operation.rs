@@ -34,7 +34,6 @@ impl AddBlockStorages {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let instance_group_id = rt::encode_path_segment(
             "instance_group_id",
             &self.instance_group_id,
@@ -110,7 +109,6 @@ impl CreateCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/clusters".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -149,7 +147,6 @@ impl CreateRestoreCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
         let path = format!("/v1/clusters/{cluster_id}/restore");
         let mut request = rt::Request::new(
@@ -209,11 +206,9 @@ impl ListBackupHistories {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -291,23 +286,18 @@ impl ListClusters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.service_state {
             request.query("service_state", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -423,15 +413,12 @@ impl ListEngineVersions {
         if let Some(value) = &self.id {
             request.query("id", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.eos_included {
             request.query("eos_included", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -480,11 +467,9 @@ impl ListServerTypes {
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -605,7 +590,6 @@ impl SetBlockStorageSize {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let block_storage_group_id = rt::encode_path_segment(
             "block_storage_group_id",
             &self.block_storage_group_id,

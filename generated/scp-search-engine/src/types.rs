@@ -2758,7 +2758,6 @@ impl rt::validate::Validate for SearchEngineClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_groups");
             {
@@ -2766,7 +2765,6 @@ impl rt::validate::Validate for SearchEngineClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -2780,7 +2778,6 @@ impl rt::validate::Validate for SearchEngineClusterCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -3369,7 +3366,6 @@ impl rt::validate::Validate for SearchEngineClusterRestoreRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -3383,7 +3379,6 @@ impl rt::validate::Validate for SearchEngineClusterRestoreRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -3482,7 +3477,6 @@ impl rt::validate::Validate for SearchEngineInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.database_user_password");
             {

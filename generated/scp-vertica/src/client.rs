@@ -110,7 +110,6 @@ impl Endpoint {
                 ),
             );
         }
-
         Ok(endpoint)
     }
 
@@ -513,11 +512,9 @@ impl Client {
                         rt::wait::Check::Done(()) => {
                             rt::wait::Check::Done(response.clone())
                         }
-
                         rt::wait::Check::Failed(reason) => {
                             rt::wait::Check::Failed(reason)
                         }
-
                         rt::wait::Check::Pending => rt::wait::Check::Pending,
                     }
                 },

@@ -34,7 +34,6 @@ impl AddBlockStorages {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let instance_group_id = rt::encode_path_segment(
             "instance_group_id",
             &self.instance_group_id,
@@ -77,7 +76,6 @@ impl CreateCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/clusters".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -116,7 +114,6 @@ impl CreateRestoreCluster {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
         let path = format!("/v1/clusters/{cluster_id}/restore");
         let mut request = rt::Request::new(
@@ -176,11 +173,9 @@ impl ListBackupHistories {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -258,23 +253,18 @@ impl ListClusters {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.service_state {
             request.query("service_state", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -392,15 +382,12 @@ impl ListEngineVersions {
         if let Some(value) = &self.id {
             request.query("id", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         if let Some(value) = &self.eos_included {
             request.query("eos_included", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -449,11 +436,9 @@ impl ListServerTypes {
         if let Some(value) = &self.name {
             request.query("name", value);
         }
-
         if let Some(value) = &self.product_image_type {
             request.query("product_image_type", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -574,7 +559,6 @@ impl SetBlockStorageSize {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let block_storage_group_id = rt::encode_path_segment(
             "block_storage_group_id",
             &self.block_storage_group_id,

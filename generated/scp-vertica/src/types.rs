@@ -2508,7 +2508,6 @@ impl rt::validate::Validate for VerticaClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_groups");
             {
@@ -2516,7 +2515,6 @@ impl rt::validate::Validate for VerticaClusterCreateRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -2530,14 +2528,12 @@ impl rt::validate::Validate for VerticaClusterCreateRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.license");
             if let Some(value) = &self.license {
                 rt::validate::length(&path, value, None, Some(5000usize), problems);
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -3573,7 +3569,6 @@ impl rt::validate::Validate for VerticaClusterRestoreRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.instance_name_prefix");
             {
@@ -3587,14 +3582,12 @@ impl rt::validate::Validate for VerticaClusterRestoreRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.license");
             if let Some(value) = &self.license {
                 rt::validate::length(&path, value, None, Some(2000usize), problems);
             }
         }
-
         {
             let path = format!("{path}.name");
             {
@@ -3702,7 +3695,6 @@ impl rt::validate::Validate for VerticaInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.database_user_name");
             {
@@ -3716,7 +3708,6 @@ impl rt::validate::Validate for VerticaInitConfigOptionRequest {
                 );
             }
         }
-
         {
             let path = format!("{path}.database_user_password");
             {

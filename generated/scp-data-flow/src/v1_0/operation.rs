@@ -178,7 +178,6 @@ impl CreateDataFlow {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/data-flows".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -215,7 +214,6 @@ impl CreateDataFlowService {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/data-flow-services".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -437,31 +435,24 @@ impl ListDataFlowService {
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.created_by {
             request.query("created_by", value);
         }
-
         if let Some(value) = &self.state {
             request.query("state", value);
         }
-
         if let Some(value) = &self.data_flow_service_name {
             request.query("data_flow_service_name", value);
         }
-
         if let Some(value) = &self.data_flow_name {
             request.query("data_flow_name", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -601,43 +592,33 @@ impl ListDataFlows {
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.cluster_name {
             request.query("cluster_name", value);
         }
-
         if let Some(value) = &self.created_by {
             request.query("created_by", value);
         }
-
         if let Some(value) = &self.state {
             request.query("state", value);
         }
-
         if let Some(value) = &self.version {
             request.query("version", value);
         }
-
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.cluster_id {
             request.query("cluster_id", value);
         }
-
         if let Some(value) = &self.data_flow_name {
             request.query("data_flow_name", value);
         }
-
         if let Some(value) = &self.region {
             request.query("region", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }

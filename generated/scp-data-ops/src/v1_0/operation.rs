@@ -171,7 +171,6 @@ impl CreateDataOps {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/data-ops".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -208,7 +207,6 @@ impl CreateDataOpsService {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/data-ops-services".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -391,43 +389,33 @@ impl ListDataOps {
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.cluster_name {
             request.query("cluster_name", value);
         }
-
         if let Some(value) = &self.created_by {
             request.query("created_by", value);
         }
-
         if let Some(value) = &self.state {
             request.query("state", value);
         }
-
         if let Some(value) = &self.version {
             request.query("version", value);
         }
-
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.cluster_id {
             request.query("cluster_id", value);
         }
-
         if let Some(value) = &self.data_ops_name {
             request.query("data_ops_name", value);
         }
-
         if let Some(value) = &self.region {
             request.query("region", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -598,31 +586,24 @@ impl ListDataOpsService {
         if let Some(value) = &self.created_by {
             request.query("created_by", value);
         }
-
         if let Some(value) = &self.state {
             request.query("state", value);
         }
-
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.size {
             request.query("size", value);
         }
-
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         if let Some(value) = &self.data_ops_service_name {
             request.query("data_ops_service_name", value);
         }
-
         if let Some(value) = &self.data_ops_name {
             request.query("data_ops_name", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }

@@ -110,7 +110,6 @@ impl Endpoint {
                 ),
             );
         }
-
         Ok(endpoint)
     }
 

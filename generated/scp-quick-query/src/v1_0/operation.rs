@@ -90,7 +90,6 @@ impl CreateQuickQuery {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/v1/quick-query".to_owned();
         let mut request = rt::Request::new(
             rt::http::Method::POST,
@@ -218,37 +217,29 @@ impl ListQuickQuery {
         if let Some(value) = &self.sort {
             request.query("sort", value);
         }
-
         if let Some(value) = &self.cluster_name {
             request.query("cluster_name", value);
         }
-
         if let Some(value) = &self.created_by {
             request.query("created_by", value);
         }
-
         if let Some(value) = &self.quick_query_state {
             request.query("quick_query_state", value);
         }
-
         if let Some(value) = &self.version {
             request.query("version", value);
         }
-
         if let Some(value) = &self.quick_query_name {
             request.query("quick_query_name", value);
         }
-
         {
             let value = &self.size;
             request.query("size", value);
         }
-
         {
             let value = &self.page;
             request.query("page", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }

@@ -34,7 +34,6 @@ fn accepted<T: std::fmt::Debug>(
                 .header("sl-violations")
             )
         }
-
         Err(error) => {
             let violations = error
                 .as_api()

@@ -100,7 +100,6 @@ impl Endpoint {
                 ),
             );
         }
-
         Ok(endpoint)
     }
 

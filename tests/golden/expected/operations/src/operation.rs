@@ -63,7 +63,6 @@ impl DeleteItem {
         if let Some(value) = &self.force {
             request.query("force", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         Ok(response.empty())
     }
@@ -169,29 +168,23 @@ impl ListItems {
         if let Some(value) = &self.limit {
             request.query("limit", value);
         }
-
         if let Some(value) = &self.marker {
             request.query("marker", value);
         }
-
         if let Some(value) = &self.tag {
             for item in value {
                 request.query("tag", item);
             }
         }
-
         if let Some(value) = &self.status {
             request.query("status", value);
         }
-
         if let Some(value) = &self.changes_since {
             request.query("changes-since", value);
         }
-
         if let Some(value) = &self.x_trace_id {
             request.header("x-trace-id", value)?;
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -248,12 +241,10 @@ impl ListPages {
         if let Some(value) = &self.page {
             request.query("page", value);
         }
-
         {
             let value = &self.size;
             request.query("size", value);
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json()
     }
@@ -307,13 +298,11 @@ impl PostV2TenantIdItems {
                     .json::<types::Item>()
                     .map(|r| r.map(PostV2TenantIdItemsBody::Status201))
             }
-
             202u16 => {
                 response
                     .json::<types::Ticket>()
                     .map(|r| r.map(PostV2TenantIdItemsBody::Status202))
             }
-
             _ => {
                 response
                     .json::<types::Item>()
@@ -355,18 +344,15 @@ impl SubmitJob {
         if let Some(value) = &self.send_param {
             request.query("send", value);
         }
-
         request.json(&self.body)?;
         let response = self.client.inner.execute(request).await?;
         match response.status().as_u16() {
             200u16 => {
                 response.json::<types::Item>().map(|r| r.map(SubmitJobBody::Status200))
             }
-
             201u16 => {
                 response.json::<types::Ticket>().map(|r| r.map(SubmitJobBody::Status201))
             }
-
             204u16 => Ok(response.empty().map(|()| SubmitJobBody::Status204)),
             _ => response.json::<types::Item>().map(|r| r.map(SubmitJobBody::Status200)),
         }
@@ -406,7 +392,6 @@ impl UpdateItem {
         if let Some(body) = &self.body {
             request.json(body)?;
         }
-
         let response = self.client.inner.execute(request).await?;
         response.json_if_present()
     }

@@ -25,7 +25,6 @@ impl PutGraph {
             rt::validate::Validate::validate(&self.body, "body", problems);
             rt::validate::finish(found)?;
         }
-
         let path = "/graph".to_owned();
         let mut request = rt::Request::new(rt::http::Method::POST, "put_graph", path);
         request.json(&self.body)?;

@@ -288,7 +288,6 @@ impl rt::validate::Validate for Cluster {
                 );
             }
         }
-
         {
             let path = format!("{path}.size");
             if let Some(value) = &self.size {
@@ -304,7 +303,6 @@ impl rt::validate::Validate for Cluster {
                 );
             }
         }
-
         {
             let path = format!("{path}.ratio");
             if let Some(value) = &self.ratio {
@@ -320,7 +318,6 @@ impl rt::validate::Validate for Cluster {
                 );
             }
         }
-
         {
             let path = format!("{path}.weight");
             if let Some(value) = &self.weight {
@@ -334,7 +331,6 @@ impl rt::validate::Validate for Cluster {
                 );
             }
         }
-
         {
             let path = format!("{path}.config");
             if let Some(value) = &self.config {
@@ -627,7 +623,6 @@ impl rt::validate::Validate for Graph {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-
         {
             let path = format!("{path}.pet");
             if let Some(value) = &self.pet {
@@ -704,7 +699,6 @@ impl rt::validate::Validate for Pet {
             Self::Circle(value) => {
                 rt::validate::Validate::validate(value, path, problems)
             }
-
             Self::Square(value) => {
                 rt::validate::Validate::validate(value, path, problems)
             }
@@ -881,13 +875,49 @@ impl From<i64> for Scalar {
 /// oneOf with a discriminator and mapping.
 ///
 /// The variant is chosen by the `kind` member; each variant carries it.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize)]
 #[serde(untagged)]
 pub enum Shape {
     /// `kind` = `circle`
     Circle(Circle),
     /// `kind` = `square`
     Square(Square),
+}
+
+impl<'de> ::serde::Deserialize<'de> for Shape {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <rt::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = value
+            .get("kind")
+            .and_then(rt::serde_json::Value::as_str)
+            .map(str::to_owned);
+        match tag.as_deref() {
+            Some("circle") => {
+                rt::serde_json::from_value(value)
+                    .map(Self::Circle)
+                    .map_err(::serde::de::Error::custom)
+            }
+            Some("square") => {
+                rt::serde_json::from_value(value)
+                    .map(Self::Square)
+                    .map_err(::serde::de::Error::custom)
+            }
+            other => {
+                Err(
+                    ::serde::de::Error::custom(
+                        format!(
+                            "expected {}, found {other:?}",
+                            "`kind` to be one of circle, square"
+                        ),
+                    ),
+                )
+            }
+        }
+    }
 }
 
 impl From<Circle> for Shape {
@@ -908,7 +938,6 @@ impl rt::validate::Validate for Shape {
             Self::Circle(value) => {
                 rt::validate::Validate::validate(value, path, problems)
             }
-
             Self::Square(value) => {
                 rt::validate::Validate::validate(value, path, problems)
             }

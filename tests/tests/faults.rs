@@ -305,3 +305,11 @@ fn operation_names_the_client_reserves_are_refused() {
     let text = with_operation("      operationId: new\n      responses: {'200': {description: ok}}");
     assert_fault(&text, "#/paths/~1a/get/operationId", "which the client reserves");
 }
+
+#[test]
+fn references_into_other_component_sections_are_resolved_or_reported() {
+    let text = with_operation("      operationId: a\n      parameters: [{$ref: '#/components/parameters/Missing'}]\n      responses: {'200': {$ref: '#/components/responses/Gone'}}");
+    let errors = generate(text.as_bytes()).unwrap_err();
+    let at = |pointer: &str| errors.iter().any(|e| e.pointer == pointer && e.message.contains("does not resolve to an entry of components"));
+    assert!(at("#/paths/~1a/get/parameters/0/$ref") && at("#/paths/~1a/get/responses/200/$ref"), "{errors:#?}");
+}

@@ -819,19 +819,31 @@ impl<'a> Lowerer<'a> {
     }
 
     fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<(&'a Parameter, String)> {
-        match param {
-            ReferenceOr::Item(p) => Some((p, at.to_owned())),
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/parameters/")
-                    .and_then(|name| Some((name, self.doc.components.as_ref()?.parameters.get(name)?)));
-                match found {
-                    Some((name, ReferenceOr::Item(p))) => Some((p, push_pointer("#/components/parameters", name))),
-                    _ => {
-                        self.error(&push_pointer(at, "$ref"), format!("`$ref: {reference}` does not resolve to a parameter"));
-                        None
-                    }
-                }
+        self.resolve_component(param, at, "parameters", |c| &c.parameters)
+    }
+
+    /// An item, or the item a local `$ref` names in one components section
+    /// (`parameters`, `requestBodies`, `responses`), with its JSON pointer.
+    fn resolve_component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: &str,
+        section: &str,
+        entries: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, String)> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some((item, at.to_owned())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let prefix = format!("#/components/{section}/");
+        let found = reference
+            .strip_prefix(&prefix)
+            .and_then(|name| Some((name, entries(self.doc.components.as_ref()?).get(name)?)));
+        match found {
+            Some((name, ReferenceOr::Item(item))) => Some((item, push_pointer(&format!("#/components/{section}"), name))),
+            _ => {
+                self.error(&push_pointer(at, "$ref"), format!("`$ref: {reference}` does not resolve to an entry of components.{section}"));
+                None
             }
         }
     }
@@ -852,25 +864,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn body(&mut self, body: Option<&'a ReferenceOr<openapiv3::RequestBody>>, op_name: &str, pointer: &str) -> Option<Body> {
-        let mut at = push_pointer(pointer, "requestBody");
-        let body = match body? {
-            ReferenceOr::Item(body) => body,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|name| Some((name, self.doc.components.as_ref()?.request_bodies.get(name)?)));
-                match found {
-                    Some((name, ReferenceOr::Item(body))) => {
-                        at = push_pointer("#/components/requestBodies", name);
-                        body
-                    }
-                    _ => {
-                        self.error(&push_pointer(&at, "$ref"), format!("`$ref: {reference}` does not resolve to a request body"));
-                        return None;
-                    }
-                }
-            }
-        };
+        let (body, at) = self.resolve_component(body?, &push_pointer(pointer, "requestBody"), "requestBodies", |c| &c.request_bodies)?;
         let examples = media_examples(&body.content);
         let Some((media, schema)) = json_schema(&body.content) else {
             let types: Vec<_> = body.content.keys().cloned().collect();
@@ -901,24 +895,8 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         let with_schema = all.len();
         for (status, response) in all {
-            let mut r_at = push_pointer(&at, &status);
-            let response = match response {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/responses/")
-                        .and_then(|name| Some((name, self.doc.components.as_ref()?.responses.get(name)?)));
-                    match found {
-                        Some((name, ReferenceOr::Item(r))) => {
-                            r_at = push_pointer("#/components/responses", name);
-                            r
-                        }
-                        _ => {
-                            self.error(&push_pointer(&r_at, "$ref"), format!("`$ref: {reference}` does not resolve to a response"));
-                            continue;
-                        }
-                    }
-                }
+            let Some((response, r_at)) = self.resolve_component(response, &push_pointer(&at, &status), "responses", |c| &c.responses) else {
+                continue;
             };
             let ty = json_schema(&response.content).map(|(media, schema)| {
                 let hint = if with_schema > 1 && !status.starts_with('2') {

@@ -105,8 +105,16 @@ pub fn version_mod_rs(service: &Service) -> Result<String, String> {
 /// A compiled (not run) example: authenticate and make one call.
 fn example(spec: &CrateSpec, service: &Service) -> String {
     let krate = spec.name.replace('-', "_");
+    // Each cloud's own way to authenticate: keys from the environment or the
+    // SCP config file, or a token its identity service issues and refreshes.
     let (auth, import) = match &service.auth {
-        Auth::ScpSignature => ("runtime::auth::ScpCredentials::from_env()?", "runtime"),
+        Auth::ScpSignature => ("runtime::auth::ScpCredentials::from_default_chain()?", "runtime"),
+        Auth::Token { issuer: Some(issuer) } if issuer == "nhncloud-identity" => {
+            ("Auth::token(runtime::auth::NhnIdentity::from_env()?)", "runtime, Auth")
+        }
+        Auth::Token { issuer: Some(issuer) } if issuer == "kakaocloud-iam" => {
+            ("Auth::token(runtime::auth::KakaoCloudIam::from_env()?)", "runtime, Auth")
+        }
         _ => ("Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())", "Auth"),
     };
     let client_args: String = service.client_params.iter().map(|p| format!(", \"my-{}\"", p.name.to_lowercase())).collect();

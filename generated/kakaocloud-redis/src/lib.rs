@@ -10,9 +10,9 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), kakaocloud_redis::Error> {
-//! use kakaocloud_redis::{Auth, Client, Endpoint};
+//! use kakaocloud_redis::{runtime, Auth, Client, Endpoint};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()))?;
+//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::auth::KakaoCloudIam::from_env()?))?;
 //! # Ok(())
 //! # }
 //! ```

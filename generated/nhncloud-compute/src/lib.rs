@@ -10,9 +10,9 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), nhncloud_compute::Error> {
-//! use nhncloud_compute::{Auth, Client, Endpoint};
+//! use nhncloud_compute::{runtime, Auth, Client, Endpoint};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()), "my-tenantid")?;
+//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::auth::NhnIdentity::from_env()?), "my-tenantid")?;
 //! let response = client.list_availability_zones().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //! # Ok(())

@@ -17,6 +17,7 @@ fn fixture(name: &str) -> CrateSpec {
 }
 
 fn check(name: &str) {
+    let name = name.trim_start_matches("r#");
     let generated = codegen::generate_crate(&fixture(name), "0.0.0")
         .unwrap_or_else(|errors| panic!("fixture {name} fails: {errors:?}"));
     let dir = root().join("tests/golden/expected").join(name);
@@ -41,22 +42,37 @@ fn check(name: &str) {
     }
 }
 
-#[test]
-fn types() {
-    check("types");
+/// One test per fixture, so a failure names the construct.
+macro_rules! golden {
+    ($($name:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $name() {
+                check(stringify!($name));
+            }
+        )*
+    };
 }
 
-#[test]
-fn operations() {
-    check("operations");
-}
+golden!(
+    // one construct each
+    r#ref, inline_objects, arrays, maps, enums, nullable, required_defaults, formats, names, one_of_body, parameters,
+    no_response_body, response_headers, deprecated, bearer, apikey,
+    // construct families together, also used by tests/generated_behaviour.rs
+    types, operations,
+);
 
 #[test]
-fn bearer() {
-    check("bearer");
-}
-
-#[test]
-fn apikey() {
-    check("apikey");
+fn every_fixture_has_a_test() {
+    let mut fixtures: Vec<String> = std::fs::read_dir(root().join("tests/golden"))
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".yaml").map(str::to_owned))
+        .collect();
+    fixtures.sort();
+    let tested = [
+        "apikey", "arrays", "bearer", "deprecated", "enums", "formats", "inline_objects", "maps", "names", "no_response_body",
+        "nullable", "one_of_body", "operations", "parameters", "ref", "required_defaults", "response_headers", "types",
+    ];
+    assert_eq!(fixtures, tested);
 }

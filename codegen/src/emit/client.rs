@@ -65,6 +65,13 @@ pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
                 Self::new(rt::Config::new(endpoint.url(), auth), #(#ctor_args),*)
             }
 
+            /// The runtime client underneath: sends any [`rt::Request`] (an
+            /// undocumented endpoint, say) with this client's authentication,
+            /// retries and limits.
+            pub fn runtime(&self) -> &rt::Client {
+                &self.inner
+            }
+
             #(#methods)*
             #request_waiter
         }

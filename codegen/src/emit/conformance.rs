@@ -22,7 +22,11 @@ pub fn prism_env(crate_name: &str, module: Option<&str>) -> String {
     name
 }
 
-pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<String, String> {
+/// `None` when the crate has no operation to call.
+pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<String>, String> {
+    if services.iter().all(|s| s.operations.is_empty()) {
+        return Ok(None);
+    }
     let krate = format_ident!("{}", spec.name.replace('-', "_"));
     let modules = spec.versions.iter().zip(services).map(|(version, service)| {
         let module = spec.is_multi_version().then_some(version.module.as_str());
@@ -92,6 +96,7 @@ pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<String, 
         "//! Every operation against a spec-validating Prism mock (`cargo xtask test` runs these).\n",
         tokens,
     )
+    .map(Some)
 }
 
 fn operation_test(service: &Service, op: &Operation) -> TokenStream {

@@ -215,7 +215,7 @@ fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> Tok
     let extra_init = has_additional.then(|| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
     let setters = fields.iter().filter(|f| f.is_optional()).map(|f| {
         let field_name = ident(&f.rust_name);
-        let setter = format_ident!("with_{}", f.rust_name.trim_end_matches('_'));
+        let setter = format_ident!("with_{}", f.rust_name.trim_matches('_'));
         let (ty, value) = param_type(f);
         let line = format!(" Sets [`{name}::{}`].", f.rust_name);
         quote! {

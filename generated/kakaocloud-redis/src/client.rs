@@ -89,6 +89,13 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth))
     }
 
+    /// The runtime client underneath: sends any [`rt::Request`] (an
+    /// undocumented endpoint, say) with this client's authentication,
+    /// retries and limits.
+    pub fn runtime(&self) -> &rt::Client {
+        &self.inner
+    }
+
     /// Add instance
     ///
     /// Add a replica instance. Up to 5 replicas can be created.

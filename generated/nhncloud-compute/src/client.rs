@@ -106,6 +106,13 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth), tenant_id)
     }
 
+    /// The runtime client underneath: sends any [`rt::Request`] (an
+    /// undocumented endpoint, say) with this client's authentication,
+    /// retries and limits.
+    pub fn runtime(&self) -> &rt::Client {
+        &self.inner
+    }
+
     /// Attach Volume
     ///
     /// Attaches an additional volume to an instance.

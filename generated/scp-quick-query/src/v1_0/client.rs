@@ -148,6 +148,13 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth))
     }
 
+    /// The runtime client underneath: sends any [`rt::Request`] (an
+    /// undocumented endpoint, say) with this client's authentication,
+    /// retries and limits.
+    pub fn runtime(&self) -> &rt::Client {
+        &self.inner
+    }
+
     /// CheckClusterResourceSizeForQuickQuery
     ///
     /// Check if resource is verified to be modified/created

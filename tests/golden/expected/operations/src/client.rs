@@ -147,6 +147,13 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth), tenant_id)
     }
 
+    /// The runtime client underneath: sends any [`rt::Request`] (an
+    /// undocumented endpoint, say) with this client's authentication,
+    /// retries and limits.
+    pub fn runtime(&self) -> &rt::Client {
+        &self.inner
+    }
+
     /// `DELETE /v2/{tenantId}/items/{itemId}`
     #[deprecated(note = "deprecated by the service")]
     pub fn delete_item(&self, item_id: impl Into<String>) -> operation::DeleteItem {

@@ -60,16 +60,18 @@ pub fn generate_crate(spec: &CrateSpec, package_version: &str) -> Result<Generat
 }
 
 /// Generates every crate under `specs_root` (see [`layout::discover`]). All
-/// errors of all specs are collected, so one run reports every fault.
+/// errors of all specs are collected, so one run reports every fault. Crates are
+/// independent, so they are generated on all cores; results keep the layout's order.
 pub fn generate_all(
     specs_root: &Path,
-    package_version: impl Fn(&str) -> String,
+    package_version: impl Fn(&str) -> String + Sync,
 ) -> Result<Vec<GeneratedCrate>, Vec<SpecError>> {
     let crates = layout::discover(specs_root).map_err(|e| vec![e])?;
+    let results = parallel_map(&crates, |spec| generate_crate(spec, &package_version(&spec.name)));
     let mut generated = Vec::new();
     let mut errors = Vec::new();
-    for spec in &crates {
-        match generate_crate(spec, &package_version(&spec.name)) {
+    for result in results {
+        match result {
             Ok(c) => generated.push(c),
             Err(mut e) => errors.append(&mut e),
         }
@@ -79,4 +81,28 @@ pub fn generate_all(
     } else {
         Err(errors)
     }
+}
+
+/// `items.iter().map(f)` on one thread per core, each taking the next unclaimed
+/// item, so one large spec does not hold back a batch of small ones.
+fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = f(item);
+                *slots[i].lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(result);
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner()).expect("every item was claimed by a worker"))
+        .collect()
 }

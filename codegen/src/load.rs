@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use openapiv3::OpenAPI;
+use serde::Deserialize;
 
 use crate::error::push_pointer;
 use crate::SpecError;
@@ -24,7 +25,11 @@ pub fn parse(file: &str, bytes: &[u8]) -> Result<OpenAPI, SpecError> {
     // serde_yaml limits nesting depth itself, so deep documents fail here instead of overflowing.
     let value: serde_json::Value = serde_yaml::from_str(text).map_err(|e| fail("", format!("invalid YAML: {e}")))?;
     check_version(&value).map_err(|(pointer, message)| fail(&pointer, message))?;
-    match serde_path_to_error::deserialize::<_, OpenAPI>(value.clone()) {
+    // The plain decode is the fast path; the path-tracking one runs only to explain a failure.
+    if let Ok(doc) = OpenAPI::deserialize(&value) {
+        return Ok(doc);
+    }
+    match serde_path_to_error::deserialize::<_, OpenAPI>(&value) {
         Ok(doc) => Ok(doc),
         Err(e) => {
             let pointer = e.path().iter().fold(String::new(), |p, segment| push_pointer(&p, &segment_text(segment)));

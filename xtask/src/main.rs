@@ -5,6 +5,9 @@ use std::process::ExitCode;
 
 use xtask::{regen, test};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "\
 usage: cargo xtask <task>
 

@@ -92,10 +92,11 @@ fn version_files(service: &Service, crate_name: &str, shared: &BTreeSet<String>,
 
 /// Formats `tokens` behind the `@generated` header and an optional inner doc.
 pub(crate) fn render(source: &str, inner_doc: &str, tokens: TokenStream) -> Result<String, String> {
-    let mut file: syn::File = syn::parse2(tokens.clone()).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let uses_runtime = uses_path(&tokens, "rt");
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     // Generated items name the runtime as `rt::`; the alias is declared where used,
     // after any inner attributes.
-    if uses_path(&tokens, "rt") {
+    if uses_runtime {
         file.items.insert(0, syn::parse_quote!(use ::cloudsdk_runtime as rt;));
     }
     Ok(format!("{}{inner_doc}{}", header(source), space_items(&prettyplease::unparse(&file))))

@@ -170,7 +170,7 @@ impl Client {
             attempt += 1;
             tracing::Span::current().record("attempts", attempt);
             let (outgoing, token) = self.prepare(request, url).await?;
-            let response = match outgoing.send().await {
+            let mut response = match outgoing.send().await {
                 Ok(response) => response,
                 Err(e) if (e.is_connect() || e.is_timeout()) && retry.allows(&request.method, attempt) => {
                     tracing::debug!(error = %e, attempt, "transient transport failure, retrying");
@@ -197,7 +197,7 @@ impl Client {
                 tokio::time::sleep(delay).await;
                 continue;
             }
-            let headers = response.headers().clone();
+            let headers = std::mem::take(response.headers_mut());
             let body = read_limited(response, self.inner.config.max_response_bytes).await?;
             if status.is_success() {
                 return Ok(Response::new(status, headers, body));
@@ -278,17 +278,29 @@ fn unix_millis() -> u128 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis()
 }
 
-/// Reads a body, refusing to buffer more than `limit` bytes.
+/// Reads a body, refusing to buffer more than `limit` bytes. A body that arrives
+/// in one chunk is returned as is; a longer one is copied once into a buffer
+/// sized from `Content-Length`.
 pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Error> {
-    if response.content_length().is_some_and(|len| len > limit as u64) {
+    let announced = response.content_length();
+    if announced.is_some_and(|len| len > limit as u64) {
         return Err(Error::BodyTooLarge { limit });
     }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
+    let Some(first) = response.chunk().await? else { return Ok(Bytes::new()) };
+    if first.len() > limit {
+        return Err(Error::BodyTooLarge { limit });
+    }
+    let Some(second) = response.chunk().await? else { return Ok(first) };
+    let expected = announced.map_or(first.len() + second.len(), |len| len as usize);
+    let mut body = BytesMut::with_capacity(expected);
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         if body.len() + chunk.len() > limit {
             return Err(Error::BodyTooLarge { limit });
         }
         body.extend_from_slice(&chunk);
+        next = response.chunk().await?;
     }
     Ok(body.freeze())
 }

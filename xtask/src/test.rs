@@ -32,22 +32,23 @@ pub(crate) fn run_captured(cmd: &mut Command) -> Result<String, String> {
     }
 }
 
-/// A virtualenv under `.tools/venv` with the lint tools, created on first use.
-fn python(root: &Path) -> Result<PathBuf, String> {
-    let venv = root.join(".tools/venv");
-    let python = venv.join("bin/python");
+/// A virtualenv under `.tools/<name>` holding `packages` at pinned versions,
+/// created (or brought up to date) on first use; returns its `bin/` folder.
+pub(crate) fn venv(root: &Path, name: &str, packages: &[&str]) -> Result<PathBuf, String> {
+    let venv = root.join(".tools").join(name);
+    let bin = venv.join("bin");
     let stamp = venv.join("installed.txt");
-    let wanted = PYTHON_TOOLS.join("\n");
+    let wanted = packages.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(PYTHON_TOOLS))?;
+        run(Command::new(bin.join("python")).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(packages))?;
         std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
     }
-    Ok(python)
+    Ok(bin)
 }
 
 pub fn lint(root: &Path) -> Result<(), String> {
-    let python = python(root)?;
+    let python = venv(root, "venv", PYTHON_TOOLS)?.join("python");
     run(Command::new(python).arg(root.join("tests/lint/spec_lint.py")).current_dir(root))
 }
 

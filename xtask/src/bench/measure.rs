@@ -1,0 +1,105 @@
+//! Timing and counting primitives shared by every section of the bench.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Median wall time of `runs` calls of `f`.
+pub fn median(runs: usize, mut f: impl FnMut() -> Result<Duration, String>) -> Result<Duration, String> {
+    let mut times = (0..runs.max(1)).map(|_| f()).collect::<Result<Vec<_>, _>>()?;
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// Runs `cmd` quietly and times it; a failure returns the tail of its output,
+/// which is what a reader needs to see why a peer could not process a spec.
+pub fn timed(cmd: &mut Command) -> Result<Duration, String> {
+    let start = Instant::now();
+    let output = cmd.stdin(Stdio::null()).output().map_err(|e| format!("cannot start {cmd:?}: {e}"))?;
+    let elapsed = start.elapsed();
+    if output.status.success() {
+        return Ok(elapsed);
+    }
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    Err(error_excerpt(&text))
+}
+
+/// The lines of a failure worth quoting: those naming an error, else the last few.
+fn error_excerpt(text: &str) -> String {
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains("error") || l.contains("Error") || l.contains("panicked")).take(3).collect();
+    let chosen = if errors.is_empty() { text.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect() } else { errors };
+    chosen.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" / ").chars().take(400).collect()
+}
+
+/// Lines of Rust under `dir` (recursively): the code a reviewer reads.
+pub fn rust_lines(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                rust_lines(&path)
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                std::fs::read_to_string(&path).map_or(0, |t| t.lines().count())
+            } else {
+                0
+            }
+        })
+        .sum()
+}
+
+/// Compile times of a set of crates in one workspace (dev profile, dependencies
+/// already built, the crates themselves rebuilt from scratch).
+#[derive(Debug, Clone, Default)]
+pub struct BuildTimes {
+    /// All crates in one `cargo build`, as a user rebuilding everything waits.
+    pub all: Duration,
+    /// Each crate alone.
+    pub per_crate: BTreeMap<String, Duration>,
+}
+
+/// A cargo workspace to build in: its folder and its target folder.
+pub struct Workspace<'a> {
+    pub dir: &'a Path,
+    pub target: &'a Path,
+}
+
+impl Workspace<'_> {
+    fn cargo(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(args).current_dir(self.dir).env("CARGO_TARGET_DIR", self.target);
+        cmd
+    }
+
+    fn with_packages(&self, verb: &str, packages: &[&str]) -> Command {
+        let mut cmd = self.cargo(&[verb, "--quiet"]);
+        for p in packages {
+            cmd.args(["-p", p]);
+        }
+        cmd
+    }
+
+    /// Builds `package` with its dependencies, untimed; the error says why it does not compile.
+    pub fn prebuild(&self, package: &str) -> Result<(), String> {
+        timed(&mut self.with_packages("build", &[package])).map(|_| ())
+    }
+
+    /// Times the rebuild of `packages`, all together and one by one.
+    pub fn build_times(&self, packages: &[&str]) -> Result<BuildTimes, String> {
+        let rebuild = |packages: &[&str]| -> Result<Duration, String> {
+            timed(&mut self.with_packages("clean", packages))?;
+            timed(&mut self.with_packages("build", packages))
+        };
+        // Dependencies are built with the features of this exact set first.
+        timed(&mut self.with_packages("build", packages))?;
+        let all = rebuild(packages)?;
+        let per_crate = packages.iter().map(|p| Ok(((*p).to_owned(), rebuild(&[p])?))).collect::<Result<_, String>>()?;
+        Ok(BuildTimes { all, per_crate })
+    }
+}
+
+pub fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}

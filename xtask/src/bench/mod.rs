@@ -1,0 +1,224 @@
+//! `cargo xtask bench`: our generator and clients against the established
+//! generators (progenitor, openapi-generator) and against hand-written reqwest
+//! code, on our own specs, in one run on this machine. Every figure is shown
+//! beside its peer's, as a ratio; the table is printed and written to
+//! `BENCHMARKS.md`. Nothing here asserts a time: noise never fails CI.
+//!
+//! Sections, in the order they run:
+//! 1. generation: ours (`regen` of every spec, release binary) and each peer per spec;
+//! 2. size: generated lines of Rust, per operation;
+//! 3. compile: every generated crate rebuilt, dependencies already built;
+//! 4. requests: the criterion bench in `bench/` (request overhead, large decode).
+
+mod measure;
+mod peers;
+mod report;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use measure::{median, rust_lines, timed, BuildTimes, Workspace};
+use peers::Peer;
+
+/// One of our crates and the spec files it is generated from: every comparison
+/// is made per unit, so a peer's crates for the same specs are summed.
+pub struct Unit {
+    pub name: String,
+    pub specs: Vec<SpecFile>,
+}
+
+pub struct SpecFile {
+    pub path: PathBuf,
+    /// The crate name a peer gets for this file alone (`scp-data-flow-1-0`).
+    pub slug: String,
+    pub operations: usize,
+}
+
+impl Unit {
+    pub fn operations(&self) -> usize {
+        self.specs.iter().map(|s| s.operations).sum()
+    }
+}
+
+/// What one generator did with every spec.
+pub struct Measured {
+    pub label: String,
+    /// Median wall time to generate all the specs it could process.
+    pub generate: Duration,
+    /// Operations in those specs.
+    pub operations: usize,
+    /// Per unit: lines and compile time, or why the generator failed on it.
+    pub units: BTreeMap<String, Result<UnitFigures, String>>,
+    /// One `cargo build` of every crate it produced.
+    pub build_all: Duration,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct UnitFigures {
+    pub lines: usize,
+    pub compile: Duration,
+}
+
+/// How many times each timing is repeated (its median is reported).
+struct Runs {
+    ours: usize,
+    peers: usize,
+}
+
+pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    let runs = if quick { Runs { ours: 1, peers: 1 } } else { Runs { ours: 9, peers: 3 } };
+    // The bench measures the committed state: regen must be a no-op.
+    crate::regen::check(root)?;
+    let units = units(root)?;
+    let installed = peers::install(root)?;
+
+    println!("==> generation, size and compile time: ours");
+    let ours = measure_ours(root, &units, runs.ours)?;
+    let mut peer_results = Vec::new();
+    for peer in Peer::ALL {
+        println!("==> generation, size and compile time: {}", peer.label());
+        peer_results.push((peer, measure_peer(root, &installed, peer, &units, runs.peers)?));
+    }
+    println!("==> request overhead and decode (criterion)");
+    let requests = run_criterion(root)?;
+
+    let report = report::Report {
+        machine: report::Machine::read(&peers::java_version()),
+        units: &units,
+        ours: &ours,
+        peers: &peer_results,
+        requests: &requests,
+    };
+    let text = report.markdown();
+    println!("\n{text}");
+    std::fs::write(root.join("BENCHMARKS.md"), text).map_err(|e| format!("cannot write BENCHMARKS.md: {e}"))
+}
+
+/// Our crates, their spec files and operation counts.
+fn units(root: &Path) -> Result<Vec<Unit>, String> {
+    let crates = codegen::layout::discover(&root.join("specs")).map_err(|e| e.to_string())?;
+    crates
+        .iter()
+        .map(|spec| {
+            let services = codegen::lower_crate(spec).map_err(|e| format!("{e:?}"))?;
+            let specs = spec
+                .versions
+                .iter()
+                .zip(&services)
+                .map(|(version, service)| SpecFile {
+                    path: version.path.clone(),
+                    slug: slug(&version.display_path),
+                    operations: service.operations.len(),
+                })
+                .collect();
+            Ok(Unit { name: spec.name.clone(), specs })
+        })
+        .collect()
+}
+
+/// `specs/scp/data-flow/1.0.yaml` → `scp-data-flow-1-0`.
+fn slug(display_path: &str) -> String {
+    let stem = display_path.trim_start_matches("specs/").trim_end_matches(".yaml");
+    stem.replace(['/', '.'], "-")
+}
+
+/// Ours: `regen` of every spec by the release binary, as a user runs it.
+fn measure_ours(root: &Path, units: &[Unit], runs: usize) -> Result<Measured, String> {
+    timed(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "xtask"]).current_dir(root))?;
+    let xtask = root.join("target/release/xtask");
+    let regen = || timed(Command::new(&xtask).arg("regen").current_dir(root));
+    regen()?; // warm the file cache
+    let generate = median(runs, regen)?;
+
+    let workspace = Workspace { dir: root, target: &root.join("target") };
+    let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    for name in &names {
+        workspace.prebuild(name)?;
+    }
+    let times = workspace.build_times(&names)?;
+    let figures = units
+        .iter()
+        .map(|u| {
+            let lines = rust_lines(&root.join("generated").join(&u.name).join("src"));
+            (u.name.clone(), Ok(UnitFigures { lines, compile: times.per_crate[&u.name] }))
+        })
+        .collect();
+    Ok(Measured {
+        label: "ours".into(),
+        generate,
+        operations: units.iter().map(Unit::operations).sum(),
+        units: figures,
+        build_all: times.all,
+    })
+}
+
+/// A peer: each spec generated alone (median of `runs`), then every crate that
+/// generated is built; a unit counts only when all its specs generated and compiled.
+fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[Unit], runs: usize) -> Result<Measured, String> {
+    let dir = root.join("target/bench").join(peer.slug());
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let mut per_spec: BTreeMap<&str, Result<Duration, String>> = BTreeMap::new();
+    for spec in units.iter().flat_map(|u| &u.specs) {
+        let out = dir.join(&spec.slug);
+        let generate = || {
+            let _ = std::fs::remove_dir_all(&out);
+            timed(&mut installed.command(peer, &spec.path, &out, &spec.slug))
+        };
+        let result = median(runs, generate).and_then(|t| peers::prefer_rustls(peer, &out).map(|()| t));
+        per_spec.insert(&spec.slug, result.map_err(|e| format!("generation failed: {e}")));
+    }
+
+    let generated: Vec<&str> = per_spec.iter().filter(|(_, r)| r.is_ok()).map(|(slug, _)| *slug).collect();
+    peers::write_workspace(&dir, &generated)?;
+    let workspace = Workspace { dir: &dir, target: &dir.join("target") };
+    for slug in &generated {
+        if let Err(e) = workspace.prebuild(slug) {
+            per_spec.insert(slug, Err(format!("does not compile: {e}")));
+        }
+    }
+    let compiled: Vec<&str> = per_spec.iter().filter(|(_, r)| r.is_ok()).map(|(slug, _)| *slug).collect();
+    peers::write_workspace(&dir, &compiled)?;
+    let times = if compiled.is_empty() { BuildTimes::default() } else { workspace.build_times(&compiled)? };
+
+    let all_specs = || units.iter().flat_map(|u| &u.specs);
+    let ok_specs: Vec<&SpecFile> = all_specs().filter(|s| per_spec[s.slug.as_str()].is_ok()).collect();
+    let figures = units
+        .iter()
+        .map(|u| {
+            let figures = u.specs.iter().try_fold(UnitFigures { lines: 0, compile: Duration::ZERO }, |sum, s| {
+                per_spec[s.slug.as_str()].clone().map(|_| UnitFigures {
+                    lines: sum.lines + rust_lines(&dir.join(&s.slug).join("src")),
+                    compile: sum.compile + times.per_crate[&s.slug],
+                })
+            });
+            (u.name.clone(), figures.map_err(|e| e.to_string()))
+        })
+        .collect();
+    Ok(Measured {
+        label: peer.label(),
+        generate: ok_specs.iter().map(|s| per_spec[s.slug.as_str()].clone().unwrap_or_default()).sum(),
+        operations: ok_specs.iter().map(|s| s.operations).sum(),
+        units: figures,
+        build_all: times.all,
+    })
+}
+
+/// Criterion's mean estimate (ns) of each `group/id` of `bench/benches/requests.rs`.
+pub type Estimates = BTreeMap<String, f64>;
+
+fn run_criterion(root: &Path) -> Result<Estimates, String> {
+    crate::test::run(Command::new(env!("CARGO")).args(["bench", "--quiet", "-p", "sdk-bench", "--bench", "requests"]).current_dir(root))?;
+    let criterion = root.join("target/criterion");
+    let mut estimates = Estimates::new();
+    for (group, id) in report::REQUEST_IDS {
+        let file = criterion.join(group).join(id).join("new/estimates.json");
+        let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let mean = json["mean"]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no mean.point_estimate", file.display()))?;
+        estimates.insert(format!("{group}/{id}"), mean);
+    }
+    Ok(estimates)
+}

@@ -32,9 +32,52 @@ fn error_excerpt(text: &str) -> String {
     chosen.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" / ").chars().take(400).collect()
 }
 
+/// Lines of Rust, split so that a reader sees how much is documentation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RustLines {
+    /// `///` and `//!` lines.
+    pub doc: usize,
+    /// Everything else that is not blank.
+    pub code: usize,
+    pub blank: usize,
+}
+
+impl RustLines {
+    pub fn total(self) -> usize {
+        self.doc + self.code + self.blank
+    }
+
+    fn of_text(text: &str) -> RustLines {
+        text.lines().fold(RustLines::default(), |mut sum, line| {
+            let line = line.trim_start();
+            if line.is_empty() {
+                sum.blank += 1;
+            } else if line.starts_with("///") || line.starts_with("//!") {
+                sum.doc += 1;
+            } else {
+                sum.code += 1;
+            }
+            sum
+        })
+    }
+}
+
+impl std::ops::Add for RustLines {
+    type Output = RustLines;
+    fn add(self, other: RustLines) -> RustLines {
+        RustLines { doc: self.doc + other.doc, code: self.code + other.code, blank: self.blank + other.blank }
+    }
+}
+
+impl std::iter::Sum for RustLines {
+    fn sum<I: Iterator<Item = RustLines>>(iter: I) -> RustLines {
+        iter.fold(RustLines::default(), |a, b| a + b)
+    }
+}
+
 /// Lines of Rust under `dir` (recursively): the code a reviewer reads.
-pub fn rust_lines(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+pub fn rust_lines(dir: &Path) -> RustLines {
+    let Ok(entries) = std::fs::read_dir(dir) else { return RustLines::default() };
     entries
         .flatten()
         .map(|entry| {
@@ -42,9 +85,9 @@ pub fn rust_lines(dir: &Path) -> usize {
             if path.is_dir() {
                 rust_lines(&path)
             } else if path.extension().is_some_and(|e| e == "rs") {
-                std::fs::read_to_string(&path).map_or(0, |t| t.lines().count())
+                std::fs::read_to_string(&path).map_or_else(|_| RustLines::default(), |t| RustLines::of_text(&t))
             } else {
-                0
+                RustLines::default()
             }
         })
         .sum()

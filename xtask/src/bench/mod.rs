@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use measure::{median, rust_lines, timed, BuildTimes, Workspace};
+use measure::{median, rust_lines, timed, BuildTimes, RustLines, Workspace};
 use peers::Peer;
 
 /// One of our crates and the spec files it is generated from: every comparison
@@ -55,10 +55,16 @@ pub struct Measured {
     pub build_all: Duration,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct UnitFigures {
-    pub lines: usize,
+    pub lines: RustLines,
     pub compile: Duration,
+}
+
+impl std::iter::Sum for UnitFigures {
+    fn sum<I: Iterator<Item = UnitFigures>>(iter: I) -> UnitFigures {
+        iter.fold(UnitFigures::default(), |a, b| UnitFigures { lines: a.lines + b.lines, compile: a.compile + b.compile })
+    }
 }
 
 /// How many times each timing is repeated (its median is reported).
@@ -70,6 +76,9 @@ struct Runs {
 pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
     let runs = if quick { Runs { ours: 1, peers: 1 } } else { Runs { ours: 9, peers: 3 } };
+    // Read first: the load average tells how quiet the machine was before the run.
+    let machine = report::Machine::read(&peers::java_version());
+    let started = std::time::Instant::now();
     // The bench measures the committed state: regen must be a no-op.
     crate::regen::check(root)?;
     let units = units(root)?;
@@ -86,7 +95,9 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     let requests = run_criterion(root)?;
 
     let report = report::Report {
-        machine: report::Machine::read(&peers::java_version()),
+        machine,
+        duration: started.elapsed(),
+        runs: (runs.ours, runs.peers),
         units: &units,
         ours: &ours,
         peers: &peer_results,
@@ -188,13 +199,15 @@ fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[
     let figures = units
         .iter()
         .map(|u| {
-            let figures = u.specs.iter().try_fold(UnitFigures { lines: 0, compile: Duration::ZERO }, |sum, s| {
-                per_spec[s.slug.as_str()].clone().map(|_| UnitFigures {
-                    lines: sum.lines + rust_lines(&dir.join(&s.slug).join("src")),
-                    compile: sum.compile + times.per_crate[&s.slug],
+            let figures: Result<UnitFigures, String> = u
+                .specs
+                .iter()
+                .map(|s| {
+                    let crate_dir = dir.join(&s.slug);
+                    per_spec[s.slug.as_str()].clone().map(|_| UnitFigures { lines: rust_lines(&crate_dir.join("src")), compile: times.per_crate[&s.slug] })
                 })
-            });
-            (u.name.clone(), figures.map_err(|e| e.to_string()))
+                .sum();
+            (u.name.clone(), figures)
         })
         .collect();
     Ok(Measured {
@@ -206,8 +219,16 @@ fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[
     })
 }
 
-/// Criterion's mean estimate (ns) of each `group/id` of `bench/benches/requests.rs`.
-pub type Estimates = BTreeMap<String, f64>;
+/// Criterion's estimate of one benchmark's mean time, in ns, with its 95% confidence bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Estimate {
+    pub mean: f64,
+    pub lower: f64,
+    pub upper: f64,
+}
+
+/// By `group/id` of `bench/benches/requests.rs`.
+pub type Estimates = BTreeMap<String, Estimate>;
 
 fn run_criterion(root: &Path) -> Result<Estimates, String> {
     crate::test::run(Command::new(env!("CARGO")).args(["bench", "--quiet", "-p", "sdk-bench", "--bench", "requests"]).current_dir(root))?;
@@ -217,8 +238,14 @@ fn run_criterion(root: &Path) -> Result<Estimates, String> {
         let file = criterion.join(group).join(id).join("new/estimates.json");
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-        let mean = json["mean"]["point_estimate"].as_f64().ok_or_else(|| format!("{}: no mean.point_estimate", file.display()))?;
-        estimates.insert(format!("{group}/{id}"), mean);
+        let mean = &json["mean"];
+        let number = |value: &serde_json::Value| value.as_f64().ok_or_else(|| format!("{}: no mean estimate", file.display()));
+        let estimate = Estimate {
+            mean: number(&mean["point_estimate"])?,
+            lower: number(&mean["confidence_interval"]["lower_bound"])?,
+            upper: number(&mean["confidence_interval"]["upper_bound"])?,
+        };
+        estimates.insert(format!("{group}/{id}"), estimate);
     }
     Ok(estimates)
 }

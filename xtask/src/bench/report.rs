@@ -27,6 +27,7 @@ pub struct Machine {
     os: String,
     rustc: String,
     java: String,
+    load: String,
 }
 
 impl Machine {
@@ -48,12 +49,17 @@ impl Machine {
             os: format!("{}, kernel {}", field("/etc/os-release", "PRETTY_NAME"), command("uname", &["-r"])),
             rustc: command("rustc", &["--version"]),
             java: java.to_owned(),
+            load: std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "unknown".into(), |t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" ")),
         }
     }
 }
 
 pub struct Report<'a> {
     pub machine: Machine,
+    /// Wall time of the whole bench.
+    pub duration: Duration,
+    /// Generation runs of ours and of each peer per spec (medians are reported).
+    pub runs: (usize, usize),
     pub units: &'a [Unit],
     pub ours: &'a Measured,
     pub peers: &'a [(Peer, Measured)],
@@ -86,11 +92,14 @@ impl Report<'_> {
         let _ = writeln!(out, "# Benchmarks\n");
         let _ = writeln!(
             out,
-            "Written by `cargo xtask bench` on {}. Each ratio divides our figure by a peer's or a baseline's measured in the same run on this machine, so below 1.00× we are faster or smaller. Times are medians (generation: 9 runs of ours, 3 of each peer per spec) or criterion means; compile times are single dev-profile builds with dependencies already built.\n",
-            m.date
+            "Written by `cargo xtask bench` on {}. Each ratio divides our figure by a peer's or a baseline's measured in the same run on this machine, so below 1.00× we are faster or smaller. Times are medians (generation: {} runs of ours, {} of each peer per spec) or criterion means; compile times are single dev-profile builds with dependencies already built. The whole run took {:.0} min.\n",
+            m.date,
+            self.runs.0,
+            self.runs.1,
+            self.duration.as_secs_f64() / 60.0
         );
         let _ = writeln!(out, "## Machine and tools\n");
-        for (what, value) in [("CPU", &m.cpu), ("Memory", &m.memory), ("OS", &m.os), ("Rust", &m.rustc), ("Java (openapi-generator)", &m.java)] {
+        for (what, value) in [("CPU", &m.cpu), ("Memory", &m.memory), ("OS", &m.os), ("Rust", &m.rustc), ("Java (openapi-generator)", &m.java), ("Load average before the run (1, 5, 15 min)", &m.load)] {
             let _ = writeln!(out, "- {what}: {value}");
         }
         for (peer, _) in self.peers {
@@ -136,49 +145,33 @@ impl Report<'_> {
     fn size_and_compile_rows(&self) -> Vec<Row> {
         let mut rows = Vec::new();
         for (peer, measured) in self.peers {
-            let common: Vec<(&Unit, UnitFigures, UnitFigures)> = self
-                .units
-                .iter()
-                .filter_map(|u| match (&self.ours.units[&u.name], &measured.units[&u.name]) {
-                    (Ok(ours), Ok(theirs)) => Some((u, *ours, *theirs)),
-                    _ => None,
-                })
-                .collect();
-            let operations: usize = common.iter().map(|(u, _, _)| u.operations()).sum::<usize>().max(1);
-            let lines = |pick: fn(&(&Unit, UnitFigures, UnitFigures)) -> usize| common.iter().map(pick).sum::<usize>() as f64 / operations as f64;
-            let (ours_lines, their_lines) = (lines(|c| c.1.lines), lines(|c| c.2.lines));
-            let compile = |pick: fn(&(&Unit, UnitFigures, UnitFigures)) -> Duration| common.iter().map(pick).sum::<Duration>().as_secs_f64();
-            let (ours_compile, their_compile) = (compile(|c| c.1.compile), compile(|c| c.2.compile));
+            let common: Vec<&Unit> = self.units.iter().filter(|u| measured.units[&u.name].is_ok()).collect();
+            let sum = |m: &Measured| -> UnitFigures { common.iter().filter_map(|u| m.units[&u.name].as_ref().ok().copied()).sum() };
+            let (ours, theirs) = (sum(self.ours), sum(measured));
+            let operations = common.iter().map(|u| u.operations()).sum::<usize>().max(1) as f64;
             let scope = format!("{} of {} crates", common.len(), self.units.len());
-            rows.push(Row {
-                measure: format!("generated lines per operation ({scope})"),
-                ours: format!("{ours_lines:.0}"),
-                other: format!("{}: {their_lines:.0}", peer.label()),
-                ratio: ours_lines / their_lines,
-                target: target_of(*peer, "lines"),
-            });
-            rows.push(Row {
-                measure: format!("compile time, crates one by one ({scope})"),
-                ours: format!("{ours_compile:.1} s"),
-                other: format!("{}: {their_compile:.1} s", peer.label()),
-                ratio: ours_compile / their_compile,
-                target: target_of(*peer, "compile"),
-            });
+            let row = |measure: String, ours: f64, theirs: f64, unit: &str, target: Option<f64>| Row {
+                measure,
+                ours: format!("{ours:.1}{unit}"),
+                other: format!("{}: {theirs:.1}{unit}", peer.label()),
+                ratio: ours / theirs,
+                target,
+            };
+            let per_op = |lines: usize| lines as f64 / operations;
+            rows.push(row(format!("generated lines per operation ({scope})"), per_op(ours.lines.total()), per_op(theirs.lines.total()), "", target_of(*peer, "lines")));
+            rows.push(row(format!("of which code, not docs or blank ({scope})"), per_op(ours.lines.code), per_op(theirs.lines.code), "", None));
+            let seconds = |d: Duration| d.as_secs_f64();
+            rows.push(row(format!("compile time, crates one by one ({scope})"), seconds(ours.compile), seconds(theirs.compile), " s", target_of(*peer, "compile")));
             if common.len() == self.units.len() {
-                rows.push(Row {
-                    measure: "compile time, all crates in one `cargo build`".into(),
-                    ours: format!("{:.1} s", self.ours.build_all.as_secs_f64()),
-                    other: format!("{}: {:.1} s", peer.label(), measured.build_all.as_secs_f64()),
-                    ratio: self.ours.build_all.as_secs_f64() / measured.build_all.as_secs_f64(),
-                    target: target_of(*peer, "compile"),
-                });
+                let (ours, theirs) = (seconds(self.ours.build_all), seconds(measured.build_all));
+                rows.push(row("compile time, all crates in one `cargo build`".into(), ours, theirs, " s", target_of(*peer, "compile")));
             }
         }
         rows
     }
 
     fn request_rows(&self) -> Vec<Row> {
-        let mean = |key: &str| self.requests[key];
+        let mean = |key: &str| self.requests[key].mean;
         let row = |measure: &str, ours: &str, other: &str, other_label: &str, target: Option<f64>| Row {
             measure: measure.into(),
             ours: format!("{:.1} µs", mean(ours) / 1e3),
@@ -198,7 +191,10 @@ impl Report<'_> {
         let tools: Vec<&Measured> = std::iter::once(self.ours).chain(self.peers.iter().map(|(_, m)| m)).collect();
         let header: Vec<String> = tools.iter().map(|m| m.label.clone()).collect();
         for (title, cell) in [
-            ("Generated lines of Rust per crate (src/ only; ours also has tests/, not counted)", (|f: &UnitFigures| f.lines.to_string()) as fn(&UnitFigures) -> String),
+            (
+                "Generated lines of Rust per crate: total (docs / code) in src/; ours also has tests/, not counted",
+                (|f: &UnitFigures| format!("{} ({} / {})", f.lines.total(), f.lines.doc, f.lines.code)) as fn(&UnitFigures) -> String,
+            ),
             ("Compile time per crate (dev profile, dependencies built)", |f: &UnitFigures| format!("{:.2} s", f.compile.as_secs_f64())),
         ] {
             let _ = writeln!(out, "\n## {title}\n\n| crate | operations | {} |\n| --- | --- |{}", header.join(" | "), " --- |".repeat(tools.len()));
@@ -225,9 +221,9 @@ impl Report<'_> {
     }
 
     fn requests_detail(&self, out: &mut String) {
-        let _ = writeln!(out, "\n## Requests (criterion means, `bench/benches/requests.rs`)\n\n| benchmark | mean |\n| --- | --- |");
-        for (key, ns) in self.requests {
-            let _ = writeln!(out, "| {key} | {:.1} µs |", ns / 1e3);
+        let _ = writeln!(out, "\n## Requests (criterion, `bench/benches/requests.rs`)\n\n| benchmark | mean | 95% confidence |\n| --- | --- | --- |");
+        for (key, e) in self.requests {
+            let _ = writeln!(out, "| {key} | {:.1} µs | {:.1} – {:.1} µs |", e.mean / 1e3, e.lower / 1e3, e.upper / 1e3);
         }
     }
 }

@@ -8,6 +8,8 @@
 //! - `decode_10k`: SCP Cache Store `list_clusters` answering 10,000 clusters,
 //!   and `serde_json` decoding the same bytes from memory (the floor).
 //!
+//! Server and clients share one current-thread runtime (see `start_server`).
+//!
 //! Before measuring, the server records one request of each side and the bench
 //! asserts that both sent the same method, URL and headers (the SCP timestamp
 //! and signature aside, which are checked against the runtime's signer) and
@@ -19,11 +21,11 @@ use std::hint::black_box;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{Criterion, SamplingMode};
 use hmac::{Hmac, Mac};
 use http_body_util::Full;
 use hyper::header::{HeaderMap, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
@@ -124,33 +126,32 @@ impl Routes {
     }
 }
 
-/// Starts an HTTP/1.1 keep-alive server on 127.0.0.1 on a runtime of its own
-/// (one worker, in a background thread), so that serving does not share the
-/// client's thread. Runs until the process exits.
-fn start_server(routes: Arc<Routes>) -> SocketAddr {
+/// Starts an HTTP/1.1 keep-alive server on 127.0.0.1 as a task of the clients'
+/// own current-thread runtime. One thread serves and calls, so an iteration
+/// costs the CPU work of both sides and no cross-thread wake-ups, whose timing
+/// on a busy 2-core machine would otherwise swamp the difference measured.
+fn start_server(runtime: &tokio::runtime::Runtime, routes: Arc<Routes>) -> SocketAddr {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
     listener.set_nonblocking(true).unwrap();
     let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let (stream, _) = listener.accept().await.expect("accept");
-                stream.set_nodelay(true).unwrap();
-                let routes = routes.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| {
-                        let response = routes.answer(&request);
-                        async move { Ok::<_, Infallible>(response) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .keep_alive(true)
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+    let _entered = runtime.enter();
+    let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+    runtime.spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.expect("accept");
+            stream.set_nodelay(true).unwrap();
+            let routes = routes.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |request| {
+                    let response = routes.answer(&request);
+                    async move { Ok::<_, Infallible>(response) }
                 });
-            }
-        });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .keep_alive(true)
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
     });
     addr
 }
@@ -289,8 +290,8 @@ impl Fixture {
             recording: AtomicBool::new(false),
             seen: Mutex::new(Vec::new()),
         });
-        let base_url = format!("http://{}", start_server(routes.clone()));
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let base_url = format!("http://{}", start_server(&runtime, routes.clone()));
 
         let kakao = kakaocloud_redis::Client::new(Config::new(&base_url, Auth::static_token(TOKEN))).unwrap();
         let credentials = ScpCredentials::new(ACCESS_KEY, SECRET_KEY);
@@ -457,13 +458,112 @@ fn decode_10k(c: &mut Criterion, f: &Fixture) {
     group.finish();
 }
 
-/// Builds the fixture once (server, clients, checks), then runs every group.
-fn benches(c: &mut Criterion) {
-    let fixture = Fixture::new();
-    request_token(c, &fixture);
-    request_scp(c, &fixture);
-    decode_10k(c, &fixture);
+/// The two sides of one comparison, timed in alternation: each round calls
+/// both (in alternating order) and yields their ratio, so a change of machine
+/// state between criterion's separate runs of each side (on a shared 2-core VM,
+/// loopback latency moves in steps of 20 µs for seconds at a time) cannot
+/// pass for overhead. The median of the per-round ratios is the figure.
+struct Paired {
+    group: &'static str,
+    rounds: usize,
+    ratios: Vec<f64>,
 }
 
-criterion_group!(requests, benches);
-criterion_main!(requests);
+impl Paired {
+    fn run<A: Future, B: Future>(
+        group: &'static str,
+        rounds: usize,
+        runtime: &tokio::runtime::Runtime,
+        mut generated: impl FnMut() -> A,
+        mut handwritten: impl FnMut() -> B,
+    ) -> Paired {
+        let ratios = runtime.block_on(async {
+            let mut ratios = Vec::with_capacity(rounds);
+            for round in 0..rounds {
+                let (mut ours, mut theirs) = (Duration::ZERO, Duration::ZERO);
+                for first in [round % 2 == 0, round % 2 == 1] {
+                    let start = Instant::now();
+                    if first {
+                        black_box(generated().await);
+                        ours += start.elapsed();
+                    } else {
+                        black_box(handwritten().await);
+                        theirs += start.elapsed();
+                    }
+                }
+                ratios.push(ours.as_secs_f64() / theirs.as_secs_f64());
+            }
+            ratios
+        });
+        Paired { group, rounds, ratios }
+    }
+
+    /// Writes `target/criterion/<group>/paired.json` beside criterion's own
+    /// results, where `cargo xtask bench` reads it.
+    fn save(mut self) {
+        self.ratios.sort_by(f64::total_cmp);
+        let quantile = |q: f64| self.ratios[((self.ratios.len() - 1) as f64 * q).round() as usize];
+        let summary = serde_json::json!({
+            "rounds": self.rounds,
+            "median_ratio": quantile(0.5),
+            "q1_ratio": quantile(0.25),
+            "q3_ratio": quantile(0.75),
+        });
+        let dir = criterion_dir().join(self.group);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("paired.json"), summary.to_string()).unwrap();
+        println!("{}/paired: median generated/handwritten {:.3} (quartiles {:.3} – {:.3}, {} rounds)", self.group, quantile(0.5), quantile(0.25), quantile(0.75), self.rounds);
+    }
+}
+
+/// Criterion's output folder, `<target>/criterion`, found as criterion finds
+/// it: from this executable, `<target>/<profile>/deps/requests-…`.
+fn criterion_dir() -> std::path::PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.ancestors().nth(3).expect("the bench runs from <target>/<profile>/deps").join("criterion")
+}
+
+/// Paired rounds of each comparison (see [`Paired`]).
+fn paired(f: &Fixture) {
+    let path = format!("/v1/clusters/{CLUSTER_ID}");
+    Paired::run(
+        "request_token",
+        4000,
+        &f.runtime,
+        || async { f.kakao.get_instance_list_of_instance_set(INSTANCE_SET_ID).send().await.unwrap() },
+        || f.kakao_by_hand.instances(INSTANCE_SET_ID),
+    )
+    .save();
+    Paired::run(
+        "request_scp",
+        4000,
+        &f.runtime,
+        || async { f.scp.show_cluster(CLUSTER_ID).send().await.unwrap() },
+        || f.scp_by_hand.get::<RedisClusterDetailResponse>(&path),
+    )
+    .save();
+    Paired::run(
+        "decode_10k",
+        60,
+        &f.runtime,
+        || async { f.scp.list_clusters().send().await.unwrap() },
+        || f.scp_by_hand.get::<ClusterPageResponse>("/v1/clusters"),
+    )
+    .save();
+}
+
+/// Builds the fixture once (server, clients, checks), runs every criterion
+/// group, then the paired comparisons.
+fn main() {
+    let fixture = Fixture::new();
+    let mut c = Criterion::default().configure_from_args();
+    request_token(&mut c, &fixture);
+    request_scp(&mut c, &fixture);
+    decode_10k(&mut c, &fixture);
+    c.final_summary();
+    // Only a real measuring run: not `cargo test`'s one pass, a listing or a profile.
+    let measuring = !std::env::args().any(|a| matches!(a.as_str(), "--test" | "--list" | "--profile-time"));
+    if measuring {
+        paired(&fixture);
+    }
+}

@@ -170,7 +170,7 @@ impl Client {
             attempt += 1;
             tracing::Span::current().record("attempts", attempt);
             let (outgoing, token) = self.prepare(request, url).await?;
-            let mut response = match outgoing.send().await {
+            let mut response = match self.inner.http.execute(outgoing).await {
                 Ok(response) => response,
                 Err(e) if (e.is_connect() || e.is_timeout()) && retry.allows(&request.method, attempt) => {
                     tracing::debug!(error = %e, attempt, "transient transport failure, retrying");
@@ -212,9 +212,10 @@ impl Client {
         &self,
         request: &Request,
         url: &reqwest::Url,
-    ) -> Result<(reqwest::RequestBuilder, Option<Secret>), Error> {
+    ) -> Result<(reqwest::Request, Option<Secret>), Error> {
         let config = &self.inner.config;
-        let mut headers = request.headers.clone();
+        let mut headers = HeaderMap::with_capacity(request.headers.len() + 8);
+        headers.extend(request.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
         let mut token = None;
@@ -251,16 +252,13 @@ impl Client {
                 headers.insert(header.clone(), sensitive(key.expose(), "the API key")?);
             }
         }
-        let mut builder = self
-            .inner
-            .http
-            .request(request.method.clone(), url.clone())
-            .timeout(config.timeout)
-            .headers(headers);
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        Ok((builder, token))
+        // Built directly rather than through `RequestBuilder`, which would merge
+        // `headers` into a map of its own.
+        let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
+        *outgoing.headers_mut() = headers;
+        *outgoing.timeout_mut() = Some(config.timeout);
+        *outgoing.body_mut() = request.body.clone().map(reqwest::Body::from);
+        Ok((outgoing, token))
     }
 }
 
@@ -316,7 +314,7 @@ mod tests {
         let client = Client::new(Config::new("https://example.invalid", auth), SERVICE).unwrap();
         let request = Request::new(Method::GET, "show", "/x".to_owned());
         let url = request.url(client.config().base_url()).unwrap();
-        client.prepare(&request, &url).await.unwrap().0.build().unwrap()
+        client.prepare(&request, &url).await.unwrap().0
     }
 
     #[tokio::test]

@@ -227,25 +227,55 @@ pub struct Estimate {
     pub upper: f64,
 }
 
-/// By `group/id` of `bench/benches/requests.rs`.
-pub type Estimates = BTreeMap<String, Estimate>;
+/// Paired rounds of one group (generated and hand-written called in
+/// alternation): quartiles of the per-round ratio generated / hand-written.
+#[derive(Debug, Clone, Copy)]
+pub struct PairedRatio {
+    pub rounds: u64,
+    pub median: f64,
+    pub q1: f64,
+    pub q3: f64,
+}
 
-fn run_criterion(root: &Path) -> Result<Estimates, String> {
+/// What `bench/benches/requests.rs` measured.
+pub struct Requests {
+    /// Criterion's estimates by `group/id`.
+    pub means: BTreeMap<String, Estimate>,
+    /// The paired ratio by group: the figure the targets are judged on.
+    pub paired: BTreeMap<String, PairedRatio>,
+}
+
+fn run_criterion(root: &Path) -> Result<Requests, String> {
     crate::test::run(Command::new(env!("CARGO")).args(["bench", "--quiet", "-p", "sdk-bench", "--bench", "requests"]).current_dir(root))?;
     let criterion = root.join("target/criterion");
-    let mut estimates = Estimates::new();
-    for (group, id) in report::REQUEST_IDS {
-        let file = criterion.join(group).join(id).join("new/estimates.json");
+    let read = |file: PathBuf| -> Result<(serde_json::Value, PathBuf), String> {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-        let mean = &json["mean"];
-        let number = |value: &serde_json::Value| value.as_f64().ok_or_else(|| format!("{}: no mean estimate", file.display()));
+        let json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        Ok((json, file))
+    };
+    let number = |json: &serde_json::Value, pointer: &str, file: &Path| {
+        json.pointer(pointer).and_then(serde_json::Value::as_f64).ok_or_else(|| format!("{}: no {pointer}", file.display()))
+    };
+    let mut requests = Requests { means: BTreeMap::new(), paired: BTreeMap::new() };
+    for (group, id) in report::REQUEST_IDS {
+        let (json, file) = read(criterion.join(group).join(id).join("new/estimates.json"))?;
         let estimate = Estimate {
-            mean: number(&mean["point_estimate"])?,
-            lower: number(&mean["confidence_interval"]["lower_bound"])?,
-            upper: number(&mean["confidence_interval"]["upper_bound"])?,
+            mean: number(&json, "/mean/point_estimate", &file)?,
+            lower: number(&json, "/mean/confidence_interval/lower_bound", &file)?,
+            upper: number(&json, "/mean/confidence_interval/upper_bound", &file)?,
         };
-        estimates.insert(format!("{group}/{id}"), estimate);
+        requests.means.insert(format!("{group}/{id}"), estimate);
+        if requests.paired.contains_key(group) {
+            continue;
+        }
+        let (json, file) = read(criterion.join(group).join("paired.json"))?;
+        let paired = PairedRatio {
+            rounds: number(&json, "/rounds", &file)? as u64,
+            median: number(&json, "/median_ratio", &file)?,
+            q1: number(&json, "/q1_ratio", &file)?,
+            q3: number(&json, "/q3_ratio", &file)?,
+        };
+        requests.paired.insert(group.to_owned(), paired);
     }
-    Ok(estimates)
+    Ok(requests)
 }

@@ -146,3 +146,29 @@ impl Workspace<'_> {
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_split_into_docs_code_and_blank() {
+        let text = "//! Crate doc.\n\n/// Item doc.\npub struct A;\n    /// Field doc.\n// a plain comment is code\nfn f() {}\n";
+        assert_eq!(RustLines::of_text(text), RustLines { doc: 3, code: 3, blank: 1 });
+        assert_eq!(RustLines::of_text(text).total(), 7);
+    }
+
+    #[test]
+    fn a_failure_quotes_its_error_lines_or_else_its_last_lines() {
+        let compiler = "   Compiling x\nerror: expected identifier, found `}`\n  --> src/lib.rs:1:1\nwarning: unused\n";
+        assert_eq!(error_excerpt(compiler), "error: expected identifier, found `}`");
+        assert_eq!(error_excerpt("one\ntwo\nthree\nfour\n"), "two / three / four");
+    }
+
+    #[test]
+    fn the_median_is_the_middle_run() {
+        let mut runs = [5, 1, 3].into_iter().map(Duration::from_millis);
+        assert_eq!(median(3, || Ok(runs.next().unwrap())), Ok(Duration::from_millis(3)));
+        assert_eq!(median(2, || Err::<Duration, _>("boom".to_owned())), Err("boom".to_owned()));
+    }
+}

@@ -279,3 +279,14 @@ fn run_criterion(root: &Path) -> Result<Requests, String> {
     }
     Ok(requests)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_peer_crate_is_named_after_its_spec_file() {
+        assert_eq!(slug("specs/scp/data-flow/1.0.yaml"), "scp-data-flow-1-0");
+        assert_eq!(slug("specs/kakaocloud/redis/v1.yaml"), "kakaocloud-redis-v1");
+    }
+}

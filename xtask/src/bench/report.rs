@@ -240,3 +240,77 @@ impl Report<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::super::measure::RustLines;
+    use super::super::{Estimate, PairedRatio, SpecFile};
+    use super::*;
+
+    fn unit(name: &str, operations: usize) -> Unit {
+        let spec = SpecFile { path: format!("specs/{name}.yaml").into(), slug: name.to_owned(), operations };
+        Unit { name: name.to_owned(), specs: vec![spec] }
+    }
+
+    fn figures(code: usize, compile_ms: u64) -> Result<UnitFigures, String> {
+        Ok(UnitFigures { lines: RustLines { doc: 0, code, blank: 0 }, compile: Duration::from_millis(compile_ms) })
+    }
+
+    fn measured(label: &str, generate_ms: u64, units: [(&str, Result<UnitFigures, String>); 2]) -> Measured {
+        Measured {
+            label: label.into(),
+            generate: Duration::from_millis(generate_ms),
+            operations: 10,
+            units: units.into_iter().map(|(n, f)| (n.to_owned(), f)).collect(),
+            build_all: Duration::from_secs(1),
+        }
+    }
+
+    fn requests(ratio: f64) -> Requests {
+        let estimate = Estimate { mean: 30_000.0, lower: 29_000.0, upper: 31_000.0 };
+        let means = REQUEST_IDS.iter().map(|(g, i)| (format!("{g}/{i}"), estimate)).collect();
+        let paired = ["request_token", "request_scp", "decode_10k"]
+            .into_iter()
+            .map(|g| (g.to_owned(), PairedRatio { rounds: 100, median: ratio, q1: ratio, q3: ratio }))
+            .collect();
+        Requests { means, paired }
+    }
+
+    fn render(peer: Measured, requests: &Requests) -> String {
+        let units = [unit("a", 5), unit("b", 5)];
+        let ours = measured("ours", 5, [("a", figures(100, 1000)), ("b", figures(100, 1000))]);
+        let machine = Machine { date: "d".into(), cpu: "c".into(), memory: "m".into(), os: "o".into(), rustc: "r".into(), java: "j".into(), load: "0".into() };
+        let peers = [(Peer::ProgenitorPositional, peer)];
+        Report { machine, duration: Duration::from_secs(60), runs: (9, 3), units: &units, ours: &ours, peers: &peers, requests }.markdown()
+    }
+
+    fn summary_row<'a>(markdown: &'a str, measure: &str) -> &'a str {
+        markdown.lines().find(|l| l.starts_with(&format!("| {measure}"))).unwrap_or_else(|| panic!("no row {measure}:\n{markdown}"))
+    }
+
+    #[test]
+    fn ratios_are_judged_against_the_issue_targets() {
+        let peer = measured("progenitor", 50, [("a", figures(100, 2000)), ("b", figures(200, 2000))]);
+        let markdown = render(peer, &requests(1.10));
+        // 0.5 ms/op against 5 ms/op: 0.10×, under the 0.33× target.
+        assert!(summary_row(&markdown, "generation time per operation |").ends_with("| 0.10× | ≤ 0.33× | yes |"), "{markdown}");
+        // 200 lines against 300: 0.67×, under 0.70×; 2 s against 4 s: 0.50×.
+        assert!(summary_row(&markdown, "generated lines per operation").ends_with("| 0.67× | ≤ 0.70× | yes |"));
+        assert!(summary_row(&markdown, "compile time, crates one by one").ends_with("| 0.50× | ≤ 0.70× | yes |"));
+        // A paired ratio of 1.10 misses the 3% target, and says so.
+        assert!(summary_row(&markdown, "request overhead, KakaoCloud").ends_with("| 1.10× | ≤ 1.03× | **no** |"));
+    }
+
+    #[test]
+    fn a_spec_a_peer_cannot_process_is_reported_with_its_error_and_left_out_of_the_ratios() {
+        let peer = measured("progenitor", 50, [("a", figures(400, 4000)), ("b", Err("does not compile: error: boom".into()))]);
+        let markdown = render(peer, &requests(1.0));
+        assert!(markdown.contains("- progenitor 0.15.1 (positional), b: does not compile: error: boom"), "{markdown}");
+        // Only crate `a` is compared: 100 lines against 400.
+        assert!(summary_row(&markdown, "generated lines per operation (1 of 2 crates)").contains("| 0.25× |"), "{markdown}");
+        // The all-crates build is compared only when the peer built them all.
+        assert!(!markdown.contains("all crates in one"), "{markdown}");
+    }
+}

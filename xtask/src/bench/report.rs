@@ -243,7 +243,6 @@ impl Report<'_> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::super::measure::RustLines;
     use super::super::{Estimate, PairedRatio, SpecFile};

@@ -243,7 +243,6 @@ impl Report<'_> {
 
 #[cfg(test)]
 mod tests {
-
     use super::super::measure::RustLines;
     use super::super::{Estimate, PairedRatio, SpecFile};
     use super::*;

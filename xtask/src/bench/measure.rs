@@ -129,11 +129,14 @@ impl Workspace<'_> {
         timed(&mut self.with_packages("build", &[package])).map(|_| ())
     }
 
-    /// Times the rebuild of `packages`, all together and one by one.
-    pub fn build_times(&self, packages: &[&str]) -> Result<BuildTimes, String> {
-        let rebuild = |packages: &[&str]| -> Result<Duration, String> {
-            timed(&mut self.with_packages("clean", packages))?;
-            timed(&mut self.with_packages("build", packages))
+    /// Times the rebuild of `packages`, all together and one by one, each the
+    /// median of `runs` builds (single builds vary by ±20% on a shared VM).
+    pub fn build_times(&self, packages: &[&str], runs: usize) -> Result<BuildTimes, String> {
+        let rebuild = |packages: &[&str]| {
+            median(runs, || {
+                timed(&mut self.with_packages("clean", packages))?;
+                timed(&mut self.with_packages("build", packages))
+            })
         };
         // Dependencies are built with the features of this exact set first.
         timed(&mut self.with_packages("build", packages))?;

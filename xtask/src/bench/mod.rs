@@ -69,13 +69,17 @@ impl std::iter::Sum for UnitFigures {
 
 /// How many times each timing is repeated (its median is reported).
 struct Runs {
+    /// Our `regen`.
     ours: usize,
+    /// Each peer's generation of each spec.
     peers: usize,
+    /// Every build.
+    builds: usize,
 }
 
 pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     let quick = args.iter().any(|a| a == "--quick");
-    let runs = if quick { Runs { ours: 1, peers: 1 } } else { Runs { ours: 9, peers: 3 } };
+    let runs = if quick { Runs { ours: 1, peers: 1, builds: 1 } } else { Runs { ours: 9, peers: 3, builds: 3 } };
     // Read first: the load average tells how quiet the machine was before the run.
     let machine = report::Machine::read(&peers::java_version());
     let started = std::time::Instant::now();
@@ -85,11 +89,11 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     let installed = peers::install(root)?;
 
     println!("==> generation, size and compile time: ours");
-    let ours = measure_ours(root, &units, runs.ours)?;
+    let ours = measure_ours(root, &units, &runs)?;
     let mut peer_results = Vec::new();
     for peer in Peer::ALL {
         println!("==> generation, size and compile time: {}", peer.label());
-        peer_results.push((peer, measure_peer(root, &installed, peer, &units, runs.peers)?));
+        peer_results.push((peer, measure_peer(root, &installed, peer, &units, &runs)?));
     }
     println!("==> request overhead and decode (criterion)");
     let requests = run_criterion(root)?;
@@ -97,7 +101,7 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     let report = report::Report {
         machine,
         duration: started.elapsed(),
-        runs: (runs.ours, runs.peers),
+        runs: (runs.ours, runs.peers, runs.builds),
         units: &units,
         ours: &ours,
         peers: &peer_results,
@@ -137,19 +141,19 @@ fn slug(display_path: &str) -> String {
 }
 
 /// Ours: `regen` of every spec by the release binary, as a user runs it.
-fn measure_ours(root: &Path, units: &[Unit], runs: usize) -> Result<Measured, String> {
+fn measure_ours(root: &Path, units: &[Unit], runs: &Runs) -> Result<Measured, String> {
     timed(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "xtask"]).current_dir(root))?;
     let xtask = root.join("target/release/xtask");
     let regen = || timed(Command::new(&xtask).arg("regen").current_dir(root));
     regen()?; // warm the file cache
-    let generate = median(runs, regen)?;
+    let generate = median(runs.ours, regen)?;
 
     let workspace = Workspace { dir: root, target: &root.join("target") };
     let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
     for name in &names {
         workspace.prebuild(name)?;
     }
-    let times = workspace.build_times(&names)?;
+    let times = workspace.build_times(&names, runs.builds)?;
     let figures = units
         .iter()
         .map(|u| {
@@ -168,7 +172,7 @@ fn measure_ours(root: &Path, units: &[Unit], runs: usize) -> Result<Measured, St
 
 /// A peer: each spec generated alone (median of `runs`), then every crate that
 /// generated is built; a unit counts only when all its specs generated and compiled.
-fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[Unit], runs: usize) -> Result<Measured, String> {
+fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[Unit], runs: &Runs) -> Result<Measured, String> {
     let dir = root.join("target/bench").join(peer.slug());
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut per_spec: BTreeMap<&str, Result<Duration, String>> = BTreeMap::new();
@@ -178,7 +182,7 @@ fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[
             let _ = std::fs::remove_dir_all(&out);
             timed(&mut installed.command(peer, &spec.path, &out, &spec.slug))
         };
-        let result = median(runs, generate).and_then(|t| peers::prefer_rustls(peer, &out).map(|()| t));
+        let result = median(runs.peers, generate).and_then(|t| peers::prefer_rustls(peer, &out).map(|()| t));
         per_spec.insert(&spec.slug, result.map_err(|e| format!("generation failed: {e}")));
     }
 
@@ -192,7 +196,7 @@ fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[
     }
     let compiled: Vec<&str> = per_spec.iter().filter(|(_, r)| r.is_ok()).map(|(slug, _)| *slug).collect();
     peers::write_workspace(&dir, &compiled)?;
-    let times = if compiled.is_empty() { BuildTimes::default() } else { workspace.build_times(&compiled)? };
+    let times = if compiled.is_empty() { BuildTimes::default() } else { workspace.build_times(&compiled, runs.builds)? };
 
     let all_specs = || units.iter().flat_map(|u| &u.specs);
     let ok_specs: Vec<&SpecFile> = all_specs().filter(|s| per_spec[s.slug.as_str()].is_ok()).collect();

@@ -58,8 +58,8 @@ pub struct Report<'a> {
     pub machine: Machine,
     /// Wall time of the whole bench.
     pub duration: Duration,
-    /// Generation runs of ours and of each peer per spec (medians are reported).
-    pub runs: (usize, usize),
+    /// Runs of our generation, of each peer's per spec, and of each build (medians are reported).
+    pub runs: (usize, usize, usize),
     pub units: &'a [Unit],
     pub ours: &'a Measured,
     pub peers: &'a [(Peer, Measured)],
@@ -92,10 +92,11 @@ impl Report<'_> {
         let _ = writeln!(out, "# Benchmarks\n");
         let _ = writeln!(
             out,
-            "Written by `cargo xtask bench` on {}. Each ratio divides our figure by a peer's or a baseline's measured in the same run on this machine, so below 1.00× we are faster or smaller. Times are medians (generation: {} runs of ours, {} of each peer per spec) or criterion means; compile times are single dev-profile builds with dependencies already built. The whole run took {:.0} min.\n",
+            "Written by `cargo xtask bench` on {}. Each ratio divides our figure by a peer's or a baseline's measured in the same run on this machine, so below 1.00× we are faster or smaller. Times are medians (generation: {} runs of ours, {} of each peer per spec; compile: {} dev-profile builds, dependencies already built) or, for requests, paired ratios and criterion means. The whole run took {:.0} min.\n",
             m.date,
             self.runs.0,
             self.runs.1,
+            self.runs.2,
             self.duration.as_secs_f64() / 60.0
         );
         let _ = writeln!(out, "## Machine and tools\n");
@@ -208,7 +209,7 @@ impl Report<'_> {
                 "Generated lines of Rust per crate: total (docs / code) in src/; ours also has tests/, not counted",
                 (|f: &UnitFigures| format!("{} ({} / {})", f.lines.total(), f.lines.doc, f.lines.code)) as fn(&UnitFigures) -> String,
             ),
-            ("Compile time per crate (dev profile, dependencies built)", |f: &UnitFigures| format!("{:.2} s", f.compile.as_secs_f64())),
+            ("Compile time per crate (dev profile, dependencies built; median of the runs above)", |f: &UnitFigures| format!("{:.2} s", f.compile.as_secs_f64())),
         ] {
             let _ = writeln!(out, "\n## {title}\n\n| crate | operations | {} |\n| --- | --- |{}", header.join(" | "), " --- |".repeat(tools.len()));
             for unit in self.units {
@@ -281,7 +282,7 @@ mod tests {
         let ours = measured("ours", 5, [("a", figures(100, 1000)), ("b", figures(100, 1000))]);
         let machine = Machine { date: "d".into(), cpu: "c".into(), memory: "m".into(), os: "o".into(), rustc: "r".into(), java: "j".into(), load: "0".into() };
         let peers = [(Peer::ProgenitorPositional, peer)];
-        Report { machine, duration: Duration::from_secs(60), runs: (9, 3), units: &units, ours: &ours, peers: &peers, requests }.markdown()
+        Report { machine, duration: Duration::from_secs(60), runs: (9, 3, 3), units: &units, ours: &ours, peers: &peers, requests }.markdown()
     }
 
     fn summary_row<'a>(markdown: &'a str, measure: &str) -> &'a str {

@@ -26,7 +26,7 @@ pub use datetime::DateTime;
 pub use encode::{encode_path_segment, validate_header_value};
 pub use error::{ApiError, Error};
 pub use response::Response;
-pub use paginate::{marker_stream, page_stream, ItemStream};
+pub use paginate::{marker_stream, page_stream, ItemStream, Items};
 pub use retry::RetryPolicy;
 pub use wait::{wait_until, Check, WaitConfig};
 

@@ -10,17 +10,32 @@
 //! stream, never a page shorter than the size asked for: services cap the page
 //! size (ask for 500, get 100), and a short page would silently drop the rest.
 //! Ending costs one request that returns no items.
+//!
+//! The streams are returned as `impl Stream`, not boxed: a boxed stream's vtable
+//! makes every crate that builds one compile the whole request, decode and
+//! stream machinery of every list operation up front, which was most of the
+//! machine code of a generated crate. Pin one to call `next()`
+//! (`std::pin::pin!(stream)`), or box it as an [`ItemStream`] to store it.
 
 use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 
-use futures_util::stream::{self, StreamExt as _, TryStreamExt as _};
+use futures_util::stream::{self, TryStreamExt as _};
 
 use crate::Error;
 
-/// A stream of the items of every page, ending after the last page or the first error.
-pub type ItemStream<I> = Pin<Box<dyn futures_core::Stream<Item = Result<I, Error>> + Send>>;
+pub use futures_core::Stream;
+
+/// What a list operation's `into_stream()` returns: a `Send` stream of the items
+/// of every page, ending after the last page or the first error.
+pub trait Items<I>: Stream<Item = Result<I, Error>> + Send {}
+
+impl<I, S: Stream<Item = Result<I, Error>> + Send> Items<I> for S {}
+
+/// A boxed stream of the items of every page, ending after the last page or
+/// the first error: `let stream: ItemStream<_> = Box::pin(list.into_stream());`.
+pub type ItemStream<I> = Pin<Box<dyn Stream<Item = Result<I, Error>> + Send>>;
 
 /// Items over SCP's `page`/`size` pagination.
 ///
@@ -32,7 +47,7 @@ pub type ItemStream<I> = Pin<Box<dyn futures_core::Stream<Item = Result<I, Error
 /// service may cap the page size below it (ask for 500, get 100), so a page
 /// shorter than `size` is not necessarily the last one. It is kept for API
 /// stability and is otherwise unused.
-pub fn page_stream<I, F, Fut>(first_page: i64, size: Option<i64>, fetch: F) -> ItemStream<I>
+pub fn page_stream<I, F, Fut>(first_page: i64, size: Option<i64>, fetch: F) -> impl Items<I> + 'static
 where
     I: Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,
@@ -64,7 +79,7 @@ pub fn marker_stream<I, F, Fut>(
     limit: Option<i64>,
     cursor: fn(&I) -> Option<String>,
     fetch: F,
-) -> ItemStream<I>
+) -> impl Items<I> + 'static
 where
     I: Send + 'static,
     F: FnMut(Option<String>) -> Fut + Send + 'static,
@@ -86,24 +101,23 @@ where
 }
 
 /// Pages of items into a stream of items.
-fn flatten<I, S>(pages: S) -> ItemStream<I>
+fn flatten<I, S>(pages: S) -> impl Items<I> + 'static
 where
     I: Send + 'static,
-    S: futures_core::Stream<Item = Result<Vec<I>, Error>> + Send + 'static,
+    S: Stream<Item = Result<Vec<I>, Error>> + Send + 'static,
 {
-    pages
-        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
+    pages.map_ok(|items| stream::iter(items.into_iter().map(Ok))).try_flatten()
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
 
+    use futures_util::StreamExt as _;
+
     use super::*;
 
-    async fn collect<I>(stream: ItemStream<I>) -> Vec<Result<I, Error>> {
+    async fn collect<I>(stream: impl Stream<Item = Result<I, Error>>) -> Vec<Result<I, Error>> {
         stream.collect().await
     }
 

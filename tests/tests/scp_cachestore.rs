@@ -96,6 +96,38 @@ async fn list_clusters_streams_every_page() {
     assert_eq!(all.len(), 5);
 }
 
+/// The two ways the docs give to read a stream item by item: pinned on the
+/// stack, or boxed as an `ItemStream` to keep in a struct.
+#[tokio::test]
+async fn a_stream_is_read_item_by_item_pinned_or_boxed() {
+    use futures_util::StreamExt as _;
+    use scp_cachestore::runtime::ItemStream;
+    use scp_cachestore::types::ClusterResponse;
+
+    let server = MockServer::start().await;
+    for (p, n) in [("0", 2), ("1", 0)] {
+        Mock::given(method("GET"))
+            .and(path("/v1/clusters"))
+            .and(query_param("page", p))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page(n)))
+            .expect(2)
+            .mount(&server)
+            .await;
+    }
+    let mut pinned = std::pin::pin!(client(&server).list_clusters().size(2).into_stream());
+    let mut read = 0;
+    while let Some(cluster) = pinned.next().await {
+        cluster.unwrap();
+        read += 1;
+    }
+    let mut boxed: ItemStream<ClusterResponse> = Box::pin(client(&server).list_clusters().size(2).into_stream());
+    while let Some(cluster) = boxed.next().await {
+        cluster.unwrap();
+        read += 1;
+    }
+    assert_eq!(read, 4);
+}
+
 #[test]
 fn only_documented_regions_are_offered() {
     assert_eq!(Endpoint::new(Region::KrWest1, Environment::E).unwrap().url(), "https://cachestore.kr-west1.e.samsungsdscloud.com");

@@ -433,8 +433,10 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
         }
     };
     Some(quote! {
-        /// Streams every item of every page, fetching the next page as the stream is read.
-        pub fn into_stream(self) -> rt::paginate::ItemStream<#item> {
+        /// Streams every item of every page, fetching the next page as the stream
+        /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+        /// [`rt::paginate::ItemStream`] to store it.
+        pub fn into_stream(self) -> impl rt::paginate::Items<#item> {
             #body
         }
     })

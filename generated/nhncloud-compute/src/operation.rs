@@ -461,8 +461,10 @@ impl ListServers {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::Server> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::Server> {
         let first = self.marker.clone();
         let limit = self.limit;
         rt::paginate::marker_stream(
@@ -604,8 +606,10 @@ impl ListServersDetail {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::ServerDetail> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::ServerDetail> {
         let first = self.marker.clone();
         let limit = self.limit;
         rt::paginate::marker_stream(

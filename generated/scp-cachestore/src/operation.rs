@@ -221,8 +221,10 @@ impl ListClusters {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::ClusterResponse> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::ClusterResponse> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(
@@ -538,8 +540,10 @@ impl ListParameters {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::Parameters> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::Parameters> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(

@@ -269,10 +269,12 @@ impl ListClusters {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(
         self,
-    ) -> rt::paginate::ItemStream<types::VerticaClusterListResponse> {
+    ) -> impl rt::paginate::Items<types::VerticaClusterListResponse> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(

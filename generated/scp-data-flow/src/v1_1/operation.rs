@@ -460,10 +460,12 @@ impl ListDataFlowService {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(
         self,
-    ) -> rt::paginate::ItemStream<types::DataFlowServicesResponseV1Dot1> {
+    ) -> impl rt::paginate::Items<types::DataFlowServicesResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(
@@ -626,10 +628,12 @@ impl ListDataFlows {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(
         self,
-    ) -> rt::paginate::ItemStream<types::DataFlowsConsoleResponseV1Dot1> {
+    ) -> impl rt::paginate::Items<types::DataFlowsConsoleResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(

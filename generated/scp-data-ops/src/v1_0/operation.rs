@@ -420,8 +420,10 @@ impl ListDataOps {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::DataOpsConsoleResponse> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::DataOpsConsoleResponse> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(
@@ -608,10 +610,12 @@ impl ListDataOpsService {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(
         self,
-    ) -> rt::paginate::ItemStream<types::DataOpsServicesConsoleResponse> {
+    ) -> impl rt::paginate::Items<types::DataOpsServicesConsoleResponse> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(

@@ -420,10 +420,12 @@ impl ListDataOps {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(
         self,
-    ) -> rt::paginate::ItemStream<types::DataOpsConsoleResponseV1Dot1> {
+    ) -> impl rt::paginate::Items<types::DataOpsConsoleResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(
@@ -613,10 +615,12 @@ impl ListDataOpsService {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(
         self,
-    ) -> rt::paginate::ItemStream<types::DataOpsServicesConsoleResponseV1Dot1> {
+    ) -> impl rt::paginate::Items<types::DataOpsServicesConsoleResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
         let size = self.size;
         rt::paginate::page_stream(

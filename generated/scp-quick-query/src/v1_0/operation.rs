@@ -244,8 +244,10 @@ impl ListQuickQuery {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::QuickQueryListResponse> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::QuickQueryListResponse> {
         let first = self.page;
         let size = Some(self.size);
         rt::paginate::page_stream(

@@ -189,8 +189,10 @@ impl ListItems {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::Item> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::Item> {
         let first = self.marker.clone();
         let limit = self.limit.map(i64::from);
         rt::paginate::marker_stream(
@@ -249,8 +251,10 @@ impl ListPages {
         response.json()
     }
 
-    /// Streams every item of every page, fetching the next page as the stream is read.
-    pub fn into_stream(self) -> rt::paginate::ItemStream<types::Item> {
+    /// Streams every item of every page, fetching the next page as the stream
+    /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
+    /// [`rt::paginate::ItemStream`] to store it.
+    pub fn into_stream(self) -> impl rt::paginate::Items<types::Item> {
         let first = self.page.unwrap_or(0);
         let size = Some(self.size);
         rt::paginate::page_stream(

@@ -1,15 +1,20 @@
 //! Timing and counting primitives shared by every section of the bench.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Median wall time of `runs` calls of `f`.
 pub fn median(runs: usize, mut f: impl FnMut() -> Result<Duration, String>) -> Result<Duration, String> {
-    let mut times = (0..runs.max(1)).map(|_| f()).collect::<Result<Vec<_>, _>>()?;
+    let times = (0..runs.max(1)).map(|_| f()).collect::<Result<Vec<_>, _>>()?;
+    Ok(middle(times))
+}
+
+/// The median of some timings (zero for none).
+fn middle(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    Ok(times[times.len() / 2])
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
 /// Runs `cmd` quietly and times it; a failure returns the tail of its output,
@@ -103,21 +108,18 @@ pub struct BuildTimes {
     pub per_crate: BTreeMap<String, Duration>,
 }
 
-/// A cargo workspace to build in: its folder and its target folder.
-pub struct Workspace<'a> {
-    pub dir: &'a Path,
-    pub target: &'a Path,
+/// A cargo workspace to build in: its folder, its target folder, and the
+/// generated crates in it to time.
+pub struct Workspace {
+    pub dir: PathBuf,
+    pub target: PathBuf,
+    pub packages: Vec<String>,
 }
 
-impl Workspace<'_> {
-    fn cargo(&self, args: &[&str]) -> Command {
+impl Workspace {
+    fn cargo(&self, verb: &str, packages: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO"));
-        cmd.args(args).current_dir(self.dir).env("CARGO_TARGET_DIR", self.target);
-        cmd
-    }
-
-    fn with_packages(&self, verb: &str, packages: &[&str]) -> Command {
-        let mut cmd = self.cargo(&[verb, "--quiet"]);
+        cmd.args([verb, "--quiet"]).current_dir(&self.dir).env("CARGO_TARGET_DIR", &self.target);
         for p in packages {
             cmd.args(["-p", p]);
         }
@@ -126,24 +128,43 @@ impl Workspace<'_> {
 
     /// Builds `package` with its dependencies, untimed; the error says why it does not compile.
     pub fn prebuild(&self, package: &str) -> Result<(), String> {
-        timed(&mut self.with_packages("build", &[package])).map(|_| ())
+        timed(&mut self.cargo("build", &[package])).map(|_| ())
     }
 
-    /// Times the rebuild of `packages`, all together and one by one, each the
-    /// median of `runs` builds (single builds vary by ±20% on a shared VM).
-    pub fn build_times(&self, packages: &[&str], runs: usize) -> Result<BuildTimes, String> {
-        let rebuild = |packages: &[&str]| {
-            median(runs, || {
-                timed(&mut self.with_packages("clean", packages))?;
-                timed(&mut self.with_packages("build", packages))
-            })
-        };
-        // Dependencies are built with the features of this exact set first.
-        timed(&mut self.with_packages("build", packages))?;
-        let all = rebuild(packages)?;
-        let per_crate = packages.iter().map(|p| Ok(((*p).to_owned(), rebuild(&[p])?))).collect::<Result<_, String>>()?;
-        Ok(BuildTimes { all, per_crate })
+    fn rebuild(&self, packages: &[&str]) -> Result<Duration, String> {
+        timed(&mut self.cargo("clean", packages))?;
+        timed(&mut self.cargo("build", packages))
     }
+}
+
+/// Times the rebuild of every workspace's crates, all together and one by one,
+/// each the median of `runs` builds. The workspaces take turns within each
+/// round, so that a slow spell of a shared machine (single builds vary by ±20%
+/// here, and by more over minutes) falls on every tool alike, not on one.
+pub fn interleaved_build_times(workspaces: &[&Workspace], runs: usize) -> Result<Vec<BuildTimes>, String> {
+    let packages: Vec<Vec<&str>> = workspaces.iter().map(|w| w.packages.iter().map(String::as_str).collect()).collect();
+    let active = || workspaces.iter().zip(&packages).enumerate().filter(|(_, (_, p))| !p.is_empty());
+    // Dependencies are built with the features of each exact set first.
+    for (_, (workspace, packages)) in active() {
+        timed(&mut workspace.cargo("build", packages))?;
+    }
+    let mut all = vec![Vec::new(); workspaces.len()];
+    let mut each = vec![BTreeMap::<String, Vec<Duration>>::new(); workspaces.len()];
+    for _ in 0..runs.max(1) {
+        for (i, (workspace, packages)) in active() {
+            all[i].push(workspace.rebuild(packages)?);
+        }
+        for (i, (workspace, packages)) in active() {
+            for p in packages {
+                each[i].entry((*p).to_owned()).or_default().push(workspace.rebuild(&[p])?);
+            }
+        }
+    }
+    Ok(all
+        .into_iter()
+        .zip(each)
+        .map(|(all, each)| BuildTimes { all: middle(all), per_crate: each.into_iter().map(|(p, t)| (p, middle(t))).collect() })
+        .collect())
 }
 
 pub fn ms(d: Duration) -> f64 {

@@ -53,6 +53,20 @@ pub struct Measured {
     pub units: BTreeMap<String, Result<UnitFigures, String>>,
     /// One `cargo build` of every crate it produced.
     pub build_all: Duration,
+    /// The crates made for each unit it processed completely.
+    pub crates: BTreeMap<String, Vec<String>>,
+}
+
+impl Measured {
+    /// Fills in compile times: a unit's is the sum of its crates'.
+    fn record_compile(&mut self, times: &BuildTimes) {
+        for (unit, figures) in &mut self.units {
+            if let (Ok(figures), Some(crates)) = (figures, self.crates.get(unit)) {
+                figures.compile = crates.iter().map(|c| times.per_crate[c]).sum();
+            }
+        }
+        self.build_all = times.all;
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -88,12 +102,21 @@ pub fn bench(root: &Path, args: &[String]) -> Result<(), String> {
     let units = units(root)?;
     let installed = peers::install(root)?;
 
-    println!("==> generation, size and compile time: ours");
-    let ours = measure_ours(root, &units, &runs)?;
+    println!("==> generation and size: ours");
+    let (mut ours, our_crates) = measure_ours(root, &units, &runs)?;
     let mut peer_results = Vec::new();
+    let mut workspaces = vec![our_crates];
     for peer in Peer::ALL {
-        println!("==> generation, size and compile time: {}", peer.label());
-        peer_results.push((peer, measure_peer(root, &installed, peer, &units, &runs)?));
+        println!("==> generation and size: {}", peer.label());
+        let (measured, crates) = measure_peer(root, &installed, peer, &units, &runs)?;
+        peer_results.push((peer, measured));
+        workspaces.push(crates);
+    }
+    println!("==> compile time: every tool's crates, taking turns");
+    let times = measure::interleaved_build_times(&workspaces.iter().collect::<Vec<_>>(), runs.builds)?;
+    let measured = std::iter::once(&mut ours).chain(peer_results.iter_mut().map(|(_, m)| m));
+    for (m, times) in measured.zip(&times) {
+        m.record_compile(times);
     }
     println!("==> request overhead and decode (criterion)");
     let requests = run_criterion(root)?;
@@ -140,39 +163,41 @@ fn slug(display_path: &str) -> String {
     stem.replace(['/', '.'], "-")
 }
 
-/// Ours: `regen` of every spec by the release binary, as a user runs it.
-fn measure_ours(root: &Path, units: &[Unit], runs: &Runs) -> Result<Measured, String> {
+/// Ours: `regen` of every spec by the release binary, as a user runs it; and
+/// the workspace whose crates the compile section times.
+fn measure_ours(root: &Path, units: &[Unit], runs: &Runs) -> Result<(Measured, Workspace), String> {
     timed(Command::new(env!("CARGO")).args(["build", "--release", "--quiet", "-p", "xtask"]).current_dir(root))?;
     let xtask = root.join("target/release/xtask");
     let regen = || timed(Command::new(&xtask).arg("regen").current_dir(root));
     regen()?; // warm the file cache
     let generate = median(runs.ours, regen)?;
 
-    let workspace = Workspace { dir: root, target: &root.join("target") };
-    let names: Vec<&str> = units.iter().map(|u| u.name.as_str()).collect();
+    let names: Vec<String> = units.iter().map(|u| u.name.clone()).collect();
+    let workspace = Workspace { dir: root.to_owned(), target: root.join("target"), packages: names.clone() };
     for name in &names {
         workspace.prebuild(name)?;
     }
-    let times = workspace.build_times(&names, runs.builds)?;
     let figures = units
         .iter()
         .map(|u| {
             let lines = rust_lines(&root.join("generated").join(&u.name).join("src"));
-            (u.name.clone(), Ok(UnitFigures { lines, compile: times.per_crate[&u.name] }))
+            (u.name.clone(), Ok(UnitFigures { lines, compile: Duration::ZERO }))
         })
         .collect();
-    Ok(Measured {
+    let measured = Measured {
         label: "ours".into(),
         generate,
         operations: units.iter().map(Unit::operations).sum(),
         units: figures,
-        build_all: times.all,
-    })
+        build_all: Duration::ZERO,
+        crates: names.iter().map(|n| (n.clone(), vec![n.clone()])).collect(),
+    };
+    Ok((measured, workspace))
 }
 
 /// A peer: each spec generated alone (median of `runs`), then every crate that
-/// generated is built; a unit counts only when all its specs generated and compiled.
-fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[Unit], runs: &Runs) -> Result<Measured, String> {
+/// generated is built once; a unit counts only when all its specs generated and compiled.
+fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[Unit], runs: &Runs) -> Result<(Measured, Workspace), String> {
     let dir = root.join("target/bench").join(peer.slug());
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut per_spec: BTreeMap<&str, Result<Duration, String>> = BTreeMap::new();
@@ -186,17 +211,18 @@ fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[
         per_spec.insert(&spec.slug, result.map_err(|e| format!("generation failed: {e}")));
     }
 
-    let generated: Vec<&str> = per_spec.iter().filter(|(_, r)| r.is_ok()).map(|(slug, _)| *slug).collect();
-    peers::write_workspace(&dir, &generated)?;
-    let workspace = Workspace { dir: &dir, target: &dir.join("target") };
-    for slug in &generated {
-        if let Err(e) = workspace.prebuild(slug) {
-            per_spec.insert(slug, Err(format!("does not compile: {e}")));
+    let ok = |per_spec: &BTreeMap<&str, Result<Duration, String>>| -> Vec<String> {
+        per_spec.iter().filter(|(_, r)| r.is_ok()).map(|(slug, _)| (*slug).to_owned()).collect()
+    };
+    let mut workspace = Workspace { dir: dir.clone(), target: dir.join("target"), packages: ok(&per_spec) };
+    peers::write_workspace(&dir, &workspace.packages)?;
+    for slug in &workspace.packages {
+        if let (Err(e), Some(result)) = (workspace.prebuild(slug), per_spec.get_mut(slug.as_str())) {
+            *result = Err(format!("does not compile: {e}"));
         }
     }
-    let compiled: Vec<&str> = per_spec.iter().filter(|(_, r)| r.is_ok()).map(|(slug, _)| *slug).collect();
-    peers::write_workspace(&dir, &compiled)?;
-    let times = if compiled.is_empty() { BuildTimes::default() } else { workspace.build_times(&compiled, runs.builds)? };
+    workspace.packages = ok(&per_spec);
+    peers::write_workspace(&dir, &workspace.packages)?;
 
     let all_specs = || units.iter().flat_map(|u| &u.specs);
     let ok_specs: Vec<&SpecFile> = all_specs().filter(|s| per_spec[s.slug.as_str()].is_ok()).collect();
@@ -207,20 +233,27 @@ fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[
                 .specs
                 .iter()
                 .map(|s| {
-                    let crate_dir = dir.join(&s.slug);
-                    per_spec[s.slug.as_str()].clone().map(|_| UnitFigures { lines: rust_lines(&crate_dir.join("src")), compile: times.per_crate[&s.slug] })
+                    let lines = rust_lines(&dir.join(&s.slug).join("src"));
+                    per_spec[s.slug.as_str()].clone().map(|_| UnitFigures { lines, compile: Duration::ZERO })
                 })
                 .sum();
             (u.name.clone(), figures)
         })
+        .collect::<BTreeMap<_, _>>();
+    let crates = units
+        .iter()
+        .filter(|u| figures[&u.name].is_ok())
+        .map(|u| (u.name.clone(), u.specs.iter().map(|s| s.slug.clone()).collect()))
         .collect();
-    Ok(Measured {
+    let measured = Measured {
         label: peer.label(),
         generate: ok_specs.iter().map(|s| per_spec[s.slug.as_str()].clone().unwrap_or_default()).sum(),
         operations: ok_specs.iter().map(|s| s.operations).sum(),
         units: figures,
-        build_all: times.all,
-    })
+        build_all: Duration::ZERO,
+        crates,
+    };
+    Ok((measured, workspace))
 }
 
 /// Criterion's estimate of one benchmark's mean time, in ns, with its 95% confidence bounds.

@@ -97,7 +97,7 @@ pub fn prefer_rustls(peer: Peer, crate_dir: &Path) -> Result<(), String> {
 }
 
 /// A workspace manifest over the peer's crates, so dependencies build once.
-pub fn write_workspace(dir: &Path, members: &[&str]) -> Result<(), String> {
+pub fn write_workspace(dir: &Path, members: &[String]) -> Result<(), String> {
     let list: Vec<String> = members.iter().map(|m| format!("    \"{m}\",")).collect();
     let text = format!("# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n", list.join("\n"));
     std::fs::write(dir.join("Cargo.toml"), text).map_err(|e| format!("{}: {e}", dir.display()))

@@ -264,6 +264,7 @@ mod tests {
             operations: 10,
             units: units.into_iter().map(|(n, f)| (n.to_owned(), f)).collect(),
             build_all: Duration::from_secs(1),
+            crates: Default::default(),
         }
     }
 

@@ -92,7 +92,7 @@ impl Report<'_> {
         let _ = writeln!(out, "# Benchmarks\n");
         let _ = writeln!(
             out,
-            "Written by `cargo xtask bench` on {}. Each ratio divides our figure by a peer's or a baseline's measured in the same run on this machine, so below 1.00× we are faster or smaller. Times are medians (generation: {} runs of ours, {} of each peer per spec; compile: {} dev-profile builds, dependencies already built) or, for requests, paired ratios and criterion means. The whole run took {:.0} min.\n",
+            "Written by `cargo xtask bench` on {}. Each ratio divides our figure by a peer's or a baseline's measured in the same run on this machine, so below 1.00× we are faster or smaller. Times are medians (generation: {} runs of ours, {} of each peer per spec; compile: {} dev-profile builds, dependencies already built, the tools taking turns) or, for requests, paired ratios and criterion means. The whole run took {:.0} min.\n",
             m.date,
             self.runs.0,
             self.runs.1,

@@ -100,7 +100,7 @@ pub fn rust_lines(dir: &Path) -> RustLines {
 
 /// Compile times of a set of crates in one workspace (dev profile, dependencies
 /// already built, the crates themselves rebuilt from scratch).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct BuildTimes {
     /// All crates in one `cargo build`, as a user rebuilding everything waits.
     pub all: Duration,

@@ -508,7 +508,14 @@ impl Paired {
         let dir = criterion_dir().join(self.group);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("paired.json"), summary.to_string()).unwrap();
-        println!("{}/paired: median generated/handwritten {:.3} (quartiles {:.3} – {:.3}, {} rounds)", self.group, quantile(0.5), quantile(0.25), quantile(0.75), self.rounds);
+        println!(
+            "{}/paired: median generated/handwritten {:.3} (quartiles {:.3} – {:.3}, {} rounds)",
+            self.group,
+            quantile(0.5),
+            quantile(0.25),
+            quantile(0.75),
+            self.rounds
+        );
     }
 }
 
@@ -560,7 +567,8 @@ fn main() {
     // Only a real measuring run (`cargo bench` passes `--bench`): not `cargo
     // test`'s one pass, a listing or a profile.
     let args: Vec<String> = std::env::args().collect();
-    let measuring = args.iter().any(|a| a == "--bench") && !args.iter().any(|a| matches!(a.as_str(), "--test" | "--list" | "--profile-time"));
+    let measuring = args.iter().any(|a| a == "--bench")
+        && !args.iter().any(|a| matches!(a.as_str(), "--test" | "--list" | "--profile-time"));
     if measuring {
         paired(&fixture);
     }

@@ -76,7 +76,8 @@ pub fn impact(changes: &[Change]) -> Impact {
 /// `0.x` versions.
 pub fn bump(version: &str, impact: Impact) -> String {
     let parts: Vec<u64> = version.split('.').map(|p| p.parse().unwrap_or(0)).collect();
-    let (major, minor, patch) = (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
+    let (major, minor, patch) =
+        (parts.first().copied().unwrap_or(0), parts.get(1).copied().unwrap_or(0), parts.get(2).copied().unwrap_or(0));
     match (major, impact) {
         (_, Impact::None) => version.to_owned(),
         (0, Impact::Major) => format!("0.{}.0", minor + 1),
@@ -145,7 +146,10 @@ fn client(d: &mut Differ, a: &Service, b: &Service) {
             }
             for var in x.variables.iter().chain(&y.variables).map(|v| v.name.clone()).collect::<BTreeSet<_>>() {
                 let values = |s: &crate::ir::Server| -> Option<BTreeSet<String>> {
-                    s.variables.iter().find(|v| v.name == var).map(|v| v.values.iter().map(|e| e.value.clone()).collect())
+                    s.variables
+                        .iter()
+                        .find(|v| v.name == var)
+                        .map(|v| v.values.iter().map(|e| e.value.clone()).collect())
                 };
                 let at = format!("endpoint variable {var}");
                 match (values(x), values(y)) {
@@ -186,7 +190,9 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
         let find = |ps: &'_ [Param]| ps.iter().find(|p| &p.name == name).cloned();
         match (find(&a.params), find(&b.params)) {
             (Some(_), None) => d.push(p_at, "removed", true),
-            (None, Some(p)) => d.push(p_at, format!("added, {}", if p.required { "required" } else { "optional" }), p.required),
+            (None, Some(p)) => {
+                d.push(p_at, format!("added, {}", if p.required { "required" } else { "optional" }), p.required)
+            }
             (Some(x), Some(y)) => {
                 if x.required != y.required {
                     d.push(&p_at, format!("made {}", if y.required { "required" } else { "optional" }), true);
@@ -218,10 +224,21 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
         }
         (None, None) => {}
     }
-    let success = |o: &Operation| o.responses.iter().filter(|r| r.status.starts_with('2')).map(|r| (r.status.clone(), r.ty.clone())).collect::<Vec<_>>();
+    let success = |o: &Operation| {
+        o.responses
+            .iter()
+            .filter(|r| r.status.starts_with('2'))
+            .map(|r| (r.status.clone(), r.ty.clone()))
+            .collect::<Vec<_>>()
+    };
     let (sa, sb) = (success(a), success(b));
     if sa != sb {
-        let render = |s: &[(String, Option<Type>)]| s.iter().map(|(st, t)| format!("{st}: {}", t.as_ref().map(show).unwrap_or_else(|| "no body".into()))).collect::<Vec<_>>().join(", ");
+        let render = |s: &[(String, Option<Type>)]| {
+            s.iter()
+                .map(|(st, t)| format!("{st}: {}", t.as_ref().map(show).unwrap_or_else(|| "no body".into())))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         d.push(at, format!("success responses changed from [{}] to [{}]", render(&sa), render(&sb)), true);
     }
     generated_methods(d, at, a, b);
@@ -253,12 +270,23 @@ fn generated_methods(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
 
 fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
     match (&a.kind, &b.kind) {
-        (TypeKind::Struct { fields: fa, additional: xa, closed: ca }, TypeKind::Struct { fields: fb, additional: xb, closed: cb }) => {
+        (
+            TypeKind::Struct { fields: fa, additional: xa, closed: ca },
+            TypeKind::Struct { fields: fb, additional: xb, closed: cb },
+        ) => {
             if !ca && *cb {
                 d.push(at, "now refuses unknown members (`additionalProperties: false`)", true);
             }
             if xa != xb {
-                d.push(at, format!("additional members changed from {} to {}", xa.as_ref().map(show).unwrap_or_else(|| "none".into()), xb.as_ref().map(show).unwrap_or_else(|| "none".into())), xa.is_some());
+                d.push(
+                    at,
+                    format!(
+                        "additional members changed from {} to {}",
+                        xa.as_ref().map(show).unwrap_or_else(|| "none".into()),
+                        xb.as_ref().map(show).unwrap_or_else(|| "none".into())
+                    ),
+                    xa.is_some(),
+                );
             }
             let names: BTreeSet<&String> = fa.iter().chain(fb).map(|f| &f.name).collect();
             for name in names {
@@ -268,7 +296,11 @@ fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
                     (Some(_), None) => d.push(f_at, "field removed", true),
                     (None, Some(f)) => {
                         let required = !f.is_optional();
-                        d.push(f_at, format!("field added, {}", if required { "required" } else { "optional" }), required);
+                        d.push(
+                            f_at,
+                            format!("field added, {}", if required { "required" } else { "optional" }),
+                            required,
+                        );
                     }
                     (Some(x), Some(y)) => field(d, &f_at, &x, &y),
                     (None, None) => {}
@@ -324,7 +356,13 @@ fn constraints(d: &mut Differ, at: &str, a: &Constraints, b: &Constraints) {
         let tightened = match (x, y) {
             (None, Some(_)) => true,
             (Some(_), None) => false,
-            (Some(x), Some(y)) => if lower { y > x } else { y < x },
+            (Some(x), Some(y)) => {
+                if lower {
+                    y > x
+                } else {
+                    y < x
+                }
+            }
             (None, None) => false,
         };
         let show = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_else(|| "none".into());

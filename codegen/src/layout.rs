@@ -56,16 +56,13 @@ fn module_name(path: &Path) -> String {
 
 /// Orders `v1_10` after `v1_9`.
 fn version_key(module: &str) -> Vec<u64> {
-    module
-        .trim_start_matches('v')
-        .split('_')
-        .map(|part| part.parse().unwrap_or(u64::MAX))
-        .collect()
+    module.trim_start_matches('v').split('_').map(|part| part.parse().unwrap_or(u64::MAX)).collect()
 }
 
 /// Finds every crate under `specs_root`, sorted by name.
 pub fn discover(specs_root: &Path) -> Result<Vec<CrateSpec>, SpecError> {
-    let io = |path: &Path, e: std::io::Error| SpecError::new(&path.display().to_string(), "", format!("cannot read: {e}"));
+    let io =
+        |path: &Path, e: std::io::Error| SpecError::new(&path.display().to_string(), "", format!("cannot read: {e}"));
     let mut crates = Vec::new();
     for provider in sorted_dirs(specs_root).map_err(|e| io(specs_root, e))? {
         for service in sorted_dirs(&provider).map_err(|e| io(&provider, e))? {
@@ -111,10 +108,7 @@ mod tests {
 
     #[test]
     fn versions_become_modules_in_order() {
-        let files = [
-            (PathBuf::from("1.10.yaml"), "a".to_owned()),
-            (PathBuf::from("1.9.yaml"), "b".to_owned()),
-        ];
+        let files = [(PathBuf::from("1.10.yaml"), "a".to_owned()), (PathBuf::from("1.9.yaml"), "b".to_owned())];
         let spec = CrateSpec::from_files("x", &files);
         let modules: Vec<_> = spec.versions.iter().map(|v| v.module.as_str()).collect();
         assert_eq!(modules, ["v1_9", "v1_10"]);

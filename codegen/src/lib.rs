@@ -12,8 +12,8 @@
 //! for every crate and returns the files in memory, so callers (xtask, tests)
 //! decide when and where to write them.
 
-pub mod emit;
 pub mod diff;
+pub mod emit;
 mod error;
 pub mod ir;
 pub mod layout;

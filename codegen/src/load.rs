@@ -52,9 +52,13 @@ fn failure_in<T: serde::de::DeserializeOwned>(node: &serde_json::Value, pointer:
 /// path of a fault from serde; this checks the usual sub-objects one by one to
 /// find the deepest faulty node.
 fn locate(doc: &serde_json::Value) -> Option<(String, String)> {
-    use openapiv3::{Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme};
+    use openapiv3::{
+        Header, Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response, Schema, SecurityScheme,
+    };
     const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-    let entries = |node: &serde_json::Value| node.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>();
+    let entries = |node: &serde_json::Value| {
+        node.as_object().into_iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect::<Vec<_>>()
+    };
     for (path, item) in entries(&doc["paths"]) {
         let item_pointer = push_pointer("#/paths", &path);
         for (key, node) in entries(&item) {
@@ -63,27 +67,40 @@ fn locate(doc: &serde_json::Value) -> Option<(String, String)> {
                 continue;
             }
             for (i, param) in node["parameters"].as_array().into_iter().flatten().enumerate() {
-                let found = failure_in::<ReferenceOr<Parameter>>(param, &push_pointer(&push_pointer(&at, "parameters"), &i.to_string()));
+                let found = failure_in::<ReferenceOr<Parameter>>(
+                    param,
+                    &push_pointer(&push_pointer(&at, "parameters"), &i.to_string()),
+                );
                 if found.is_some() {
                     return found;
                 }
             }
             if !node["requestBody"].is_null() {
-                if let Some(found) = failure_in::<ReferenceOr<RequestBody>>(&node["requestBody"], &push_pointer(&at, "requestBody")) {
+                if let Some(found) =
+                    failure_in::<ReferenceOr<RequestBody>>(&node["requestBody"], &push_pointer(&at, "requestBody"))
+                {
                     return Some(found);
                 }
             }
             match &node["responses"] {
                 serde_json::Value::Object(responses) => {
                     for (code, response) in responses {
-                        let found = failure_in::<ReferenceOr<Response>>(response, &push_pointer(&push_pointer(&at, "responses"), code));
+                        let found = failure_in::<ReferenceOr<Response>>(
+                            response,
+                            &push_pointer(&push_pointer(&at, "responses"), code),
+                        );
                         if found.is_some() {
                             return found;
                         }
                     }
                 }
                 serde_json::Value::Null => {}
-                other => return Some((push_pointer(&at, "responses"), format!("expected a map of responses, found {other}"))),
+                other => {
+                    return Some((
+                        push_pointer(&at, "responses"),
+                        format!("expected a map of responses, found {other}"),
+                    ))
+                }
             }
             if let Some(found) = failure_in::<Operation>(&node, &at) {
                 return Some(found);

@@ -64,14 +64,7 @@ impl Request {
     /// A request for `path`, whose parameters are already percent-encoded
     /// (see [`encode_path_segment`](crate::encode_path_segment)).
     pub fn new(method: Method, operation: &'static str, path: String) -> Self {
-        Request {
-            method,
-            operation,
-            path,
-            query: String::new(),
-            headers: HeaderMap::new(),
-            body: None,
-        }
+        Request { method, operation, path, query: String::new(), headers: HeaderMap::new(), body: None }
     }
 
     /// Appends one query parameter; repeated names express arrays.
@@ -95,8 +88,8 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json(&mut self, body: &impl Serialize) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body)
-            .map_err(|e| Error::InvalidRequest(format!("cannot encode request body: {e}")))?;
+        let bytes =
+            serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("cannot encode request body: {e}")))?;
         self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         self.body = Some(Bytes::from(bytes));
         Ok(())

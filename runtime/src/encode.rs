@@ -8,11 +8,7 @@ use crate::Error;
 /// Everything but RFC 3986 unreserved characters is escaped, in path segments and
 /// in query components alike: `/`, `?`, `#`, `%`, `:` and spaces never reach the
 /// server unescaped.
-const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Percent-encodes one path parameter.
 ///
@@ -36,9 +32,7 @@ pub(crate) fn encode_query_component(value: &str) -> String {
 /// characters would split or corrupt the request, so they are refused.
 pub fn validate_header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
-        return Err(Error::InvalidRequest(format!(
-            "header `{name}` contains a control character (CR, LF or similar)"
-        )));
+        return Err(Error::InvalidRequest(format!("header `{name}` contains a control character (CR, LF or similar)")));
     }
     http::HeaderValue::from_str(value)
         .map_err(|_| Error::InvalidRequest(format!("header `{name}` is not a valid header value")))

@@ -7,13 +7,8 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
 /// Headers in which the clouds we serve return their request id, most specific first.
-const REQUEST_ID_HEADERS: &[&str] = &[
-    "x-openstack-request-id",
-    "x-compute-request-id",
-    "x-request-id",
-    "x-scp-request-id",
-    "request-id",
-];
+const REQUEST_ID_HEADERS: &[&str] =
+    &["x-openstack-request-id", "x-compute-request-id", "x-request-id", "x-scp-request-id", "request-id"];
 
 /// What went wrong with a call. Every variant keeps what a caller needs to act or
 /// report: the HTTP status, headers and raw body are never thrown away.
@@ -70,9 +65,7 @@ pub struct ApiError {
 impl ApiError {
     /// The vendor's request id, for support tickets, when the response carries one.
     pub fn request_id(&self) -> Option<&str> {
-        REQUEST_ID_HEADERS
-            .iter()
-            .find_map(|name| self.headers.get(*name)?.to_str().ok())
+        REQUEST_ID_HEADERS.iter().find_map(|name| self.headers.get(*name)?.to_str().ok())
     }
 
     /// The body as text (lossy), for messages and logs.

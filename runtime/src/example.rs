@@ -72,6 +72,11 @@ mod tests {
         let lost = round_trip::<Item>(r#"{"id": 1, "extra": true}"#).unwrap_err();
         assert!(lost.contains("$.extra is lost"), "{lost}");
         assert!(round_trip::<Item>(r#"{"id": "1"}"#).unwrap_err().contains("does not decode"));
-        assert!(equivalent(&serde_json::json!("2024-05-17T00:23:17Z"), &serde_json::json!("2024-05-17T09:23:17+09:00"), "$").is_ok());
+        assert!(equivalent(
+            &serde_json::json!("2024-05-17T00:23:17Z"),
+            &serde_json::json!("2024-05-17T09:23:17+09:00"),
+            "$"
+        )
+        .is_ok());
     }
 }

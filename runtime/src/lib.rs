@@ -25,8 +25,8 @@ pub use config::Config;
 pub use datetime::DateTime;
 pub use encode::{encode_path_segment, validate_header_value};
 pub use error::{ApiError, Error};
-pub use response::Response;
 pub use paginate::{marker_stream, page_stream, ItemStream, Items};
+pub use response::Response;
 pub use retry::RetryPolicy;
 pub use wait::{wait_until, Check, WaitConfig};
 

@@ -155,10 +155,15 @@ mod tests {
 
     #[tokio::test]
     async fn a_page_size_capped_by_the_service_does_not_end_a_marker_stream() {
-        let stream = marker_stream(None, Some(5), |item: &i64| Some(item.to_string()), |marker| async move {
-            let after = marker.map_or(0, |m| m.parse::<usize>().unwrap());
-            Ok(capped(after))
-        });
+        let stream = marker_stream(
+            None,
+            Some(5),
+            |item: &i64| Some(item.to_string()),
+            |marker| async move {
+                let after = marker.map_or(0, |m| m.parse::<usize>().unwrap());
+                Ok(capped(after))
+            },
+        );
         let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [1, 2, 3, 4, 5]);
     }
@@ -188,9 +193,12 @@ mod tests {
     #[tokio::test]
     async fn a_repeated_marker_stops_the_stream() {
         // A service that ignores the marker returns the same page forever.
-        let stream = marker_stream(None, None, |item: &String| Some(item.clone()), |_marker| async move {
-            Ok(vec!["a".to_owned(), "b".to_owned()])
-        });
+        let stream = marker_stream(
+            None,
+            None,
+            |item: &String| Some(item.clone()),
+            |_marker| async move { Ok(vec!["a".to_owned(), "b".to_owned()]) },
+        );
         let items: Vec<String> = collect(stream).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, ["a", "b", "a", "b"]);
     }
@@ -198,12 +206,17 @@ mod tests {
     #[tokio::test]
     async fn a_cycle_of_markers_stops_the_stream() {
         // b → [c], c → [a, b], b → [c], … would never end.
-        let stream = marker_stream(None, None, |item: &String| Some(item.clone()), |marker| async move {
-            Ok(match marker.as_deref() {
-                Some("b") => vec!["c".to_owned()],
-                _ => vec!["a".to_owned(), "b".to_owned()],
-            })
-        });
+        let stream = marker_stream(
+            None,
+            None,
+            |item: &String| Some(item.clone()),
+            |marker| async move {
+                Ok(match marker.as_deref() {
+                    Some("b") => vec!["c".to_owned()],
+                    _ => vec!["a".to_owned(), "b".to_owned()],
+                })
+            },
+        );
         let items: Vec<String> = collect(stream).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, ["a", "b", "c", "a", "b"]);
     }
@@ -218,10 +231,15 @@ mod tests {
     async fn an_empty_page_ends_a_marker_stream() {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let log = asked.clone();
-        let stream = marker_stream(None, None, |item: &i64| Some(item.to_string()), move |marker| {
-            log.lock().unwrap().push(marker.clone());
-            async move { Ok(if marker.is_none() { vec![1, 2] } else { vec![] }) }
-        });
+        let stream = marker_stream(
+            None,
+            None,
+            |item: &i64| Some(item.to_string()),
+            move |marker| {
+                log.lock().unwrap().push(marker.clone());
+                async move { Ok(if marker.is_none() { vec![1, 2] } else { vec![] }) }
+            },
+        );
         let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [1, 2]);
         assert_eq!(*asked.lock().unwrap(), [None, Some("2".to_owned())]);

@@ -93,7 +93,9 @@ where
             Ok(Check::Done(value)) => return Ok(value),
             Ok(Check::Failed(reason)) => return Err(Error::WaiterFailed { reason }),
             Ok(Check::Pending) => {}
-            Err(error) if is_transient(&error) => tracing::debug!(%error, "transient error while waiting, polling again"),
+            Err(error) if is_transient(&error) => {
+                tracing::debug!(%error, "transient error while waiting, polling again")
+            }
             Err(error) => return Err(error),
         }
         let next = polled_at + config.interval;
@@ -176,4 +178,3 @@ mod tests {
         assert!(!is_transient(&Error::Auth("no".into())));
     }
 }
-

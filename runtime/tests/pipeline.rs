@@ -260,7 +260,9 @@ async fn no_redirect_status_is_followed() {
     for status in [301, 302, 303, 308] {
         server.reset().await;
         Mock::given(any())
-            .respond_with(ResponseTemplate::new(status).insert_header("location", format!("{}/x", other.uri()).as_str()))
+            .respond_with(
+                ResponseTemplate::new(status).insert_header("location", format!("{}/x", other.uri()).as_str()),
+            )
             .mount(&server)
             .await;
         let err = client(scp_config(&server)).execute(list_clusters()).await.unwrap_err();

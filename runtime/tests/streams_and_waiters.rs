@@ -113,17 +113,22 @@ async fn a_marker_stream_follows_markers_to_the_end() {
         servers: Vec<Cluster>,
     }
     let client = client(&server);
-    let stream = marker_stream(None, Some(2), |server: &Cluster| Some(server.id.clone()), move |marker| {
-        let client = client.clone();
-        async move {
-            let mut request = Request::new(Method::GET, "list_servers", "/v2/servers".to_owned());
-            request.query("limit", 2);
-            if let Some(marker) = marker {
-                request.query("marker", marker);
+    let stream = marker_stream(
+        None,
+        Some(2),
+        |server: &Cluster| Some(server.id.clone()),
+        move |marker| {
+            let client = client.clone();
+            async move {
+                let mut request = Request::new(Method::GET, "list_servers", "/v2/servers".to_owned());
+                request.query("limit", 2);
+                if let Some(marker) = marker {
+                    request.query("marker", marker);
+                }
+                Ok(client.execute(request).await?.json::<Servers>()?.into_body().servers)
             }
-            Ok(client.execute(request).await?.json::<Servers>()?.into_body().servers)
-        }
-    });
+        },
+    );
     let ids: Vec<String> = stream.map_ok(|server| server.id).try_collect().await.unwrap();
     assert_eq!(ids, ["s1", "s2", "s3", "s4"]);
 }

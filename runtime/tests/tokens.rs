@@ -83,7 +83,8 @@ async fn an_nhn_token_is_issued_once_and_reused() {
         .await;
     servers_for(&server, "nhn-token", 200, 3).await;
 
-    let identity = std::sync::Arc::new(NhnIdentity::new("tenant-1", "me@example.com", "api-password").with_base_url(server.uri()));
+    let identity =
+        std::sync::Arc::new(NhnIdentity::new("tenant-1", "me@example.com", "api-password").with_base_url(server.uri()));
     assert_eq!(identity.endpoint("compute", "KR1"), None);
     let client = client(&server, Auth::Token(identity.clone()));
     for _ in 0..3 {

@@ -43,7 +43,8 @@ impl Spec {
 
     /// One named entry of the request body's `examples`.
     pub fn request_named_example(&self, operation_id: &str, name: &str) -> Value {
-        let example = &self.operation(operation_id)["requestBody"]["content"]["application/json"]["examples"][name]["value"];
+        let example =
+            &self.operation(operation_id)["requestBody"]["content"]["application/json"]["examples"][name]["value"];
         assert!(!example.is_null(), "{operation_id} has no request example {name}");
         example.clone()
     }

@@ -69,9 +69,15 @@ fn identical_specs_differ_in_nothing_even_reformatted() {
 
 #[test]
 fn operation_added_is_additive_and_removed_is_breaking() {
-    let added = BASE.replace("components:\n", "  /ping:\n    get:\n      operationId: ping\n      responses: {'200': {description: ok}}\ncomponents:\n");
+    let added = BASE.replace(
+        "components:\n",
+        "  /ping:\n    get:\n      operationId: ping\n      responses: {'200': {description: ok}}\ncomponents:\n",
+    );
     let c = diff(&lower(BASE), &lower(&added));
-    assert_eq!(c, vec![Change { location: "operation ping".into(), description: "added (GET /ping)".into(), breaking: false }]);
+    assert_eq!(
+        c,
+        vec![Change { location: "operation ping".into(), description: "added (GET /ping)".into(), breaking: false }]
+    );
     let c = diff(&lower(&added), &lower(BASE));
     assert!(c[0].breaking && c[0].description == "removed");
 }
@@ -87,7 +93,10 @@ fn optional_parameter_added_is_additive_required_is_breaking() {
 #[test]
 fn parameter_made_required_or_retyped_is_breaking() {
     let (at, what, breaking) = only("{name: size, in: query, schema", "{name: size, in: query, required: true, schema");
-    assert_eq!((at.as_str(), what.as_str(), breaking), ("operation list_clusters › parameter size", "made required", true));
+    assert_eq!(
+        (at.as_str(), what.as_str(), breaking),
+        ("operation list_clusters › parameter size", "made required", true)
+    );
     let c = changes("{type: integer, minimum: 1, maximum: 100}", "{type: string}");
     assert!(c.iter().any(|c| c.description.starts_with("type changed") && c.breaking), "{c:#?}");
 }
@@ -100,7 +109,8 @@ fn parameter_moved_to_a_header_is_breaking() {
 
 #[test]
 fn field_added_optional_is_additive_required_is_breaking() {
-    let (at, _, breaking) = only("        size: {type: integer}\n", "        size: {type: integer}\n        zone: {type: string}\n");
+    let (at, _, breaking) =
+        only("        size: {type: integer}\n", "        size: {type: integer}\n        zone: {type: string}\n");
     assert_eq!((at.as_str(), breaking), ("type Cluster.zone", false));
     let c = changes("      required: [name]\n      properties:\n        name: {type: string, maxLength: 20}\n", "      required: [name, zone]\n      properties:\n        name: {type: string, maxLength: 20}\n        zone: {type: string}\n");
     assert!(c.iter().any(|c| c.location == "type Cluster.zone" && c.breaking), "{c:#?}");
@@ -110,7 +120,8 @@ fn field_added_optional_is_additive_required_is_breaking() {
 fn field_removed_or_made_required_or_nullable_is_breaking() {
     assert!(only("        size: {type: integer}\n", "").2);
     assert!(only("required: [name]", "required: [name, size]").2);
-    let (_, what, breaking) = only("name: {type: string, maxLength: 20}", "name: {type: string, maxLength: 20, nullable: true}");
+    let (_, what, breaking) =
+        only("name: {type: string, maxLength: 20}", "name: {type: string, maxLength: 20, nullable: true}");
     assert_eq!((what.as_str(), breaking), ("made nullable", true));
     let (_, _, breaking) = only("size: {type: integer}", "size: {type: integer, nullable: true}");
     assert!(!breaking, "an optional field is an Option already");
@@ -141,7 +152,8 @@ fn constraints_tightened_are_breaking_loosened_are_not() {
 #[test]
 fn response_type_change_is_breaking_and_deprecation_is_not() {
     assert!(only("        '202': {description: accepted}", "        '202':\n          description: accepted\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Cluster'}").2);
-    let (_, what, breaking) = only("      operationId: create_cluster\n", "      operationId: create_cluster\n      deprecated: true\n");
+    let (_, what, breaking) =
+        only("      operationId: create_cluster\n", "      operationId: create_cluster\n      deprecated: true\n");
     assert_eq!((what.as_str(), breaking), ("deprecated", false));
 }
 
@@ -161,13 +173,22 @@ fn versions_bump_by_semver() {
 #[test]
 fn data_flow_1_0_to_1_1_reads_sensibly() {
     let root = sdk_tests::root();
-    let report = xtask::diff::between_files(&root.join("specs/scp/data-flow/1.0.yaml"), &root.join("specs/scp/data-flow/1.1.yaml")).unwrap();
+    let report = xtask::diff::between_files(
+        &root.join("specs/scp/data-flow/1.0.yaml"),
+        &root.join("specs/scp/data-flow/1.1.yaml"),
+    )
+    .unwrap();
     let c = &report.changes;
     // 1.1 answers with the …V1Dot1 models, which add a required account_id.
     assert!(c.iter().any(|c| c.location == "type DataFlowDetailResponseV1Dot1" && c.description == "added"), "{c:#?}");
     assert!(c.iter().any(|c| c.location == "type DataFlowDetailResponse" && c.description == "removed" && c.breaking));
-    assert!(c.iter().any(|c| c.location == "operation show_data_flow" && c.description.starts_with("success responses changed")));
-    assert!(!c.iter().any(|c| c.location.starts_with("operation") && c.description == "removed"), "no operation disappears");
+    assert!(c
+        .iter()
+        .any(|c| c.location == "operation show_data_flow" && c.description.starts_with("success responses changed")));
+    assert!(
+        !c.iter().any(|c| c.location.starts_with("operation") && c.description == "removed"),
+        "no operation disappears"
+    );
     assert_eq!(report.impact, Impact::Major);
     let text = xtask::diff::markdown(&[report]);
     assert!(text.contains("breaking") && text.contains("| `operation show_data_flow` |"), "{text}");
@@ -175,11 +196,27 @@ fn data_flow_1_0_to_1_1_reads_sensibly() {
 
 #[test]
 fn client_level_and_generated_method_changes_are_reported() {
-    let with_server = BASE.replace("paths:\n", "servers:\n  - url: https://{r}.example.com\n    variables:\n      r: {default: a, enum: [a, b]}\npaths:\n");
+    let with_server = BASE.replace(
+        "paths:\n",
+        "servers:\n  - url: https://{r}.example.com\n    variables:\n      r: {default: a, enum: [a, b]}\npaths:\n",
+    );
     let fewer = with_server.replace("enum: [a, b]", "enum: [a]");
     let c = diff(&lower(&with_server), &lower(&fewer));
-    assert_eq!(c, vec![Change { location: "endpoint variable r".into(), description: "value `b` removed".into(), breaking: true }]);
-    let closed = BASE.replace("      required: [name]\n      properties:", "      required: [name]\n      additionalProperties: false\n      properties:");
+    assert_eq!(
+        c,
+        vec![Change {
+            location: "endpoint variable r".into(),
+            description: "value `b` removed".into(),
+            breaking: true
+        }]
+    );
+    let closed = BASE.replace(
+        "      required: [name]\n      properties:",
+        "      required: [name]\n      additionalProperties: false\n      properties:",
+    );
     let c = diff(&lower(BASE), &lower(&closed));
-    assert!(c.iter().any(|c| c.location == "type Cluster" && c.description.contains("refuses unknown") && c.breaking), "{c:#?}");
+    assert!(
+        c.iter().any(|c| c.location == "type Cluster" && c.description.contains("refuses unknown") && c.breaking),
+        "{c:#?}"
+    );
 }

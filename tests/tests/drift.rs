@@ -28,8 +28,16 @@ fn every_spec_makes_a_crate() {
     assert_eq!(
         names,
         [
-            "kakaocloud-redis", "nhncloud-compute", "scp-cachestore", "scp-data-flow", "scp-data-ops", "scp-epas",
-            "scp-event-streams", "scp-quick-query", "scp-search-engine", "scp-vertica",
+            "kakaocloud-redis",
+            "nhncloud-compute",
+            "scp-cachestore",
+            "scp-data-flow",
+            "scp-data-ops",
+            "scp-epas",
+            "scp-event-streams",
+            "scp-quick-query",
+            "scp-search-engine",
+            "scp-vertica",
         ]
     );
 }

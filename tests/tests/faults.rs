@@ -55,7 +55,11 @@ fn openapi_3_1() {
 
 #[test]
 fn structurally_invalid_document_names_the_place() {
-    assert_fault(&spec("paths:\n  /a:\n    get:\n      responses: 7\n"), "#/paths/~1a/get/responses", "not a valid OpenAPI");
+    assert_fault(
+        &spec("paths:\n  /a:\n    get:\n      responses: 7\n"),
+        "#/paths/~1a/get/responses",
+        "not a valid OpenAPI",
+    );
 }
 
 #[test]
@@ -91,7 +95,8 @@ fn path_parameter_missing_from_the_template() {
 
 #[test]
 fn template_names_an_undeclared_parameter() {
-    let text = spec("paths:\n  /a/{id}:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n");
+    let text =
+        spec("paths:\n  /a/{id}:\n    get:\n      operationId: a\n      responses: {'200': {description: ok}}\n");
     assert_fault(&text, "#/paths/~1a~1{id}/get", "has no path parameter `id`");
 }
 
@@ -161,7 +166,11 @@ fn scratch() -> std::path::PathBuf {
     let root = sdk_tests::root();
     copy(&root.join("specs"), &dir.join("specs"));
     copy(&root.join("generated/kakaocloud-redis"), &dir.join("generated/kakaocloud-redis"));
-    std::fs::write(dir.join("Cargo.toml"), "[workspace]\nmembers = [\n    # @generated-members-begin\n    # @generated-members-end\n]\n").unwrap();
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nmembers = [\n    # @generated-members-begin\n    # @generated-members-end\n]\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -266,7 +275,9 @@ fn client_parameters_outside_the_path_are_refused() {
 
 #[test]
 fn a_server_default_outside_its_enum_is_refused() {
-    let text = spec("servers:\n  - url: https://{r}.example.com\n    variables:\n      r: {default: x, enum: [a, b]}\npaths: {}\n");
+    let text = spec(
+        "servers:\n  - url: https://{r}.example.com\n    variables:\n      r: {default: x, enum: [a, b]}\npaths: {}\n",
+    );
     assert_fault(&text, "#/servers/0/variables/r/default", "not one of the variable's `enum` values");
 }
 
@@ -296,7 +307,9 @@ fn one_of_beside_properties_is_refused_not_dropped() {
 
 #[test]
 fn a_recursive_array_alias_is_refused() {
-    let text = spec("paths: {}\ncomponents:\n  schemas:\n    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n");
+    let text = spec(
+        "paths: {}\ncomponents:\n  schemas:\n    Tree: {type: array, items: {$ref: '#/components/schemas/Tree'}}\n",
+    );
     assert_fault(&text, "#/components/schemas/Tree", "refers to itself through type aliases");
 }
 
@@ -310,6 +323,8 @@ fn operation_names_the_client_reserves_are_refused() {
 fn references_into_other_component_sections_are_resolved_or_reported() {
     let text = with_operation("      operationId: a\n      parameters: [{$ref: '#/components/parameters/Missing'}]\n      responses: {'200': {$ref: '#/components/responses/Gone'}}");
     let errors = generate(text.as_bytes()).unwrap_err();
-    let at = |pointer: &str| errors.iter().any(|e| e.pointer == pointer && e.message.contains("does not resolve to an entry of components"));
+    let at = |pointer: &str| {
+        errors.iter().any(|e| e.pointer == pointer && e.message.contains("does not resolve to an entry of components"))
+    };
     assert!(at("#/paths/~1a/get/parameters/0/$ref") && at("#/paths/~1a/get/responses/200/$ref"), "{errors:#?}");
 }

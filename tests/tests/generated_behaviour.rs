@@ -35,8 +35,13 @@ async fn each_success_status_decodes_into_its_own_variant() {
         if let Some(body) = body {
             reply = reply.set_body_json(body);
         }
-        Mock::given(method("POST")).and(path("/v2/tenant/jobs")).and(query_param("send", "true"))
-            .respond_with(reply).up_to_n_times(1).mount(&server).await;
+        Mock::given(method("POST"))
+            .and(path("/v2/tenant/jobs"))
+            .and(query_param("send", "true"))
+            .respond_with(reply)
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
         let response = client.submit_job(credentials()).send_param(true).send().await.unwrap();
         match (status, response.into_body()) {
             (201, golden_operations::operation::SubmitJobBody::Status201(ticket)) => {
@@ -50,7 +55,8 @@ async fn each_success_status_decodes_into_its_own_variant() {
 
 #[test]
 fn object_with_one_of_is_a_union_and_prelude_names_get_a_suffix() {
-    let pet: golden_types::types::Pet = serde_json::from_value(serde_json::json!({"kind": "square", "side": 2.0})).unwrap();
+    let pet: golden_types::types::Pet =
+        serde_json::from_value(serde_json::json!({"kind": "square", "side": 2.0})).unwrap();
     assert!(matches!(pet, golden_types::types::Pet::Square(_)), "{pet:?}");
     let outcome = golden_types::types::ResultModel::default().with_ok(true);
     assert_eq!(serde_json::to_value(outcome).unwrap(), serde_json::json!({"ok": true}));
@@ -60,7 +66,8 @@ fn object_with_one_of_is_a_union_and_prelude_names_get_a_suffix() {
 fn unset_optional_members_are_not_sent_even_when_nullable() {
     let graph = golden_types::types::Graph::default();
     assert_eq!(serde_json::to_value(graph).unwrap(), serde_json::json!({}));
-    let labels: golden_types::types::Graph = serde_json::from_value(serde_json::json!({"labels": {"a": null, "b": "x"}})).unwrap();
+    let labels: golden_types::types::Graph =
+        serde_json::from_value(serde_json::json!({"labels": {"a": null, "b": "x"}})).unwrap();
     assert_eq!(labels.labels.unwrap().get("a"), Some(&None));
 }
 
@@ -69,7 +76,8 @@ fn a_discriminator_picks_the_variant_even_where_shapes_overlap() {
     use golden_types::types::Shape;
     // Untagged decoding would take the first variant that fits (Circle, which
     // ignores `side`); the `kind` member says Square.
-    let shape: Shape = serde_json::from_value(serde_json::json!({"kind": "square", "radius": 1.0, "side": 2.0})).unwrap();
+    let shape: Shape =
+        serde_json::from_value(serde_json::json!({"kind": "square", "radius": 1.0, "side": 2.0})).unwrap();
     assert!(matches!(shape, Shape::Square(_)), "{shape:?}");
     let err = serde_json::from_value::<Shape>(serde_json::json!({"kind": "hexagon", "side": 1.0})).unwrap_err();
     assert!(err.to_string().contains("`kind` to be one of circle, square"), "{err}");

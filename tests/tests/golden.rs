@@ -56,10 +56,25 @@ macro_rules! golden {
 
 golden!(
     // one construct each
-    r#ref, inline_objects, arrays, maps, enums, nullable, required_defaults, formats, names, one_of_body, parameters,
-    no_response_body, response_headers, deprecated, bearer, apikey,
+    r#ref,
+    inline_objects,
+    arrays,
+    maps,
+    enums,
+    nullable,
+    required_defaults,
+    formats,
+    names,
+    one_of_body,
+    parameters,
+    no_response_body,
+    response_headers,
+    deprecated,
+    bearer,
+    apikey,
     // construct families together, also used by tests/generated_behaviour.rs
-    types, operations,
+    types,
+    operations,
 );
 
 #[test]
@@ -71,8 +86,24 @@ fn every_fixture_has_a_test() {
         .collect();
     fixtures.sort();
     let tested = [
-        "apikey", "arrays", "bearer", "deprecated", "enums", "formats", "inline_objects", "maps", "names", "no_response_body",
-        "nullable", "one_of_body", "operations", "parameters", "ref", "required_defaults", "response_headers", "types",
+        "apikey",
+        "arrays",
+        "bearer",
+        "deprecated",
+        "enums",
+        "formats",
+        "inline_objects",
+        "maps",
+        "names",
+        "no_response_body",
+        "nullable",
+        "one_of_body",
+        "operations",
+        "parameters",
+        "ref",
+        "required_defaults",
+        "response_headers",
+        "types",
     ];
     assert_eq!(fixtures, tested);
 }

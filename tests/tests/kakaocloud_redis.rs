@@ -36,7 +36,8 @@ fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> T {
 async fn create_new_instance_set() {
     let (server, spec) = (MockServer::start().await, spec());
     let body = spec.request_example("create_instance_set");
-    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201")).await;
+    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201"))
+        .await;
     let response = client(&server).create_new_instance_set(decode(&body)).send().await.unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(response.body().object_id.as_deref(), Some(SET));
@@ -46,7 +47,8 @@ async fn create_new_instance_set() {
 async fn create_instance_set_from_backup() {
     let (server, spec) = (MockServer::start().await, spec());
     let body = spec.schema_example("RestoreInstanceSetFromBackupRequest");
-    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201")).await;
+    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201"))
+        .await;
     let restore: types::RestoreInstanceSetFromBackupRequest = decode(&body);
     let response = client(&server).create_instance_set_from_backup(restore).send().await.unwrap();
     assert_eq!(response.body().object_id.as_deref(), Some(SET));
@@ -56,7 +58,8 @@ async fn create_instance_set_from_backup() {
 async fn create_instance_set_from_object_storage() {
     let (server, spec) = (MockServer::start().await, spec());
     let body = spec.schema_example("RestoreInstanceSetFromObjectStorageRequest");
-    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201")).await;
+    expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201"))
+        .await;
     let restore: types::RestoreInstanceSetFromObjectStorageRequest = decode(&body);
     let response = client(&server).create_instance_set_from_object_storage(restore).send().await.unwrap();
     assert_eq!(response.status(), 201);

@@ -31,7 +31,8 @@ fn decode<T: serde::de::DeserializeOwned>(value: &Value) -> T {
 
 /// Mounts a mock expecting one request at `/v2/{tenant}{route}` and answering `status` with `reply`.
 async fn expect(server: &MockServer, verb: &str, route: &str, body: Option<&Value>, status: u16, reply: Option<Value>) {
-    let mut mock = Mock::given(method(verb)).and(path(format!("/v2/{TENANT}{route}"))).and(header("x-auth-token", TOKEN));
+    let mut mock =
+        Mock::given(method(verb)).and(path(format!("/v2/{TENANT}{route}"))).and(header("x-auth-token", TOKEN));
     if let Some(body) = body {
         mock = mock.and(body_json(body));
     }
@@ -54,7 +55,15 @@ async fn flavors_and_zones() {
         .expect(1)
         .mount(&server)
         .await;
-    expect(&server, "GET", "/os-availability-zone", None, 200, Some(spec.response_example("list_availability_zones", "200"))).await;
+    expect(
+        &server,
+        "GET",
+        "/os-availability-zone",
+        None,
+        200,
+        Some(spec.response_example("list_availability_zones", "200")),
+    )
+    .await;
     let c = client(&server);
     assert!(!c.list_flavors().send().await.unwrap().body().flavors.is_empty());
     let detail = c.list_flavors_detail().min_disk(20).min_ram(1024).send().await.unwrap();
@@ -67,7 +76,8 @@ async fn keypairs() {
     let (server, spec) = (MockServer::start().await, spec());
     let create = spec.request_example("create_keypair");
     expect(&server, "GET", "/os-keypairs", None, 200, Some(spec.response_example("list_keypairs", "200"))).await;
-    expect(&server, "POST", "/os-keypairs", Some(&create), 200, Some(spec.response_example("create_keypair", "200"))).await;
+    expect(&server, "POST", "/os-keypairs", Some(&create), 200, Some(spec.response_example("create_keypair", "200")))
+        .await;
     expect(&server, "GET", "/os-keypairs/my-key", None, 200, Some(spec.response_example("show_keypair", "200"))).await;
     expect(&server, "DELETE", "/os-keypairs/my-key", None, 202, None).await;
     let c = client(&server);
@@ -141,7 +151,15 @@ async fn volume_attachments() {
     let base = format!("/servers/{SERVER}/os-volume_attachments");
     expect(&server, "GET", &base, None, 200, Some(spec.response_example("list_volume_attachments", "200"))).await;
     expect(&server, "POST", &base, Some(&attach), 200, Some(spec.response_example("attach_volume", "200"))).await;
-    expect(&server, "GET", &format!("{base}/vol-1"), None, 200, Some(spec.response_example("show_volume_attachment", "200"))).await;
+    expect(
+        &server,
+        "GET",
+        &format!("{base}/vol-1"),
+        None,
+        200,
+        Some(spec.response_example("show_volume_attachment", "200")),
+    )
+    .await;
     expect(&server, "DELETE", &format!("{base}/vol-1"), None, 202, None).await;
     let c = client(&server);
     c.list_volume_attachments(SERVER).send().await.unwrap();
@@ -154,7 +172,9 @@ async fn volume_attachments() {
 async fn each_action_has_its_method_and_sends_the_documented_body() {
     let (server, spec) = (MockServer::start().await, spec());
     let route = format!("/servers/{SERVER}/action");
-    for name in ["start_server", "stop_server", "reboot_server", "resize_server", "add_security_group", "remove_security_group"] {
+    for name in
+        ["start_server", "stop_server", "reboot_server", "resize_server", "add_security_group", "remove_security_group"]
+    {
         expect(&server, "POST", &route, Some(&spec.request_named_example("server_action", name)), 202, None).await;
     }
     let c = client(&server);
@@ -199,15 +219,27 @@ fn server_page(ids: &[&str]) -> Value {
 async fn the_server_stream_follows_markers_to_the_end() {
     let server = MockServer::start().await;
     let list = format!("/v2/{TENANT}/servers");
-    Mock::given(method("GET")).and(path(&list)).and(query_param("marker", "c"))
+    Mock::given(method("GET"))
+        .and(path(&list))
+        .and(query_param("marker", "c"))
         .respond_with(ResponseTemplate::new(200).set_body_json(server_page(&[])))
-        .expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path(&list)).and(query_param("marker", "b"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&list))
+        .and(query_param("marker", "b"))
         .respond_with(ResponseTemplate::new(200).set_body_json(server_page(&["c"])))
-        .expect(1).mount(&server).await;
-    Mock::given(method("GET")).and(path(&list)).and(query_param("limit", "2"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&list))
+        .and(query_param("limit", "2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(server_page(&["a", "b"])))
-        .expect(1).mount(&server).await;
+        .expect(1)
+        .mount(&server)
+        .await;
     let all: Vec<types::Server> = client(&server).list_servers().limit(2).into_stream().try_collect().await.unwrap();
     let ids: Vec<_> = all.iter().map(|s| s.id.clone().unwrap()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
@@ -257,11 +289,35 @@ async fn identity_tokens_are_issued_once_reused_and_reissued_after_a_401() {
     Mock::given(method("POST")).and(path("/v2.0/tokens"))
         .and(body_json(json!({"auth": {"tenantId": TENANT, "passwordCredentials": {"username": "me@example.com", "password": "api-password"}}})))
         .respond_with(token_response("first")).up_to_n_times(1).expect(1).mount(&identity).await;
-    Mock::given(method("POST")).and(path("/v2.0/tokens")).respond_with(token_response("second")).expect(1).mount(&identity).await;
+    Mock::given(method("POST"))
+        .and(path("/v2.0/tokens"))
+        .respond_with(token_response("second"))
+        .expect(1)
+        .mount(&identity)
+        .await;
     let flavors = format!("/v2/{TENANT}/flavors");
-    Mock::given(method("GET")).and(path(&flavors)).and(header("x-auth-token", "first")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"flavors": []}))).up_to_n_times(2).expect(2).mount(&compute).await;
-    Mock::given(method("GET")).and(path(&flavors)).and(header("x-auth-token", "first")).respond_with(ResponseTemplate::new(401)).expect(1).mount(&compute).await;
-    Mock::given(method("GET")).and(path(&flavors)).and(header("x-auth-token", "second")).respond_with(ResponseTemplate::new(200).set_body_json(json!({"flavors": []}))).expect(1).mount(&compute).await;
+    Mock::given(method("GET"))
+        .and(path(&flavors))
+        .and(header("x-auth-token", "first"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"flavors": []})))
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&compute)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&flavors))
+        .and(header("x-auth-token", "first"))
+        .respond_with(ResponseTemplate::new(401))
+        .expect(1)
+        .mount(&compute)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(&flavors))
+        .and(header("x-auth-token", "second"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"flavors": []})))
+        .expect(1)
+        .mount(&compute)
+        .await;
 
     let provider = NhnIdentity::new(TENANT, "me@example.com", "api-password").with_base_url(identity.uri());
     let c = Client::new(Config::new(compute.uri(), Auth::token(provider)), TENANT).unwrap();
@@ -275,5 +331,8 @@ async fn identity_tokens_are_issued_once_reused_and_reissued_after_a_401() {
 #[test]
 fn regions_default_to_the_current_hosts() {
     assert_eq!(Endpoint::default().url(), "https://kr1-api-instance-infrastructure.nhncloudservice.com");
-    assert_eq!(Endpoint::new(Region::Jp1).unwrap().url(), "https://jp1-api-instance-infrastructure.nhncloudservice.com");
+    assert_eq!(
+        Endpoint::new(Region::Jp1).unwrap().url(),
+        "https://jp1-api-instance-infrastructure.nhncloudservice.com"
+    );
 }

@@ -12,7 +12,8 @@ fn client() -> Client {
 }
 
 async fn send(body: serde_json::Value) -> Result<(), Error> {
-    let mut request = Request::new(Method::PATCH, "set_high_availability_mode", "/v1/instance-sets/set-1/recovery".into());
+    let mut request =
+        Request::new(Method::PATCH, "set_high_availability_mode", "/v1/instance-sets/set-1/recovery".into());
     request.json(&body)?;
     client().execute(request).await.map(|_| ())
 }

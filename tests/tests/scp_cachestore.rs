@@ -24,7 +24,14 @@ fn signed_correctly(server: &MockServer, request: &Request) -> bool {
     let get = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let query = request.url.query().map(|q| format!("?{q}")).unwrap_or_default();
     let url = format!("{}{}{query}", server.uri(), request.url.path());
-    let expected = scp_signature("test-secret-key", request.method.as_str(), &url, &get("scp-timestamp"), &get("scp-accesskey"), "");
+    let expected = scp_signature(
+        "test-secret-key",
+        request.method.as_str(),
+        &url,
+        &get("scp-timestamp"),
+        &get("scp-accesskey"),
+        "",
+    );
     get("scp-signature") == expected && get("scp-clienttype") == "Openapi" && get("scp-api-version") == "cachestore 1.0"
 }
 
@@ -34,12 +41,19 @@ async fn start_then_wait_for_the_asynchronous_request() {
     Mock::given(method("POST"))
         .and(path(format!("/v1/clusters/{CLUSTER}/start")))
         .and(header("scp-api-version", "cachestore 1.0"))
-        .respond_with(ResponseTemplate::new(202).set_body_json(json!({"request_id": "req-1", "resource": {"id": CLUSTER}})))
+        .respond_with(
+            ResponseTemplate::new(202).set_body_json(json!({"request_id": "req-1", "resource": {"id": CLUSTER}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let state = |s: &str| ResponseTemplate::new(200).set_body_json(json!({"request_id": "req-1", "state": s}));
-    Mock::given(method("GET")).and(path("/v1/requests/req-1")).respond_with(state("IN_PROGRESS")).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/v1/requests/req-1"))
+        .respond_with(state("IN_PROGRESS"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
     Mock::given(method("GET")).and(path("/v1/requests/req-1")).respond_with(state("COMPLETED")).mount(&server).await;
 
     let c = client(&server);
@@ -49,7 +63,12 @@ async fn start_then_wait_for_the_asynchronous_request() {
     let done = c.wait_for_request(accepted.body().request_id.clone(), &config).await.unwrap();
     assert_eq!(done.body().state, "COMPLETED");
     for request in server.received_requests().await.unwrap() {
-        assert!(signed_correctly(&server, &request), "{} {} is not signed over what was sent", request.method, request.url);
+        assert!(
+            signed_correctly(&server, &request),
+            "{} {} is not signed over what was sent",
+            request.method,
+            request.url
+        );
     }
 }
 
@@ -61,7 +80,10 @@ async fn a_failed_request_fails_the_wait() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"request_id": "req-2", "state": "FAILED"})))
         .mount(&server)
         .await;
-    let err = client(&server).wait_for_request("req-2", &WaitConfig::new().with_interval(Duration::from_millis(10))).await.unwrap_err();
+    let err = client(&server)
+        .wait_for_request("req-2", &WaitConfig::new().with_interval(Duration::from_millis(10)))
+        .await
+        .unwrap_err();
     assert!(matches!(err, scp_cachestore::Error::WaiterFailed { .. }), "{err}");
 }
 
@@ -69,11 +91,13 @@ async fn a_failed_request_fails_the_wait() {
 fn page(n: usize) -> serde_json::Value {
     let mut example = sdk_tests::Spec::load("scp/cachestore/1.0.yaml").response_example("list_clusters", "200");
     let item = example["contents"][0].clone();
-    let items: Vec<_> = (0..n).map(|i| {
-        let mut item = item.clone();
-        item["id"] = json!(format!("c{i}"));
-        item
-    }).collect();
+    let items: Vec<_> = (0..n)
+        .map(|i| {
+            let mut item = item.clone();
+            item["id"] = json!(format!("c{i}"));
+            item
+        })
+        .collect();
     example["contents"] = json!(items);
     example
 }
@@ -130,7 +154,10 @@ async fn a_stream_is_read_item_by_item_pinned_or_boxed() {
 
 #[test]
 fn only_documented_regions_are_offered() {
-    assert_eq!(Endpoint::new(Region::KrWest1, Environment::E).unwrap().url(), "https://cachestore.kr-west1.e.samsungsdscloud.com");
+    assert_eq!(
+        Endpoint::new(Region::KrWest1, Environment::E).unwrap().url(),
+        "https://cachestore.kr-west1.e.samsungsdscloud.com"
+    );
     let err = Endpoint::new(Region::KrSouth1, Environment::S).unwrap_err();
     assert!(err.to_string().contains("not offered"), "{err}");
 }

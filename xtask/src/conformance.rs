@@ -37,7 +37,9 @@ fn install(root: &Path) -> Result<PathBuf, String> {
     let lock = fs::read(dir.join("package-lock.json")).unwrap_or_default();
     let stamp = dir.join("node_modules/.installed-lock");
     if !prism.exists() || fs::read(&stamp).ok() != Some(lock.clone()) {
-        crate::test::run(Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir))?;
+        crate::test::run(
+            Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir),
+        )?;
         fs::write(&stamp, lock).map_err(|e| e.to_string())?;
     }
     Ok(prism)

@@ -20,13 +20,13 @@ pub struct Report {
 /// Lowers spec text; `display` names it in errors.
 fn lower(display: &str, text: &[u8]) -> Result<Service, String> {
     let doc = codegen::load::parse(display, text).map_err(|e| e.to_string())?;
-    codegen::ir::lower(Path::new(display), display, &doc).map_err(|errors| {
-        errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
-    })
+    codegen::ir::lower(Path::new(display), display, &doc)
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
-    let output = Command::new("git").args(args).current_dir(root).output().map_err(|e| format!("cannot run git: {e}"))?;
+    let output =
+        Command::new("git").args(args).current_dir(root).output().map_err(|e| format!("cannot run git: {e}"))?;
     if !output.status.success() {
         return Err(format!("git {} failed: {}", args.join(" "), String::from_utf8_lossy(&output.stderr).trim()));
     }
@@ -38,7 +38,8 @@ fn specs_at(root: &Path, rev: Option<&str>) -> Result<BTreeMap<String, Vec<u8>>,
     let mut files = BTreeMap::new();
     match rev {
         Some(rev) => {
-            let list = String::from_utf8_lossy(&git(root, &["ls-tree", "-r", "--name-only", rev, "--", "specs"])?).into_owned();
+            let list = String::from_utf8_lossy(&git(root, &["ls-tree", "-r", "--name-only", rev, "--", "specs"])?)
+                .into_owned();
             for path in list.lines().filter(|p| p.ends_with(".yaml")) {
                 files.insert(path.to_owned(), git(root, &["show", &format!("{rev}:{path}")])?);
             }
@@ -76,12 +77,20 @@ pub fn between_revisions(root: &Path, from: &str, to: Option<&str>) -> Result<Ve
             }
             (Some(_), None) => Report {
                 spec: path.clone(),
-                changes: vec![Change { location: "spec".into(), description: "API version removed".into(), breaking: true }],
+                changes: vec![Change {
+                    location: "spec".into(),
+                    description: "API version removed".into(),
+                    breaking: true,
+                }],
                 impact: Impact::Major,
             },
             (None, Some(_)) => Report {
                 spec: path.clone(),
-                changes: vec![Change { location: "spec".into(), description: "API version added".into(), breaking: false }],
+                changes: vec![Change {
+                    location: "spec".into(),
+                    description: "API version added".into(),
+                    breaking: false,
+                }],
                 impact: Impact::Minor,
             },
             (None, None) => continue,

@@ -34,8 +34,9 @@ fn main() -> ExitCode {
         Some("diff") => xtask::diff::run(&root(), &args[1..]).map(|_| ()),
         Some("check") => regen::check(&root()),
         Some("lint") => test::lint(&root()),
-        Some("conformance") => xtask::conformance::conformance(&root())
-            .map(|s| println!("conformance: {}/{} operations accepted by Prism and decoded", s.exercised, s.operations)),
+        Some("conformance") => xtask::conformance::conformance(&root()).map(|s| {
+            println!("conformance: {}/{} operations accepted by Prism and decoded", s.exercised, s.operations)
+        }),
         Some("test") => test::test(&root(), &args[1..]),
         _ => {
             eprint!("{USAGE}");

@@ -17,20 +17,22 @@ const CHANGELOG: &str = "CHANGELOG.md";
 fn generate(root: &Path, versions: &BTreeMap<String, String>) -> Result<Vec<GeneratedCrate>, String> {
     let generated = root.join("generated");
     codegen::generate_all(&root.join("specs"), |name| {
-        versions.get(name).cloned().or_else(|| current_version(&generated.join(name))).unwrap_or_else(|| "0.1.0".to_owned())
+        versions
+            .get(name)
+            .cloned()
+            .or_else(|| current_version(&generated.join(name)))
+            .unwrap_or_else(|| "0.1.0".to_owned())
     })
-        .map_err(|errors| {
-            let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            format!("{} problem(s) in the specs; generated/ is unchanged:\n{}", errors.len(), lines.join("\n"))
-        })
+    .map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        format!("{} problem(s) in the specs; generated/ is unchanged:\n{}", errors.len(), lines.join("\n"))
+    })
 }
 
 /// The `version` of an existing generated crate, kept across regenerations.
 fn current_version(crate_dir: &Path) -> Option<String> {
     let text = fs::read_to_string(crate_dir.join("Cargo.toml")).ok()?;
-    text.lines()
-        .find_map(|l| l.strip_prefix("version = \""))
-        .map(|v| v.trim_end_matches('"').to_owned())
+    text.lines().find_map(|l| l.strip_prefix("version = \"")).map(|v| v.trim_end_matches('"').to_owned())
 }
 
 /// What a regeneration did.
@@ -69,7 +71,13 @@ pub fn regen_with(root: &Path, bump: bool) -> Result<Report, String> {
             let current = current_version(&generated_dir.join(&name)).unwrap_or_else(|| "0.1.0".to_owned());
             let next = codegen::diff::bump(&current, impact);
             if next != current {
-                entries.insert(name.clone(), format!("## {next}\n\n{}", crate::diff::markdown(&reports).replace("# API changes\n\n", "").replace("## ", "### ")));
+                entries.insert(
+                    name.clone(),
+                    format!(
+                        "## {next}\n\n{}",
+                        crate::diff::markdown(&reports).replace("# API changes\n\n", "").replace("## ", "### ")
+                    ),
+                );
                 versions.insert(name, next);
             }
         }

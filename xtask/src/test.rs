@@ -22,7 +22,8 @@ pub(crate) fn run(cmd: &mut Command) -> Result<(), String> {
 pub(crate) fn run_captured(cmd: &mut Command) -> Result<String, String> {
     let shown = format!("{cmd:?}");
     println!("==> {shown}");
-    let output = cmd.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    let output =
+        cmd.stderr(std::process::Stdio::inherit()).output().map_err(|e| format!("cannot start {shown}: {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     print!("{stdout}");
     if output.status.success() {
@@ -41,7 +42,9 @@ pub(crate) fn venv(root: &Path, name: &str, packages: &[&str]) -> Result<PathBuf
     let wanted = packages.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(wanted.as_str()) {
         run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
-        run(Command::new(bin.join("python")).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(packages))?;
+        run(Command::new(bin.join("python"))
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+            .args(packages))?;
         std::fs::write(&stamp, wanted).map_err(|e| e.to_string())?;
     }
     Ok(bin)

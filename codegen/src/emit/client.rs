@@ -89,7 +89,9 @@ fn emit_request_waiter(service: &Service) -> TokenStream {
     let Some(body @ Type::Named(_)) = ok else { return quote!() };
     let Type::Named(name) = body else { return quote!() };
     let state_is_required_text = match service.types.get(name).map(|t| &t.kind) {
-        Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| f.name == "state" && f.ty == Type::String && !f.is_optional()),
+        Some(TypeKind::Struct { fields, .. }) => {
+            fields.iter().any(|f| f.name == "state" && f.ty == Type::String && !f.is_optional())
+        }
         _ => false,
     };
     if !state_is_required_text || required_args(show).len() != 1 {
@@ -157,7 +159,9 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
     }
     let arg_docs: Vec<String> = args
         .iter()
-        .filter_map(|a| a.doc.as_ref().map(|d| format!("- `{}`: {}", a.name, doc::escape(d.lines().next().unwrap_or("")))))
+        .filter_map(|a| {
+            a.doc.as_ref().map(|d| format!("- `{}`: {}", a.name, doc::escape(d.lines().next().unwrap_or(""))))
+        })
         .collect();
     if !arg_docs.is_empty() {
         lines.push(String::new());
@@ -166,7 +170,14 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
     for response in &op.responses {
         for (header, description) in &response.headers {
             let what = description.as_deref().map(doc::escape).unwrap_or_default();
-            doc::paragraph(&mut lines, &format!("Response header `{header}` ({}): {what} Read it with `response.header(\"{}\")`.", response.status, header.to_ascii_lowercase()));
+            doc::paragraph(
+                &mut lines,
+                &format!(
+                    "Response header `{header}` ({}): {what} Read it with `response.header(\"{}\")`.",
+                    response.status,
+                    header.to_ascii_lowercase()
+                ),
+            );
         }
     }
     if op.pagination.is_some() {
@@ -208,11 +219,17 @@ fn emit_variant_method(service: &Service, op: &Operation, variant: &crate::ir::B
     };
     let others: Vec<_> = required_args(op).into_iter().filter(|a| a.name != "body").collect();
     let (params, stores): (Vec<_>, Vec<_>) = others.iter().map(|a| a.signature()).unzip();
-    let summary = variant.summary.clone().unwrap_or_else(|| format!("[`Client::{}`] with a `{}` body.", op.name, variant.type_name));
+    let summary = variant
+        .summary
+        .clone()
+        .unwrap_or_else(|| format!("[`Client::{}`] with a `{}` body.", op.name, variant.type_name));
     let mut lines = vec![doc::escape(&summary)];
     // Links are ours, not spec text: added as is, not escaped.
     lines.push(String::new());
-    lines.push(format!("Same request as [`Client::{}`]; the body is a [`{}`](types::{}).", op.name, variant.type_name, variant.type_name));
+    lines.push(format!(
+        "Same request as [`Client::{}`]; the body is a [`{}`](types::{}).",
+        op.name, variant.type_name, variant.type_name
+    ));
     let docs = doc::attrs(&lines);
     let (body_param, body_value) = if needs_args {
         (quote!(body: types::#variant_type), quote!(#body_type::#variant_ident(body)))
@@ -246,12 +263,16 @@ fn emit_waiter(service: &Service, op: &Operation, waiter: &crate::ir::Waiter) ->
     };
     let pointer = &waiter.state;
     let failures = &waiter.failure;
-    let mut lines = vec![format!("Polls [`Client::{}`] until `{}` in the response is `target`.", op.name, waiter.state)];
+    let mut lines =
+        vec![format!("Polls [`Client::{}`] until `{}` in the response is `target`.", op.name, waiter.state)];
     if !failures.is_empty() {
         let list: Vec<String> = failures.iter().map(|f| format!("`{f}`")).collect();
         doc::paragraph(&mut lines, &format!("Fails early when the state becomes {}; fails with `Error::WaiterTimedOut` after the configured timeout. Transient errors while polling are retried.", list.join(" or ")));
     }
-    doc::paragraph(&mut lines, "Returns the last response, in which the target state was seen. Cancel by dropping the future.");
+    doc::paragraph(
+        &mut lines,
+        "Returns the last response, in which the target state was seen. Cancel by dropping the future.",
+    );
     let docs = doc::attrs(&lines);
     quote! {
         #docs
@@ -309,7 +330,10 @@ fn emit_endpoint(service: &Service) -> TokenStream {
             let value = &v.value;
             quote!(Self::#variant => #value,)
         });
-        let line = format!(" {}", doc::escape(var.description.as_deref().unwrap_or(&format!("The `{}` server variable.", var.name))));
+        let line = format!(
+            " {}",
+            doc::escape(var.description.as_deref().unwrap_or(&format!("The `{}` server variable.", var.name)))
+        );
         quote! {
             #[doc = #line]
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -354,7 +378,14 @@ fn emit_endpoint(service: &Service) -> TokenStream {
     let mut lines = vec!["Where the service is reached: one value per server variable.".to_owned()];
     doc::paragraph(&mut lines, &format!("URL template: `{}`. `Default` gives the documented defaults.", server.url));
     for alternative in service.servers.iter().skip(1) {
-        doc::paragraph(&mut lines, &format!("Also documented: `{}`{}; pass such a URL to `Config::new` to use it.", alternative.url, alternative.description.as_deref().map(|d| format!(" ({})", doc::escape(d))).unwrap_or_default()));
+        doc::paragraph(
+            &mut lines,
+            &format!(
+                "Also documented: `{}`{}; pass such a URL to `Config::new` to use it.",
+                alternative.url,
+                alternative.description.as_deref().map(|d| format!(" ({})", doc::escape(d))).unwrap_or_default()
+            ),
+        );
     }
     let docs = doc::attrs(&lines);
     let url_fmt = if fields.is_empty() {

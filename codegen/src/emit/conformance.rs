@@ -39,7 +39,9 @@ pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<S
             None => quote!(#krate),
         };
         let auth = match service.auth {
-            Auth::ScpSignature => quote!(#krate::runtime::auth::ScpCredentials::new("conformance-access-key", "conformance-secret")),
+            Auth::ScpSignature => {
+                quote!(#krate::runtime::auth::ScpCredentials::new("conformance-access-key", "conformance-secret"))
+            }
             _ => quote!(#krate::Auth::static_token("conformance-token")),
         };
         let client_args = service.client_params.iter().map(|_| quote!("conformance-tenant"));
@@ -103,7 +105,10 @@ fn operation_test(service: &Service, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.name);
     let args = required_args(op).into_iter().map(|arg| {
         let value = if arg.name == "body" {
-            op.body.as_ref().and_then(|b| b.examples.first().cloned()).unwrap_or_else(|| synthesize(service, &arg.ty, 0))
+            op.body
+                .as_ref()
+                .and_then(|b| b.examples.first().cloned())
+                .unwrap_or_else(|| synthesize(service, &arg.ty, 0))
         } else {
             let param = op.params.iter().find(|p| p.rust_name == arg.name);
             param
@@ -158,9 +163,19 @@ fn synthesize(service: &Service, ty: &Type, depth: usize) -> Value {
             Some((TypeKind::Enum { values }, _)) => json!(values.first().map(|v| v.value.clone()).unwrap_or_default()),
             Some((TypeKind::Struct { fields, .. }, _)) => {
                 let members = fields.iter().filter(|f| f.required).map(|f| {
-                    let value = f.doc.example.clone().or_else(|| f.doc.default.clone()).or_else(|| for_format(&f.doc)).unwrap_or_else(|| {
-                        if f.nullable { Value::Null } else { synthesize(service, &f.ty, depth + 1) }
-                    });
+                    let value =
+                        f.doc
+                            .example
+                            .clone()
+                            .or_else(|| f.doc.default.clone())
+                            .or_else(|| for_format(&f.doc))
+                            .unwrap_or_else(|| {
+                                if f.nullable {
+                                    Value::Null
+                                } else {
+                                    synthesize(service, &f.ty, depth + 1)
+                                }
+                            });
                     (f.name.clone(), value)
                 });
                 Value::Object(members.collect())

@@ -19,10 +19,7 @@ fn deprecation_note(service: &Service, current_module: &str) -> String {
 
 /// The version the crate root re-exports: the one marked `CURRENT`, else the newest.
 fn current_index(services: &[Service]) -> usize {
-    services
-        .iter()
-        .rposition(|s| s.version_status.as_deref() == Some("CURRENT"))
-        .unwrap_or(services.len() - 1)
+    services.iter().rposition(|s| s.version_status.as_deref() == Some("CURRENT")).unwrap_or(services.len() - 1)
 }
 
 pub fn lib_rs(spec: &CrateSpec, services: &[Service]) -> Result<String, String> {
@@ -41,7 +38,8 @@ pub fn lib_rs(spec: &CrateSpec, services: &[Service]) -> Result<String, String> 
     }
     doc.push(String::new());
     doc.extend(example(spec, current).lines().map(str::to_owned));
-    let inner: String = doc.iter().map(|l| if l.is_empty() { "//!\n".to_owned() } else { format!("//! {l}\n") }).collect();
+    let inner: String =
+        doc.iter().map(|l| if l.is_empty() { "//!\n".to_owned() } else { format!("//! {l}\n") }).collect();
 
     let body = if spec.is_multi_version() {
         let current_module = &spec.versions[current_index(services)].module;
@@ -49,7 +47,8 @@ pub fn lib_rs(spec: &CrateSpec, services: &[Service]) -> Result<String, String> 
         let modules = spec.versions.iter().zip(services).map(|(v, s)| {
             let module = super::types::ident(&v.module);
             let until = s.supported_until.as_deref().map(|d| format!(", supported until {d}")).unwrap_or_default();
-            let line = format!(" API version {} ({}{until}).", s.version, s.version_status.as_deref().unwrap_or("CURRENT"));
+            let line =
+                format!(" API version {} ({}{until}).", s.version, s.version_status.as_deref().unwrap_or("CURRENT"));
             let deprecated = is_deprecated(s).then(|| {
                 let note = deprecation_note(s, current_module);
                 quote!(#[deprecated(note = #note)])
@@ -117,7 +116,8 @@ fn example(spec: &CrateSpec, service: &Service) -> String {
         }
         _ => ("Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())", "Auth"),
     };
-    let client_args: String = service.client_params.iter().map(|p| format!(", \"my-{}\"", p.name.to_lowercase())).collect();
+    let client_args: String =
+        service.client_params.iter().map(|p| format!(", \"my-{}\"", p.name.to_lowercase())).collect();
     let call = service
         .operations
         .iter()
@@ -142,7 +142,12 @@ pub fn cargo_toml(spec: &CrateSpec, services: &[Service], package_version: &str)
 pub fn readme(spec: &CrateSpec, services: &[Service]) -> String {
     let current = &services[current_index(services)];
     let mut out = String::new();
-    out.push_str(&format!("<!-- {} -->\n", header(&services.iter().map(|s| s.spec_path.as_str()).collect::<Vec<_>>().join(", ")).trim().trim_start_matches("// ")));
+    out.push_str(&format!(
+        "<!-- {} -->\n",
+        header(&services.iter().map(|s| s.spec_path.as_str()).collect::<Vec<_>>().join(", "))
+            .trim()
+            .trim_start_matches("// ")
+    ));
     out.push_str(&format!("# {}\n\nRust client for **{}**", spec.name, current.title));
     if let Some(d) = &current.description {
         out.push_str(&format!(": {}", d.trim()));
@@ -169,10 +174,25 @@ pub fn readme(spec: &CrateSpec, services: &[Service]) -> String {
         }
         out.push_str("\n\n| method | HTTP | summary |\n| --- | --- | --- |\n");
         for op in &service.operations {
-            let summary = op.doc.summary.as_deref().or(op.doc.description.as_deref()).unwrap_or("").lines().next().unwrap_or("").replace('|', "\\|");
+            let summary = op
+                .doc
+                .summary
+                .as_deref()
+                .or(op.doc.description.as_deref())
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+                .replace('|', "\\|");
             out.push_str(&format!("| `{}` | `{} {}` | {} |\n", op.name, op.method, op.path, summary));
             for v in &op.body_variants {
-                out.push_str(&format!("| `{}` | `{} {}` | {} |\n", v.method, op.method, op.path, v.summary.as_deref().unwrap_or("").replace('|', "\\|")));
+                out.push_str(&format!(
+                    "| `{}` | `{} {}` | {} |\n",
+                    v.method,
+                    op.method,
+                    op.path,
+                    v.summary.as_deref().unwrap_or("").replace('|', "\\|")
+                ));
             }
         }
     }

@@ -74,7 +74,11 @@ fn tests_of(service: &Service) -> Vec<TokenStream> {
         for response in &op.responses {
             let Some(ty) = &response.ty else { continue };
             for (i, example) in response.examples.iter().enumerate() {
-                tests.push(test(&format!("{}_{}_response_{}", op.name, response.status.to_lowercase(), i + 1), ty, example));
+                tests.push(test(
+                    &format!("{}_{}_response_{}", op.name, response.status.to_lowercase(), i + 1),
+                    ty,
+                    example,
+                ));
             }
         }
     }

@@ -29,7 +29,11 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
         let sources: Vec<&str> = services.iter().map(|s| s.spec_path.as_str()).collect();
         files.insert(
             PathBuf::from("src/shared.rs"),
-            render(&sources.join(", "), "//! Types identical in every API version, shared by all version modules.\n", types::emit_types(defs, &checked))?,
+            render(
+                &sources.join(", "),
+                "//! Types identical in every API version, shared by all version modules.\n",
+                types::emit_types(defs, &checked),
+            )?,
         );
         for (version, service) in spec.versions.iter().zip(services) {
             let dir = PathBuf::from("src").join(&version.module);
@@ -55,7 +59,12 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
 }
 
 /// `types.rs`, `operation.rs` and `client.rs` (plus `mod.rs` for a version module).
-fn version_files(service: &Service, crate_name: &str, shared: &BTreeSet<String>, module: bool) -> Result<Vec<(String, String)>, String> {
+fn version_files(
+    service: &Service,
+    crate_name: &str,
+    shared: &BTreeSet<String>,
+    module: bool,
+) -> Result<Vec<(String, String)>, String> {
     let source = service.spec_path.as_str();
     let own = service.types.values().filter(|t| !shared.contains(&t.name));
     let reexport = (!shared.is_empty()).then(|| {
@@ -64,8 +73,15 @@ fn version_files(service: &Service, crate_name: &str, shared: &BTreeSet<String>,
     });
     let checked = validate::checked_types(service);
     let defs = types::emit_types(own, &checked);
-    let types_rs = render(source, "//! The request and response types of this API version.\n", quote!(#reexport #defs))?;
-    let types_use = |tokens: &TokenStream| uses_path(tokens, "types").then(|| quote!(use super::types;));
+    let types_rs =
+        render(source, "//! The request and response types of this API version.\n", quote!(#reexport #defs))?;
+    let types_use = |tokens: &TokenStream| {
+        uses_path(tokens, "types").then(|| {
+            quote!(
+                use super::types;
+            )
+        })
+    };
     let ops = operation::emit_operations(service);
     let enums = operation::emit_status_enums(service);
     let ops = quote!(#enums #ops);
@@ -77,7 +93,11 @@ fn version_files(service: &Service, crate_name: &str, shared: &BTreeSet<String>,
     )?;
     let client = client::emit_client(service, crate_name);
     let client_use = types_use(&client);
-    let operation_use = uses_path(&client, "operation").then(|| quote!(use super::operation;));
+    let operation_use = uses_path(&client, "operation").then(|| {
+        quote!(
+            use super::operation;
+        )
+    });
     let client_rs = render(source, "", quote!(#client_use #operation_use #client))?;
     let mut files = vec![
         ("types.rs".to_owned(), types_rs),
@@ -97,7 +117,12 @@ pub(crate) fn render(source: &str, inner_doc: &str, tokens: TokenStream) -> Resu
     // Generated items name the runtime as `rt::`; the alias is declared where used,
     // after any inner attributes.
     if uses_runtime {
-        file.items.insert(0, syn::parse_quote!(use ::cloudsdk_runtime as rt;));
+        file.items.insert(
+            0,
+            syn::parse_quote!(
+                use ::cloudsdk_runtime as rt;
+            ),
+        );
     }
     Ok(format!("{}{inner_doc}{}", header(source), space_items(&prettyplease::unparse(&file))))
 }
@@ -113,9 +138,24 @@ fn space_items(code: &str) -> String {
         let Some(next) = lines.get(i + 1) else { continue };
         let indent = |l: &str| l.len() - l.trim_start().len();
         let next_trim = next.trim_start();
-        let closes_item = matches!(line.trim(), "}" | "};") || (line.trim_start().starts_with("pub type ") && line.ends_with(';'));
+        let closes_item =
+            matches!(line.trim(), "}" | "};") || (line.trim_start().starts_with("pub type ") && line.ends_with(';'));
         let ends_uses = line.trim_start().starts_with("use ") && !next_trim.starts_with("use ");
-        const ITEM_STARTS: &[&str] = &["pub ", "pub(", "fn ", "async fn ", "impl", "struct ", "enum ", "#[", "///", "const ", "mod ", "type ", "use "];
+        const ITEM_STARTS: &[&str] = &[
+            "pub ",
+            "pub(",
+            "fn ",
+            "async fn ",
+            "impl",
+            "struct ",
+            "enum ",
+            "#[",
+            "///",
+            "const ",
+            "mod ",
+            "type ",
+            "use ",
+        ];
         let starts_item = ITEM_STARTS.iter().any(|start| next_trim.starts_with(start));
         if (closes_item || ends_uses) && indent(line) == indent(next) && starts_item {
             out.push('\n');

@@ -89,10 +89,8 @@ fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
     });
     let ctor_inits = required.iter().map(|a| ident(&a.name));
     let many = (required.len() + 1 > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let none_inits = optional_params
-        .iter()
-        .map(|p| ident(&p.rust_name))
-        .chain(optional_body.map(|_| format_ident!("body")));
+    let none_inits =
+        optional_params.iter().map(|p| ident(&p.rust_name)).chain(optional_body.map(|_| format_ident!("body")));
 
     let setters = optional_params.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -415,7 +413,11 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
             let limit_field = ident(&limit.rust_name);
             let marker_field = ident(&marker.rust_name);
             let limit = as_option_i64(limit, quote!(self.#limit_field));
-            let first = if marker.required { quote!(Some(self.#marker_field.clone())) } else { quote!(self.#marker_field.clone()) };
+            let first = if marker.required {
+                quote!(Some(self.#marker_field.clone()))
+            } else {
+                quote!(self.#marker_field.clone())
+            };
             let store = if marker.required { quote!(marker.unwrap_or_default()) } else { quote!(marker) };
             let cursor_expr = cursor_of(service, &item_ty.ty, cursor)?;
             quote! {

@@ -1,6 +1,5 @@
 //! Named types: structs, enums that keep unknown values, unions and aliases.
 
-
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -55,7 +54,10 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
 
 /// All definitions of a `types` module, in name order, with the `Validate`
 /// impls of the types in `checked`.
-pub fn emit_types<'a>(defs: impl Iterator<Item = &'a TypeDef>, checked: &std::collections::BTreeSet<String>) -> TokenStream {
+pub fn emit_types<'a>(
+    defs: impl Iterator<Item = &'a TypeDef>,
+    checked: &std::collections::BTreeSet<String>,
+) -> TokenStream {
     let items = defs.map(|def| {
         let item = emit_type(def);
         let validate = super::validate::emit_impl(def, checked);
@@ -68,7 +70,9 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc::attrs(&doc::lines(&def.doc, &format!("The `{}` schema.", def.name)));
     match &def.kind {
-        TypeKind::Struct { fields, additional, closed } => emit_struct(&name, &docs, fields, additional.as_ref(), *closed),
+        TypeKind::Struct { fields, additional, closed } => {
+            emit_struct(&name, &docs, fields, additional.as_ref(), *closed)
+        }
         TypeKind::Enum { values } => emit_enum(&name, &docs, values),
         TypeKind::Union { variants, discriminator } => emit_union(&name, &docs, variants, discriminator.as_deref()),
         TypeKind::Alias(target) => {
@@ -107,7 +111,13 @@ fn needs_value(field: &Field) -> bool {
     !field.is_optional()
 }
 
-fn emit_struct(name: &Ident, docs: &TokenStream, fields: &[Field], additional: Option<&Type>, closed: bool) -> TokenStream {
+fn emit_struct(
+    name: &Ident,
+    docs: &TokenStream,
+    fields: &[Field],
+    additional: Option<&Type>,
+    closed: bool,
+) -> TokenStream {
     let members = fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
         let ty = field_type(f);
@@ -193,7 +203,8 @@ fn redacting_debug(name: &Ident, fields: &[Field], has_additional: bool) -> Toke
 }
 
 fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
-    let many = (fields.iter().filter(|f| needs_value(f)).count() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let many =
+        (fields.iter().filter(|f| needs_value(f)).count() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
     let params = fields.iter().filter(|f| needs_value(f)).map(|f| {
         let field_name = ident(&f.rust_name);
         let (ty, _) = param_type(f);

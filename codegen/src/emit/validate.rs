@@ -58,7 +58,13 @@ fn has_scalar_checks(ty: &Type, c: &Constraints) -> bool {
 
 /// Statements checking `value` (a reference to a `ty`) found at `path` (a `&str`
 /// expression), pushing into `problems`.
-pub fn value_checks(ty: &Type, c: &Constraints, value: TokenStream, path: TokenStream, checked: &BTreeSet<String>) -> TokenStream {
+pub fn value_checks(
+    ty: &Type,
+    c: &Constraints,
+    value: TokenStream,
+    path: TokenStream,
+    checked: &BTreeSet<String>,
+) -> TokenStream {
     let opt = |v: Option<usize>| match v {
         Some(n) => quote!(Some(#n)),
         None => quote!(None),
@@ -148,9 +154,10 @@ pub fn emit_impl(def: &TypeDef, checked: &BTreeSet<String>) -> TokenStream {
                     #access
                 }}
             });
-            let extra = additional.as_ref().filter(|t| contains(t, checked)).map(|_| {
-                quote!(rt::validate::Validate::validate(&self.additional_properties, path, problems);)
-            });
+            let extra = additional
+                .as_ref()
+                .filter(|t| contains(t, checked))
+                .map(|_| quote!(rt::validate::Validate::validate(&self.additional_properties, path, problems);));
             quote!(#(#per_field)* #extra)
         }
         TypeKind::Union { variants, .. } => {

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind,
-    StatusCode, StringFormat, VariantOrUnknownOrEmpty,
+    AdditionalProperties, OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, StatusCode,
+    StringFormat, VariantOrUnknownOrEmpty,
 };
 use serde_json::Value;
 
@@ -132,7 +132,12 @@ impl<'a> Lowerer<'a> {
             match schema {
                 ReferenceOr::Reference { reference } => {
                     if let Some(target) = self.resolve_schema_ref(reference, &pointer) {
-                        self.insert(TypeDef { name: rust, doc: Doc::default(), kind: TypeKind::Alias(target), pointer });
+                        self.insert(TypeDef {
+                            name: rust,
+                            doc: Doc::default(),
+                            kind: TypeKind::Alias(target),
+                            pointer,
+                        });
                     }
                 }
                 ReferenceOr::Item(schema) => self.define(&rust, schema, &pointer),
@@ -171,7 +176,8 @@ impl<'a> Lowerer<'a> {
                 if !any.properties.is_empty() || !any.all_of.is_empty() {
                     self.error(pointer, "`oneOf`/`anyOf` beside `properties` or `allOf` is not supported; give each variant the shared members (with `allOf`)");
                 }
-                let (variants, key) = if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
+                let (variants, key) =
+                    if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
                 self.union(name, variants, key, schema, pointer)
             }
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
@@ -249,11 +255,16 @@ impl<'a> Lowerer<'a> {
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
                 self.type_of_ref(&all_of[0], hint, &push_pointer(&push_pointer(pointer, "allOf"), "0"))
             }
-            SchemaKind::Type(T::Object(_)) | SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
-                named(self)
-            }
+            SchemaKind::Type(T::Object(_))
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. } => named(self),
             SchemaKind::Any(any) => {
-                if !any.properties.is_empty() || !any.all_of.is_empty() || !any.one_of.is_empty() || !any.any_of.is_empty() {
+                if !any.properties.is_empty()
+                    || !any.all_of.is_empty()
+                    || !any.one_of.is_empty()
+                    || !any.any_of.is_empty()
+                {
                     return named(self);
                 }
                 match any.typ.as_deref() {
@@ -277,7 +288,8 @@ impl<'a> Lowerer<'a> {
     /// A format that belongs to another type (`type: integer, format: date-time`)
     /// is a contradiction, not an unknown format to ignore.
     fn check_format(&mut self, schema: &Schema, pointer: &str) {
-        const STRING_FORMATS: &[&str] = &["date-time", "date", "uuid", "byte", "binary", "password", "email", "uri", "hostname", "ipv4", "ipv6"];
+        const STRING_FORMATS: &[&str] =
+            &["date-time", "date", "uuid", "byte", "binary", "password", "email", "uri", "hostname", "ipv4", "ipv6"];
         const NUMBER_FORMATS: &[&str] = &["int32", "int64", "float", "double"];
         let (found, type_name, foreign): (Option<&str>, &str, &[&str]) = match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::Integer(i)) => match &i.format {
@@ -309,7 +321,11 @@ impl<'a> Lowerer<'a> {
     fn map(&mut self, additional: Option<&'a AdditionalProperties>, hint: &str, pointer: &str) -> Type {
         match additional {
             Some(AdditionalProperties::Schema(value)) => {
-                let ty = self.type_of_ref(value.as_ref(), &format!("{hint}Value"), &push_pointer(pointer, "additionalProperties"));
+                let ty = self.type_of_ref(
+                    value.as_ref(),
+                    &format!("{hint}Value"),
+                    &push_pointer(pointer, "additionalProperties"),
+                );
                 Type::Map(Box::new(if self.is_nullable(value.as_ref()) { Type::Nullable(Box::new(ty)) } else { ty }))
             }
             _ => Type::Object,
@@ -320,15 +336,24 @@ impl<'a> Lowerer<'a> {
     fn is_nullable<T: AsSchema>(&self, schema: &ReferenceOr<T>) -> bool {
         match schema {
             ReferenceOr::Item(s) => s.as_schema().schema_data.nullable,
-            ReferenceOr::Reference { reference } => self.component(reference).is_some_and(|(s, _)| s.schema_data.nullable),
+            ReferenceOr::Reference { reference } => {
+                self.component(reference).is_some_and(|(s, _)| s.schema_data.nullable)
+            }
         }
     }
 
     fn resolve_schema_ref(&mut self, reference: &str, pointer: &str) -> Option<Type> {
         let ref_pointer = push_pointer(pointer, "$ref");
         let Some(name) = reference.strip_prefix(SCHEMA_PREFIX) else {
-            let what = if reference.starts_with('#') { "a schema outside #/components/schemas" } else { "an external document" };
-            self.error(&ref_pointer, format!("`$ref: {reference}` points to {what}; only local component schemas are supported"));
+            let what = if reference.starts_with('#') {
+                "a schema outside #/components/schemas"
+            } else {
+                "an external document"
+            };
+            self.error(
+                &ref_pointer,
+                format!("`$ref: {reference}` points to {what}; only local component schemas are supported"),
+            );
             return None;
         };
         match self.component_names.get(name) {
@@ -363,7 +388,9 @@ impl<'a> Lowerer<'a> {
             let base = snake(wire);
             let mut rust_name = base.clone();
             let mut n = 2;
-            while rust_names.contains_key(&rust_name) || (shape.additional.is_some() && rust_name == "additional_properties") {
+            while rust_names.contains_key(&rust_name)
+                || (shape.additional.is_some() && rust_name == "additional_properties")
+            {
                 rust_name = format!("{}_{n}", base.trim_end_matches('_'));
                 n += 1;
             }
@@ -396,15 +423,25 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Gathers properties and `required` from a schema and, through `allOf`, its parts.
-    fn collect_shape(&mut self, schema: &'a Schema, pointer: &str, shape: &mut ObjectShape<'a>, visiting: &mut BTreeSet<String>) {
+    fn collect_shape(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        shape: &mut ObjectShape<'a>,
+        visiting: &mut BTreeSet<String>,
+    ) {
         if !visiting.insert(pointer.to_owned()) {
             self.error(pointer, "`allOf` refers back to itself ($ref cycle)");
             return;
         }
         let (properties, required, additional, all_of) = match &schema.schema_kind {
-            SchemaKind::Type(openapiv3::Type::Object(o)) => (Some(&o.properties), &o.required[..], o.additional_properties.as_ref(), &[][..]),
+            SchemaKind::Type(openapiv3::Type::Object(o)) => {
+                (Some(&o.properties), &o.required[..], o.additional_properties.as_ref(), &[][..])
+            }
             SchemaKind::AllOf { all_of } => (None, &[][..], None, &all_of[..]),
-            SchemaKind::Any(any) => (Some(&any.properties), &any.required[..], any.additional_properties.as_ref(), &any.all_of[..]),
+            SchemaKind::Any(any) => {
+                (Some(&any.properties), &any.required[..], any.additional_properties.as_ref(), &any.all_of[..])
+            }
             _ => (None, &[][..], None, &[][..]),
         };
         if let Some(properties) = properties {
@@ -426,8 +463,9 @@ impl<'a> Lowerer<'a> {
         for (i, part) in all_of.iter().enumerate() {
             let part_pointer = push_pointer(&parts_pointer, &i.to_string());
             match part {
-                ReferenceOr::Item(part) if matches!(&part.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
-                    || matches!(&part.schema_kind, SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty()) =>
+                ReferenceOr::Item(part)
+                    if matches!(&part.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
+                        || matches!(&part.schema_kind, SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty()) =>
                 {
                     self.error(&part_pointer, "`oneOf`/`anyOf` inside `allOf` is not supported");
                 }
@@ -465,7 +503,14 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    fn union(&mut self, name: &str, variants: &'a [ReferenceOr<Schema>], key: &str, schema: &'a Schema, pointer: &str) -> TypeKind {
+    fn union(
+        &mut self,
+        name: &str,
+        variants: &'a [ReferenceOr<Schema>],
+        key: &str,
+        schema: &'a Schema,
+        pointer: &str,
+    ) -> TypeKind {
         let discriminator = schema.schema_data.discriminator.as_ref();
         let mut out: Vec<UnionVariant> = Vec::new();
         for (i, variant) in variants.iter().enumerate() {
@@ -498,7 +543,10 @@ impl<'a> Lowerer<'a> {
             for (value, target) in &d.mapping {
                 if !variants.iter().any(|v| matches!(v, ReferenceOr::Reference { reference } if reference == target)) {
                     let at = push_pointer(&push_pointer(&push_pointer(pointer, "discriminator"), "mapping"), value);
-                    self.error(&at, format!("discriminator value `{value}` maps to `{target}`, which is not one of the variants"));
+                    self.error(
+                        &at,
+                        format!("discriminator value `{value}` maps to `{target}`, which is not one of the variants"),
+                    );
                 }
             }
         }
@@ -572,13 +620,20 @@ impl<'a> Lowerer<'a> {
             let mut variables = Vec::new();
             for (name, var) in server.variables.iter().flatten() {
                 if !server.url.contains(&format!("{{{name}}}")) {
-                    self.error(&push_pointer(&push_pointer(&pointer, "variables"), name), format!("variable `{name}` is not used in the URL"));
+                    self.error(
+                        &push_pointer(&push_pointer(&pointer, "variables"), name),
+                        format!("variable `{name}` is not used in the URL"),
+                    );
                 }
                 let var_pointer = push_pointer(&push_pointer(&pointer, "variables"), name);
                 // Without `enum` the default is the one documented value; others go through an explicit base URL.
-                let documented = if var.enumeration.is_empty() { vec![var.default.clone()] } else { var.enumeration.clone() };
+                let documented =
+                    if var.enumeration.is_empty() { vec![var.default.clone()] } else { var.enumeration.clone() };
                 if !documented.contains(&var.default) {
-                    self.error(&push_pointer(&var_pointer, "default"), format!("default `{}` is not one of the variable's `enum` values", var.default));
+                    self.error(
+                        &push_pointer(&var_pointer, "default"),
+                        format!("default `{}` is not one of the variable's `enum` values", var.default),
+                    );
                 }
                 let values = self.enum_values(documented.iter(), &var_pointer);
                 variables.push(ServerVariable {
@@ -596,12 +651,20 @@ impl<'a> Lowerer<'a> {
             }
             let combinations = match server.extensions.get("x-variable-combinations") {
                 Some(value) => serde_json::from_value(value.clone()).unwrap_or_else(|e| {
-                    self.error(&push_pointer(&pointer, "x-variable-combinations"), format!("expected a list of variable assignments: {e}"));
+                    self.error(
+                        &push_pointer(&pointer, "x-variable-combinations"),
+                        format!("expected a list of variable assignments: {e}"),
+                    );
                     Vec::new()
                 }),
                 None => Vec::new(),
             };
-            servers.push(Server { url: server.url.clone(), description: server.description.clone(), variables, combinations });
+            servers.push(Server {
+                url: server.url.clone(),
+                description: server.description.clone(),
+                variables,
+                combinations,
+            });
         }
         servers
     }
@@ -653,16 +716,25 @@ impl<'a> Lowerer<'a> {
                 let pointer = push_pointer(&path_pointer, method);
                 let operation_id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(method, path));
                 if let Some(first) = ids.insert(operation_id.clone(), pointer.clone()) {
-                    self.error(&push_pointer(&pointer, "operationId"), format!("operationId `{operation_id}` is also used at {first}"));
+                    self.error(
+                        &push_pointer(&pointer, "operationId"),
+                        format!("operationId `{operation_id}` is also used at {first}"),
+                    );
                     continue;
                 }
                 let name = snake(&operation_id);
                 if crate::names::RESERVED_CLIENT_METHODS.contains(&name.as_str()) {
-                    self.error(&push_pointer(&pointer, "operationId"), format!("`{operation_id}` becomes the method `{name}`, which the client reserves"));
+                    self.error(
+                        &push_pointer(&pointer, "operationId"),
+                        format!("`{operation_id}` becomes the method `{name}`, which the client reserves"),
+                    );
                     continue;
                 }
                 if let Some(first) = names.insert(name.clone(), pointer.clone()) {
-                    self.error(&push_pointer(&pointer, "operationId"), format!("`{operation_id}` becomes the method `{name}`, as does the operation at {first}"));
+                    self.error(
+                        &push_pointer(&pointer, "operationId"),
+                        format!("`{operation_id}` becomes the method `{name}`, as does the operation at {first}"),
+                    );
                     continue;
                 }
                 let params = self.params(&item.parameters, &op.parameters, &name, &pointer, &path_pointer);
@@ -690,7 +762,12 @@ impl<'a> Lowerer<'a> {
                     operation_id,
                     method: method.to_uppercase(),
                     path: path.clone(),
-                    doc: Doc { summary: op.summary.clone(), description: op.description.clone(), deprecated: op.deprecated, ..Doc::default() },
+                    doc: Doc {
+                        summary: op.summary.clone(),
+                        description: op.description.clone(),
+                        deprecated: op.deprecated,
+                        ..Doc::default()
+                    },
                     deprecated: op.deprecated,
                     params,
                     body,
@@ -718,13 +795,17 @@ impl<'a> Lowerer<'a> {
         path_pointer: &str,
     ) -> Vec<(Param, bool)> {
         let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
-        let levels = [(path_level, push_pointer(path_pointer, "parameters")), (op_level, push_pointer(pointer, "parameters"))];
+        let levels =
+            [(path_level, push_pointer(path_pointer, "parameters")), (op_level, push_pointer(pointer, "parameters"))];
         for (level, level_pointer) in &levels {
             for (i, param) in level.iter().enumerate() {
                 let at = push_pointer(level_pointer, &i.to_string());
                 let Some((param, at)) = self.resolve_param(param, &at) else { continue };
                 let data = param.parameter_data_ref();
-                merged.retain(|(p, _)| !(p.parameter_data_ref().name == data.name && std::mem::discriminant(*p) == std::mem::discriminant(param)));
+                merged.retain(|(p, _)| {
+                    !(p.parameter_data_ref().name == data.name
+                        && std::mem::discriminant(*p) == std::mem::discriminant(param))
+                });
                 merged.push((param, at));
             }
         }
@@ -744,9 +825,11 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let ty = match &data.format {
-                ParameterSchemaOrContent::Schema(schema) => {
-                    self.type_of_ref(schema, &format!("{}{}", pascal(op_name), pascal(&data.name)), &push_pointer(&at, "schema"))
-                }
+                ParameterSchemaOrContent::Schema(schema) => self.type_of_ref(
+                    schema,
+                    &format!("{}{}", pascal(op_name), pascal(&data.name)),
+                    &push_pointer(&at, "schema"),
+                ),
                 ParameterSchemaOrContent::Content(_) => {
                     self.error(&at, "parameters with `content` are not supported; use `schema`");
                     continue;
@@ -765,7 +848,10 @@ impl<'a> Lowerer<'a> {
             }
             if let Some((other, _)) = out.iter().find(|(p, _)| p.rust_name == rust_name) {
                 let other = other.name.clone();
-                self.error(&at, format!("parameters `{other}` and `{}` both become the Rust argument `{rust_name}`", data.name));
+                self.error(
+                    &at,
+                    format!("parameters `{other}` and `{}` both become the Rust argument `{rust_name}`", data.name),
+                );
                 continue;
             }
             let required = data.required || location == ParamLocation::Path;
@@ -789,10 +875,13 @@ impl<'a> Lowerer<'a> {
     fn param_type(&mut self, ty: Type, location: ParamLocation, param: &Parameter, at: &str) -> Option<Type> {
         let is_object = |ty: &Type| match ty {
             Type::Object | Type::Map(_) => true,
-            Type::Named(name) => matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. })),
+            Type::Named(name) => {
+                matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. }))
+            }
             _ => false,
         };
-        let unsupported = |what: &str| format!("{what} parameters are not supported; describe the parameter as a string");
+        let unsupported =
+            |what: &str| format!("{what} parameters are not supported; describe the parameter as a string");
         match (&ty, location) {
             (Type::Any, _) => Some(Type::String),
             (ty, _) if is_object(ty) => {
@@ -840,9 +929,14 @@ impl<'a> Lowerer<'a> {
             .strip_prefix(&prefix)
             .and_then(|name| Some((name, entries(self.doc.components.as_ref()?).get(name)?)));
         match found {
-            Some((name, ReferenceOr::Item(item))) => Some((item, push_pointer(&format!("#/components/{section}"), name))),
+            Some((name, ReferenceOr::Item(item))) => {
+                Some((item, push_pointer(&format!("#/components/{section}"), name)))
+            }
             _ => {
-                self.error(&push_pointer(at, "$ref"), format!("`$ref: {reference}` does not resolve to an entry of components.{section}"));
+                self.error(
+                    &push_pointer(at, "$ref"),
+                    format!("`$ref: {reference}` does not resolve to an entry of components.{section}"),
+                );
                 None
             }
         }
@@ -851,20 +945,35 @@ impl<'a> Lowerer<'a> {
     fn check_path_template(&mut self, path: &str, params: &[Param], client_params: &[Param], pointer: &str) {
         let in_template = template_names(path);
         for name in &in_template {
-            let known = params.iter().chain(client_params).any(|p| p.location == ParamLocation::Path && &p.name == name);
+            let known =
+                params.iter().chain(client_params).any(|p| p.location == ParamLocation::Path && &p.name == name);
             if !known {
-                self.error(pointer, format!("path template names `{{{name}}}` but the operation has no path parameter `{name}`"));
+                self.error(
+                    pointer,
+                    format!("path template names `{{{name}}}` but the operation has no path parameter `{name}`"),
+                );
             }
         }
         for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
             if !in_template.contains(&p.name) {
-                self.error(pointer, format!("path parameter `{}` does not appear in the path template `{path}`", p.name));
+                self.error(
+                    pointer,
+                    format!("path parameter `{}` does not appear in the path template `{path}`", p.name),
+                );
             }
         }
     }
 
-    fn body(&mut self, body: Option<&'a ReferenceOr<openapiv3::RequestBody>>, op_name: &str, pointer: &str) -> Option<Body> {
-        let (body, at) = self.resolve_component(body?, &push_pointer(pointer, "requestBody"), "requestBodies", |c| &c.request_bodies)?;
+    fn body(
+        &mut self,
+        body: Option<&'a ReferenceOr<openapiv3::RequestBody>>,
+        op_name: &str,
+        pointer: &str,
+    ) -> Option<Body> {
+        let (body, at) =
+            self.resolve_component(body?, &push_pointer(pointer, "requestBody"), "requestBodies", |c| {
+                &c.request_bodies
+            })?;
         let examples = media_examples(&body.content);
         let Some((media, schema)) = json_schema(&body.content) else {
             let types: Vec<_> = body.content.keys().cloned().collect();
@@ -873,7 +982,12 @@ impl<'a> Lowerer<'a> {
         };
         let schema_at = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");
         let ty = self.type_of_ref(schema, &format!("{}Body", pascal(op_name)), &schema_at);
-        Some(Body { ty, required: body.required, doc: Doc { description: body.description.clone(), ..Doc::default() }, examples })
+        Some(Body {
+            ty,
+            required: body.required,
+            doc: Doc { description: body.description.clone(), ..Doc::default() },
+            examples,
+        })
     }
 
     fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {
@@ -895,7 +1009,9 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         let with_schema = all.len();
         for (status, response) in all {
-            let Some((response, r_at)) = self.resolve_component(response, &push_pointer(&at, &status), "responses", |c| &c.responses) else {
+            let Some((response, r_at)) =
+                self.resolve_component(response, &push_pointer(&at, &status), "responses", |c| &c.responses)
+            else {
                 continue;
             };
             let ty = json_schema(&response.content).map(|(media, schema)| {
@@ -981,15 +1097,23 @@ impl<'a> Lowerer<'a> {
         let at = push_pointer(pointer, "x-pagination");
         let get = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
         let pagination = match get("style").as_deref() {
-            Some("page") => get("page").zip(get("size")).zip(get("items")).map(|((page, size), items)| Pagination::Page { page, size, items }),
+            Some("page") => get("page")
+                .zip(get("size"))
+                .zip(get("items"))
+                .map(|((page, size), items)| Pagination::Page { page, size, items }),
             Some("marker") => match (get("limit"), get("marker"), get("items"), get("cursor")) {
-                (Some(limit), Some(marker), Some(items), Some(cursor)) => Some(Pagination::Marker { limit, marker, items, cursor }),
+                (Some(limit), Some(marker), Some(items), Some(cursor)) => {
+                    Some(Pagination::Marker { limit, marker, items, cursor })
+                }
                 _ => None,
             },
             _ => None,
         };
         let Some(pagination) = pagination else {
-            self.error(&at, "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}");
+            self.error(
+                &at,
+                "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}",
+            );
             return None;
         };
         let query_params: Vec<&str> = match &pagination {
@@ -998,14 +1122,22 @@ impl<'a> Lowerer<'a> {
         };
         for name in query_params {
             if !params.iter().any(|p| p.name == name && p.location == ParamLocation::Query) {
-                self.error(&at, format!("pagination names the query parameter `{name}`, which the operation does not have"));
+                self.error(
+                    &at,
+                    format!("pagination names the query parameter `{name}`, which the operation does not have"),
+                );
                 return None;
             }
         }
         Some(pagination)
     }
 
-    fn waiter(&mut self, op: &'a openapiv3::Operation, pointer: &str, names: &HashMap<String, String>) -> Option<Waiter> {
+    fn waiter(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        pointer: &str,
+        names: &HashMap<String, String>,
+    ) -> Option<Waiter> {
         let raw = op.extensions.get("x-waiter")?;
         let at = push_pointer(pointer, "x-waiter");
         let mut waiter: Waiter = match serde_json::from_value(raw.clone()) {
@@ -1039,7 +1171,13 @@ impl<'a> Lowerer<'a> {
             let mut seen = HashSet::new();
             while let Some(next) = stack.pop() {
                 if next == def.name {
-                    faults.push((def.pointer.clone(), format!("`$ref` cycle: `{}` refers to itself through type aliases; wrap it in an object", def.name)));
+                    faults.push((
+                        def.pointer.clone(),
+                        format!(
+                            "`$ref` cycle: `{}` refers to itself through type aliases; wrap it in an object",
+                            def.name
+                        ),
+                    ));
                     break;
                 }
                 if seen.insert(next.clone()) {
@@ -1080,7 +1218,10 @@ impl<'a> Lowerer<'a> {
                 _ => None,
             });
             match (item, cursor) {
-                (None, _) => self.error(&at, format!("the operation needs exactly one success response, an object whose `{items}` is an array")),
+                (None, _) => self.error(
+                    &at,
+                    format!("the operation needs exactly one success response, an object whose `{items}` is an array"),
+                ),
                 (Some(item), Some(cursor)) if field(&self.types, &item, cursor).is_none() => {
                     self.error(&at, format!("the items have no member `{cursor}` to use as the next marker"));
                 }
@@ -1094,7 +1235,10 @@ impl<'a> Lowerer<'a> {
                 ty = ty.and_then(|t| field(&self.types, &t, segment)).map(|f| f.ty);
             }
             if ty.is_none() {
-                self.error(&at, format!("`{}` does not lead to a member of the operation's single success body", w.state));
+                self.error(
+                    &at,
+                    format!("`{}` does not lead to a member of the operation's single success body", w.state),
+                );
             }
         }
     }
@@ -1188,8 +1332,12 @@ fn named_in(ty: &Type) -> Vec<String> {
 fn direct_children(def: &TypeDef) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     match &def.kind {
-        TypeKind::Struct { fields, .. } => out.extend(fields.iter().filter_map(|f| direct_target(&f.ty)).map(str::to_owned)),
-        TypeKind::Union { variants, .. } => out.extend(variants.iter().filter_map(|v| direct_target(&v.ty)).map(str::to_owned)),
+        TypeKind::Struct { fields, .. } => {
+            out.extend(fields.iter().filter_map(|f| direct_target(&f.ty)).map(str::to_owned))
+        }
+        TypeKind::Union { variants, .. } => {
+            out.extend(variants.iter().filter_map(|v| direct_target(&v.ty)).map(str::to_owned))
+        }
         TypeKind::Alias(ty) => out.extend(direct_target(ty).map(str::to_owned)),
         TypeKind::Enum { .. } => {}
     }
@@ -1270,11 +1418,7 @@ fn media_examples(content: &IndexMap<String, openapiv3::MediaType>) -> Vec<Value
 
 /// `{name}` placeholders of a path or URL template, in order.
 fn template_names(template: &str) -> Vec<String> {
-    template
-        .split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned()))
-        .collect()
+    template.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
 }
 
 /// `GET /v2/{tenantId}/servers/{serverId}` → `get_v2_tenant_id_servers_server_id`.
@@ -1286,8 +1430,17 @@ fn derived_operation_id(method: &str, path: &str) -> String {
 /// describing transport, not an argument.
 fn is_transport_header(name: &str) -> bool {
     const TRANSPORT: &[&str] = &[
-        "x-auth-token", "accept", "content-type", "accept-language", "scp-request-path", "scp-accesskey",
-        "scp-signature", "scp-timestamp", "scp-clienttype", "scp-api-version", "authorization",
+        "x-auth-token",
+        "accept",
+        "content-type",
+        "accept-language",
+        "scp-request-path",
+        "scp-accesskey",
+        "scp-signature",
+        "scp-timestamp",
+        "scp-clienttype",
+        "scp-api-version",
+        "authorization",
     ];
     TRANSPORT.iter().any(|t| t.eq_ignore_ascii_case(name))
 }

@@ -43,11 +43,15 @@ pub enum Auth {
     /// SCP HMAC request signing.
     ScpSignature,
     /// An `X-Auth-Token` header; `issuer` names the identity API (`x-auth`).
-    Token { issuer: Option<String> },
+    Token {
+        issuer: Option<String>,
+    },
     /// `Authorization: Bearer`.
     Bearer,
     /// A key in a header.
-    ApiKeyHeader { name: String },
+    ApiKeyHeader {
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -230,11 +230,7 @@ impl<I: TokenIssuer> TokenProvider for CachedToken<I> {
 
 impl<I: fmt::Debug> fmt::Debug for CachedToken<I> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let expires_at = self
-            .state
-            .lock()
-            .ok()
-            .and_then(|state| state.current.as_ref().map(|c| c.expires_at));
+        let expires_at = self.state.lock().ok().and_then(|state| state.current.as_ref().map(|c| c.expires_at));
         f.debug_struct("CachedToken")
             .field("issuer", &self.issuer)
             .field("refresh_before", &self.refresh_before)
@@ -321,10 +317,14 @@ mod tests {
     async fn concurrent_callers_share_one_failure() {
         let issuer = Counting { fail: true, ..Counting::new(TimeDelta::hours(1)) };
         let cache = Arc::new(CachedToken::new(issuer));
-        let tasks: Vec<_> = (0..10).map(|_| tokio::spawn({
-            let cache = cache.clone();
-            async move { cache.get().await }
-        })).collect();
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                tokio::spawn({
+                    let cache = cache.clone();
+                    async move { cache.get().await }
+                })
+            })
+            .collect();
         for task in tasks {
             assert!(matches!(task.await.unwrap(), Err(Error::Auth(m)) if m == "refused attempt 1"));
         }

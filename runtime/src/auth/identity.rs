@@ -76,11 +76,7 @@ impl IdentityEndpoint {
 /// serde's messages may quote values, and this body holds a token.
 pub(crate) fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     serde_json::from_slice(body).map_err(|e| {
-        Error::Auth(format!(
-            "unexpected identity service response (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
+        Error::Auth(format!("unexpected identity service response (line {}, column {})", e.line(), e.column()))
     })
 }
 

@@ -60,9 +60,6 @@ impl KakaoCloudIam {
             identity::required(lookup, "KAKAOCLOUD_APPLICATION_CREDENTIAL_SECRET")?,
         ))
     }
-
-
-
 }
 
 identity::identity_provider!(KakaoCloudIam, "IAM service");

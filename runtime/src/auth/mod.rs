@@ -21,10 +21,10 @@ use http::HeaderName;
 
 use crate::Error;
 
-pub use scp::{sign as scp_signature, ScpCredentials};
 pub use cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer, DEFAULT_REFRESH_BEFORE};
 pub use kakao::{KakaoCloudIam, KAKAOCLOUD_IAM_URL};
 pub use nhn::{NhnIdentity, NHN_IDENTITY_URL};
+pub use scp::{sign as scp_signature, ScpCredentials};
 pub use token::{StaticToken, TokenFuture, TokenProvider};
 
 /// A secret string (secret key, password, token) that never shows in `Debug` or

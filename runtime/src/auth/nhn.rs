@@ -69,9 +69,6 @@ impl NhnIdentity {
         ))
     }
 
-
-
-
     /// The public URL of `service_type` (`compute`, `network`, `image`, …) in
     /// `region` (`KR1`, `JP1`, …, case-insensitive) from the service catalog that
     /// came with the last token; `None` before the first token was issued.

@@ -29,11 +29,7 @@ pub struct ScpCredentials {
 impl ScpCredentials {
     /// Credentials from an access key and its secret key.
     pub fn new(access_key: impl Into<String>, secret_key: impl Into<Secret>) -> Self {
-        ScpCredentials {
-            access_key: access_key.into(),
-            secret_key: secret_key.into(),
-            account_id: String::new(),
-        }
+        ScpCredentials { access_key: access_key.into(), secret_key: secret_key.into(), account_id: String::new() }
     }
 
     /// Sets the account id that is part of the signed message (empty by default).
@@ -67,11 +63,10 @@ impl ScpCredentials {
         let path = path.as_ref();
         let file: CredentialsFile = read_json(path)?;
         let field = |value: Option<String>, name: &str| {
-            value
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| Error::Auth(format!("{} has no `{name}`", path.display())))
+            value.filter(|v| !v.is_empty()).ok_or_else(|| Error::Auth(format!("{} has no `{name}`", path.display())))
         };
-        let credentials = ScpCredentials::new(field(file.access_key, "access-key")?, field(file.secret_key, "secret-key")?);
+        let credentials =
+            ScpCredentials::new(field(file.access_key, "access-key")?, field(file.secret_key, "secret-key")?);
         let account_id = match file.account_id.filter(|v| !v.is_empty()) {
             Some(account_id) => Some(account_id),
             None => sibling_account_id(path)?,
@@ -124,14 +119,7 @@ impl ScpCredentials {
     /// The signature of one request: `method` upper case, `url` exactly as sent,
     /// `timestamp_ms` as sent in `Scp-Timestamp`.
     pub fn signature(&self, method: &str, url: &str, timestamp_ms: &str) -> String {
-        sign(
-            self.secret_key.expose(),
-            method,
-            url,
-            timestamp_ms,
-            &self.access_key,
-            &self.account_id,
-        )
+        sign(self.secret_key.expose(), method, url, timestamp_ms, &self.access_key, &self.account_id)
     }
 }
 
@@ -203,8 +191,7 @@ pub fn sign(
     access_key: &str,
     account_id: &str,
 ) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes())
-        .expect("HMAC accepts keys of any length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.as_bytes()).expect("HMAC accepts keys of any length");
     for part in [&method.to_ascii_uppercase(), url, timestamp_ms, access_key, account_id, CLIENT_TYPE] {
         mac.update(part.as_bytes());
     }

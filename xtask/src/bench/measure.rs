@@ -32,8 +32,13 @@ pub fn timed(cmd: &mut Command) -> Result<Duration, String> {
 
 /// The lines of a failure worth quoting: those naming an error, else the last few.
 fn error_excerpt(text: &str) -> String {
-    let errors: Vec<&str> = text.lines().filter(|l| l.contains("error") || l.contains("Error") || l.contains("panicked")).take(3).collect();
-    let chosen = if errors.is_empty() { text.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect() } else { errors };
+    let errors: Vec<&str> =
+        text.lines().filter(|l| l.contains("error") || l.contains("Error") || l.contains("panicked")).take(3).collect();
+    let chosen = if errors.is_empty() {
+        text.lines().rev().take(3).collect::<Vec<_>>().into_iter().rev().collect()
+    } else {
+        errors
+    };
     chosen.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" / ").chars().take(400).collect()
 }
 
@@ -163,7 +168,10 @@ pub fn interleaved_build_times(workspaces: &[&Workspace], runs: usize) -> Result
     Ok(all
         .into_iter()
         .zip(each)
-        .map(|(all, each)| BuildTimes { all: middle(all), per_crate: each.into_iter().map(|(p, t)| (p, middle(t))).collect() })
+        .map(|(all, each)| BuildTimes {
+            all: middle(all),
+            per_crate: each.into_iter().map(|(p, t)| (p, middle(t))).collect(),
+        })
         .collect())
 }
 

@@ -77,7 +77,10 @@ pub struct UnitFigures {
 
 impl std::iter::Sum for UnitFigures {
     fn sum<I: Iterator<Item = UnitFigures>>(iter: I) -> UnitFigures {
-        iter.fold(UnitFigures::default(), |a, b| UnitFigures { lines: a.lines + b.lines, compile: a.compile + b.compile })
+        iter.fold(UnitFigures::default(), |a, b| UnitFigures {
+            lines: a.lines + b.lines,
+            compile: a.compile + b.compile,
+        })
     }
 }
 
@@ -195,7 +198,13 @@ fn measure_ours(root: &Path, units: &[Unit], runs: &Runs) -> Result<(Measured, W
 
 /// A peer: each spec generated alone (median of `runs`), then every crate that
 /// generated is built once; a unit counts only when all its specs generated and compiled.
-fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[Unit], runs: &Runs) -> Result<(Measured, Workspace), String> {
+fn measure_peer(
+    root: &Path,
+    installed: &peers::Installed,
+    peer: Peer,
+    units: &[Unit],
+    runs: &Runs,
+) -> Result<(Measured, Workspace), String> {
     let dir = root.join("target/bench").join(peer.slug());
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut per_spec: BTreeMap<&str, Result<Duration, String>> = BTreeMap::new();
@@ -222,7 +231,8 @@ fn measure_peer(root: &Path, installed: &peers::Installed, peer: Peer, units: &[
     workspace.packages = ok(&per_spec);
     peers::write_workspace(&dir, &workspace.packages)?;
 
-    let ok_specs: Vec<&SpecFile> = units.iter().flat_map(|u| &u.specs).filter(|s| per_spec[s.slug.as_str()].is_ok()).collect();
+    let ok_specs: Vec<&SpecFile> =
+        units.iter().flat_map(|u| &u.specs).filter(|s| per_spec[s.slug.as_str()].is_ok()).collect();
     let figures = units
         .iter()
         .map(|u| {
@@ -280,7 +290,11 @@ pub struct Requests {
 }
 
 fn run_criterion(root: &Path) -> Result<Requests, String> {
-    crate::test::run(Command::new(env!("CARGO")).args(["bench", "--quiet", "-p", "sdk-bench", "--bench", "requests"]).current_dir(root))?;
+    crate::test::run(
+        Command::new(env!("CARGO"))
+            .args(["bench", "--quiet", "-p", "sdk-bench", "--bench", "requests"])
+            .current_dir(root),
+    )?;
     let criterion = root.join("target/criterion");
     let read = |file: PathBuf| -> Result<(serde_json::Value, PathBuf), String> {
         let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
@@ -288,7 +302,9 @@ fn run_criterion(root: &Path) -> Result<Requests, String> {
         Ok((json, file))
     };
     let number = |json: &serde_json::Value, pointer: &str, file: &Path| {
-        json.pointer(pointer).and_then(serde_json::Value::as_f64).ok_or_else(|| format!("{}: no {pointer}", file.display()))
+        json.pointer(pointer)
+            .and_then(serde_json::Value::as_f64)
+            .ok_or_else(|| format!("{}: no {pointer}", file.display()))
     };
     let mut requests = Requests { means: BTreeMap::new(), paired: BTreeMap::new() };
     for (group, id) in report::REQUEST_IDS {

@@ -54,7 +54,9 @@ pub fn install(root: &Path) -> Result<Installed, String> {
     let progenitor = progenitor_root.join("bin/cargo-progenitor");
     if !progenitor.exists() {
         let mut install = Command::new(env!("CARGO"));
-        install.args(["install", "--locked", "--quiet", "cargo-progenitor", "--version", PROGENITOR_VERSION, "--root"]).arg(&progenitor_root);
+        install
+            .args(["install", "--locked", "--quiet", "cargo-progenitor", "--version", PROGENITOR_VERSION, "--root"])
+            .arg(&progenitor_root);
         run(&mut install)?;
     }
     let pinned = format!("openapi-generator-cli=={OPENAPI_GENERATOR_VERSION}");
@@ -69,15 +71,27 @@ impl Installed {
             Peer::ProgenitorPositional | Peer::ProgenitorBuilder => {
                 let interface = if peer == Peer::ProgenitorBuilder { "builder" } else { "positional" };
                 let mut cmd = Command::new(&self.progenitor);
-                cmd.args(["progenitor", "--name", name, "--version", "0.1.0", "--interface", interface, "--input"]).arg(spec).arg("--output").arg(out);
+                cmd.args(["progenitor", "--name", name, "--version", "0.1.0", "--interface", interface, "--input"])
+                    .arg(spec)
+                    .arg("--output")
+                    .arg(out);
                 cmd
             }
             Peer::OpenApiGenerator => {
                 let mut cmd = Command::new(&self.openapi_generator);
-                cmd.args(["generate", "--generator-name", "rust", "--library", "reqwest", "--package-name", name, "--input-spec"])
-                    .arg(spec)
-                    .arg("--output")
-                    .arg(out);
+                cmd.args([
+                    "generate",
+                    "--generator-name",
+                    "rust",
+                    "--library",
+                    "reqwest",
+                    "--package-name",
+                    name,
+                    "--input-spec",
+                ])
+                .arg(spec)
+                .arg("--output")
+                .arg(out);
                 cmd
             }
         }
@@ -99,7 +113,10 @@ pub fn prefer_rustls(peer: Peer, crate_dir: &Path) -> Result<(), String> {
 /// A workspace manifest over the peer's crates, so dependencies build once.
 pub fn write_workspace(dir: &Path, members: &[String]) -> Result<(), String> {
     let list: Vec<String> = members.iter().map(|m| format!("    \"{m}\",")).collect();
-    let text = format!("# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n", list.join("\n"));
+    let text = format!(
+        "# Written by `cargo xtask bench`.\n[workspace]\nresolver = \"2\"\nmembers = [\n{}\n]\n",
+        list.join("\n")
+    );
     std::fs::write(dir.join("Cargo.toml"), text).map_err(|e| format!("{}: {e}", dir.display()))
 }
 

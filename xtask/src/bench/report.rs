@@ -33,12 +33,21 @@ pub struct Machine {
 impl Machine {
     pub fn read(java: &str) -> Machine {
         let command = |program: &str, args: &[&str]| {
-            Command::new(program).args(args).output().map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default()
+            Command::new(program)
+                .args(args)
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                .unwrap_or_default()
         };
         let field = |file: &str, key: &str| {
             std::fs::read_to_string(file)
                 .ok()
-                .and_then(|t| t.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_once([':', '='])).map(|(_, v)| v.trim().trim_matches('"').to_owned()))
+                .and_then(|t| {
+                    t.lines()
+                        .find(|l| l.starts_with(key))
+                        .and_then(|l| l.split_once([':', '=']))
+                        .map(|(_, v)| v.trim().trim_matches('"').to_owned())
+                })
                 .unwrap_or_else(|| "unknown".into())
         };
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -49,7 +58,8 @@ impl Machine {
             os: format!("{}, kernel {}", field("/etc/os-release", "PRETTY_NAME"), command("uname", &["-r"])),
             rustc: command("rustc", &["--version"]),
             java: java.to_owned(),
-            load: std::fs::read_to_string("/proc/loadavg").map_or_else(|_| "unknown".into(), |t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" ")),
+            load: std::fs::read_to_string("/proc/loadavg")
+                .map_or_else(|_| "unknown".into(), |t| t.split_whitespace().take(3).collect::<Vec<_>>().join(" ")),
         }
     }
 }
@@ -100,7 +110,14 @@ impl Report<'_> {
             self.duration.as_secs_f64() / 60.0
         );
         let _ = writeln!(out, "## Machine and tools\n");
-        for (what, value) in [("CPU", &m.cpu), ("Memory", &m.memory), ("OS", &m.os), ("Rust", &m.rustc), ("Java (openapi-generator)", &m.java), ("Load average before the run (1, 5, 15 min)", &m.load)] {
+        for (what, value) in [
+            ("CPU", &m.cpu),
+            ("Memory", &m.memory),
+            ("OS", &m.os),
+            ("Rust", &m.rustc),
+            ("Java (openapi-generator)", &m.java),
+            ("Load average before the run (1, 5, 15 min)", &m.load),
+        ] {
             let _ = writeln!(out, "- {what}: {value}");
         }
         for (peer, _) in self.peers {
@@ -112,7 +129,11 @@ impl Report<'_> {
                 Some(t) => (format!("≤ {t:.2}×"), if row.ratio <= t { "yes" } else { "**no**" }),
                 None => ("–".into(), "–"),
             };
-            let _ = writeln!(out, "| {} | {} | {} | {:.2}× | {target} | {met} |", row.measure, row.ours, row.other, row.ratio);
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {:.2}× | {target} | {met} |",
+                row.measure, row.ours, row.other, row.ratio
+            );
         }
         self.per_crate(&mut out);
         self.failures(&mut out);
@@ -147,7 +168,9 @@ impl Report<'_> {
         let mut rows = Vec::new();
         for (peer, measured) in self.peers {
             let common: Vec<&Unit> = self.units.iter().filter(|u| measured.units[&u.name].is_ok()).collect();
-            let sum = |m: &Measured| -> UnitFigures { common.iter().filter_map(|u| m.units[&u.name].as_ref().ok().copied()).sum() };
+            let sum = |m: &Measured| -> UnitFigures {
+                common.iter().filter_map(|u| m.units[&u.name].as_ref().ok().copied()).sum()
+            };
             let (ours, theirs) = (sum(self.ours), sum(measured));
             let operations = common.iter().map(|u| u.operations()).sum::<usize>().max(1) as f64;
             let scope = format!("{} of {} crates", common.len(), self.units.len());
@@ -159,13 +182,37 @@ impl Report<'_> {
                 target,
             };
             let per_op = |lines: usize| lines as f64 / operations;
-            rows.push(row(format!("generated lines per operation ({scope})"), per_op(ours.lines.total()), per_op(theirs.lines.total()), "", target_of(*peer, "lines")));
-            rows.push(row(format!("of which code, not docs or blank ({scope})"), per_op(ours.lines.code), per_op(theirs.lines.code), "", None));
+            rows.push(row(
+                format!("generated lines per operation ({scope})"),
+                per_op(ours.lines.total()),
+                per_op(theirs.lines.total()),
+                "",
+                target_of(*peer, "lines"),
+            ));
+            rows.push(row(
+                format!("of which code, not docs or blank ({scope})"),
+                per_op(ours.lines.code),
+                per_op(theirs.lines.code),
+                "",
+                None,
+            ));
             let seconds = |d: Duration| d.as_secs_f64();
-            rows.push(row(format!("compile time, crates one by one ({scope})"), seconds(ours.compile), seconds(theirs.compile), " s", target_of(*peer, "compile")));
+            rows.push(row(
+                format!("compile time, crates one by one ({scope})"),
+                seconds(ours.compile),
+                seconds(theirs.compile),
+                " s",
+                target_of(*peer, "compile"),
+            ));
             if common.len() == self.units.len() {
                 let (ours, theirs) = (seconds(self.ours.build_all), seconds(measured.build_all));
-                rows.push(row("compile time, all crates in one `cargo build`".into(), ours, theirs, " s", target_of(*peer, "compile")));
+                rows.push(row(
+                    "compile time, all crates in one `cargo build`".into(),
+                    ours,
+                    theirs,
+                    " s",
+                    target_of(*peer, "compile"),
+                ));
             }
         }
         rows
@@ -194,9 +241,24 @@ impl Report<'_> {
             target: None,
         };
         vec![
-            row("request overhead, KakaoCloud token auth, loopback", "request_token", "hand-written reqwest + serde", Some(1.03)),
-            row("request overhead, SCP signed request, loopback", "request_scp", "hand-written reqwest + serde + HMAC", Some(1.03)),
-            row("list of 10,000 clusters, fetched and decoded", "decode_10k", "hand-written reqwest + serde_json", Some(1.05)),
+            row(
+                "request overhead, KakaoCloud token auth, loopback",
+                "request_token",
+                "hand-written reqwest + serde",
+                Some(1.03),
+            ),
+            row(
+                "request overhead, SCP signed request, loopback",
+                "request_scp",
+                "hand-written reqwest + serde + HMAC",
+                Some(1.03),
+            ),
+            row(
+                "list of 10,000 clusters, fetched and decoded",
+                "decode_10k",
+                "hand-written reqwest + serde_json",
+                Some(1.05),
+            ),
             floor,
         ]
     }
@@ -207,13 +269,23 @@ impl Report<'_> {
         for (title, cell) in [
             (
                 "Generated lines of Rust per crate: total (docs / code) in src/; ours also has tests/, not counted",
-                (|f: &UnitFigures| format!("{} ({} / {})", f.lines.total(), f.lines.doc, f.lines.code)) as fn(&UnitFigures) -> String,
+                (|f: &UnitFigures| format!("{} ({} / {})", f.lines.total(), f.lines.doc, f.lines.code))
+                    as fn(&UnitFigures) -> String,
             ),
-            ("Compile time per crate (dev profile, dependencies built; median of the runs above)", |f: &UnitFigures| format!("{:.2} s", f.compile.as_secs_f64())),
+            (
+                "Compile time per crate (dev profile, dependencies built; median of the runs above)",
+                |f: &UnitFigures| format!("{:.2} s", f.compile.as_secs_f64()),
+            ),
         ] {
-            let _ = writeln!(out, "\n## {title}\n\n| crate | operations | {} |\n| --- | --- |{}", header.join(" | "), " --- |".repeat(tools.len()));
+            let _ = writeln!(
+                out,
+                "\n## {title}\n\n| crate | operations | {} |\n| --- | --- |{}",
+                header.join(" | "),
+                " --- |".repeat(tools.len())
+            );
             for unit in self.units {
-                let cells: Vec<String> = tools.iter().map(|m| m.units[&unit.name].as_ref().map_or_else(|_| "failed".into(), cell)).collect();
+                let cells: Vec<String> =
+                    tools.iter().map(|m| m.units[&unit.name].as_ref().map_or_else(|_| "failed".into(), cell)).collect();
                 let _ = writeln!(out, "| {} | {} | {} |", unit.name, unit.operations(), cells.join(" | "));
             }
         }
@@ -223,7 +295,9 @@ impl Report<'_> {
         let failed: Vec<(String, &str, &String)> = self
             .peers
             .iter()
-            .flat_map(|(peer, m)| m.units.iter().filter_map(move |(unit, r)| r.as_ref().err().map(|e| (peer.label(), unit.as_str(), e))))
+            .flat_map(|(peer, m)| {
+                m.units.iter().filter_map(move |(unit, r)| r.as_ref().err().map(|e| (peer.label(), unit.as_str(), e)))
+            })
             .collect();
         let _ = writeln!(out, "\n## Specs a peer could not process\n");
         if failed.is_empty() {
@@ -237,7 +311,8 @@ impl Report<'_> {
     fn requests_detail(&self, out: &mut String) {
         let _ = writeln!(out, "\n## Requests (criterion means, `bench/benches/requests.rs`; the summary's ratios are paired medians, because separate runs of each side drift on a shared VM)\n\n| benchmark | mean | 95% confidence |\n| --- | --- | --- |");
         for (key, e) in &self.requests.means {
-            let _ = writeln!(out, "| {key} | {:.1} µs | {:.1} – {:.1} µs |", e.mean / 1e3, e.lower / 1e3, e.upper / 1e3);
+            let _ =
+                writeln!(out, "| {key} | {:.1} µs | {:.1} – {:.1} µs |", e.mean / 1e3, e.lower / 1e3, e.upper / 1e3);
         }
     }
 }
@@ -281,13 +356,33 @@ mod tests {
     fn render(peer: Measured, requests: &Requests) -> String {
         let units = [unit("a", 5), unit("b", 5)];
         let ours = measured("ours", 5, [("a", figures(100, 1000)), ("b", figures(100, 1000))]);
-        let machine = Machine { date: "d".into(), cpu: "c".into(), memory: "m".into(), os: "o".into(), rustc: "r".into(), java: "j".into(), load: "0".into() };
+        let machine = Machine {
+            date: "d".into(),
+            cpu: "c".into(),
+            memory: "m".into(),
+            os: "o".into(),
+            rustc: "r".into(),
+            java: "j".into(),
+            load: "0".into(),
+        };
         let peers = [(Peer::ProgenitorPositional, peer)];
-        Report { machine, duration: Duration::from_secs(60), runs: (9, 3, 3), units: &units, ours: &ours, peers: &peers, requests }.markdown()
+        Report {
+            machine,
+            duration: Duration::from_secs(60),
+            runs: (9, 3, 3),
+            units: &units,
+            ours: &ours,
+            peers: &peers,
+            requests,
+        }
+        .markdown()
     }
 
     fn summary_row<'a>(markdown: &'a str, measure: &str) -> &'a str {
-        markdown.lines().find(|l| l.starts_with(&format!("| {measure}"))).unwrap_or_else(|| panic!("no row {measure}:\n{markdown}"))
+        markdown
+            .lines()
+            .find(|l| l.starts_with(&format!("| {measure}")))
+            .unwrap_or_else(|| panic!("no row {measure}:\n{markdown}"))
     }
 
     #[test]
@@ -295,7 +390,10 @@ mod tests {
         let peer = measured("progenitor", 50, [("a", figures(100, 2000)), ("b", figures(200, 2000))]);
         let markdown = render(peer, &requests(1.10));
         // 0.5 ms/op against 5 ms/op: 0.10×, under the 0.33× target.
-        assert!(summary_row(&markdown, "generation time per operation |").ends_with("| 0.10× | ≤ 0.33× | yes |"), "{markdown}");
+        assert!(
+            summary_row(&markdown, "generation time per operation |").ends_with("| 0.10× | ≤ 0.33× | yes |"),
+            "{markdown}"
+        );
         // 200 lines against 300: 0.67×, under 0.70×; 2 s against 4 s: 0.50×.
         assert!(summary_row(&markdown, "generated lines per operation").ends_with("| 0.67× | ≤ 0.70× | yes |"));
         assert!(summary_row(&markdown, "compile time, crates one by one").ends_with("| 0.50× | ≤ 0.70× | yes |"));
@@ -305,11 +403,15 @@ mod tests {
 
     #[test]
     fn a_spec_a_peer_cannot_process_is_reported_with_its_error_and_left_out_of_the_ratios() {
-        let peer = measured("progenitor", 50, [("a", figures(400, 4000)), ("b", Err("does not compile: error: boom".into()))]);
+        let peer =
+            measured("progenitor", 50, [("a", figures(400, 4000)), ("b", Err("does not compile: error: boom".into()))]);
         let markdown = render(peer, &requests(1.0));
         assert!(markdown.contains("- progenitor 0.15.1 (positional), b: does not compile: error: boom"), "{markdown}");
         // Only crate `a` is compared: 100 lines against 400.
-        assert!(summary_row(&markdown, "generated lines per operation (1 of 2 crates)").contains("| 0.25× |"), "{markdown}");
+        assert!(
+            summary_row(&markdown, "generated lines per operation (1 of 2 crates)").contains("| 0.25× |"),
+            "{markdown}"
+        );
         // The all-crates build is compared only when the peer built them all.
         assert!(!markdown.contains("all crates in one"), "{markdown}");
     }

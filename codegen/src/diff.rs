@@ -178,7 +178,7 @@ fn find<'a>(ops: &'a [Operation], name: &str) -> Option<&'a Operation> {
 }
 
 fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
-    if (a.method.as_str(), a.path.as_str()) != (b.method.as_str(), b.path.as_str()) {
+    if (a.method, a.path.to_string()) != (b.method, b.path.to_string()) {
         d.push(at, format!("moved from {} {} to {} {}", a.method, a.path, b.method, b.path), true);
     }
     if !a.deprecated && b.deprecated {
@@ -201,7 +201,7 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
                     d.push(&p_at, format!("moved from {:?} to {:?}", x.location, y.location), true);
                 }
                 if x.ty != y.ty {
-                    d.push(&p_at, format!("type changed from {} to {}", show(&x.ty), show(&y.ty)), true);
+                    d.push(&p_at, format!("type changed from {} to {}", x.ty, y.ty), true);
                 }
                 constraints(d, &p_at, &x.doc.constraints, &y.doc.constraints);
                 if !x.doc.deprecated && y.doc.deprecated {
@@ -216,7 +216,7 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
         (None, Some(body)) => d.push(at, "request body added", body.required),
         (Some(x), Some(y)) => {
             if x.ty != y.ty {
-                d.push(at, format!("request body type changed from {} to {}", show(&x.ty), show(&y.ty)), true);
+                d.push(at, format!("request body type changed from {} to {}", x.ty, y.ty), true);
             }
             if x.required != y.required {
                 d.push(at, format!("request body made {}", if y.required { "required" } else { "optional" }), true);
@@ -224,22 +224,18 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
         }
         (None, None) => {}
     }
-    let success = |o: &Operation| {
-        o.responses
-            .iter()
-            .filter(|r| r.status.starts_with('2'))
-            .map(|r| (r.status.clone(), r.ty.clone()))
-            .collect::<Vec<_>>()
-    };
-    let (sa, sb) = (success(a), success(b));
-    if sa != sb {
-        let render = |s: &[(String, Option<Type>)]| {
-            s.iter()
-                .map(|(st, t)| format!("{st}: {}", t.as_ref().map(show).unwrap_or_else(|| "no body".into())))
+    // What the caller gets back is the success shape; the report lists the
+    // responses behind it.
+    if a.success != b.success {
+        let render = |o: &Operation| {
+            o.responses
+                .iter()
+                .filter(|r| r.status.is_success())
+                .map(|r| format!("{}: {}", r.status, r.ty.as_ref().map_or_else(|| "no body".into(), Type::to_string)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        d.push(at, format!("success responses changed from [{}] to [{}]", render(&sa), render(&sb)), true);
+        d.push(at, format!("success responses changed from [{}] to [{}]", render(a), render(b)), true);
     }
     generated_methods(d, at, a, b);
     if a.doc.description != b.doc.description || a.doc.summary != b.doc.summary {
@@ -282,8 +278,8 @@ fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
                     at,
                     format!(
                         "additional members changed from {} to {}",
-                        xa.as_ref().map(show).unwrap_or_else(|| "none".into()),
-                        xb.as_ref().map(show).unwrap_or_else(|| "none".into())
+                        xa.as_ref().map_or_else(|| "none".into(), Type::to_string),
+                        xb.as_ref().map_or_else(|| "none".into(), Type::to_string)
                     ),
                     xa.is_some(),
                 );
@@ -333,7 +329,7 @@ fn field(d: &mut Differ, at: &str, a: &Field, b: &Field) {
         d.push(at, format!("made {}", if b.nullable { "nullable" } else { "non-nullable" }), wrapper_changes);
     }
     if a.ty != b.ty {
-        d.push(at, format!("type changed from {} to {}", show(&a.ty), show(&b.ty)), true);
+        d.push(at, format!("type changed from {} to {}", a.ty, b.ty), true);
     }
     if a.doc.format != b.doc.format {
         d.push(at, format!("format changed from {:?} to {:?}", a.doc.format, b.doc.format), true);
@@ -386,23 +382,6 @@ fn kind(k: &TypeKind) -> &'static str {
         TypeKind::Enum { .. } => "an enum",
         TypeKind::Union { .. } => "a union",
         TypeKind::Alias(_) => "an alias",
-    }
-}
-
-/// A type as a reader of the report knows it.
-pub fn show(ty: &Type) -> String {
-    match ty {
-        Type::String => "string".into(),
-        Type::Integer(f) => format!("integer ({f:?})").to_lowercase(),
-        Type::Number(f) => format!("number ({f:?})").to_lowercase(),
-        Type::Boolean => "boolean".into(),
-        Type::DateTime => "date-time".into(),
-        Type::Any => "any".into(),
-        Type::Object => "object".into(),
-        Type::Array(t) => format!("array of {}", show(t)),
-        Type::Map(t) => format!("map of {}", show(t)),
-        Type::Nullable(t) => format!("nullable {}", show(t)),
-        Type::Named(n) => n.clone(),
     }
 }
 

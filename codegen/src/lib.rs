@@ -19,6 +19,7 @@ pub mod ir;
 pub mod layout;
 pub mod load;
 mod names;
+mod vendor;
 
 pub use error::SpecError;
 pub use layout::{CrateSpec, VersionSpec};
@@ -40,7 +41,7 @@ pub fn lower_crate(spec: &CrateSpec) -> Result<Vec<ir::Service>, Vec<SpecError>>
     let mut services = Vec::new();
     let mut errors = Vec::new();
     for version in &spec.versions {
-        match load::load(&version.path).and_then(|doc| ir::lower(&version.path, &version.display_path, &doc)) {
+        match load::load(&version.path).and_then(|doc| ir::lower(&version.display_path, &doc)) {
             Ok(service) => services.push(service),
             Err(mut e) => errors.append(&mut e),
         }

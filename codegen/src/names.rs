@@ -1,5 +1,7 @@
 //! Rust names from OpenAPI names: deterministic, never a keyword, always an identifier.
 
+use std::collections::HashSet;
+
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
@@ -45,6 +47,40 @@ pub const RESERVED_BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "new",
 
 /// Methods every client has: no operation may take these names.
 pub const RESERVED_CLIENT_METHODS: &[&str] = &["new", "for_endpoint", "wait_for_request", "clone", "fmt"];
+
+/// The names taken in one namespace (types of a service, members of a struct,
+/// variants of an enum): the one place collision suffixes are chosen.
+pub struct NameSet {
+    taken: HashSet<String>,
+    separator: &'static str,
+}
+
+impl NameSet {
+    /// An empty namespace whose suffixes follow `separator`: `""` gives `Name2`,
+    /// `"_"` gives `name_2`.
+    pub fn new(separator: &'static str) -> Self {
+        NameSet { taken: HashSet::new(), separator }
+    }
+
+    /// Marks `name` as taken without handing it out.
+    pub fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// `base` if free, else the first free `base2`, `base3`, … (`base_2`, …); the
+    /// name returned is taken from now on.
+    pub fn claim(&mut self, base: &str) -> String {
+        let mut name = base.to_owned();
+        let stem = if self.separator.is_empty() { base } else { base.trim_end_matches(self.separator) };
+        let mut n = 2;
+        while self.taken.contains(&name) {
+            name = format!("{stem}{}{n}", self.separator);
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+}
 
 /// A type name for a schema: PascalCase, with `Model` after a reserved name.
 pub fn type_name(name: &str) -> String {
@@ -102,5 +138,18 @@ mod tests {
         assert_eq!(pascal(""), "Empty");
         assert_eq!(pascal("SSD_KMS"), "SsdKms");
         assert_eq!(pascal("Self"), "Self_");
+    }
+
+    #[test]
+    fn collisions_get_the_first_free_suffix() {
+        let mut types = NameSet::new("");
+        types.reserve("Unknown");
+        assert_eq!(types.claim("Unknown"), "Unknown2");
+        assert_eq!(types.claim("Server"), "Server");
+        assert_eq!(types.claim("Server"), "Server2");
+        let mut fields = NameSet::new("_");
+        assert_eq!(fields.claim("type_"), "type_");
+        assert_eq!(fields.claim("type_"), "type_2");
+        assert_eq!(fields.claim("type_"), "type_3");
     }
 }

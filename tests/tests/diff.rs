@@ -45,7 +45,7 @@ components:
 
 fn lower(text: &str) -> codegen::ir::Service {
     let doc = codegen::load::parse("t.yaml", text.as_bytes()).unwrap();
-    codegen::ir::lower(Path::new("t.yaml"), "t.yaml", &doc).unwrap()
+    codegen::ir::lower("t.yaml", &doc).unwrap()
 }
 
 fn changes(from: &str, to: &str) -> Vec<Change> {

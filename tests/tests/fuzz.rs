@@ -105,7 +105,7 @@ proptest! {
         let corpus = corpus();
         let input = apply(&corpus, base, &mutations);
         if let Ok(doc) = codegen::load::parse("mutated.yaml", &input) {
-            if let Ok(service) = codegen::ir::lower(Path::new("mutated.yaml"), "mutated.yaml", &doc) {
+            if let Ok(service) = codegen::ir::lower("mutated.yaml", &doc) {
                 // What lowering accepts, emit must render (an error here is a generator bug too).
                 let spec = codegen::CrateSpec::from_files("fuzz", &[(Path::new("mutated.yaml").to_path_buf(), "mutated.yaml".to_owned())]);
                 let rendered = codegen::emit::emit_crate(&spec, &[service], "0.0.0");

@@ -5,11 +5,14 @@ use quote::quote;
 
 use super::doc;
 use super::operation::{builder_name, required_args};
-use super::types::{ident, rust_type, Scope};
-use crate::ir::{Auth, Operation, Service, Type, TypeKind};
+use super::spelling::{ident, rust_type, Scope};
+use super::operation::ok_type;
+use super::Version;
+use crate::ir::{Operation, Service, StateType, Waiter};
 
-pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
-    let service_info = service_info(service, crate_name);
+pub fn emit_client(version: &Version<'_>) -> TokenStream {
+    let service = version.service;
+    let service_info = service_info(service, version.crate_name);
     let endpoint = emit_endpoint(service);
     let client_fields = service.client_params.iter().map(|p| {
         let field = ident(&p.rust_name);
@@ -29,13 +32,13 @@ pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
     });
     let ctor_args: Vec<_> = service.client_params.iter().map(|p| ident(&p.rust_name)).collect();
     let mut client_doc = vec![format!("Client of {} {}.", doc::escape(&service.title), doc::escape(&service.version))];
-    doc::paragraph(&mut client_doc, auth_note(&service.auth));
+    doc::paragraph(&mut client_doc, crate::vendor::conventions(&service.auth).auth_note);
     for p in &service.client_params {
         doc::paragraph(&mut client_doc, &format!("`{}` is set once here and used in every request path.", p.name));
     }
     doc::paragraph(&mut client_doc, "Cloning is cheap: clones share one connection pool and configuration.");
     let client_doc = doc::attrs(&client_doc);
-    let methods = service.operations.iter().map(|op| emit_method(service, op));
+    let methods = service.operations.iter().map(emit_method);
     let request_waiter = emit_request_waiter(service);
     let client_param_docs: Vec<String> = service
         .client_params
@@ -79,38 +82,31 @@ pub fn emit_client(service: &Service, crate_name: &str) -> TokenStream {
 }
 
 /// `wait_for_request`, for services whose `x-async-request` operations answer
-/// with a request id that their `show_request` operation reports on.
+/// with a request id that their status operation reports on.
 fn emit_request_waiter(service: &Service) -> TokenStream {
-    if !service.operations.iter().any(|op| op.async_request) {
-        return quote!();
-    }
-    let Some(show) = service.operations.iter().find(|op| op.name == "show_request") else { return quote!() };
-    let ok = show.responses.iter().find(|r| r.status.starts_with('2')).and_then(|r| r.ty.as_ref());
-    let Some(body @ Type::Named(_)) = ok else { return quote!() };
-    let Type::Named(name) = body else { return quote!() };
-    let state_is_required_text = match service.types.get(name).map(|t| &t.kind) {
-        Some(TypeKind::Struct { fields, .. }) => {
-            fields.iter().any(|f| f.name == "state" && f.ty == Type::String && !f.is_optional())
-        }
-        _ => false,
-    };
-    if !state_is_required_text || required_args(show).len() != 1 {
-        return quote!();
-    }
-    let body_ty = rust_type(body, Scope::Elsewhere);
+    let Some(waiter) = &service.request_waiter else { return quote!() };
+    let Some(contract) = crate::vendor::conventions(&service.auth).async_requests.as_ref() else { return quote!() };
+    let show = ident(&waiter.operation);
+    let state = ident(contract.state_member);
+    let segments = contract.classifier.iter().map(|s| ident(s));
+    let classifier = quote!(rt #(::#segments)*);
+    let classifier_link =
+        format!(" [`rt::{}`]: completed states end the wait, failed ones", contract.classifier.join("::"));
+    let body_ty = rust_type(&waiter.body, Scope::Elsewhere);
+    let summary = format!(" Polls [`Client::{}`] until the asynchronous request (the", waiter.operation);
     quote! {
-        /// Polls [`Client::show_request`] until the asynchronous request (the
+        #[doc = #summary]
         /// `request_id` of a 202 answer) has finished.
         ///
-        /// SCP does not document the request states; they are classified by
-        /// [`rt::wait::scp_request_state`]: completed states end the wait, failed ones
+        /// The service does not document the request states; they are classified by
+        #[doc = #classifier_link]
         /// fail it, any other keeps polling until the configured timeout. Returns the
         /// last response. Cancel by dropping the future.
         pub async fn wait_for_request(&self, request_id: impl Into<String>, config: &rt::wait::WaitConfig) -> Result<rt::Response<#body_ty>, rt::Error> {
-            let request = self.show_request(request_id);
+            let request = self.#show(request_id);
             rt::wait::wait_until(config, || request.clone().send(), |response| {
-                let state = response.body().state.as_str();
-                match rt::wait::scp_request_state(state) {
+                let state = response.body().#state.as_str();
+                match #classifier(state) {
                     rt::wait::Check::Done(()) => rt::wait::Check::Done(response.clone()),
                     rt::wait::Check::Failed(reason) => rt::wait::Check::Failed(reason),
                     rt::wait::Check::Pending => rt::wait::Check::Pending,
@@ -121,20 +117,8 @@ fn emit_request_waiter(service: &Service) -> TokenStream {
     }
 }
 
-fn auth_note(auth: &Auth) -> &'static str {
-    match auth {
-        Auth::ScpSignature => "Requests are signed with SCP access keys: pass `ScpCredentials` (from code, `ScpCredentials::from_env()` or the SCP config file) as the `Auth` of the `Config`.",
-        Auth::Token { issuer: Some(issuer) } if issuer == "nhncloud-identity" => "Requests carry an `X-Auth-Token`: a static token, or `NhnIdentity` which obtains and refreshes it from NHN Cloud Identity.",
-        Auth::Token { issuer: Some(issuer) } if issuer == "kakaocloud-iam" => "Requests carry an `X-Auth-Token`: a static token, or `KakaoCloudIam` which obtains and refreshes it with an application credential.",
-        Auth::Token { .. } => "Requests carry an `X-Auth-Token` from the configured token provider.",
-        Auth::Bearer => "Requests carry a bearer token from the configured token provider.",
-        Auth::ApiKeyHeader { .. } => "Requests carry an API key header from the configured provider.",
-        Auth::None => "The service documents no authentication.",
-    }
-}
-
 fn service_info(service: &Service, crate_name: &str) -> TokenStream {
-    let scp = match &service.scp_api_version {
+    let api_version = match &service.api_version {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     };
@@ -143,12 +127,12 @@ fn service_info(service: &Service, crate_name: &str) -> TokenStream {
         const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
             name: #crate_name,
             version: env!("CARGO_PKG_VERSION"),
-            scp_api_version: #scp,
+            api_version: #api_version,
         };
     }
 }
 
-fn emit_method(service: &Service, op: &Operation) -> TokenStream {
+fn emit_method(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let builder = builder_name(op);
     let args = required_args(op);
@@ -188,8 +172,8 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
     }
     let docs = doc::attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the service")]));
-    let variants = op.body_variants.iter().map(|v| emit_variant_method(service, op, v));
-    let waiter = op.waiter.as_ref().map(|w| emit_waiter(service, op, w));
+    let variants = op.body_variants.iter().map(|v| emit_variant_method(op, v));
+    let waiter = op.waiter.as_ref().map(|w| emit_waiter(op, w));
     quote! {
         #docs
         #deprecated
@@ -203,20 +187,14 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
 
 /// A method for one documented body of a `oneOf` operation: the body is built
 /// from the variant's constructor arguments, or given whole when it has many.
-fn emit_variant_method(service: &Service, op: &Operation, variant: &crate::ir::BodyVariant) -> TokenStream {
+fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> TokenStream {
     let method = ident(&variant.method);
     let op_method = ident(&op.name);
     let builder = builder_name(op);
-    let body_type = match op.body.as_ref().map(|b| &b.ty) {
-        Some(ty @ Type::Named(_)) => rust_type(ty, Scope::Elsewhere),
-        _ => return quote!(),
-    };
+    let Some(body) = &op.body else { return quote!() };
+    let body_type = rust_type(&body.ty, Scope::Elsewhere);
     let variant_ident = ident(&variant.variant);
     let variant_type = ident(&variant.type_name);
-    let needs_args = match service.types.get(&variant.type_name).map(|t| &t.kind) {
-        Some(TypeKind::Struct { fields, .. }) => fields.iter().any(|f| !f.is_optional()),
-        _ => true,
-    };
     let others: Vec<_> = required_args(op).into_iter().filter(|a| a.name != "body").collect();
     let (params, stores): (Vec<_>, Vec<_>) = others.iter().map(|a| a.signature()).unzip();
     let summary = variant
@@ -231,10 +209,10 @@ fn emit_variant_method(service: &Service, op: &Operation, variant: &crate::ir::B
         op.name, variant.type_name, variant.type_name
     ));
     let docs = doc::attrs(&lines);
-    let (body_param, body_value) = if needs_args {
-        (quote!(body: types::#variant_type), quote!(#body_type::#variant_ident(body)))
-    } else {
+    let (body_param, body_value) = if variant.empty {
         (quote!(), quote!(#body_type::#variant_ident(types::#variant_type::new())))
+    } else {
+        (quote!(body: types::#variant_type), quote!(#body_type::#variant_ident(body)))
     };
     quote! {
         #docs
@@ -244,27 +222,24 @@ fn emit_variant_method(service: &Service, op: &Operation, variant: &crate::ir::B
     }
 }
 
-/// A method polling `op` until the state at the waiter's pointer equals a target.
-/// The target is typed when the pointer leads to a generated enum.
-fn emit_waiter(service: &Service, op: &Operation, waiter: &crate::ir::Waiter) -> TokenStream {
+/// A method polling `op` until its state member equals a target. The target
+/// is typed when the state is a generated enum.
+fn emit_waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
     let method = ident(&waiter.method);
     let op_method = ident(&op.name);
     let args = required_args(op);
     let (params, stores): (Vec<_>, Vec<_>) = args.iter().map(|a| a.signature()).unzip();
-    let ok = op.responses.iter().find(|r| r.status.starts_with('2')).and_then(|r| r.ty.as_ref());
-    let Some(body) = ok else { return quote!() };
-    let body_ty = rust_type(body, Scope::Elsewhere);
-    let (target_param, target_str) = match state_type(service, body, &waiter.state) {
-        Some(Type::Named(name)) if matches!(service.types.get(&name).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
-            let ty = ident(&name);
+    let body_ty = ok_type(op);
+    let (target_param, target_str) = match &waiter.state {
+        StateType::Enum(name) => {
+            let ty = ident(name);
             (quote!(target: types::#ty), quote!(target.as_str()))
         }
-        _ => (quote!(target: &str), quote!(target)),
+        StateType::Text => (quote!(target: &str), quote!(target)),
     };
-    let pointer = &waiter.state;
+    let pointer = &waiter.pointer;
     let failures = &waiter.failure;
-    let mut lines =
-        vec![format!("Polls [`Client::{}`] until `{}` in the response is `target`.", op.name, waiter.state)];
+    let mut lines = vec![format!("Polls [`Client::{}`] until `{pointer}` in the response is `target`.", op.name)];
     if !failures.is_empty() {
         let list: Vec<String> = failures.iter().map(|f| format!("`{f}`")).collect();
         doc::paragraph(&mut lines, &format!("Fails early when the state becomes {}; fails with `Error::WaiterTimedOut` after the configured timeout. Transient errors while polling are retried.", list.join(" or ")));
@@ -274,15 +249,21 @@ fn emit_waiter(service: &Service, op: &Operation, waiter: &crate::ir::Waiter) ->
         "Returns the last response, in which the target state was seen. Cancel by dropping the future.",
     );
     let docs = doc::attrs(&lines);
+    let state = state_access(waiter);
+    let state_doc = format!(" `{pointer}` of a response, where present.");
     quote! {
         #docs
         pub async fn #method(&self, #(#params,)* #target_param, config: &rt::wait::WaitConfig) -> Result<rt::Response<#body_ty>, rt::Error> {
             const FAILURE: &[&str] = &[#(#failures),*];
+            #[doc = #state_doc]
+            fn state(body: &#body_ty) -> Option<&str> {
+                #state
+            }
             let request = self.#op_method(#(#stores),*);
             rt::wait::wait_until(config, || request.clone().send(), |response| {
-                match rt::wait::state_at(response.body(), #pointer) {
+                match state(response.body()) {
                     Some(state) if state == #target_str => rt::wait::Check::Done(response.clone()),
-                    Some(state) if FAILURE.contains(&state.as_str()) => {
+                    Some(state) if FAILURE.contains(&state) => {
                         rt::wait::Check::Failed(format!("`{}` became {state}", #pointer))
                     }
                     _ => rt::wait::Check::Pending,
@@ -293,15 +274,20 @@ fn emit_waiter(service: &Service, op: &Operation, waiter: &crate::ir::Waiter) ->
     }
 }
 
-/// The type at a JSON pointer into a response body, following struct fields.
-fn state_type(service: &Service, body: &Type, pointer: &str) -> Option<Type> {
-    let mut ty = body.clone();
-    for segment in pointer.split('/').skip(1) {
-        let Type::Named(name) = ty else { return None };
-        let TypeKind::Struct { fields, .. } = &service.types.get(&name)?.kind else { return None };
-        ty = fields.iter().find(|f| f.name == segment)?.ty.clone();
+/// `Some(body.server.as_ref()?.status.as_str())`: the waiter's state member,
+/// read through the typed fields; `?` where a member is optional.
+fn state_access(waiter: &Waiter) -> TokenStream {
+    let mut access = quote!(body);
+    let last = waiter.path.len().saturating_sub(1);
+    for (i, member) in waiter.path.iter().enumerate() {
+        let field = ident(&member.rust_name);
+        access = match (member.optional, i == last) {
+            (true, false) => quote!(#access.#field.as_ref()?),
+            (true, true) => return quote!(#access.#field.as_ref().map(|state| state.as_str())),
+            (false, _) => quote!(#access.#field),
+        };
     }
-    Some(ty)
+    quote!(Some(#access.as_str()))
 }
 
 /// `Endpoint` and one enum per variable of the first server.

@@ -8,9 +8,9 @@ use quote::{format_ident, quote};
 use serde_json::{json, Value};
 
 use super::operation::required_args;
-use super::types::{rust_type, Scope};
-use crate::ir::{Auth, Operation, Service, Type, TypeKind};
-use crate::CrateSpec;
+use super::spelling::{rust_type, Scope};
+use crate::ir::{Operation, Service, Type, TypeKind};
+use super::Crate;
 
 /// The environment variable holding the Prism URL of one version of a crate.
 pub fn prism_env(crate_name: &str, module: Option<&str>) -> String {
@@ -23,12 +23,15 @@ pub fn prism_env(crate_name: &str, module: Option<&str>) -> String {
 }
 
 /// `None` when the crate has no operation to call.
-pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<String>, String> {
+pub fn conformance_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
+    let spec = krate_facts.spec;
+    let services: Vec<&Service> = krate_facts.services().collect();
     if services.iter().all(|s| s.operations.is_empty()) {
         return Ok(None);
     }
     let krate = format_ident!("{}", spec.name.replace('-', "_"));
-    let modules = spec.versions.iter().zip(services).map(|(version, service)| {
+    let mut modules = Vec::new();
+    for (version, service) in spec.versions.iter().zip(&services) {
         let module = spec.is_multi_version().then_some(version.module.as_str());
         let env = prism_env(&spec.name, module);
         let path = match module {
@@ -38,12 +41,7 @@ pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<S
             }
             None => quote!(#krate),
         };
-        let auth = match service.auth {
-            Auth::ScpSignature => {
-                quote!(#krate::runtime::auth::ScpCredentials::new("conformance-access-key", "conformance-secret"))
-            }
-            _ => quote!(#krate::Auth::static_token("conformance-token")),
-        };
+        let auth = test_auth(&krate, service)?;
         let client_args = service.client_params.iter().map(|_| quote!("conformance-tenant"));
         let tests = service.operations.iter().map(|op| operation_test(service, op));
         let body = quote! {
@@ -58,14 +56,14 @@ pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<S
 
             #(#tests)*
         };
-        match module {
+        modules.push(match module {
             Some(m) => {
                 let m = format_ident!("{}", m);
                 quote!(mod #m { #[allow(unused_imports)] use super::{accepted, serde_json_from}; #body })
             }
             None => body,
-        }
-    });
+        });
+    }
     let takes_args = services.iter().flat_map(|s| &s.operations).any(|op| !required_args(op).is_empty());
     let decode = takes_args.then(|| {
         quote! {
@@ -92,13 +90,18 @@ pub fn conformance_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<S
             }
         }
     };
-    let sources: Vec<&str> = services.iter().map(|s| s.spec_path.as_str()).collect();
     super::render(
-        &sources.join(", "),
+        &krate_facts.sources,
         "//! Every operation against a spec-validating Prism mock (`cargo xtask test` runs these).\n",
         tokens,
     )
     .map(Some)
+}
+
+/// The vendor's test credentials, as an expression under the crate root.
+fn test_auth(krate: &proc_macro2::Ident, service: &Service) -> Result<TokenStream, String> {
+    let expression = format!("{krate}::{}", crate::vendor::conventions(&service.auth).test_auth);
+    expression.parse().map_err(|e| format!("test credentials `{expression}` do not parse: {e}"))
 }
 
 fn operation_test(service: &Service, op: &Operation) -> TokenStream {

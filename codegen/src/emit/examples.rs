@@ -7,17 +7,19 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use super::types::{rust_type, Scope};
+use super::spelling::{rust_type, Scope};
 use crate::ir::{Service, Type};
-use crate::CrateSpec;
+use super::Crate;
 
-pub fn examples_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<String>, String> {
+pub fn examples_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
+    let spec = krate_facts.spec;
+    let services: Vec<&Service> = krate_facts.services().collect();
     let krate = format_ident!("{}", spec.name.replace('-', "_"));
     let mut total = 0;
     let modules: Vec<TokenStream> = spec
         .versions
         .iter()
-        .zip(services)
+        .zip(&services)
         .map(|(version, service)| {
             let tests = tests_of(service);
             total += tests.len();
@@ -54,9 +56,8 @@ pub fn examples_rs(spec: &CrateSpec, services: &[Service]) -> Result<Option<Stri
             }
         }
     };
-    let sources: Vec<&str> = services.iter().map(|s| s.spec_path.as_str()).collect();
     super::render(
-        &sources.join(", "),
+        &krate_facts.sources,
         "//! Every example in the spec decodes into its generated type and encodes back\n//! to equivalent JSON (`cloudsdk_runtime::example::round_trip`).\n",
         tokens,
     )
@@ -75,7 +76,7 @@ fn tests_of(service: &Service) -> Vec<TokenStream> {
             let Some(ty) = &response.ty else { continue };
             for (i, example) in response.examples.iter().enumerate() {
                 tests.push(test(
-                    &format!("{}_{}_response_{}", op.name, response.status.to_lowercase(), i + 1),
+                    &format!("{}_{}_response_{}", op.name, response.status.to_string().to_lowercase(), i + 1),
                     ty,
                     example,
                 ));

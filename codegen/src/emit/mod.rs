@@ -6,6 +6,7 @@ mod crate_files;
 mod doc;
 mod examples;
 mod operation;
+mod spelling;
 mod types;
 mod validate;
 
@@ -15,44 +16,89 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Service, Type, TypeDef, TypeKind};
+use crate::ir::{Service, TypeDef};
 use crate::{CrateSpec, GeneratedCrate};
+
+/// Facts about one crate that every emitter reads, computed once.
+pub(crate) struct Crate<'a> {
+    pub spec: &'a CrateSpec,
+    /// One per API version, in the order of `spec.versions`.
+    pub versions: Vec<Version<'a>>,
+    /// Types identical in every version, emitted once in `shared.rs`.
+    pub shared: BTreeSet<String>,
+    /// The version the crate root re-exports: the one marked `CURRENT`, else the newest.
+    pub current: usize,
+    /// The spec files, as the `@generated` headers name them.
+    pub sources: String,
+}
+
+/// Facts about one API version.
+pub(crate) struct Version<'a> {
+    pub service: &'a Service,
+    /// The crate's package name.
+    pub crate_name: &'a str,
+    /// Types that have a `Validate` impl.
+    pub checked: BTreeSet<String>,
+}
+
+impl<'a> Crate<'a> {
+    fn new(spec: &'a CrateSpec, services: &'a [Service]) -> Self {
+        let versions = services
+            .iter()
+            .map(|service| Version { service, crate_name: &spec.name, checked: validate::checked_types(service) })
+            .collect();
+        let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };
+        let current = services
+            .iter()
+            .rposition(|s| s.version_status.as_deref() == Some("CURRENT"))
+            .unwrap_or(services.len() - 1);
+        let sources = services.iter().map(|s| s.spec_path.as_str()).collect::<Vec<_>>().join(", ");
+        Crate { spec, versions, shared, current, sources }
+    }
+
+    /// The version the crate root re-exports.
+    pub fn current(&self) -> &Version<'a> {
+        &self.versions[self.current]
+    }
+
+    pub fn services(&self) -> impl Iterator<Item = &'a Service> + '_ {
+        self.versions.iter().map(|v| v.service)
+    }
+}
 
 /// Renders every file of the crate described by `spec` from its lowered versions.
 pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str) -> Result<GeneratedCrate, String> {
+    let krate = Crate::new(spec, services);
     let mut files = BTreeMap::new();
-    let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };
     if spec.is_multi_version() {
-        let first = &services[0];
-        let defs = shared.iter().filter_map(|name| first.types.get(name));
-        let checked = validate::checked_types(first);
-        let sources: Vec<&str> = services.iter().map(|s| s.spec_path.as_str()).collect();
+        let first = &krate.versions[0];
+        let defs = krate.shared.iter().filter_map(|name| first.service.types.get(name));
         files.insert(
             PathBuf::from("src/shared.rs"),
             render(
-                &sources.join(", "),
+                &krate.sources,
                 "//! Types identical in every API version, shared by all version modules.\n",
-                types::emit_types(defs, &checked),
+                types::emit_types(defs, &first.checked),
             )?,
         );
-        for (version, service) in spec.versions.iter().zip(services) {
-            let dir = PathBuf::from("src").join(&version.module);
-            for (name, text) in version_files(service, &spec.name, &shared, true)? {
+        for (module, version) in spec.versions.iter().zip(&krate.versions) {
+            let dir = PathBuf::from("src").join(&module.module);
+            for (name, text) in version_files(version, &krate.shared, true)? {
                 files.insert(dir.join(name), text);
             }
         }
     } else {
-        for (name, text) in version_files(&services[0], &spec.name, &shared, false)? {
+        for (name, text) in version_files(&krate.versions[0], &krate.shared, false)? {
             files.insert(PathBuf::from("src").join(name), text);
         }
     }
-    files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(spec, services)?);
-    files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(spec, services, package_version));
-    files.insert(PathBuf::from("README.md"), crate_files::readme(spec, services));
-    if let Some(tests) = conformance::conformance_rs(spec, services)? {
+    files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(&krate)?);
+    files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(&krate, package_version));
+    files.insert(PathBuf::from("README.md"), crate_files::readme(&krate));
+    if let Some(tests) = conformance::conformance_rs(&krate)? {
         files.insert(PathBuf::from("tests/conformance.rs"), tests);
     }
-    if let Some(tests) = examples::examples_rs(spec, services)? {
+    if let Some(tests) = examples::examples_rs(&krate)? {
         files.insert(PathBuf::from("tests/examples.rs"), tests);
     }
     Ok(GeneratedCrate { name: spec.name.clone(), files })
@@ -60,19 +106,18 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
 
 /// `types.rs`, `operation.rs` and `client.rs` (plus `mod.rs` for a version module).
 fn version_files(
-    service: &Service,
-    crate_name: &str,
+    version: &Version<'_>,
     shared: &BTreeSet<String>,
     module: bool,
 ) -> Result<Vec<(String, String)>, String> {
+    let service = version.service;
     let source = service.spec_path.as_str();
     let own = service.types.values().filter(|t| !shared.contains(&t.name));
     let reexport = (!shared.is_empty()).then(|| {
-        let names = shared.iter().map(|n| types::ident(n));
+        let names = shared.iter().map(|n| spelling::ident(n));
         quote!(pub use crate::shared::{#(#names),*};)
     });
-    let checked = validate::checked_types(service);
-    let defs = types::emit_types(own, &checked);
+    let defs = types::emit_types(own, &version.checked);
     let types_rs =
         render(source, "//! The request and response types of this API version.\n", quote!(#reexport #defs))?;
     let types_use = |tokens: &TokenStream| {
@@ -82,7 +127,7 @@ fn version_files(
             )
         })
     };
-    let ops = operation::emit_operations(service);
+    let ops = operation::emit_operations(version);
     let enums = operation::emit_status_enums(service);
     let ops = quote!(#enums #ops);
     let ops_use = types_use(&ops);
@@ -91,7 +136,7 @@ fn version_files(
         "//! Request builders, one per operation: set optional parameters, then `send()`.\n",
         quote!(#ops_use #ops),
     )?;
-    let client = client::emit_client(service, crate_name);
+    let client = client::emit_client(version);
     let client_use = types_use(&client);
     let operation_use = uses_path(&client, "operation").then(|| {
         quote!(
@@ -201,7 +246,7 @@ fn shared_types(services: &[Service]) -> BTreeSet<String> {
         let before = shared.len();
         let keep: BTreeSet<String> = shared
             .iter()
-            .filter(|name| references(&first.types[*name]).iter().all(|r| shared.contains(r)))
+            .filter(|name| first.types[*name].references().into_iter().all(|r| shared.contains(r)))
             .cloned()
             .collect();
         shared = keep;
@@ -209,30 +254,4 @@ fn shared_types(services: &[Service]) -> BTreeSet<String> {
             return shared;
         }
     }
-}
-
-/// Named types a definition refers to.
-fn references(def: &TypeDef) -> BTreeSet<String> {
-    fn walk(ty: &Type, out: &mut BTreeSet<String>) {
-        match ty {
-            Type::Named(n) => {
-                out.insert(n.clone());
-            }
-            Type::Array(t) | Type::Map(t) | Type::Nullable(t) => walk(t, out),
-            _ => {}
-        }
-    }
-    let mut out = BTreeSet::new();
-    match &def.kind {
-        TypeKind::Struct { fields, additional, .. } => {
-            fields.iter().for_each(|f| walk(&f.ty, &mut out));
-            if let Some(a) = additional {
-                walk(a, &mut out);
-            }
-        }
-        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| walk(&v.ty, &mut out)),
-        TypeKind::Alias(t) => walk(t, &mut out),
-        TypeKind::Enum { .. } => {}
-    }
-    out
 }

@@ -5,8 +5,12 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::doc;
-use super::types::{ident, rust_type, Scope};
-use crate::ir::{Operation, Pagination, Param, ParamLocation, ResponseDef, Service, Type, TypeKind};
+use super::spelling::{ident, rust_type, Scope};
+use super::Version;
+use crate::ir::{
+    Cursor, IntFormat, Operation, PageParam, PageStyle, Pagination, Param, ParamLocation, PathSegment, Service, Status,
+    StatusBody, Success, Type,
+};
 use crate::names::pascal;
 
 /// The builder's name: the operation in PascalCase.
@@ -54,12 +58,12 @@ impl Arg {
     }
 }
 
-pub fn emit_operations(service: &Service) -> TokenStream {
-    let builders = service.operations.iter().map(|op| emit_builder(service, op));
+pub fn emit_operations(version: &Version<'_>) -> TokenStream {
+    let builders = version.service.operations.iter().map(|op| emit_builder(version, op));
     quote! { #(#builders)* }
 }
 
-fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
+fn emit_builder(version: &Version<'_>, op: &Operation) -> TokenStream {
     let name = builder_name(op);
     let method_link = format!(" Request builder of [`Client::{}`](super::Client::{}).", op.name, op.name);
     let required = required_args(op);
@@ -114,8 +118,8 @@ fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
-    let send = emit_send(service, op);
-    let stream = op.pagination.as_ref().and_then(|p| emit_stream(service, op, p));
+    let send = emit_send(version, op);
+    let stream = op.pagination.as_ref().map(emit_stream);
     quote! {
         #[doc = #method_link]
         #[derive(Clone, Debug)]
@@ -136,27 +140,32 @@ fn emit_builder(service: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// The success type and how the raw response becomes it.
-fn response_handling(op: &Operation) -> (TokenStream, TokenStream) {
-    let success = success_responses(op);
-    let mut types: Vec<&Type> = success.iter().filter_map(|r| r.ty.as_ref()).collect();
-    types.dedup();
-    let without_body = success.iter().any(|r| r.ty.is_none());
-    match types.as_slice() {
-        [] => (quote!(()), quote!(Ok(response.empty()))),
-        [ty] if without_body => {
+/// The type a successful call returns.
+pub fn ok_type(op: &Operation) -> TokenStream {
+    match &op.success {
+        Success::Empty => quote!(()),
+        Success::Body(ty) => rust_type(ty, Scope::Elsewhere),
+        Success::BodyOrEmpty(ty) => {
             let ty = rust_type(ty, Scope::Elsewhere);
-            (quote!(Option<#ty>), quote!(response.json_if_present()))
+            quote!(Option<#ty>)
         }
-        [ty] => {
-            let ty = rust_type(ty, Scope::Elsewhere);
-            (quote!(#ty), quote!(response.json()))
+        Success::ByStatus(_) => {
+            let name = status_enum_name(op);
+            quote!(#name)
         }
-        _ => {
-            // Several success statuses with different bodies: decode by status.
+    }
+}
+
+/// How the raw response becomes the success type.
+fn decode(op: &Operation) -> TokenStream {
+    match &op.success {
+        Success::Empty => quote!(Ok(response.empty())),
+        Success::Body(_) => quote!(response.json()),
+        Success::BodyOrEmpty(_) => quote!(response.json_if_present()),
+        Success::ByStatus(responses) => {
             let enum_name = status_enum_name(op);
-            let arm = |r: &ResponseDef| {
-                let variant = status_variant(&r.status);
+            let arm = |r: &StatusBody| {
+                let variant = status_variant(r);
                 match &r.ty {
                     Some(ty) => {
                         let ty = rust_type(ty, Scope::Elsewhere);
@@ -165,27 +174,17 @@ fn response_handling(op: &Operation) -> (TokenStream, TokenStream) {
                     None => quote!(Ok(response.empty().map(|()| #enum_name::#variant))),
                 }
             };
-            let arms = success.iter().filter_map(|r| {
-                let status: u16 = r.status.parse().ok()?;
+            let arms = responses.iter().filter_map(|r| {
+                let Status::Code(status) = r.status else { return None };
                 let decode = arm(r);
                 Some(quote!(#status => #decode,))
             });
-            let fallback = success.iter().find(|r| r.ty.is_some()).map(|r| {
+            let fallback = responses.iter().find(|r| r.ty.is_some()).map(|r| {
                 let decode = arm(r);
                 quote!(_ => #decode,)
             });
-            (quote!(#enum_name), quote!(match response.status().as_u16() { #(#arms)* #fallback }))
+            quote!(match response.status().as_u16() { #(#arms)* #fallback })
         }
-    }
-}
-
-/// The documented 2xx responses, or `default` when there is none.
-fn success_responses(op: &Operation) -> Vec<&ResponseDef> {
-    let success: Vec<&ResponseDef> = op.responses.iter().filter(|r| r.status.starts_with('2')).collect();
-    if success.is_empty() {
-        op.responses.iter().filter(|r| r.status == "default").collect()
-    } else {
-        success
     }
 }
 
@@ -194,22 +193,17 @@ fn status_enum_name(op: &Operation) -> proc_macro2::Ident {
 }
 
 /// `Status200`, `Status2xx`.
-fn status_variant(status: &str) -> proc_macro2::Ident {
-    format_ident!("Status{}", status.to_ascii_lowercase())
+fn status_variant(response: &StatusBody) -> proc_macro2::Ident {
+    format_ident!("Status{}", response.status.to_string().to_ascii_lowercase())
 }
 
 /// Enums for operations whose success statuses carry different bodies.
 pub fn emit_status_enums(service: &Service) -> TokenStream {
     let enums = service.operations.iter().filter_map(|op| {
-        let success = success_responses(op);
-        let mut distinct: Vec<_> = success.iter().filter_map(|r| r.ty.as_ref()).collect();
-        distinct.dedup();
-        if distinct.len() < 2 {
-            return None;
-        }
+        let Success::ByStatus(responses) = &op.success else { return None };
         let name = status_enum_name(op);
-        let variants = success.iter().map(|r| {
-            let variant = status_variant(&r.status);
+        let variants = responses.iter().map(|r| {
+            let variant = status_variant(r);
             let line = format!(" The `{}` response: {}", r.status, doc::escape(&r.description));
             match &r.ty {
                 Some(ty) => {
@@ -229,10 +223,10 @@ pub fn emit_status_enums(service: &Service) -> TokenStream {
     quote! { #(#enums)* }
 }
 
-fn emit_send(service: &Service, op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method);
+fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method.as_str());
     let op_name = &op.name;
-    let path = path_expression(service, op);
+    let path = path_expression(op);
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.name;
@@ -266,8 +260,9 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
             quote! { if let Some(body) = &self.body { request.json(body)?; } }
         }
     });
-    let checks = request_checks(service, op);
-    let (ok_type, decode) = response_handling(op);
+    let checks = request_checks(version, op);
+    let ok_type = ok_type(op);
+    let decode = decode(op);
     let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() {
         quote!(mut)
     } else {
@@ -290,23 +285,23 @@ fn emit_send(service: &Service, op: &Operation) -> TokenStream {
 
 /// Checks of the documented bounds of parameters and body, when the client's
 /// configuration asks for them.
-fn request_checks(service: &Service, op: &Operation) -> TokenStream {
-    let checked = super::validate::checked_types(service);
+fn request_checks(version: &Version<'_>, op: &Operation) -> TokenStream {
+    let checked = &version.checked;
     let mut checks = Vec::new();
     for p in &op.params {
-        if !super::validate::needs_checks(&p.ty, &p.doc.constraints, &checked) {
+        if !super::validate::needs_checks(&p.ty, &p.doc.constraints, checked) {
             continue;
         }
         let field = ident(&p.rust_name);
         let wire = &p.name;
-        let inner = super::validate::value_checks(&p.ty, &p.doc.constraints, quote!(value), quote!(#wire), &checked);
+        let inner = super::validate::value_checks(&p.ty, &p.doc.constraints, quote!(value), quote!(#wire), checked);
         checks.push(if p.required {
             quote!({ let value = &self.#field; #inner })
         } else {
             quote!(if let Some(value) = &self.#field { #inner })
         });
     }
-    if op.body.as_ref().is_some_and(|b| super::validate::contains(&b.ty, &checked)) {
+    if op.body.as_ref().is_some_and(|b| super::validate::contains(&b.ty, checked)) {
         checks.push(quote!(rt::validate::Validate::validate(&self.body, "body", problems);));
     }
     if checks.is_empty() {
@@ -324,37 +319,24 @@ fn request_checks(service: &Service, op: &Operation) -> TokenStream {
 
 /// Statements that percent-encode every path parameter into a local of the
 /// same name, then `format!` the path with inline arguments.
-fn path_expression(service: &Service, op: &Operation) -> TokenStream {
+fn path_expression(op: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut encodes = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        template.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
-        let name = &rest[start + 1..start + len];
-        let param = op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Path);
-        let (local, value) = match param {
-            Some(p) => {
-                let field = ident(&p.rust_name);
-                let value = match p.ty {
-                    Type::String => quote!(&self.#field),
-                    _ => quote!(&self.#field.to_string()),
+    for segment in &op.path.segments {
+        match segment {
+            PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathSegment::Param { name, rust_name, ty, from_client } => {
+                let field = ident(rust_name);
+                let owner = if *from_client { quote!(self.client) } else { quote!(self) };
+                let value = match ty {
+                    Type::String => quote!(&#owner.#field),
+                    _ => quote!(&#owner.#field.to_string()),
                 };
-                (p.rust_name.clone(), value)
+                template.push_str(&format!("{{{rust_name}}}"));
+                encodes.push(quote!(let #field = rt::encode_path_segment(#name, #value)?;));
             }
-            None => {
-                let client_param = service.client_params.iter().find(|p| p.name == name);
-                let rust_name = client_param.map(|p| p.rust_name.clone()).unwrap_or_default();
-                let field = ident(&rust_name);
-                (rust_name, quote!(&self.client.#field))
-            }
-        };
-        template.push_str(&format!("{{{local}}}"));
-        let local = ident(&local);
-        encodes.push(quote!(let #local = rt::encode_path_segment(#name, #value)?;));
-        rest = &rest[start + len + 1..];
+        }
     }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     if encodes.is_empty() {
         quote!(let path = #template.to_owned();)
     } else {
@@ -371,22 +353,32 @@ fn query_push(wire: &str, ty: &Type) -> TokenStream {
 }
 
 /// `into_stream`: every item of every page, for operations with `x-pagination`.
-fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Option<TokenStream> {
-    let item_ty = page_items(service, op, pagination)?;
-    let item = rust_type(&item_ty.ty, Scope::Elsewhere);
-    let items_ident = ident(&item_ty.field);
-    let take_items = if item_ty.optional {
+fn emit_stream(pagination: &Pagination) -> TokenStream {
+    let item = rust_type(&pagination.item, Scope::Elsewhere);
+    let items_ident = ident(&pagination.items.rust_name);
+    let take_items = if pagination.items.optional {
         quote!(response.into_body().#items_ident.unwrap_or_default())
     } else {
         quote!(response.into_body().#items_ident)
     };
-    let body = match pagination {
-        Pagination::Page { page, size, .. } => {
-            let (page, size) = (param(op, page)?, param(op, size)?);
+    let fetch = |field: &proc_macro2::Ident, store: TokenStream, cursor: &proc_macro2::Ident| {
+        quote! {
+            move |#cursor| {
+                let mut request = self.clone();
+                request.#field = #store;
+                async move {
+                    let response = request.send().await?;
+                    Ok(#take_items)
+                }
+            }
+        }
+    };
+    let body = match &pagination.style {
+        PageStyle::Page { page, size } => {
             let page_field = ident(&page.rust_name);
             let size_field = ident(&size.rust_name);
             let first = match (page.required, &page.ty) {
-                (true, Type::Integer(crate::ir::IntFormat::I32)) => quote!(i64::from(self.#page_field)),
+                (true, Type::Integer(IntFormat::I32)) => quote!(i64::from(self.#page_field)),
                 (true, _) => quote!(self.#page_field),
                 (false, _) => {
                     let option = as_option_i64(page, quote!(self.#page_field));
@@ -394,22 +386,14 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
                 }
             };
             let size = as_option_i64(size, quote!(self.#size_field));
-            let store = store_param(page, int_from_i64(&page.ty, quote!(page)));
+            let fetch = fetch(&page_field, store_param(page, int_from_i64(&page.ty, quote!(page))), &ident("page"));
             quote! {
                 let first = #first;
                 let size = #size;
-                rt::paginate::page_stream(first, size, move |page| {
-                    let mut request = self.clone();
-                    request.#page_field = #store;
-                    async move {
-                        let response = request.send().await?;
-                        Ok(#take_items)
-                    }
-                })
+                rt::paginate::page_stream(first, size, #fetch)
             }
         }
-        Pagination::Marker { limit, marker, cursor, .. } => {
-            let (limit, marker) = (param(op, limit)?, param(op, marker)?);
+        PageStyle::Marker { limit, marker, cursor } => {
             let limit_field = ident(&limit.rust_name);
             let marker_field = ident(&marker.rust_name);
             let limit = as_option_i64(limit, quote!(self.#limit_field));
@@ -419,46 +403,36 @@ fn emit_stream(service: &Service, op: &Operation, pagination: &Pagination) -> Op
                 quote!(self.#marker_field.clone())
             };
             let store = if marker.required { quote!(marker.unwrap_or_default()) } else { quote!(marker) };
-            let cursor_expr = cursor_of(service, &item_ty.ty, cursor)?;
+            let cursor_expr = cursor_of(&pagination.item, cursor);
+            let fetch = fetch(&marker_field, store, &ident("marker"));
             quote! {
                 let first = #first;
                 let limit = #limit;
-                rt::paginate::marker_stream(first, limit, #cursor_expr, move |marker| {
-                    let mut request = self.clone();
-                    request.#marker_field = #store;
-                    async move {
-                        let response = request.send().await?;
-                        Ok(#take_items)
-                    }
-                })
+                rt::paginate::marker_stream(first, limit, #cursor_expr, #fetch)
             }
         }
     };
-    Some(quote! {
+    quote! {
         /// Streams every item of every page, fetching the next page as the stream
         /// is read. Pin it to call `next()` (`std::pin::pin!`), or box it as an
         /// [`rt::paginate::ItemStream`] to store it.
         pub fn into_stream(self) -> impl rt::paginate::Items<#item> {
             #body
         }
-    })
-}
-
-fn param<'a>(op: &'a Operation, name: &str) -> Option<&'a Param> {
-    op.params.iter().find(|p| p.name == name && p.location == ParamLocation::Query)
+    }
 }
 
 /// The builder field of an integer parameter as `Option<i64>`.
-fn as_option_i64(p: &Param, field: TokenStream) -> TokenStream {
+fn as_option_i64(p: &PageParam, field: TokenStream) -> TokenStream {
     let option = if p.required { quote!(Some(#field)) } else { field };
     match p.ty {
-        Type::Integer(crate::ir::IntFormat::I32) => quote!(#option.map(i64::from)),
+        Type::Integer(IntFormat::I32) => quote!(#option.map(i64::from)),
         _ => option,
     }
 }
 
 /// How a value is stored into a parameter's builder field.
-fn store_param(p: &Param, value: TokenStream) -> TokenStream {
+fn store_param(p: &PageParam, value: TokenStream) -> TokenStream {
     if p.required {
         value
     } else {
@@ -468,42 +442,20 @@ fn store_param(p: &Param, value: TokenStream) -> TokenStream {
 
 fn int_from_i64(ty: &Type, value: TokenStream) -> TokenStream {
     match ty {
-        Type::Integer(crate::ir::IntFormat::I32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
+        Type::Integer(IntFormat::I32) => quote!(i32::try_from(#value).unwrap_or(i32::MAX)),
         _ => value,
     }
 }
 
-/// The items field of a paged response and its item type.
-struct ItemsField {
-    field: String,
-    ty: Type,
-    optional: bool,
-}
-
-fn page_items(service: &Service, op: &Operation, pagination: &Pagination) -> Option<ItemsField> {
-    let items = match pagination {
-        Pagination::Page { items, .. } | Pagination::Marker { items, .. } => items,
-    };
-    let ok = op.responses.iter().find(|r| r.status.starts_with('2'))?;
-    let Some(Type::Named(name)) = &ok.ty else { return None };
-    let TypeKind::Struct { fields, .. } = &service.types.get(name)?.kind else { return None };
-    let field = fields.iter().find(|f| &f.name == items)?;
-    let Type::Array(item) = &field.ty else { return None };
-    Some(ItemsField { field: field.rust_name.clone(), ty: (**item).clone(), optional: field.is_optional() })
-}
-
 /// A non-capturing closure reading the cursor member of an item.
-fn cursor_of(service: &Service, item: &Type, cursor: &str) -> Option<TokenStream> {
-    let Type::Named(name) = item else { return None };
-    let TypeKind::Struct { fields, .. } = &service.types.get(name)?.kind else { return None };
-    let field = fields.iter().find(|f| f.name == cursor)?;
-    let field_ident = ident(&field.rust_name);
+fn cursor_of(item: &Type, cursor: &Cursor) -> TokenStream {
+    let field_ident = ident(&cursor.member.rust_name);
     let item_ty = rust_type(item, Scope::Elsewhere);
-    let value = match (&field.ty, field.is_optional()) {
+    let value = match (&cursor.ty, cursor.member.optional) {
         (Type::String, true) => quote!(item.#field_ident.clone()),
         (Type::String, false) => quote!(Some(item.#field_ident.clone())),
         (_, true) => quote!(item.#field_ident.as_ref().map(ToString::to_string)),
         (_, false) => quote!(Some(item.#field_ident.to_string())),
     };
-    Some(quote!(|item: &#item_ty| #value))
+    quote!(|item: &#item_ty| #value)
 }

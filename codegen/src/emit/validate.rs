@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::ident;
+use super::spelling::ident;
 use crate::ir::{Constraints, FloatFormat, Service, Type, TypeDef, TypeKind};
 
 /// Types that need a `Validate` impl: those with a checked field, or containing

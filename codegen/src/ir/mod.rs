@@ -19,8 +19,8 @@ pub struct Service {
     pub description: Option<String>,
     /// `info.version`.
     pub version: String,
-    /// `Scp-Api-Version` header value (SCP only).
-    pub scp_api_version: Option<String>,
+    /// The API version header value the auth scheme sends (`x-scp-api-version`).
+    pub api_version: Option<String>,
     /// The docs' state of this version (`CURRENT`, `SUPPORTED`, `DEPRECATED`).
     pub version_status: Option<String>,
     /// Last supported date, `YYYY-MM-DD`.
@@ -34,24 +34,46 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Named types by Rust name.
     pub types: BTreeMap<String, TypeDef>,
+    /// How the `x-async-request` operations' request ids are polled, when any.
+    pub request_waiter: Option<RequestWaiter>,
 }
 
 /// How requests are authenticated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     None,
-    /// SCP HMAC request signing.
-    ScpSignature,
-    /// An `X-Auth-Token` header; `issuer` names the identity API (`x-auth`).
-    Token {
-        issuer: Option<String>,
-    },
+    /// A cloud's own scheme, named by `x-auth` (see `crate::vendor`).
+    Vendor(Vendor),
+    /// An `X-Auth-Token` header from a token provider.
+    Token,
     /// `Authorization: Bearer`.
     Bearer,
     /// A key in a header.
     ApiKeyHeader {
         name: String,
     },
+}
+
+/// A cloud whose conventions the generator knows: its auth scheme, identity
+/// service and asynchronous-request contract live in `crate::vendor`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    /// Samsung SDS Cloud Platform: HMAC request signing.
+    Scp,
+    /// KakaoCloud: `X-Auth-Token` from IAM application credentials.
+    KakaoCloud,
+    /// NHN Cloud: `X-Auth-Token` from NHN Cloud Identity.
+    NhnCloud,
+}
+
+impl Auth {
+    /// The cloud whose scheme this is, if any.
+    pub fn vendor(&self) -> Option<Vendor> {
+        match self {
+            Auth::Vendor(vendor) => Some(*vendor),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -78,10 +100,9 @@ pub struct Operation {
     pub name: String,
     /// The spec's operationId, or the derived name when it has none.
     pub operation_id: String,
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// Path template, e.g. `/v1/clusters/{cluster_id}`.
-    pub path: String,
+    pub method: Method,
+    /// Path template, e.g. `/v1/clusters/{cluster_id}`, with its parameters resolved.
+    pub path: PathTemplate,
     pub doc: Doc,
     pub deprecated: bool,
     /// Path, query and header parameters, in spec order (client parameters excluded).
@@ -89,6 +110,8 @@ pub struct Operation {
     pub body: Option<Body>,
     /// Documented responses, by status (`200`, `2XX`, `default`).
     pub responses: Vec<ResponseDef>,
+    /// What a successful call returns, decided once from `responses`.
+    pub success: Success,
     pub pagination: Option<Pagination>,
     /// Answers 202 with a request id to poll (`x-async-request`).
     pub async_request: bool,
@@ -98,6 +121,121 @@ pub struct Operation {
     pub waiter: Option<Waiter>,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
+}
+
+/// An HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    /// The method of an OpenAPI path item key (`get`, `post`, …).
+    pub fn from_key(key: &str) -> Option<Method> {
+        Some(match key {
+            "get" => Method::Get,
+            "put" => Method::Put,
+            "post" => Method::Post,
+            "delete" => Method::Delete,
+            "options" => Method::Options,
+            "head" => Method::Head,
+            "patch" => Method::Patch,
+            "trace" => Method::Trace,
+            _ => return None,
+        })
+    }
+
+    /// Upper case, as on the wire and as `http::Method`'s constants are named.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The status a documented response is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// One status, e.g. `200`.
+    Code(u16),
+    /// A class, e.g. `2XX` is `Range(2)`.
+    Range(u16),
+    /// `default`: any status not documented otherwise.
+    Default,
+}
+
+impl Status {
+    /// A documented 2xx status or class.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A path template split into literal text and parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathTemplate {
+    pub segments: Vec<PathSegment>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathSegment {
+    /// Text sent as written.
+    Literal(String),
+    /// A `{name}` placeholder, percent-encoded from a parameter.
+    Param {
+        /// Name on the wire (in the template).
+        name: String,
+        rust_name: String,
+        ty: Type,
+        /// Set once on the client (`x-client-parameter`) rather than per call.
+        from_client: bool,
+    },
+}
+
+impl std::fmt::Display for PathTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for segment in &self.segments {
+            match segment {
+                PathSegment::Literal(text) => f.write_str(text)?,
+                PathSegment::Param { name, .. } => write!(f, "{{{name}}}")?,
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -129,7 +267,7 @@ pub struct Body {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseDef {
-    pub status: String,
+    pub status: Status,
     pub description: String,
     /// `None`: no JSON body.
     pub ty: Option<Type>,
@@ -139,24 +277,110 @@ pub struct ResponseDef {
     pub examples: Vec<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Pagination {
-    /// SCP: `page` and `size` query parameters, items in a response field.
-    Page { page: String, size: String, items: String },
-    /// OpenStack: `limit` and `marker`, the next marker read from the last item.
-    Marker { limit: String, marker: String, items: String, cursor: String },
+/// What a successful call returns: the documented 2xx responses, or `default`
+/// when there is none.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Success {
+    /// No success response has a body.
+    Empty,
+    /// Every success response has this body.
+    Body(Type),
+    /// Some success responses have this body, others none (a 204, say).
+    BodyOrEmpty(Type),
+    /// Success statuses carry different bodies: decoded by status into an enum.
+    ByStatus(Vec<StatusBody>),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+impl Success {
+    /// The one body type every success response has, if there is one.
+    pub fn body(&self) -> Option<&Type> {
+        match self {
+            Success::Body(ty) => Some(ty),
+            _ => None,
+        }
+    }
+}
+
+/// One success response of a [`Success::ByStatus`] operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusBody {
+    pub status: Status,
+    pub description: String,
+    pub ty: Option<Type>,
+}
+
+/// A struct member reached from a value of its type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub rust_name: String,
+    /// The Rust field is an `Option`.
+    pub optional: bool,
+}
+
+/// `x-pagination`, resolved against the operation's parameters and success body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    pub style: PageStyle,
+    /// The success body's member holding a page's items.
+    pub items: Member,
+    /// The type of one item.
+    pub item: Type,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageStyle {
+    /// SCP: `page` and `size` query parameters.
+    Page { page: PageParam, size: PageParam },
+    /// OpenStack: `limit` and `marker`, the next marker read from the last item.
+    Marker { limit: PageParam, marker: PageParam, cursor: Cursor },
+}
+
+/// A query parameter that pagination sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageParam {
+    pub rust_name: String,
+    pub required: bool,
+    pub ty: Type,
+}
+
+/// The member of an item that is the next page's marker.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cursor {
+    pub member: Member,
+    pub ty: Type,
+}
+
+/// `x-waiter`: a method polling the operation until a state member reaches a target.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Waiter {
     /// Name of the generated method.
     pub method: String,
-    /// JSON pointer of the state member in the response body.
-    pub state: String,
+    /// JSON pointer of the state member in the response body, for docs and messages.
+    pub pointer: String,
+    /// The members leading from the success body to the state.
+    pub path: Vec<Member>,
+    pub state: StateType,
     /// States that end the wait with an error.
-    #[serde(default)]
     pub failure: Vec<String>,
+}
+
+/// The type of a waiter's state member.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StateType {
+    /// A plain string.
+    Text,
+    /// A generated enum: targets are typed.
+    Enum(String),
+}
+
+/// `wait_for_request`: polls the service's request-status operation until an
+/// `x-async-request` operation's request id has finished (see `crate::vendor`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestWaiter {
+    /// The operation reporting on a request id (SCP: `show_request`).
+    pub operation: String,
+    /// Its success body.
+    pub body: Type,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -167,6 +391,8 @@ pub struct BodyVariant {
     pub variant: String,
     pub method: String,
     pub summary: Option<String>,
+    /// The variant's constructor needs no arguments, so the method takes none.
+    pub empty: bool,
 }
 
 /// A reference to a type, as a field or parameter uses it.
@@ -187,6 +413,53 @@ pub enum Type {
     /// A value that may be JSON `null` (inside arrays and maps).
     Nullable(Box<Type>),
     Named(String),
+}
+
+impl Type {
+    /// The type inside any arrays, maps and nullability: what the value holds.
+    pub fn innermost(&self) -> &Type {
+        match self {
+            Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => inner.innermost(),
+            other => other,
+        }
+    }
+
+    /// The named type a value holds, at any depth of arrays, maps and nullability.
+    pub fn named(&self) -> Option<&str> {
+        match self.innermost() {
+            Type::Named(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The named type a value holds without a heap indirection (through
+    /// nullability only): the edges along which a type can contain itself.
+    pub fn held_inline(&self) -> Option<&str> {
+        match self {
+            Type::Named(name) => Some(name),
+            Type::Nullable(inner) => inner.held_inline(),
+            _ => None,
+        }
+    }
+}
+
+/// A type as a reader of a message or change report knows it: `array of string`.
+impl std::fmt::Display for Type {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Type::String => f.write_str("string"),
+            Type::Integer(format) => write!(f, "integer ({})", format!("{format:?}").to_lowercase()),
+            Type::Number(format) => write!(f, "number ({})", format!("{format:?}").to_lowercase()),
+            Type::Boolean => f.write_str("boolean"),
+            Type::DateTime => f.write_str("date-time"),
+            Type::Any => f.write_str("any"),
+            Type::Object => f.write_str("object"),
+            Type::Array(t) => write!(f, "array of {t}"),
+            Type::Map(t) => write!(f, "map of {t}"),
+            Type::Nullable(t) => write!(f, "nullable {t}"),
+            Type::Named(n) => f.write_str(n),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -261,6 +534,34 @@ pub enum TypeKind {
     Alias(Type),
 }
 
+impl TypeKind {
+    /// The types of the definition's fields, variants or alias target: the
+    /// edges of the type graph every whole-service pass walks.
+    pub fn member_types(&self) -> Vec<&Type> {
+        match self {
+            TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Alias(target) => vec![target],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
+
+    /// The type of members beyond the named ones, held in a map.
+    pub fn additional(&self) -> Option<&Type> {
+        match self {
+            TypeKind::Struct { additional, .. } => additional.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl TypeDef {
+    /// Named types the definition refers to, additional members included.
+    pub fn references(&self) -> std::collections::BTreeSet<&str> {
+        self.kind.member_types().into_iter().chain(self.kind.additional()).filter_map(Type::named).collect()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct EnumValue {
     pub value: String,
@@ -295,5 +596,10 @@ impl Field {
     /// Whether the Rust field is an `Option` (absent or null allowed).
     pub fn is_optional(&self) -> bool {
         !self.required || self.nullable
+    }
+
+    /// How a value of the struct reaches this field.
+    pub fn member(&self) -> Member {
+        Member { rust_name: self.rust_name.clone(), optional: self.is_optional() }
     }
 }

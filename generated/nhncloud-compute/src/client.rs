@@ -8,7 +8,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "nhncloud-compute",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: None,
+    api_version: None,
 };
 
 /// Region: kr1 Korea (Pangyo), kr2 Korea (Pyeongchon), kr3 Korea (Gwangju), jp1 Japan.
@@ -414,16 +414,20 @@ impl Client {
         config: &rt::wait::WaitConfig,
     ) -> Result<rt::Response<types::ServerResponse>, rt::Error> {
         const FAILURE: &[&str] = &["ERROR"];
+        /// `/server/status` of a response, where present.
+        fn state(body: &types::ServerResponse) -> Option<&str> {
+            body.server.status.as_ref().map(|state| state.as_str())
+        }
         let request = self.show_server(server_id.into());
         rt::wait::wait_until(
                 config,
                 || request.clone().send(),
                 |response| {
-                    match rt::wait::state_at(response.body(), "/server/status") {
+                    match state(response.body()) {
                         Some(state) if state == target.as_str() => {
                             rt::wait::Check::Done(response.clone())
                         }
-                        Some(state) if FAILURE.contains(&state.as_str()) => {
+                        Some(state) if FAILURE.contains(&state) => {
                             rt::wait::Check::Failed(
                                 format!("`{}` became {state}", "/server/status"),
                             )

@@ -8,7 +8,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "scp-search-engine",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: Some("searchengine 1.0"),
+    api_version: Some("searchengine 1.0"),
 };
 
 /// SCP region
@@ -517,8 +517,8 @@ impl Client {
     /// Polls [`Client::show_request`] until the asynchronous request (the
     /// `request_id` of a 202 answer) has finished.
     ///
-    /// SCP does not document the request states; they are classified by
-    /// [`rt::wait::scp_request_state`]: completed states end the wait, failed ones
+    /// The service does not document the request states; they are classified by
+    /// [`rt::vendor::scp::request_state`]: completed states end the wait, failed ones
     /// fail it, any other keeps polling until the configured timeout. Returns the
     /// last response. Cancel by dropping the future.
     pub async fn wait_for_request(
@@ -532,7 +532,7 @@ impl Client {
                 || request.clone().send(),
                 |response| {
                     let state = response.body().state.as_str();
-                    match rt::wait::scp_request_state(state) {
+                    match rt::vendor::scp::request_state(state) {
                         rt::wait::Check::Done(()) => {
                             rt::wait::Check::Done(response.clone())
                         }

@@ -8,7 +8,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "scp-data-ops",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: Some("data-ops 1.0"),
+    api_version: Some("data-ops 1.0"),
 };
 
 /// SCP region.

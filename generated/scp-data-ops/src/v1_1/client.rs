@@ -8,7 +8,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "scp-data-ops",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: Some("data-ops 1.1"),
+    api_version: Some("data-ops 1.1"),
 };
 
 /// SCP region.

@@ -8,7 +8,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "scp-quick-query",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: Some("quick-query 1.0"),
+    api_version: Some("quick-query 1.0"),
 };
 
 /// SCP region

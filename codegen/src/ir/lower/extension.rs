@@ -1,0 +1,247 @@
+//! The vendor extensions of an operation, resolved against its parameters and
+//! success body: `x-body-variants`, `x-pagination`, `x-waiter`; and the
+//! service's request waiter for `x-async-request`.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::*;
+use crate::error::push_pointer;
+use crate::names::{pascal, snake};
+
+impl<'a> Lowerer<'a> {
+    pub(super) fn body_variants(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        body: Option<&Body>,
+        pointer: &str,
+        names: &HashMap<String, String>,
+    ) -> Vec<BodyVariant> {
+        let Some(raw) = op.extensions.get("x-body-variants") else { return Vec::new() };
+        let at = push_pointer(pointer, "x-body-variants");
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            schema: String,
+            method: String,
+            summary: Option<String>,
+        }
+        let raw: Vec<Raw> = match serde_json::from_value(raw.clone()) {
+            Ok(raw) => raw,
+            Err(e) => {
+                self.error(&at, format!("expected a list of {{schema, method, summary}}: {e}"));
+                return Vec::new();
+            }
+        };
+        if body.is_some_and(|b| !b.required) {
+            self.error(&at, "`x-body-variants` needs a required request body");
+            return Vec::new();
+        }
+        let variants = match body.map(|b| &b.ty) {
+            Some(Type::Named(name)) => match self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Union { variants, .. }) => variants.clone(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for (i, r) in raw.into_iter().enumerate() {
+            let item_at = push_pointer(&at, &i.to_string());
+            let type_name = self.component_names.get(&r.schema).cloned().unwrap_or_else(|| pascal(&r.schema));
+            let Some(variant) = variants.iter().find(|v| v.ty == Type::Named(type_name.clone())) else {
+                self.error(&item_at, format!("`{}` is not a variant of the request body's oneOf", r.schema));
+                continue;
+            };
+            let method = snake(&r.method);
+            if let Some(first) = names.get(&method) {
+                self.error(&item_at, format!("method `{method}` is already the name of the operation at {first}"));
+                continue;
+            }
+            let empty = self
+                .struct_fields(&Type::Named(type_name.clone()))
+                .is_some_and(|fields| fields.iter().all(Field::is_optional));
+            out.push(BodyVariant { type_name, variant: variant.rust_name.clone(), method, summary: r.summary, empty });
+        }
+        out
+    }
+
+    /// `x-pagination`: the page parameters must be query parameters of the
+    /// operation, the items an array member of its success body.
+    pub(super) fn pagination(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        params: &[Param],
+        success: &Success,
+        pointer: &str,
+    ) -> Option<Pagination> {
+        let raw = op.extensions.get("x-pagination")?;
+        let at = push_pointer(pointer, "x-pagination");
+        let get = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
+        let names = match get("style").as_deref() {
+            Some("page") => [get("page"), get("size"), get("items"), Some(String::new())],
+            Some("marker") => [get("limit"), get("marker"), get("items"), get("cursor")],
+            _ => [None, None, None, None],
+        };
+        let [Some(first), Some(second), Some(items), Some(cursor)] = names else {
+            self.error(&at, "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}");
+            return None;
+        };
+        let marker_style = !cursor.is_empty();
+        let first = self.page_param(params, &first, false, &at)?;
+        let second = self.page_param(params, &second, marker_style, &at)?;
+        let Some((items, item)) = self.items_member(success, &items) else {
+            self.error(&at, format!("the operation needs one success body, an object whose `{items}` is an array"));
+            return None;
+        };
+        let style = if marker_style {
+            let Some(field) = self.member(&item, &cursor).filter(|f| matches!(f.ty, Type::String | Type::Integer(_)))
+            else {
+                self.error(&at, format!("the items have no string or integer member `{cursor}` to use as the next marker"));
+                return None;
+            };
+            let cursor = Cursor { member: field.member(), ty: field.ty.clone() };
+            PageStyle::Marker { limit: first, marker: second, cursor }
+        } else {
+            PageStyle::Page { page: first, size: second }
+        };
+        Some(Pagination { style, items, item })
+    }
+
+    /// A query parameter pagination sets: an integer, or the string marker.
+    pub(super) fn page_param(&mut self, params: &[Param], name: &str, is_marker: bool, at: &str) -> Option<PageParam> {
+        let Some(p) = params.iter().find(|p| p.name == name && p.location == ParamLocation::Query) else {
+            self.error(at, format!("pagination names the query parameter `{name}`, which the operation does not have"));
+            return None;
+        };
+        let fits = if is_marker { p.ty == Type::String } else { matches!(p.ty, Type::Integer(_)) };
+        if !fits {
+            let wanted = if is_marker { "a string" } else { "an integer" };
+            self.error(at, format!("pagination needs the query parameter `{name}` to be {wanted}"));
+            return None;
+        }
+        Some(PageParam { rust_name: p.rust_name.clone(), required: p.required, ty: p.ty.clone() })
+    }
+
+    /// The array member `name` of the success body, and its item type.
+    pub(super) fn items_member(&self, success: &Success, name: &str) -> Option<(Member, Type)> {
+        let field = self.member(success.body()?, name)?;
+        match &field.ty {
+            Type::Array(item) => Some((field.member(), (**item).clone())),
+            _ => None,
+        }
+    }
+
+    /// `x-waiter`: the state pointer must lead through struct members of the
+    /// success body to a string or enum, and failure states must be its values.
+    pub(super) fn waiter(
+        &mut self,
+        op: &'a openapiv3::Operation,
+        success: &Success,
+        pointer: &str,
+        names: &HashMap<String, String>,
+    ) -> Option<Waiter> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Raw {
+            method: String,
+            state: String,
+            #[serde(default)]
+            failure: Vec<String>,
+        }
+        let raw = op.extensions.get("x-waiter")?;
+        let at = push_pointer(pointer, "x-waiter");
+        let raw: Raw = match serde_json::from_value(raw.clone()) {
+            Ok(w) => w,
+            Err(e) => {
+                self.error(&at, format!("expected {{method, state, failure}}: {e}"));
+                return None;
+            }
+        };
+        let method = snake(&raw.method);
+        if !raw.state.starts_with('/') {
+            self.error(&push_pointer(&at, "state"), "`state` must be a JSON pointer such as `/server/status`");
+            return None;
+        }
+        if let Some(first) = names.get(&method) {
+            self.error(&at, format!("method `{method}` is already the name of the operation at {first}"));
+            return None;
+        }
+        let Some((path, ty)) = self.member_path(success, &raw.state) else {
+            self.error(&at, format!("`{}` does not lead to a member of the operation's success body", raw.state));
+            return None;
+        };
+        let state = match &ty {
+            Type::String => StateType::Text,
+            Type::Named(name) => match &self.types.get(name).map(|t| &t.kind) {
+                Some(TypeKind::Enum { values }) => {
+                    let unknown: Vec<String> = raw
+                        .failure
+                        .iter()
+                        .filter(|f| !values.iter().any(|v| &v.value == *f))
+                        .map(|f| format!("failure state `{f}` is not a value of `{name}`"))
+                        .collect();
+                    for message in unknown {
+                        self.error(&at, message);
+                    }
+                    StateType::Enum(name.clone())
+                }
+                _ => {
+                    self.error(&at, format!("`{}` leads to `{name}`, not a string or enum", raw.state));
+                    return None;
+                }
+            },
+            other => {
+                self.error(&at, format!("`{}` leads to {other}, not a string or enum", raw.state));
+                return None;
+            }
+        };
+        Some(Waiter { method, pointer: raw.state, path, state, failure: raw.failure })
+    }
+
+    /// The members a JSON pointer names, from the success body on, and the type
+    /// it ends at.
+    pub(super) fn member_path(&self, success: &Success, pointer: &str) -> Option<(Vec<Member>, Type)> {
+        let mut ty = success.body()?.clone();
+        let mut path = Vec::new();
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let field = self.member(&ty, &segment)?;
+            path.push(field.member());
+            ty = field.ty.clone();
+        }
+        Some((path, ty))
+    }
+
+    /// The cloud's contract for `x-async-request` operations: its status
+    /// operation takes the request id alone and answers with a required string
+    /// state (see `crate::vendor`).
+    pub(super) fn request_waiter(&mut self, auth: &Auth, operations: &[Operation]) -> Option<RequestWaiter> {
+        let first = operations.iter().find(|op| op.async_request)?;
+        let at = push_pointer(&first.pointer, "x-async-request");
+        let Some(contract) = crate::vendor::conventions(auth).async_requests.as_ref() else {
+            self.error(&at, "`x-async-request` needs a cloud (`x-auth`) whose asynchronous requests the generator knows");
+            return None;
+        };
+        let Some(status) = operations.iter().find(|op| op.name == contract.status_operation) else {
+            self.error(&at, format!("`x-async-request` needs the operation `{}` reporting on a request id", contract.status_operation));
+            return None;
+        };
+        let id_alone = status.body.as_ref().is_none_or(|b| !b.required)
+            && matches!(status.params.iter().filter(|p| p.required).collect::<Vec<_>>()[..], [p] if p.ty == Type::String);
+        let body = status.success.body().filter(|body| {
+            self.member(body, contract.state_member).is_some_and(|f| f.ty == Type::String && !f.is_optional())
+        });
+        match body {
+            Some(body) if id_alone => Some(RequestWaiter { operation: status.name.clone(), body: body.clone() }),
+            _ => {
+                let message = format!(
+                    "`{}` must take the request id as its one argument and answer with a required string `{}`",
+                    status.name, contract.state_member
+                );
+                self.error(&status.pointer, message);
+                None
+            }
+        }
+    }
+}

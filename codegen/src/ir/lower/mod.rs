@@ -1,0 +1,169 @@
+//! Lowering an `openapiv3` document into an [`ir::Service`](super::Service).
+//!
+//! One [`Lowerer`] walks the document once: component schemas first (so their
+//! names are reserved), then every operation. Faults are collected, not thrown,
+//! so one run reports all of them; each names the JSON pointer of the node.
+
+mod extension;
+mod object;
+mod operation;
+mod pass;
+mod schema;
+mod server;
+
+use std::collections::BTreeMap;
+
+use indexmap::IndexMap;
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::*;
+use crate::names::NameSet;
+use crate::SpecError;
+
+/// Deepest nesting of inline schemas accepted; deeper specs are refused with an
+/// error instead of risking the stack.
+const MAX_DEPTH: usize = 48;
+
+const SCHEMA_PREFIX: &str = "#/components/schemas/";
+
+/// Lowers `doc`, read from `display_path`.
+pub fn lower(display_path: &str, doc: &OpenAPI) -> Result<Service, Vec<SpecError>> {
+    let mut l = Lowerer::new(display_path, doc);
+    let service = l.service();
+    if l.errors.is_empty() {
+        Ok(service)
+    } else {
+        Err(l.errors)
+    }
+}
+
+/// The state of one lowering: what the document is, what is defined so far,
+/// and the faults found.
+struct Lowerer<'a> {
+    file: &'a str,
+    doc: &'a OpenAPI,
+    errors: Vec<SpecError>,
+    types: BTreeMap<String, TypeDef>,
+    /// Component schema name → Rust name.
+    component_names: BTreeMap<String, String>,
+    /// Every Rust type name taken, components and inline.
+    type_names: NameSet,
+    depth: usize,
+}
+
+impl<'a> Lowerer<'a> {
+    fn new(file: &'a str, doc: &'a OpenAPI) -> Self {
+        let mut type_names = NameSet::new("");
+        for name in crate::names::RESERVED_TYPES {
+            type_names.reserve(name);
+        }
+        Lowerer {
+            file,
+            doc,
+            errors: Vec::new(),
+            types: BTreeMap::new(),
+            component_names: BTreeMap::new(),
+            type_names,
+            depth: 0,
+        }
+    }
+
+    fn error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.errors.push(SpecError::new(self.file, pointer, message));
+    }
+
+    /// Component schemas first, so their names are reserved; then servers,
+    /// auth and operations; then the passes over the whole type graph.
+    fn service(&mut self) -> Service {
+        let info = &self.doc.info;
+        self.reserve_component_names();
+        self.lower_components();
+        let auth = self.auth();
+        let servers = self.servers();
+        let (client_params, operations) = self.operations(&auth);
+        let request_waiter = self.request_waiter(&auth, &operations);
+        self.check_alias_cycles();
+        self.mark_distinct_variants();
+        self.box_recursive_fields();
+        Service {
+            spec_path: self.file.to_owned(),
+            title: info.title.clone(),
+            description: info.description.clone(),
+            version: info.version.clone(),
+            api_version: ext_str(&info.extensions, "x-scp-api-version"),
+            version_status: ext_str(&info.extensions, "x-version-status"),
+            supported_until: ext_str(&info.extensions, "x-supported-until"),
+            auth,
+            servers,
+            client_params,
+            operations,
+            types: std::mem::take(&mut self.types),
+            request_waiter,
+        }
+    }
+
+    /// The struct fields of a named type, if it is a struct.
+    fn struct_fields(&self, ty: &Type) -> Option<&[Field]> {
+        let Type::Named(name) = ty else { return None };
+        match &self.types.get(name)?.kind {
+            TypeKind::Struct { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    /// The member `wire_name` of the struct `ty`.
+    fn member(&self, ty: &Type, wire_name: &str) -> Option<&Field> {
+        self.struct_fields(ty)?.iter().find(|f| f.name == wire_name)
+    }
+}
+
+/// Lets `type_of_ref` take both `ReferenceOr<Schema>` and `ReferenceOr<Box<Schema>>`.
+trait AsSchema {
+    fn as_schema(&self) -> &Schema;
+}
+
+impl AsSchema for Schema {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+impl AsSchema for Box<Schema> {
+    fn as_schema(&self) -> &Schema {
+        self
+    }
+}
+
+fn ext_str(extensions: &IndexMap<String, Value>, key: &str) -> Option<String> {
+    extensions.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The JSON media type of a content map, if any.
+fn json_schema(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &ReferenceOr<Schema>)> {
+    content.iter().find_map(|(media, m)| {
+        let essence = media.split(';').next().unwrap_or("").trim();
+        let json = essence == "application/json" || essence.ends_with("+json") || essence == "*/*";
+        if json {
+            m.schema.as_ref().map(|s| (media.as_str(), s))
+        } else {
+            None
+        }
+    })
+}
+
+/// Inline examples of the JSON media type: `example`, then each of `examples`.
+fn media_examples(content: &IndexMap<String, openapiv3::MediaType>) -> Vec<Value> {
+    let Some((media, _)) = json_schema(content) else { return Vec::new() };
+    let m = &content[media];
+    let named = m.examples.values().filter_map(|e| match e {
+        ReferenceOr::Item(e) => e.value.clone(),
+        ReferenceOr::Reference { .. } => None,
+    });
+    m.example.clone().into_iter().chain(named).collect()
+}
+
+/// `{name}` placeholders of a path or URL template, in order.
+fn template_names(template: &str) -> Vec<String> {
+    template.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name.to_owned())).collect()
+}

@@ -1,0 +1,441 @@
+//! Operations: parameters, path template, request body, responses.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
+use serde_json::Value;
+
+use super::*;
+use crate::error::push_pointer;
+use crate::names::{pascal, snake};
+
+impl<'a> Lowerer<'a> {
+    /// Every operation, sorted by name, and the client parameters they share.
+    pub(super) fn operations(&mut self, auth: &Auth) -> (Vec<Param>, Vec<Operation>) {
+        let mut client_params: Vec<Param> = Vec::new();
+        let mut operations: Vec<Operation> = Vec::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
+        // Every client method taken so far (operations, body variants, waiters) → where.
+        let mut names: HashMap<String, String> = HashMap::new();
+        for (path, item) in &self.doc.paths.paths {
+            let path_pointer = push_pointer("#/paths", path);
+            let item = match item {
+                ReferenceOr::Item(item) => item,
+                ReferenceOr::Reference { .. } => {
+                    self.error(&path_pointer, "path item `$ref` is not supported");
+                    continue;
+                }
+            };
+            for (key, op) in item.iter() {
+                let pointer = push_pointer(&path_pointer, key);
+                let Some(method) = Method::from_key(key) else {
+                    self.error(&pointer, format!("`{key}` is not an HTTP method"));
+                    continue;
+                };
+                let operation_id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(key, path));
+                if let Some(first) = ids.insert(operation_id.clone(), pointer.clone()) {
+                    self.error(
+                        &push_pointer(&pointer, "operationId"),
+                        format!("operationId `{operation_id}` is also used at {first}"),
+                    );
+                    continue;
+                }
+                let Some(name) = self.method_name(&operation_id, &pointer, &mut names) else { continue };
+                let site = Site { auth, path, item, op, pointer, path_pointer: &path_pointer };
+                let operation = self.operation(site, method, name, operation_id, &mut client_params, &mut names);
+                operations.push(operation);
+            }
+        }
+        operations.sort_by(|a, b| a.name.cmp(&b.name));
+        (client_params, operations)
+    }
+
+    /// The client method of an operation id, unless the client reserves it or
+    /// another operation has it.
+    pub(super) fn method_name(&mut self, operation_id: &str, pointer: &str, names: &mut HashMap<String, String>) -> Option<String> {
+        let name = snake(operation_id);
+        let at = push_pointer(pointer, "operationId");
+        if crate::names::RESERVED_CLIENT_METHODS.contains(&name.as_str()) {
+            self.error(&at, format!("`{operation_id}` becomes the method `{name}`, which the client reserves"));
+            return None;
+        }
+        if let Some(first) = names.insert(name.clone(), pointer.to_owned()) {
+            self.error(&at, format!("`{operation_id}` becomes the method `{name}`, as does the operation at {first}"));
+            return None;
+        }
+        Some(name)
+    }
+
+    fn operation(
+        &mut self,
+        site: Site<'a, '_>,
+        method: Method,
+        name: String,
+        operation_id: String,
+        client_params: &mut Vec<Param>,
+        names: &mut HashMap<String, String>,
+    ) -> Operation {
+        let Site { auth, path, item, op, pointer, path_pointer } = site;
+        let params = self.params(auth, &item.parameters, &op.parameters, &name, &pointer, path_pointer);
+        let (client, params): (Vec<_>, Vec<_>) = params.into_iter().partition(|(_, client)| *client);
+        for (param, _) in client {
+            if !client_params.iter().any(|p| p.name == param.name) {
+                client_params.push(param);
+            }
+        }
+        let params: Vec<Param> = params.into_iter().map(|(p, _)| p).collect();
+        let path = self.path_template(path, &params, client_params, &pointer);
+        let body = self.body(op.request_body.as_ref(), &name, &pointer);
+        let responses = self.responses(&op.responses, &name, &pointer);
+        let success = success_of(&responses);
+        let body_variants = self.body_variants(op, body.as_ref(), &pointer, names);
+        for variant in &body_variants {
+            names.insert(variant.method.clone(), pointer.clone());
+        }
+        let pagination = self.pagination(op, &params, &success, &pointer);
+        let waiter = self.waiter(op, &success, &pointer, names);
+        if let Some(w) = &waiter {
+            names.insert(w.method.clone(), pointer.clone());
+        }
+        Operation {
+            name,
+            operation_id,
+            method,
+            path,
+            doc: Doc {
+                summary: op.summary.clone(),
+                description: op.description.clone(),
+                deprecated: op.deprecated,
+                ..Doc::default()
+            },
+            deprecated: op.deprecated,
+            params,
+            body,
+            responses,
+            success,
+            pagination,
+            async_request: op.extensions.get("x-async-request") == Some(&Value::Bool(true)),
+            body_variants,
+            waiter,
+            pointer,
+        }
+    }
+
+    /// Path-level and operation-level parameters merged (the operation wins),
+    /// each flagged as client parameter or not.
+    pub(super) fn params(
+        &mut self,
+        auth: &Auth,
+        path_level: &'a [ReferenceOr<Parameter>],
+        op_level: &'a [ReferenceOr<Parameter>],
+        op_name: &str,
+        pointer: &str,
+        path_pointer: &str,
+    ) -> Vec<(Param, bool)> {
+        let mut merged: Vec<(&'a Parameter, String)> = Vec::new();
+        let levels =
+            [(path_level, push_pointer(path_pointer, "parameters")), (op_level, push_pointer(pointer, "parameters"))];
+        for (level, level_pointer) in &levels {
+            for (i, param) in level.iter().enumerate() {
+                let at = push_pointer(level_pointer, &i.to_string());
+                let Some((param, at)) = self.resolve_param(param, &at) else { continue };
+                let data = param.parameter_data_ref();
+                merged.retain(|(p, _)| {
+                    !(p.parameter_data_ref().name == data.name
+                        && std::mem::discriminant(*p) == std::mem::discriminant(param))
+                });
+                merged.push((param, at));
+            }
+        }
+        let mut out: Vec<(Param, bool)> = Vec::new();
+        for (param, at) in merged {
+            let data = param.parameter_data_ref();
+            let location = match param {
+                Parameter::Path { .. } => ParamLocation::Path,
+                Parameter::Query { .. } => ParamLocation::Query,
+                Parameter::Header { .. } => ParamLocation::Header,
+                Parameter::Cookie { .. } => {
+                    self.error(&at, "cookie parameters are not supported");
+                    continue;
+                }
+            };
+            if location == ParamLocation::Header && crate::vendor::is_transport_header(auth, &data.name) {
+                continue;
+            }
+            let ty = match &data.format {
+                ParameterSchemaOrContent::Schema(schema) => self.type_of_ref(
+                    schema,
+                    &format!("{}{}", pascal(op_name), pascal(&data.name)),
+                    &push_pointer(&at, "schema"),
+                ),
+                ParameterSchemaOrContent::Content(_) => {
+                    self.error(&at, "parameters with `content` are not supported; use `schema`");
+                    continue;
+                }
+            };
+            let mut doc = match &data.format {
+                ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => self.doc_of(schema, &at),
+                _ => Doc::default(),
+            };
+            doc.description = data.description.clone().or(doc.description);
+            doc.deprecated |= data.deprecated.unwrap_or(false);
+            doc.example = data.example.clone().or(doc.example);
+            let mut rust_name = snake(&data.name);
+            if crate::names::RESERVED_BUILDER_MEMBERS.contains(&rust_name.as_str()) {
+                rust_name.push_str("_param");
+            }
+            if let Some((other, _)) = out.iter().find(|(p, _)| p.rust_name == rust_name) {
+                let other = other.name.clone();
+                self.error(
+                    &at,
+                    format!("parameters `{other}` and `{}` both become the Rust argument `{rust_name}`", data.name),
+                );
+                continue;
+            }
+            let required = data.required || location == ParamLocation::Path;
+            let client = data.extensions.get("x-client-parameter") == Some(&Value::Bool(true));
+            if client && location != ParamLocation::Path {
+                self.error(&at, "`x-client-parameter` is supported on path parameters only");
+                continue;
+            }
+            let ty = match self.param_type(ty, location, param, &at) {
+                Some(ty) => ty,
+                None => continue,
+            };
+            out.push((Param { name: data.name.clone(), rust_name, location, required, ty, doc }, client));
+        }
+        out
+    }
+
+    /// The Rust type of a parameter, or an error for shapes the client cannot
+    /// send faithfully: objects anywhere, arrays outside the query, and query
+    /// arrays with `explode: false`. An untyped parameter is a string.
+    pub(super) fn param_type(&mut self, ty: Type, location: ParamLocation, param: &Parameter, at: &str) -> Option<Type> {
+        let is_object = |ty: &Type| match ty {
+            Type::Object | Type::Map(_) => true,
+            Type::Named(name) => {
+                matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. }))
+            }
+            _ => false,
+        };
+        let unsupported =
+            |what: &str| format!("{what} parameters are not supported; describe the parameter as a string");
+        match (&ty, location) {
+            (Type::Any, _) => Some(Type::String),
+            (ty, _) if is_object(ty) => {
+                self.error(at, unsupported("object"));
+                None
+            }
+            (Type::Array(item), ParamLocation::Query) if is_object(item) || matches!(**item, Type::Array(_)) => {
+                self.error(at, unsupported("arrays of objects or arrays as query"));
+                None
+            }
+            (Type::Array(_), ParamLocation::Query) => {
+                if matches!(param, Parameter::Query { parameter_data, .. } if parameter_data.explode == Some(false)) {
+                    self.error(at, "query arrays with `explode: false` are not supported");
+                    return None;
+                }
+                Some(ty)
+            }
+            (Type::Array(_), _) => {
+                self.error(at, unsupported("path and header array"));
+                None
+            }
+            _ => Some(ty),
+        }
+    }
+
+    pub(super) fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<(&'a Parameter, String)> {
+        self.resolve_component(param, at, "parameters", |c| &c.parameters)
+    }
+
+    /// An item, or the item a local `$ref` names in one components section
+    /// (`parameters`, `requestBodies`, `responses`), with its JSON pointer.
+    pub(super) fn resolve_component<T>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        at: &str,
+        section: &str,
+        entries: impl Fn(&'a openapiv3::Components) -> &'a IndexMap<String, ReferenceOr<T>>,
+    ) -> Option<(&'a T, String)> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some((item, at.to_owned())),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let prefix = format!("#/components/{section}/");
+        let found = reference
+            .strip_prefix(&prefix)
+            .and_then(|name| Some((name, entries(self.doc.components.as_ref()?).get(name)?)));
+        match found {
+            Some((name, ReferenceOr::Item(item))) => {
+                Some((item, push_pointer(&format!("#/components/{section}"), name)))
+            }
+            _ => {
+                self.error(
+                    &push_pointer(at, "$ref"),
+                    format!("`$ref: {reference}` does not resolve to an entry of components.{section}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The path template split into literal text and parameters, each
+    /// placeholder resolved to a path parameter of the operation or the client.
+    pub(super) fn path_template(&mut self, path: &str, params: &[Param], client_params: &[Param], pointer: &str) -> PathTemplate {
+        let mut segments = Vec::new();
+        let mut rest = path;
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start..].find('}') else { break };
+            if start > 0 {
+                segments.push(PathSegment::Literal(rest[..start].to_owned()));
+            }
+            let name = &rest[start + 1..start + len];
+            let is_named = |p: &&Param| p.location == ParamLocation::Path && p.name == name;
+            let own = params.iter().find(is_named).map(|p| (p, false));
+            match own.or_else(|| client_params.iter().find(is_named).map(|p| (p, true))) {
+                Some((p, from_client)) => segments.push(PathSegment::Param {
+                    name: name.to_owned(),
+                    rust_name: p.rust_name.clone(),
+                    ty: p.ty.clone(),
+                    from_client,
+                }),
+                None => self.error(
+                    pointer,
+                    format!("path template names `{{{name}}}` but the operation has no path parameter `{name}`"),
+                ),
+            }
+            rest = &rest[start + len + 1..];
+        }
+        if !rest.is_empty() {
+            segments.push(PathSegment::Literal(rest.to_owned()));
+        }
+        let template = PathTemplate { segments };
+        for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
+            let placed = template.segments.iter().any(|s| matches!(s, PathSegment::Param { name, .. } if *name == p.name));
+            if !placed {
+                self.error(
+                    pointer,
+                    format!("path parameter `{}` does not appear in the path template `{path}`", p.name),
+                );
+            }
+        }
+        template
+    }
+
+    pub(super) fn body(
+        &mut self,
+        body: Option<&'a ReferenceOr<openapiv3::RequestBody>>,
+        op_name: &str,
+        pointer: &str,
+    ) -> Option<Body> {
+        let (body, at) =
+            self.resolve_component(body?, &push_pointer(pointer, "requestBody"), "requestBodies", |c| {
+                &c.request_bodies
+            })?;
+        let examples = media_examples(&body.content);
+        let Some((media, schema)) = json_schema(&body.content) else {
+            let types: Vec<_> = body.content.keys().cloned().collect();
+            self.error(&push_pointer(&at, "content"), format!("request body has no JSON media type (found {types:?})"));
+            return None;
+        };
+        let schema_at = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");
+        let ty = self.type_of_ref(schema, &format!("{}Body", pascal(op_name)), &schema_at);
+        Some(Body {
+            ty,
+            required: body.required,
+            doc: Doc { description: body.description.clone(), ..Doc::default() },
+            examples,
+        })
+    }
+
+    pub(super) fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {
+        let at = push_pointer(pointer, "responses");
+        let mut all: Vec<(Status, &'a ReferenceOr<openapiv3::Response>)> = responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                let status = match code {
+                    StatusCode::Code(n) => Status::Code(*n),
+                    StatusCode::Range(n) => Status::Range(*n),
+                };
+                (status, r)
+            })
+            .collect();
+        if let Some(default) = &responses.default {
+            all.push((Status::Default, default));
+        }
+        let mut out = Vec::new();
+        let with_schema = all.len();
+        for (status, response) in all {
+            let Some((response, r_at)) =
+                self.resolve_component(response, &push_pointer(&at, &status.to_string()), "responses", |c| &c.responses)
+            else {
+                continue;
+            };
+            let ty = json_schema(&response.content).map(|(media, schema)| {
+                let hint = if with_schema > 1 && !status.is_success() {
+                    format!("{}{}Response", pascal(op_name), pascal(&status.to_string()))
+                } else {
+                    format!("{}Response", pascal(op_name))
+                };
+                let schema_at = push_pointer(&push_pointer(&push_pointer(&r_at, "content"), media), "schema");
+                self.type_of_ref(schema, &hint, &schema_at)
+            });
+            let headers = response
+                .headers
+                .iter()
+                .map(|(name, h)| {
+                    let description = match h {
+                        ReferenceOr::Item(h) => h.description.clone(),
+                        ReferenceOr::Reference { .. } => None,
+                    };
+                    (name.clone(), description)
+                })
+                .collect();
+            let examples = media_examples(&response.content);
+            out.push(ResponseDef { status, description: response.description.clone(), ty, headers, examples });
+        }
+        out
+    }
+
+}
+
+/// `GET /v2/{tenantId}/servers/{serverId}` → `get_v2_tenant_id_servers_server_id`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    snake(&format!("{method} {}", path.replace(['{', '}'], "")))
+}
+
+/// What a successful call returns: the documented 2xx responses decide, or
+/// `default` when there is none.
+fn success_of(responses: &[ResponseDef]) -> Success {
+    let mut success: Vec<&ResponseDef> = responses.iter().filter(|r| r.status.is_success()).collect();
+    if success.is_empty() {
+        success = responses.iter().filter(|r| r.status == Status::Default).collect();
+    }
+    let mut types: Vec<&Type> = success.iter().filter_map(|r| r.ty.as_ref()).collect();
+    types.dedup();
+    let without_body = success.iter().any(|r| r.ty.is_none());
+    match types.as_slice() {
+        [] => Success::Empty,
+        [ty] if without_body => Success::BodyOrEmpty((*ty).clone()),
+        [ty] => Success::Body((*ty).clone()),
+        _ => Success::ByStatus(
+            success
+                .iter()
+                .map(|r| StatusBody { status: r.status, description: r.description.clone(), ty: r.ty.clone() })
+                .collect(),
+        ),
+    }
+}
+
+/// Where an operation is in the document, and the service's auth scheme.
+struct Site<'a, 'p> {
+    auth: &'p Auth,
+    path: &'a str,
+    item: &'a openapiv3::PathItem,
+    op: &'a openapiv3::Operation,
+    pointer: String,
+    path_pointer: &'p str,
+}

@@ -1,0 +1,12 @@
+//! NHN Cloud. Runtime side: `runtime/src/vendor/nhncloud.rs`.
+
+use super::{Conventions, TOKEN};
+
+pub const X_AUTH: &str = "nhncloud-identity";
+
+pub const CONVENTIONS: Conventions = Conventions {
+    auth_note: "Requests carry an `X-Auth-Token`: a static token, or `NhnIdentity` which obtains and refreshes it from NHN Cloud Identity.",
+    example_auth: "Auth::token(runtime::auth::NhnIdentity::from_env()?)",
+    example_imports: "runtime, Auth",
+    ..TOKEN
+};

@@ -37,7 +37,7 @@ fn install(root: &Path) -> Result<PathBuf, String> {
     let lock = fs::read(dir.join("package-lock.json")).unwrap_or_default();
     let stamp = dir.join("node_modules/.installed-lock");
     if !prism.exists() || fs::read(&stamp).ok() != Some(lock.clone()) {
-        crate::test::run(
+        crate::process::run(
             Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(&dir),
         )?;
         fs::write(&stamp, lock).map_err(|e| e.to_string())?;
@@ -106,14 +106,14 @@ pub fn conformance(root: &Path) -> Result<Summary, String> {
         cargo.args(["-p", &c.name]);
     }
     cargo.args(["--no-fail-fast", "--test", "conformance", "--", "--ignored"]);
-    let output = crate::test::run_captured(&mut cargo)?;
+    let output = crate::process::run_captured(&mut cargo)?;
     let exercised = passed(&output);
     let mut mismatch = Command::new(env!("CARGO"));
     mismatch
         .args(["test", "-p", "sdk-tests", "--test", "prism_mismatch", "--", "--ignored"])
         .current_dir(root)
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    crate::test::run(&mut mismatch)?;
+    crate::process::run(&mut mismatch)?;
     drop(running);
     Ok(Summary { exercised, operations })
 }

@@ -4,5 +4,6 @@
 pub mod bench;
 pub mod conformance;
 pub mod diff;
+mod process;
 pub mod regen;
 pub mod test;

@@ -4,9 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc;
+use super::operation::ok_type;
 use super::operation::{builder_name, required_args};
 use super::spelling::{ident, rust_type, Scope};
-use super::operation::ok_type;
 use super::Version;
 use crate::ir::{Operation, Service, StateType, Waiter};
 
@@ -32,7 +32,7 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     });
     let ctor_args: Vec<_> = service.client_params.iter().map(|p| ident(&p.rust_name)).collect();
     let mut client_doc = vec![format!("Client of {} {}.", doc::escape(&service.title), doc::escape(&service.version))];
-    doc::paragraph(&mut client_doc, crate::vendor::conventions(&service.auth).auth_note);
+    doc::paragraph(&mut client_doc, service.auth.conventions().auth_note);
     for p in &service.client_params {
         doc::paragraph(&mut client_doc, &format!("`{}` is set once here and used in every request path.", p.name));
     }
@@ -85,13 +85,12 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
 /// with a request id that their status operation reports on.
 fn emit_request_waiter(service: &Service) -> TokenStream {
     let Some(waiter) = &service.request_waiter else { return quote!() };
-    let Some(contract) = crate::vendor::conventions(&service.auth).async_requests.as_ref() else { return quote!() };
     let show = ident(&waiter.operation);
-    let state = ident(contract.state_member);
-    let segments = contract.classifier.iter().map(|s| ident(s));
+    let state = ident(&waiter.state);
+    let segments = waiter.classifier.iter().map(|s| ident(s));
     let classifier = quote!(rt #(::#segments)*);
     let classifier_link =
-        format!(" [`rt::{}`]: completed states end the wait, failed ones", contract.classifier.join("::"));
+        format!(" [`rt::{}`]: completed states end the wait, failed ones", waiter.classifier.join("::"));
     let body_ty = rust_type(&waiter.body, Scope::Elsewhere);
     let summary = format!(" Polls [`Client::{}`] until the asynchronous request (the", waiter.operation);
     quote! {

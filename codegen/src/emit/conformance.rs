@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 use super::operation::required_args;
 use super::spelling::{rust_type, Scope};
-use crate::ir::{Operation, Service, Type, TypeKind};
 use super::Crate;
+use crate::ir::{Operation, Service, Type, TypeKind};
 
 /// The environment variable holding the Prism URL of one version of a crate.
 pub fn prism_env(crate_name: &str, module: Option<&str>) -> String {
@@ -100,7 +100,7 @@ pub fn conformance_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String>
 
 /// The vendor's test credentials, as an expression under the crate root.
 fn test_auth(krate: &proc_macro2::Ident, service: &Service) -> Result<TokenStream, String> {
-    let expression = format!("{krate}::{}", crate::vendor::conventions(&service.auth).test_auth);
+    let expression = format!("{krate}::{}", service.auth.conventions().test_auth);
     expression.parse().map_err(|e| format!("test credentials `{expression}` do not parse: {e}"))
 }
 

@@ -102,7 +102,7 @@ fn example(krate: &Crate<'_>) -> String {
     let krate = krate.spec.name.replace('-', "_");
     // Each cloud's own way to authenticate: keys from the environment or the
     // SCP config file, or a token its identity service issues and refreshes.
-    let conventions = crate::vendor::conventions(&service.auth);
+    let conventions = service.auth.conventions();
     let (auth, import) = (conventions.example_auth, conventions.example_imports);
     let client_args: String =
         service.client_params.iter().map(|p| format!(", \"my-{}\"", p.name.to_lowercase())).collect();
@@ -138,7 +138,7 @@ pub fn readme(krate: &Crate<'_>) -> String {
     out.push_str("\n\n");
     out.push_str(&example(krate).replace("```no_run", "```rust").replace("\n# ", "\n").replace("\n#\n", "\n"));
     out.push_str("\n\n");
-    out.push_str(crate::vendor::conventions(&current.auth).readme_auth);
+    out.push_str(current.auth.conventions().readme_auth);
     for (version, service) in spec.versions.iter().zip(krate.services()) {
         out.push_str(&format!("\n## Operations, API version {}", service.version));
         if spec.is_multi_version() {

@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::spelling::{rust_type, Scope};
-use crate::ir::{Service, Type};
 use super::Crate;
+use crate::ir::{Service, Type};
 
 pub fn examples_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
     let spec = krate_facts.spec;

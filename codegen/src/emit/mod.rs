@@ -48,10 +48,8 @@ impl<'a> Crate<'a> {
             .map(|service| Version { service, crate_name: &spec.name, checked: validate::checked_types(service) })
             .collect();
         let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };
-        let current = services
-            .iter()
-            .rposition(|s| s.version_status.as_deref() == Some("CURRENT"))
-            .unwrap_or(services.len() - 1);
+        let current =
+            services.iter().rposition(|s| s.version_status.as_deref() == Some("CURRENT")).unwrap_or(services.len() - 1);
         let sources = services.iter().map(|s| s.spec_path.as_str()).collect::<Vec<_>>().join(", ");
         Crate { spec, versions, shared, current, sources }
     }

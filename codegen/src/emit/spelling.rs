@@ -50,4 +50,3 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         }
     }
 }
-

@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 
 pub use lower::lower;
 
+pub use crate::vendor::Vendor;
+use crate::vendor::{self, Conventions};
+
 /// One version of one service.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
@@ -54,24 +57,16 @@ pub enum Auth {
     },
 }
 
-/// A cloud whose conventions the generator knows: its auth scheme, identity
-/// service and asynchronous-request contract live in `crate::vendor`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Vendor {
-    /// Samsung SDS Cloud Platform: HMAC request signing.
-    Scp,
-    /// KakaoCloud: `X-Auth-Token` from IAM application credentials.
-    KakaoCloud,
-    /// NHN Cloud: `X-Auth-Token` from NHN Cloud Identity.
-    NhnCloud,
-}
-
 impl Auth {
-    /// The cloud whose scheme this is, if any.
-    pub fn vendor(&self) -> Option<Vendor> {
+    /// What the generator knows of the scheme: its docs, examples, transport
+    /// headers and asynchronous requests.
+    pub fn conventions(&self) -> &'static Conventions {
         match self {
-            Auth::Vendor(vendor) => Some(*vendor),
-            _ => None,
+            Auth::Vendor(vendor) => vendor.conventions(),
+            Auth::Token => &vendor::TOKEN,
+            Auth::Bearer => &vendor::BEARER,
+            Auth::ApiKeyHeader { .. } => &vendor::API_KEY,
+            Auth::None => &vendor::NONE,
         }
     }
 }
@@ -381,6 +376,10 @@ pub struct RequestWaiter {
     pub operation: String,
     /// Its success body.
     pub body: Type,
+    /// The body's member holding the request's state (Rust name).
+    pub state: String,
+    /// The runtime function (path under `rt`) classifying a state.
+    pub classifier: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,9 +2,10 @@
 
 use super::{Conventions, TOKEN};
 
-pub const X_AUTH: &str = "kakaocloud-iam";
+const X_AUTH: &str = "kakaocloud-iam";
 
 pub const CONVENTIONS: Conventions = Conventions {
+    x_auth: Some(X_AUTH),
     auth_note: "Requests carry an `X-Auth-Token`: a static token, or `KakaoCloudIam` which obtains and refreshes it with an application credential.",
     example_auth: "Auth::token(runtime::auth::KakaoCloudIam::from_env()?)",
     example_imports: "runtime, Auth",

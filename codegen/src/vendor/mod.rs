@@ -2,18 +2,30 @@
 //! value that names its scheme, the headers its runtime signer sends, the words
 //! docs and examples use for it, and the contract of its asynchronous requests.
 //!
-//! Generic code asks [`conventions`] and never names a cloud. A fourth cloud is
-//! one more file here, one more [`Vendor`] variant, and its runtime module
-//! (`runtime/src/vendor/`).
+//! Generic code asks `ir::Auth::conventions` and never names a cloud. A fourth
+//! cloud is one more file here, one more [`Vendor`] variant, and its runtime
+//! module (`runtime/src/vendor/`). This module depends on nothing else of the
+//! generator, so every step can read it.
 
 mod kakaocloud;
 mod nhncloud;
 mod scp;
 
-use crate::ir::{Auth, Vendor};
+/// A cloud whose conventions the generator knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    /// Samsung SDS Cloud Platform: HMAC request signing.
+    Scp,
+    /// KakaoCloud: `X-Auth-Token` from IAM application credentials.
+    KakaoCloud,
+    /// NHN Cloud: `X-Auth-Token` from NHN Cloud Identity.
+    NhnCloud,
+}
 
 /// One authentication scheme's conventions.
 pub struct Conventions {
+    /// The `x-auth` value of the security scheme naming this cloud's scheme.
+    pub x_auth: Option<&'static str>,
     /// The `Client` doc's note on how requests are authenticated.
     pub auth_note: &'static str,
     /// The README's line on authentication (empty: none).
@@ -43,49 +55,39 @@ pub struct AsyncRequests {
     pub classifier: &'static [&'static str],
 }
 
-/// The cloud whose scheme `x-auth` names.
-pub fn from_x_auth(value: &str) -> Option<Vendor> {
-    [Vendor::Scp, Vendor::KakaoCloud, Vendor::NhnCloud].into_iter().find(|v| v.x_auth() == value)
-}
-
 impl Vendor {
-    /// The `x-auth` value of the security scheme.
-    pub fn x_auth(self) -> &'static str {
+    /// The cloud whose scheme `x-auth` names.
+    pub fn from_x_auth(value: &str) -> Option<Vendor> {
+        [Vendor::Scp, Vendor::KakaoCloud, Vendor::NhnCloud].into_iter().find(|v| v.conventions().x_auth == Some(value))
+    }
+
+    pub fn conventions(self) -> &'static Conventions {
         match self {
-            Vendor::Scp => scp::X_AUTH,
-            Vendor::KakaoCloud => kakaocloud::X_AUTH,
-            Vendor::NhnCloud => nhncloud::X_AUTH,
+            Vendor::Scp => &scp::CONVENTIONS,
+            Vendor::KakaoCloud => &kakaocloud::CONVENTIONS,
+            Vendor::NhnCloud => &nhncloud::CONVENTIONS,
         }
     }
 }
 
-/// The conventions of a service's authentication scheme.
-pub fn conventions(auth: &Auth) -> &'static Conventions {
-    match auth {
-        Auth::Vendor(Vendor::Scp) => &scp::CONVENTIONS,
-        Auth::Vendor(Vendor::KakaoCloud) => &kakaocloud::CONVENTIONS,
-        Auth::Vendor(Vendor::NhnCloud) => &nhncloud::CONVENTIONS,
-        Auth::Token => &TOKEN,
-        Auth::Bearer => &BEARER,
-        Auth::ApiKeyHeader { .. } => &API_KEY,
-        Auth::None => &NONE,
+impl Conventions {
+    /// Whether the runtime sends header `name` itself under this scheme.
+    pub fn sends_header(&self, name: &str) -> bool {
+        TRANSPORT_HEADERS.iter().chain(self.transport_headers).any(|t| t.eq_ignore_ascii_case(name))
     }
 }
 
 /// Headers every scheme's runtime sends.
 const TRANSPORT_HEADERS: &[&str] = &["accept", "content-type", "authorization", "x-auth-token"];
 
-/// Whether the runtime sends header `name` itself under `auth`.
-pub fn is_transport_header(auth: &Auth, name: &str) -> bool {
-    TRANSPORT_HEADERS.iter().chain(conventions(auth).transport_headers).any(|t| t.eq_ignore_ascii_case(name))
-}
-
 const STATIC_TOKEN_EXAMPLE: &str = "Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())";
 const STATIC_TOKEN_TEST: &str = "Auth::static_token(\"conformance-token\")";
 
-const TOKEN: Conventions = Conventions {
+pub const TOKEN: Conventions = Conventions {
+    x_auth: None,
     auth_note: "Requests carry an `X-Auth-Token` from the configured token provider.",
-    readme_auth: "Authentication: `X-Auth-Token`, static or obtained and refreshed by the runtime's identity providers.\n",
+    readme_auth:
+        "Authentication: `X-Auth-Token`, static or obtained and refreshed by the runtime's identity providers.\n",
     example_auth: STATIC_TOKEN_EXAMPLE,
     example_imports: "Auth",
     test_auth: STATIC_TOKEN_TEST,
@@ -93,17 +95,17 @@ const TOKEN: Conventions = Conventions {
     async_requests: None,
 };
 
-const BEARER: Conventions = Conventions {
+pub const BEARER: Conventions = Conventions {
     auth_note: "Requests carry a bearer token from the configured token provider.",
     readme_auth: "",
     ..TOKEN
 };
 
-const API_KEY: Conventions = Conventions {
+pub const API_KEY: Conventions = Conventions {
     auth_note: "Requests carry an API key header from the configured provider.",
     readme_auth: "",
     ..TOKEN
 };
 
-const NONE: Conventions =
+pub const NONE: Conventions =
     Conventions { auth_note: "The service documents no authentication.", readme_auth: "", ..TOKEN };

@@ -2,9 +2,10 @@
 
 use super::{AsyncRequests, Conventions};
 
-pub const X_AUTH: &str = "scp-signature";
+const X_AUTH: &str = "scp-signature";
 
 pub const CONVENTIONS: Conventions = Conventions {
+    x_auth: Some(X_AUTH),
     auth_note: "Requests are signed with SCP access keys: pass `ScpCredentials` (from code, `ScpCredentials::from_env()` or the SCP config file) as the `Auth` of the `Config`.",
     readme_auth: "Authentication: SCP request signing. Credentials come from code (`ScpCredentials::new`), from `SCP_ACCESS_KEY` / `SCP_SECRET_KEY` / `SCP_ACCOUNT_ID`, or from the SCP config file.\n",
     example_auth: "runtime::auth::ScpCredentials::from_default_chain()?",

@@ -290,7 +290,7 @@ pub struct Requests {
 }
 
 fn run_criterion(root: &Path) -> Result<Requests, String> {
-    crate::test::run(
+    crate::process::run(
         Command::new(env!("CARGO"))
             .args(["bench", "--quiet", "-p", "sdk-bench", "--bench", "requests"])
             .current_dir(root),

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::test::{run, venv};
+use crate::process::{run, venv};
 
 const PROGENITOR_VERSION: &str = "0.15.1";
 const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";

@@ -84,7 +84,10 @@ impl<'a> Lowerer<'a> {
             _ => [None, None, None, None],
         };
         let [Some(first), Some(second), Some(items), Some(cursor)] = names else {
-            self.error(&at, "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}");
+            self.error(
+                &at,
+                "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}",
+            );
             return None;
         };
         let marker_style = !cursor.is_empty();
@@ -97,7 +100,10 @@ impl<'a> Lowerer<'a> {
         let style = if marker_style {
             let Some(field) = self.member(&item, &cursor).filter(|f| matches!(f.ty, Type::String | Type::Integer(_)))
             else {
-                self.error(&at, format!("the items have no string or integer member `{cursor}` to use as the next marker"));
+                self.error(
+                    &at,
+                    format!("the items have no string or integer member `{cursor}` to use as the next marker"),
+                );
                 return None;
             };
             let cursor = Cursor { member: field.member(), ty: field.ty.clone() };
@@ -219,21 +225,36 @@ impl<'a> Lowerer<'a> {
     pub(super) fn request_waiter(&mut self, auth: &Auth, operations: &[Operation]) -> Option<RequestWaiter> {
         let first = operations.iter().find(|op| op.async_request)?;
         let at = push_pointer(&first.pointer, "x-async-request");
-        let Some(contract) = crate::vendor::conventions(auth).async_requests.as_ref() else {
-            self.error(&at, "`x-async-request` needs a cloud (`x-auth`) whose asynchronous requests the generator knows");
+        let Some(contract) = auth.conventions().async_requests.as_ref() else {
+            self.error(
+                &at,
+                "`x-async-request` needs a cloud (`x-auth`) whose asynchronous requests the generator knows",
+            );
             return None;
         };
         let Some(status) = operations.iter().find(|op| op.name == contract.status_operation) else {
-            self.error(&at, format!("`x-async-request` needs the operation `{}` reporting on a request id", contract.status_operation));
+            self.error(
+                &at,
+                format!(
+                    "`x-async-request` needs the operation `{}` reporting on a request id",
+                    contract.status_operation
+                ),
+            );
             return None;
         };
         let id_alone = status.body.as_ref().is_none_or(|b| !b.required)
             && matches!(status.params.iter().filter(|p| p.required).collect::<Vec<_>>()[..], [p] if p.ty == Type::String);
-        let body = status.success.body().filter(|body| {
-            self.member(body, contract.state_member).is_some_and(|f| f.ty == Type::String && !f.is_optional())
-        });
-        match body {
-            Some(body) if id_alone => Some(RequestWaiter { operation: status.name.clone(), body: body.clone() }),
+        let body = status.success.body();
+        let state = body
+            .and_then(|body| self.member(body, contract.state_member))
+            .filter(|f| f.ty == Type::String && !f.is_optional());
+        match (body, state) {
+            (Some(body), Some(state)) if id_alone => Some(RequestWaiter {
+                operation: status.name.clone(),
+                body: body.clone(),
+                state: state.rust_name.clone(),
+                classifier: contract.classifier,
+            }),
             _ => {
                 let message = format!(
                     "`{}` must take the request id as its one argument and answer with a required string `{}`",

@@ -117,7 +117,11 @@ impl<'a> Lowerer<'a> {
         visiting.remove(pointer);
     }
 
-    pub(super) fn enum_values<'s>(&mut self, values: impl Iterator<Item = &'s String>, pointer: &str) -> Vec<EnumValue> {
+    pub(super) fn enum_values<'s>(
+        &mut self,
+        values: impl Iterator<Item = &'s String>,
+        pointer: &str,
+    ) -> Vec<EnumValue> {
         let mut out: Vec<EnumValue> = Vec::new();
         let mut seen = HashSet::new();
         // The fallback variant of every generated enum is `Unknown`.
@@ -179,7 +183,6 @@ impl<'a> Lowerer<'a> {
         }
         TypeKind::Union { variants: out, discriminator: discriminator.map(|d| d.property_name.clone()) }
     }
-
 }
 
 /// A word naming a primitive union variant.

@@ -53,7 +53,12 @@ impl<'a> Lowerer<'a> {
 
     /// The client method of an operation id, unless the client reserves it or
     /// another operation has it.
-    pub(super) fn method_name(&mut self, operation_id: &str, pointer: &str, names: &mut HashMap<String, String>) -> Option<String> {
+    pub(super) fn method_name(
+        &mut self,
+        operation_id: &str,
+        pointer: &str,
+        names: &mut HashMap<String, String>,
+    ) -> Option<String> {
         let name = snake(operation_id);
         let at = push_pointer(pointer, "operationId");
         if crate::names::RESERVED_CLIENT_METHODS.contains(&name.as_str()) {
@@ -160,7 +165,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 }
             };
-            if location == ParamLocation::Header && crate::vendor::is_transport_header(auth, &data.name) {
+            if location == ParamLocation::Header && auth.conventions().sends_header(&data.name) {
                 continue;
             }
             let ty = match &data.format {
@@ -211,7 +216,13 @@ impl<'a> Lowerer<'a> {
     /// The Rust type of a parameter, or an error for shapes the client cannot
     /// send faithfully: objects anywhere, arrays outside the query, and query
     /// arrays with `explode: false`. An untyped parameter is a string.
-    pub(super) fn param_type(&mut self, ty: Type, location: ParamLocation, param: &Parameter, at: &str) -> Option<Type> {
+    pub(super) fn param_type(
+        &mut self,
+        ty: Type,
+        location: ParamLocation,
+        param: &Parameter,
+        at: &str,
+    ) -> Option<Type> {
         let is_object = |ty: &Type| match ty {
             Type::Object | Type::Map(_) => true,
             Type::Named(name) => {
@@ -246,7 +257,11 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<(&'a Parameter, String)> {
+    pub(super) fn resolve_param(
+        &mut self,
+        param: &'a ReferenceOr<Parameter>,
+        at: &str,
+    ) -> Option<(&'a Parameter, String)> {
         self.resolve_component(param, at, "parameters", |c| &c.parameters)
     }
 
@@ -283,7 +298,13 @@ impl<'a> Lowerer<'a> {
 
     /// The path template split into literal text and parameters, each
     /// placeholder resolved to a path parameter of the operation or the client.
-    pub(super) fn path_template(&mut self, path: &str, params: &[Param], client_params: &[Param], pointer: &str) -> PathTemplate {
+    pub(super) fn path_template(
+        &mut self,
+        path: &str,
+        params: &[Param],
+        client_params: &[Param],
+        pointer: &str,
+    ) -> PathTemplate {
         let mut segments = Vec::new();
         let mut rest = path;
         while let Some(start) = rest.find('{') {
@@ -313,7 +334,8 @@ impl<'a> Lowerer<'a> {
         }
         let template = PathTemplate { segments };
         for p in params.iter().filter(|p| p.location == ParamLocation::Path) {
-            let placed = template.segments.iter().any(|s| matches!(s, PathSegment::Param { name, .. } if *name == p.name));
+            let placed =
+                template.segments.iter().any(|s| matches!(s, PathSegment::Param { name, .. } if *name == p.name));
             if !placed {
                 self.error(
                     pointer,
@@ -350,7 +372,12 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    pub(super) fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {
+    pub(super) fn responses(
+        &mut self,
+        responses: &'a openapiv3::Responses,
+        op_name: &str,
+        pointer: &str,
+    ) -> Vec<ResponseDef> {
         let at = push_pointer(pointer, "responses");
         let mut all: Vec<(Status, &'a ReferenceOr<openapiv3::Response>)> = responses
             .responses
@@ -370,7 +397,9 @@ impl<'a> Lowerer<'a> {
         let with_schema = all.len();
         for (status, response) in all {
             let Some((response, r_at)) =
-                self.resolve_component(response, &push_pointer(&at, &status.to_string()), "responses", |c| &c.responses)
+                self.resolve_component(response, &push_pointer(&at, &status.to_string()), "responses", |c| {
+                    &c.responses
+                })
             else {
                 continue;
             };
@@ -399,7 +428,6 @@ impl<'a> Lowerer<'a> {
         }
         out
     }
-
 }
 
 /// `GET /v2/{tenantId}/servers/{serverId}` → `get_v2_tenant_id_servers_server_id`.

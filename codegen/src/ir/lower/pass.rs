@@ -15,7 +15,9 @@ impl Lowerer<'_> {
         let faults: Vec<(String, String)> = self
             .types
             .values()
-            .filter(|def| matches!(def.kind, TypeKind::Alias(_)) && reaches(&alias_edges(&def.name), &def.name, &alias_edges))
+            .filter(|def| {
+                matches!(def.kind, TypeKind::Alias(_)) && reaches(&alias_edges(&def.name), &def.name, &alias_edges)
+            })
             .map(|def| {
                 let message =
                     format!("`$ref` cycle: `{}` refers to itself through type aliases; wrap it in an object", def.name);

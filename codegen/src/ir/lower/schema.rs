@@ -327,7 +327,6 @@ impl<'a> Lowerer<'a> {
         }
         doc
     }
-
 }
 
 fn has_values(values: &[Option<String>]) -> bool {

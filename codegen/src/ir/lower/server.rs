@@ -76,7 +76,7 @@ impl<'a> Lowerer<'a> {
         match scheme {
             S::APIKey { location: APIKeyLocation::Header, name: header, extensions, .. } => {
                 match ext_str(extensions, "x-auth") {
-                    Some(value) => match crate::vendor::from_x_auth(&value) {
+                    Some(value) => match Vendor::from_x_auth(&value) {
                         Some(vendor) => Auth::Vendor(vendor),
                         None => {
                             let at = push_pointer(&pointer, "x-auth");
@@ -95,6 +95,4 @@ impl<'a> Lowerer<'a> {
             }
         }
     }
-
 }
-

@@ -328,3 +328,45 @@ fn references_into_other_component_sections_are_resolved_or_reported() {
     };
     assert!(at("#/paths/~1a/get/parameters/0/$ref") && at("#/paths/~1a/get/responses/200/$ref"), "{errors:#?}");
 }
+
+#[test]
+fn pagination_parameters_must_be_integers_and_a_string_marker() {
+    let text = with_operation("      operationId: a\n      x-pagination: {style: page, page: page, size: size, items: items}\n      parameters: [{name: page, in: query, schema: {type: string}}, {name: size, in: query, schema: {type: integer}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: string}}}}}}}}");
+    assert_fault(&text, "#/paths/~1a/get/x-pagination", "`page` to be an integer");
+    let text = with_operation("      operationId: a\n      x-pagination: {style: marker, limit: limit, marker: marker, items: items, cursor: id}\n      parameters: [{name: limit, in: query, schema: {type: integer}}, {name: marker, in: query, schema: {type: integer}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {id: {type: string}}}}}}}}}}");
+    assert_fault(&text, "#/paths/~1a/get/x-pagination", "`marker` to be a string");
+}
+
+#[test]
+fn a_marker_cursor_must_be_a_member_of_the_items() {
+    let text = with_operation("      operationId: a\n      x-pagination: {style: marker, limit: limit, marker: marker, items: items, cursor: id}\n      parameters: [{name: limit, in: query, schema: {type: integer}}, {name: marker, in: query, schema: {type: string}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {name: {type: string}}}}}}}}}}");
+    assert_fault(&text, "#/paths/~1a/get/x-pagination", "no string or integer member `id`");
+}
+
+#[test]
+fn a_waiter_state_must_be_a_string_or_enum_and_failures_its_values() {
+    let body = "{type: object, properties: {server: {type: object, properties: {size: {type: integer}, status: {type: string, enum: [ACTIVE, ERROR]}}}}}";
+    let text = with_operation(&format!("      operationId: a\n      x-waiter: {{method: wait_for_a, state: /server/size}}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {body}}}}}}}}}"));
+    assert_fault(&text, "#/paths/~1a/get/x-waiter", "leads to integer (i64), not a string or enum");
+    let text = with_operation(&format!("      operationId: a\n      x-waiter: {{method: wait_for_a, state: /server/status, failure: [FAILED]}}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {body}}}}}}}}}"));
+    assert_fault(&text, "#/paths/~1a/get/x-waiter", "failure state `FAILED` is not a value of");
+}
+
+#[test]
+fn an_unknown_x_auth_is_refused() {
+    let text = spec("security: [{key: []}]\npaths: {}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: header, name: X-Auth-Token, x-auth: acme-iam}\n");
+    assert_fault(&text, "#/components/securitySchemes/key/x-auth", "`x-auth: acme-iam` names no scheme");
+}
+
+#[test]
+fn async_requests_need_the_clouds_request_status_operation() {
+    let scp = "security: [{scp: []}]\ncomponents:\n  securitySchemes:\n    scp: {type: apiKey, in: header, name: Scp-Signature, x-auth: scp-signature}\n";
+    let create = "  /a:\n    post:\n      operationId: create_a\n      x-async-request: true\n      responses: {'202': {description: ok}}\n";
+    let text = spec(&format!("{scp}paths:\n{create}"));
+    assert_fault(&text, "#/paths/~1a/post/x-async-request", "needs the operation `show_request`");
+    let show = "  /requests/{request_id}:\n    get:\n      operationId: show_request\n      parameters: [{name: request_id, in: path, required: true, schema: {type: string}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {state: {type: string}}}}}}}\n";
+    let text = spec(&format!("{scp}paths:\n{create}{show}"));
+    assert_fault(&text, "#/paths/~1requests~1{request_id}/get", "required string `state`");
+    let text = spec(&format!("paths:\n{create}"));
+    assert_fault(&text, "#/paths/~1a/post/x-async-request", "needs a cloud (`x-auth`)");
+}

@@ -19,12 +19,13 @@ pub fn checked_types(service: &Service) -> BTreeSet<String> {
         let before = checked.len();
         for def in service.types.values() {
             let needs = match &def.kind {
-                TypeKind::Struct { fields, additional, .. } => {
-                    fields.iter().any(|f| has_scalar_checks(&f.ty, &f.doc.constraints) || contains(&f.ty, &checked))
-                        || additional.as_ref().is_some_and(|t| contains(t, &checked))
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().any(|f| has_scalar_checks(&f.ty, &f.doc.constraints))
+                        || def.references().iter().any(|r| checked.contains(*r))
                 }
-                TypeKind::Union { variants, .. } => variants.iter().any(|v| contains(&v.ty, &checked)),
-                TypeKind::Alias(_) | TypeKind::Enum { .. } => false,
+                // An alias has no impl of its own: its target's impl checks it.
+                TypeKind::Union { .. } | TypeKind::Alias(_) => def.references().iter().any(|r| checked.contains(*r)),
+                TypeKind::Enum { .. } => false,
             };
             if needs {
                 checked.insert(def.name.clone());
@@ -39,11 +40,7 @@ pub fn checked_types(service: &Service) -> BTreeSet<String> {
 /// Whether a value of `ty` holds (through arrays, maps, nullability or aliases
 /// already resolved by name) a type with checks.
 pub fn contains(ty: &Type, checked: &BTreeSet<String>) -> bool {
-    match ty {
-        Type::Named(n) => checked.contains(n),
-        Type::Array(t) | Type::Map(t) | Type::Nullable(t) => contains(t, checked),
-        _ => false,
-    }
+    ty.named().is_some_and(|name| checked.contains(name))
 }
 
 fn has_scalar_checks(ty: &Type, c: &Constraints) -> bool {

@@ -2,17 +2,17 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use bytes::{Bytes, BytesMut};
-use http::header::{HeaderName, HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, Method};
 use serde::Serialize;
 use tracing::Instrument as _;
 
-use crate::auth::{Auth, Secret};
+use crate::auth::{Outgoing, Secret};
+use crate::body::read_limited;
 use crate::encode::{encode_query_component, validate_header_value};
-use crate::retry::is_transient;
+use crate::retry::Transience;
 use crate::{ApiError, Config, Error, Response};
 
 /// What a generated crate tells the runtime about itself.
@@ -22,8 +22,9 @@ pub struct ServiceInfo {
     pub name: &'static str,
     /// Crate version, used in `User-Agent`.
     pub version: &'static str,
-    /// Value of the `Scp-Api-Version` header (SCP services only), e.g. `epas 1.0`.
-    pub scp_api_version: Option<&'static str>,
+    /// The service's API version header value, e.g. `epas 1.0`; the auth
+    /// scheme decides how it is sent (SCP: `Scp-Api-Version`).
+    pub api_version: Option<&'static str>,
 }
 
 /// A configured connection to one service, cheap to clone and share between tasks.
@@ -165,26 +166,28 @@ impl Client {
             let (outgoing, token) = self.prepare(request, url).await?;
             let mut response = match self.inner.http.execute(outgoing).await {
                 Ok(response) => response,
-                Err(e) if (e.is_connect() || e.is_timeout()) && retry.allows(&request.method, attempt) => {
-                    tracing::debug!(error = %e, attempt, "transient transport failure, retrying");
+                Err(e) => {
+                    let error = Error::from(e);
+                    if !(Transience::of_error(&error).is_transient() && retry.allows(&request.method, attempt)) {
+                        return Err(error);
+                    }
+                    tracing::debug!(%error, attempt, "transient transport failure, retrying");
                     tokio::time::sleep(retry.delay(attempt, None)).await;
                     continue;
                 }
-                Err(e) => return Err(e.into()),
             };
             let status = response.status();
             tracing::Span::current().record("status", status.as_u16());
             if status == http::StatusCode::UNAUTHORIZED && !token_reissued {
-                let auth = &self.inner.config.auth;
-                if let (Auth::Token(provider) | Auth::Bearer(provider), Some(token)) = (auth, &token) {
+                if let Some(token) = &token {
                     token_reissued = true;
-                    if provider.invalidate(token) {
+                    if self.inner.config.auth.reissue(token) {
                         tracing::debug!("401 with a cached token, issuing a new one");
                         continue;
                     }
                 }
             }
-            if is_transient(status) && retry.allows(&request.method, attempt) {
+            if Transience::of_status(status).is_transient() && retry.allows(&request.method, attempt) {
                 let delay = retry.delay(attempt, Some(response.headers()));
                 tracing::debug!(%status, attempt, ?delay, "transient status, retrying");
                 tokio::time::sleep(delay).await;
@@ -211,40 +214,13 @@ impl Client {
         headers.extend(request.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
-        let mut token = None;
-        match &config.auth {
-            Auth::None => {}
-            Auth::Scp(credentials) => {
-                let timestamp = unix_millis().to_string();
-                let signature = credentials.signature(request.method.as_str(), url.as_str(), &timestamp);
-                let mut put = |name: &'static str, value: &str| -> Result<(), Error> {
-                    headers.insert(HeaderName::from_static(name), validate_header_value(name, value)?);
-                    Ok(())
-                };
-                put("scp-accesskey", credentials.access_key())?;
-                put("scp-timestamp", &timestamp)?;
-                put("scp-clienttype", crate::auth::scp::CLIENT_TYPE)?;
-                put("scp-signature", &signature)?;
-                put("accept-language", &config.accept_language)?;
-                if let Some(version) = self.inner.service.scp_api_version {
-                    put("scp-api-version", version)?;
-                }
-            }
-            Auth::Token(provider) => {
-                let secret = provider.token().await?;
-                headers.insert(HeaderName::from_static("x-auth-token"), sensitive(secret.expose(), "the token")?);
-                token = Some(secret);
-            }
-            Auth::Bearer(provider) => {
-                let secret = provider.token().await?;
-                let value = sensitive(&format!("Bearer {}", secret.expose()), "the bearer token")?;
-                headers.insert(AUTHORIZATION, value);
-                token = Some(secret);
-            }
-            Auth::ApiKey { header, key } => {
-                headers.insert(header.clone(), sensitive(key.expose(), "the API key")?);
-            }
-        }
+        let outgoing = Outgoing {
+            method: &request.method,
+            url: url.as_str(),
+            api_version: self.inner.service.api_version,
+            accept_language: &config.accept_language,
+        };
+        let token = config.auth.sign(&outgoing, &mut headers).await?;
         // Built directly rather than through `RequestBuilder`, which would merge
         // `headers` into a map of its own.
         let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
@@ -255,52 +231,11 @@ impl Client {
     }
 }
 
-/// A credential header value, marked sensitive so that reqwest and hyper never
-/// show it (in `Debug` output, HTTP/2 header tables). The error names `what`,
-/// never the value.
-fn sensitive(value: &str, what: &str) -> Result<HeaderValue, Error> {
-    let mut value = validate_header_value("credential", value)
-        .map_err(|_| Error::Auth(format!("{what} is not a valid header value")))?;
-    value.set_sensitive(true);
-    Ok(value)
-}
-
-fn unix_millis() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis()
-}
-
-/// Reads a body, refusing to buffer more than `limit` bytes. A body that arrives
-/// in one chunk is returned as is; a longer one is copied once into a buffer
-/// sized from `Content-Length`.
-pub(crate) async fn read_limited(mut response: reqwest::Response, limit: usize) -> Result<Bytes, Error> {
-    let announced = response.content_length();
-    if announced.is_some_and(|len| len > limit as u64) {
-        return Err(Error::BodyTooLarge { limit });
-    }
-    let Some(first) = response.chunk().await? else { return Ok(Bytes::new()) };
-    if first.len() > limit {
-        return Err(Error::BodyTooLarge { limit });
-    }
-    let Some(second) = response.chunk().await? else { return Ok(first) };
-    let expected = announced.map_or(first.len() + second.len(), |len| len as usize);
-    let mut body = BytesMut::with_capacity(expected);
-    body.extend_from_slice(&first);
-    let mut next = Some(second);
-    while let Some(chunk) = next {
-        if body.len() + chunk.len() > limit {
-            return Err(Error::BodyTooLarge { limit });
-        }
-        body.extend_from_slice(&chunk);
-        next = response.chunk().await?;
-    }
-    Ok(body.freeze())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", scp_api_version: None };
+    const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
 
     /// The request one attempt would send with `auth`.
     async fn prepared(auth: Auth) -> reqwest::Request {

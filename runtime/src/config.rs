@@ -18,8 +18,8 @@ use crate::Auth;
 /// request body to whatever host `Location` names, possibly over plain HTTP. A
 /// 3xx answer is returned as [`Error::Api`](crate::Error::Api) with its status;
 /// its headers hold `Location` for a caller who decides to trust it. The
-/// identity-service providers ([`NhnIdentity`](crate::auth::NhnIdentity),
-/// [`KakaoCloudIam`](crate::auth::KakaoCloudIam)) likewise do not follow
+/// identity-service providers ([`NhnIdentity`](crate::nhncloud::NhnIdentity),
+/// [`KakaoCloudIam`](crate::kakaocloud::KakaoCloudIam)) likewise do not follow
 /// redirects when posting credentials.
 ///
 /// This holds for the HTTP clients the runtime builds. A client passed to

@@ -1,11 +1,13 @@
 //! Runtime shared by every generated client crate: configuration, authentication
-//! (SCP request signing, X-Auth-Token providers), the request pipeline with retries
-//! and tracing, errors, typed responses, pagination and waiters.
+//! (one [`auth::Signer`] per scheme), the request pipeline with retries and
+//! tracing, errors, typed responses, pagination and waiters. Each cloud's own
+//! conventions are in [`scp`], [`kakaocloud`] and [`nhncloud`].
 //!
 //! Generated crates build a [`Request`] per operation and hand it to
 //! [`Client::execute`]; everything that is not specific to one operation lives here.
 
 pub mod auth;
+mod body;
 mod client;
 mod config;
 mod datetime;
@@ -17,9 +19,11 @@ pub mod paginate;
 mod response;
 pub mod retry;
 pub mod validate;
+mod vendor;
 pub mod wait;
 
 pub use auth::{Auth, Secret};
+pub use vendor::{kakaocloud, nhncloud, scp};
 pub use client::{Client, Request, ServiceInfo};
 pub use config::Config;
 pub use datetime::DateTime;

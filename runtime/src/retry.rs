@@ -4,10 +4,12 @@ use std::time::{Duration, SystemTime};
 
 use http::{HeaderMap, Method, StatusCode};
 
+use crate::Error;
+
 /// When and how often a request is tried again.
 ///
-/// Retried: connection failures and timeouts, and the statuses 429, 502, 503 and
-/// 504. By default only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are
+/// Retried: what [`Transience`] calls transient — connection failures and
+/// timeouts, and the statuses 429, 500, 502, 503 and 504. By default only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are
 /// retried, since a repeated POST may create a second resource.
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
@@ -81,9 +83,48 @@ impl RetryPolicy {
     }
 }
 
-/// Whether a response status is worth another attempt.
-pub(crate) fn is_transient(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+/// Why a failure may or may not pass if the same request is made again: the
+/// one rule that retries and waiters share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Transience {
+    /// The service asked the caller to slow down (429).
+    Throttled,
+    /// The service or a gateway in front of it failed or is briefly
+    /// unavailable (500, 502, 503, 504).
+    Unavailable,
+    /// The connection could not be made, or the attempt timed out.
+    Transport,
+    /// Anything else (4xx, bad input, credentials): the same request gets the
+    /// same answer.
+    Fatal,
+}
+
+impl Transience {
+    /// The class of a response status. The transient statuses are those the
+    /// AWS SDKs' standard retry mode treats as transient, plus 429.
+    pub fn of_status(status: StatusCode) -> Transience {
+        match status.as_u16() {
+            429 => Transience::Throttled,
+            500 | 502 | 503 | 504 => Transience::Unavailable,
+            _ => Transience::Fatal,
+        }
+    }
+
+    /// The class of an error a request ended with.
+    pub fn of_error(error: &Error) -> Transience {
+        match error {
+            Error::Api(api) => Transience::of_status(api.status),
+            Error::Timeout => Transience::Transport,
+            Error::Transport(e) if e.is_connect() || e.is_timeout() => Transience::Transport,
+            _ => Transience::Fatal,
+        }
+    }
+
+    /// Whether another attempt may succeed.
+    pub fn is_transient(self) -> bool {
+        self != Transience::Fatal
+    }
 }
 
 fn is_idempotent(method: &Method) -> bool {
@@ -128,6 +169,36 @@ mod tests {
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
         headers.insert("retry-after", past.parse().unwrap());
         assert_eq!(policy.delay(1, Some(&headers)), Duration::ZERO);
+    }
+
+    #[test]
+    fn statuses_and_errors_fall_into_one_classification() {
+        let api = |status: u16| {
+            Error::Api(Box::new(crate::ApiError {
+                status: StatusCode::from_u16(status).unwrap(),
+                headers: Default::default(),
+                body: Default::default(),
+            }))
+        };
+        assert_eq!(Transience::of_error(&api(429)), Transience::Throttled);
+        for status in [500, 502, 503, 504] {
+            assert_eq!(Transience::of_error(&api(status)), Transience::Unavailable, "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 422, 501] {
+            assert_eq!(Transience::of_error(&api(status)), Transience::Fatal, "{status}");
+        }
+        assert_eq!(Transience::of_error(&Error::Timeout), Transience::Transport);
+        assert_eq!(Transience::of_error(&Error::Auth("no".into())), Transience::Fatal);
+        assert_eq!(Transience::of_error(&Error::InvalidRequest("bad".into())), Transience::Fatal);
+        assert!(Transience::Throttled.is_transient() && !Transience::Fatal.is_transient());
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_transport_and_other_transport_errors_are_fatal() {
+        let refused = reqwest::get("http://127.0.0.1:9/").await.unwrap_err();
+        assert_eq!(Transience::of_error(&Error::from(refused)), Transience::Transport);
+        let not_a_url = reqwest::get("no-scheme").await.unwrap_err();
+        assert_eq!(Transience::of_error(&Error::from(not_a_url)), Transience::Fatal);
     }
 
     #[test]

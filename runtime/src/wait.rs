@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use tokio::time::{sleep_until, timeout_at, Instant};
 
+use crate::retry::Transience;
 use crate::Error;
 
 /// How often and how long [`wait_until`] polls.
@@ -71,7 +72,7 @@ pub enum Check<T> {
 ///
 /// After [`timeout`](WaitConfig::with_timeout) it gives up with
 /// [`Error::WaiterTimedOut`]; a poll still in flight then is abandoned. A transient
-/// poll error — 429 or 5xx from the service, a timeout, a connection failure — is
+/// poll error (see [`Transience`]: 429, 500, 502–504, a timeout, a failed connection) is
 /// logged and the next poll made, since an hour-long wait should not end on one
 /// hiccup; any other error (404, 403, …) ends the wait at once.
 ///
@@ -93,7 +94,7 @@ where
             Ok(Check::Done(value)) => return Ok(value),
             Ok(Check::Failed(reason)) => return Err(Error::WaiterFailed { reason }),
             Ok(Check::Pending) => {}
-            Err(error) if is_transient(&error) => {
+            Err(error) if Transience::of_error(&error).is_transient() => {
                 tracing::debug!(%error, "transient error while waiting, polling again")
             }
             Err(error) => return Err(error),
@@ -106,75 +107,4 @@ where
         sleep_until(next).await;
     }
     Err(Error::WaiterTimedOut { waited: start.elapsed() })
-}
-
-/// Errors after which polling again is worthwhile.
-fn is_transient(error: &Error) -> bool {
-    match error {
-        Error::Api(api) => api.status.as_u16() == 429 || api.status.is_server_error(),
-        Error::Timeout | Error::Transport(_) => true,
-        _ => false,
-    }
-}
-
-/// Classifies the state of an SCP asynchronous request (as returned by its
-/// `show_request` operation) for [`wait_until`].
-///
-/// SCP does not document the possible states, so this is an inference from the
-/// names such APIs commonly use, compared case-insensitively: `COMPLETED`,
-/// `SUCCEEDED`, `SUCCESS` and `DONE` are done; `FAILED`, `ERROR`, `CANCELED`,
-/// `CANCELLED` and `TIMEOUT` are failures; anything else (`REQUESTED`,
-/// `IN_PROGRESS`, …) is pending — an unknown final state therefore ends in
-/// [`Error::WaiterTimedOut`] rather than a wrong verdict.
-pub fn scp_request_state(state: &str) -> Check<()> {
-    const DONE: [&str; 4] = ["COMPLETED", "SUCCEEDED", "SUCCESS", "DONE"];
-    const FAILED: [&str; 5] = ["FAILED", "ERROR", "CANCELED", "CANCELLED", "TIMEOUT"];
-    let state = state.trim();
-    if DONE.iter().any(|done| done.eq_ignore_ascii_case(state)) {
-        Check::Done(())
-    } else if FAILED.iter().any(|failed| failed.eq_ignore_ascii_case(state)) {
-        Check::Failed(format!("request ended in state {state}"))
-    } else {
-        Check::Pending
-    }
-}
-
-/// The text at JSON pointer `pointer` of a response body, for waiters that watch
-/// one state member (`/server/status`). `None` when absent or not a string.
-pub fn state_at<T: serde::Serialize>(body: &T, pointer: &str) -> Option<String> {
-    let value = serde_json::to_value(body).ok()?;
-    value.pointer(pointer)?.as_str().map(str::to_owned)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scp_request_states_are_classified_case_insensitively() {
-        for done in ["COMPLETED", "succeeded", "Success", "done"] {
-            assert_eq!(scp_request_state(done), Check::Done(()), "{done}");
-        }
-        for failed in ["FAILED", "error", "Canceled", "CANCELLED", "timeout"] {
-            assert!(matches!(scp_request_state(failed), Check::Failed(r) if r.contains(failed)), "{failed}");
-        }
-        for pending in ["REQUESTED", "IN_PROGRESS", "RUNNING", ""] {
-            assert_eq!(scp_request_state(pending), Check::Pending, "{pending}");
-        }
-    }
-
-    #[test]
-    fn transient_errors_are_those_worth_polling_again() {
-        let api = |status: u16| {
-            Error::Api(Box::new(crate::ApiError {
-                status: http::StatusCode::from_u16(status).unwrap(),
-                headers: Default::default(),
-                body: Default::default(),
-            }))
-        };
-        assert!(is_transient(&api(429)) && is_transient(&api(500)) && is_transient(&api(503)));
-        assert!(!is_transient(&api(404)) && !is_transient(&api(403)));
-        assert!(is_transient(&Error::Timeout));
-        assert!(!is_transient(&Error::Auth("no".into())));
-    }
 }

@@ -2,14 +2,16 @@
 
 use std::sync::Arc;
 
-use cloudsdk_runtime::auth::{KakaoCloudIam, NhnIdentity, ScpCredentials};
+use cloudsdk_runtime::kakaocloud::KakaoCloudIam;
+use cloudsdk_runtime::nhncloud::NhnIdentity;
+use cloudsdk_runtime::scp::ScpCredentials;
 use cloudsdk_runtime::http::Method;
 use cloudsdk_runtime::{Auth, Client, Config, Request, ServiceInfo};
 use serde_json::json;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", scp_api_version: Some("test 1.0") };
+const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: Some("test 1.0") };
 
 const SECRET: &str = "s3cr3t-value-never-shown";
 const TOKEN: &str = "issued-token-never-shown";
@@ -56,7 +58,7 @@ async fn a_cached_token_is_not_shown_by_debug() {
     Mock::given(path("/v2/servers")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
 
     let iam = Arc::new(KakaoCloudIam::new("credential-id", SECRET).with_base_url(server.uri()));
-    let client = Client::new(Config::new(server.uri(), Auth::Token(iam.clone())), SERVICE).unwrap();
+    let client = Client::new(Config::new(server.uri(), Auth::token(iam.clone())), SERVICE).unwrap();
     client.execute(Request::new(Method::GET, "list_servers", "/v2/servers".to_owned())).await.unwrap();
 
     assert_hidden(&format!("{iam:?} {client:?}"), &[SECRET, TOKEN]);

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use cloudsdk_runtime::futures_util::TryStreamExt as _;
 use cloudsdk_runtime::http::Method;
-use cloudsdk_runtime::wait::scp_request_state;
+use cloudsdk_runtime::scp::request_state as scp_request_state;
 use cloudsdk_runtime::{
     marker_stream, page_stream, wait_until, Auth, Check, Client, Config, Error, Request, RetryPolicy, ServiceInfo,
     WaitConfig,
@@ -16,10 +16,10 @@ use serde_json::json;
 use wiremock::matchers::{path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", scp_api_version: None };
+const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
 
 fn client(server: &MockServer) -> Client {
-    Client::new(Config::new(server.uri(), Auth::None), SERVICE).unwrap()
+    Client::new(Config::new(server.uri(), Auth::none()), SERVICE).unwrap()
 }
 
 #[derive(Deserialize)]
@@ -172,7 +172,7 @@ async fn a_waiter_completes_when_the_request_completes_despite_a_503() {
         .await;
 
     // Without client retries, the 503 reaches the waiter, which polls again.
-    let config = Config::new(server.uri(), Auth::None).with_retry(RetryPolicy::disabled());
+    let config = Config::new(server.uri(), Auth::none()).with_retry(RetryPolicy::disabled());
     let client = Client::new(config, SERVICE).unwrap();
     wait_until(&quick(), || show_request(&client), |r| scp_request_state(&r.state)).await.unwrap();
 }

@@ -5,7 +5,8 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use cloudsdk_runtime::auth::{KakaoCloudIam, NhnIdentity};
+use cloudsdk_runtime::kakaocloud::KakaoCloudIam;
+use cloudsdk_runtime::nhncloud::NhnIdentity;
 use cloudsdk_runtime::chrono::{SecondsFormat, TimeDelta, Utc};
 use cloudsdk_runtime::http::Method;
 use cloudsdk_runtime::{Auth, Client, Config, Error, Request, ServiceInfo};
@@ -13,7 +14,7 @@ use serde_json::json;
 use wiremock::matchers::{any, body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", scp_api_version: None };
+const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
 const KAKAO_TOKENS: &str = "/identity/v3/auth/tokens";
 
 /// A KakaoCloud IAM that issues `token-1`, `token-2`, … valid for `lifetime` from
@@ -86,7 +87,7 @@ async fn an_nhn_token_is_issued_once_and_reused() {
     let identity =
         std::sync::Arc::new(NhnIdentity::new("tenant-1", "me@example.com", "api-password").with_base_url(server.uri()));
     assert_eq!(identity.endpoint("compute", "KR1"), None);
-    let client = client(&server, Auth::Token(identity.clone()));
+    let client = client(&server, Auth::token(identity.clone()));
     for _ in 0..3 {
         client.execute(get_servers()).await.unwrap();
     }

@@ -63,7 +63,7 @@ impl IdentityEndpoint {
         let response = http.post(&url).timeout(IDENTITY_TIMEOUT).json(body).send().await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = crate::client::read_limited(response, MAX_IDENTITY_RESPONSE).await?;
+        let body = crate::body::read_limited(response, MAX_IDENTITY_RESPONSE).await?;
         if !status.is_success() {
             let excerpt = excerpt(&body, secret);
             return Err(Error::Auth(format!("identity service {url} answered {status}: {excerpt}")));

@@ -1,30 +1,27 @@
-//! How requests are authenticated: SCP request signing, an X-Auth-Token, a
-//! bearer token or an API key header.
+//! How requests are authenticated: every scheme is a [`Signer`] that sets its
+//! own headers; [`Auth`] holds the one a client uses.
 //!
-//! SCP credentials come from code, the environment or the SCP tools' credentials
-//! file ([`ScpCredentials::from_default_chain`]). Tokens come from a
-//! [`TokenProvider`]: a [`StaticToken`], or [`NhnIdentity`] and [`KakaoCloudIam`],
-//! which obtain them from the vendor's identity service through a shared
-//! [`CachedToken`] that renews them before they expire.
+//! The generic schemes live here: an X-Auth-Token or bearer token from a
+//! [`TokenProvider`] (a [`StaticToken`], or a provider renewing tokens through a
+//! shared [`CachedToken`]), and an API key header. Each cloud's own schemes and
+//! identity services live in [`crate::vendor`]: SCP request signing
+//! (`scp::ScpCredentials`), KakaoCloud IAM and NHN Cloud Identity tokens.
 
 mod cache;
-mod identity;
-mod kakao;
-mod nhn;
-pub(crate) mod scp;
+pub(crate) mod identity;
 mod token;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
-use http::HeaderName;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::{HeaderMap, Method};
 
 use crate::Error;
 
 pub use cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer, DEFAULT_REFRESH_BEFORE};
-pub use kakao::{KakaoCloudIam, KAKAOCLOUD_IAM_URL};
-pub use nhn::{NhnIdentity, NHN_IDENTITY_URL};
-pub use scp::{sign as scp_signature, ScpCredentials};
 pub use token::{StaticToken, TokenFuture, TokenProvider};
 
 /// A secret string (secret key, password, token) that never shows in `Debug` or
@@ -62,38 +59,64 @@ impl From<&str> for Secret {
     }
 }
 
-/// The authentication a client applies to every request.
+/// What a [`Signer`] sees of one attempt of a request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Outgoing<'a> {
+    pub method: &'a Method,
+    /// The full URL exactly as it is sent.
+    pub url: &'a str,
+    /// The service's API version header value, if it has one (SCP's `Scp-Api-Version`).
+    pub api_version: Option<&'a str>,
+    /// The configured `Accept-Language`, for schemes that send one.
+    pub accept_language: &'a str,
+}
+
+/// The future a [`Signer`] returns: the token it sent, if any.
+pub type SignFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Secret>, Error>> + Send + 'a>>;
+
+/// One authentication scheme: it sets its own headers on every attempt of a
+/// request (a fresh timestamp and signature each time), so the request
+/// pipeline knows no scheme's headers.
+pub trait Signer: Send + Sync + fmt::Debug {
+    /// Adds the scheme's headers for one attempt. Returns the token sent when
+    /// the service may reject it with a 401 and a new one can be issued.
+    fn sign<'a>(&'a self, request: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a>;
+
+    /// The service answered 401 to `rejected`: forget it. Returns whether a new
+    /// token can be had, in which case the request is sent once more.
+    fn reissue(&self, rejected: &Secret) -> bool {
+        let _ = rejected;
+        false
+    }
+}
+
+/// The authentication a client applies to every request: no authentication, or
+/// one [`Signer`].
 ///
 /// Credential headers are marked sensitive, and `Debug` never shows a secret,
 /// token or key.
 #[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum Auth {
+pub struct Auth(Option<Arc<dyn Signer>>);
+
+impl Auth {
     /// Send requests unauthenticated (mock servers, tests).
-    None,
-    /// SCP: sign each request with an access key and secret key.
-    Scp(ScpCredentials),
-    /// KakaoCloud, NHN Cloud: send `X-Auth-Token` from a provider.
+    pub fn none() -> Self {
+        Auth(None)
+    }
+
+    /// Requests signed by any scheme, e.g. a vendor's (`ScpCredentials` converts
+    /// into an `Auth` itself).
+    pub fn signer(signer: impl Signer + 'static) -> Self {
+        Auth(Some(Arc::new(signer)))
+    }
+
+    /// An `X-Auth-Token` from any provider (KakaoCloud, NHN Cloud).
     ///
     /// On a 401 the provider is asked to [invalidate](TokenProvider::invalidate)
     /// the token and, if it can issue another, the request is sent once more.
-    Token(Arc<dyn TokenProvider>),
-    /// Send `Authorization: Bearer <token>` from a provider, with the same
-    /// re-issue after a 401 as [`Auth::Token`].
-    Bearer(Arc<dyn TokenProvider>),
-    /// Send a fixed API key in the header `header`.
-    ApiKey {
-        /// The header carrying the key, e.g. `x-api-key`.
-        header: HeaderName,
-        /// The key.
-        key: Secret,
-    },
-}
-
-impl Auth {
-    /// An X-Auth-Token from any provider.
     pub fn token(provider: impl TokenProvider + 'static) -> Self {
-        Auth::Token(Arc::new(provider))
+        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: false })
     }
 
     /// A fixed X-Auth-Token.
@@ -101,9 +124,10 @@ impl Auth {
         Auth::token(StaticToken::new(token))
     }
 
-    /// An `Authorization: Bearer` token from any provider.
+    /// `Authorization: Bearer <token>` from any provider, with the same
+    /// re-issue after a 401 as [`Auth::token`].
     pub fn bearer(provider: impl TokenProvider + 'static) -> Self {
-        Auth::Bearer(Arc::new(provider))
+        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: true })
     }
 
     /// A fixed `Authorization: Bearer` token.
@@ -123,12 +147,71 @@ impl Auth {
         let key = key.into();
         crate::encode::validate_header_value(header.as_str(), key.expose())
             .map_err(|_| Error::InvalidRequest(format!("the API key is not a valid value for header `{header}`")))?;
-        Ok(Auth::ApiKey { header, key })
+        Ok(Auth::signer(ApiKey { header, key }))
+    }
+
+    /// Applies the scheme to one attempt; see [`Signer::sign`].
+    pub(crate) async fn sign(&self, request: &Outgoing<'_>, headers: &mut HeaderMap) -> Result<Option<Secret>, Error> {
+        match &self.0 {
+            Some(signer) => signer.sign(request, headers).await,
+            None => Ok(None),
+        }
+    }
+
+    /// See [`Signer::reissue`].
+    pub(crate) fn reissue(&self, rejected: &Secret) -> bool {
+        self.0.as_ref().is_some_and(|signer| signer.reissue(rejected))
     }
 }
 
-impl From<ScpCredentials> for Auth {
-    fn from(credentials: ScpCredentials) -> Self {
-        Auth::Scp(credentials)
+/// A token from a provider in `X-Auth-Token`, or as `Authorization: Bearer`.
+#[derive(Debug)]
+struct TokenHeader {
+    provider: Box<dyn TokenProvider>,
+    bearer: bool,
+}
+
+impl Signer for TokenHeader {
+    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
+        Box::pin(async move {
+            let token = self.provider.token().await?;
+            if self.bearer {
+                let value = sensitive(&format!("Bearer {}", token.expose()), "the bearer token")?;
+                headers.insert(AUTHORIZATION, value);
+            } else {
+                headers.insert(HeaderName::from_static("x-auth-token"), sensitive(token.expose(), "the token")?);
+            }
+            Ok(Some(token))
+        })
     }
+
+    fn reissue(&self, rejected: &Secret) -> bool {
+        self.provider.invalidate(rejected)
+    }
+}
+
+/// A fixed key in a header of its own.
+#[derive(Debug)]
+struct ApiKey {
+    header: HeaderName,
+    key: Secret,
+}
+
+impl Signer for ApiKey {
+    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
+        Box::pin(async move {
+            headers.insert(self.header.clone(), sensitive(self.key.expose(), "the API key")?);
+            Ok(None)
+        })
+    }
+}
+
+/// A credential header value, marked sensitive so that reqwest and hyper never
+/// show it (in `Debug` output, HTTP/2 header tables). The error names `what`,
+/// never the value.
+pub(crate) fn sensitive(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    let mut value = crate::encode::validate_header_value("credential", value)
+        .map_err(|_| Error::Auth(format!("{what} is not a valid header value")))?;
+    value.set_sensitive(true);
+    Ok(value)
 }

@@ -43,3 +43,14 @@ impl TokenProvider for StaticToken {
         Box::pin(async move { Ok(token) })
     }
 }
+
+/// A provider shared with other code (to inspect or invalidate it) serves as well.
+impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
+    fn token(&self) -> TokenFuture<'_> {
+        (**self).token()
+    }
+
+    fn invalidate(&self, rejected: &Secret) -> bool {
+        (**self).invalidate(rejected)
+    }
+}

@@ -5,10 +5,9 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
-use super::identity::{self, IdentityEndpoint};
-use super::Secret;
-use crate::Error;
+use crate::auth::identity::{self, IdentityEndpoint};
+use crate::auth::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
+use crate::{Error, Secret};
 
 /// The public KakaoCloud IAM service.
 pub const KAKAOCLOUD_IAM_URL: &str = "https://iam.kakaocloud.com";
@@ -21,7 +20,7 @@ pub const KAKAOCLOUD_IAM_URL: &str = "https://iam.kakaocloud.com";
 ///
 /// ```no_run
 /// # fn f() -> Result<(), cloudsdk_runtime::Error> {
-/// use cloudsdk_runtime::auth::KakaoCloudIam;
+/// use cloudsdk_runtime::kakaocloud::KakaoCloudIam;
 /// use cloudsdk_runtime::{Auth, Config};
 ///
 /// let iam = KakaoCloudIam::from_env()?;

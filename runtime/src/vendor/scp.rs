@@ -1,22 +1,28 @@
-//! SCP request signing.
+//! Samsung SDS Cloud Platform: request signing, its credentials files, and
+//! the states of its asynchronous requests. Generator side:
+//! `codegen/src/vendor/scp.rs`.
 
 use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use http::{HeaderMap, HeaderName};
 use sha2::Sha256;
 
-use super::identity::{env_var, required};
-use super::Secret;
-use crate::Error;
+use crate::auth::identity::{env_var, required};
+use crate::auth::{Auth, Outgoing, SignFuture, Signer};
+use crate::encode::validate_header_value;
+use crate::wait::Check;
+use crate::{Error, Secret};
 
 /// Credentials files looked for under the home directory, current layout first.
 const HOME_CREDENTIAL_FILES: [&str; 2] = [".scpconf/credentials.json", ".scp/credentials.json"];
 
 /// `Scp-ClientType` value of API clients, also part of the signed message.
-pub(crate) const CLIENT_TYPE: &str = "Openapi";
+const CLIENT_TYPE: &str = "Openapi";
 
 /// SCP access key, secret key and optional account id.
 #[derive(Clone, Debug)]
@@ -123,6 +129,62 @@ impl ScpCredentials {
     }
 }
 
+/// SCP's signed request: the "Common request headers" of the SCP API docs,
+/// with a fresh timestamp and signature for every attempt.
+impl Signer for ScpCredentials {
+    fn sign<'a>(&'a self, request: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
+        Box::pin(async move {
+            let timestamp = unix_millis().to_string();
+            let signature = self.signature(request.method.as_str(), request.url, &timestamp);
+            let mut put = |name: &'static str, value: &str| -> Result<(), Error> {
+                headers.insert(HeaderName::from_static(name), validate_header_value(name, value)?);
+                Ok(())
+            };
+            put("scp-accesskey", &self.access_key)?;
+            put("scp-timestamp", &timestamp)?;
+            put("scp-clienttype", CLIENT_TYPE)?;
+            put("scp-signature", &signature)?;
+            put("accept-language", request.accept_language)?;
+            if let Some(version) = request.api_version {
+                put("scp-api-version", version)?;
+            }
+            Ok(None)
+        })
+    }
+}
+
+impl From<ScpCredentials> for Auth {
+    fn from(credentials: ScpCredentials) -> Self {
+        Auth::signer(credentials)
+    }
+}
+
+fn unix_millis() -> u128 {
+    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis()
+}
+
+/// Classifies the state of an SCP asynchronous request (as returned by its
+/// `show_request` operation) for [`wait_until`](crate::wait::wait_until).
+///
+/// SCP does not document the possible states, so this is an inference from the
+/// names such APIs commonly use, compared case-insensitively: `COMPLETED`,
+/// `SUCCEEDED`, `SUCCESS` and `DONE` are done; `FAILED`, `ERROR`, `CANCELED`,
+/// `CANCELLED` and `TIMEOUT` are failures; anything else (`REQUESTED`,
+/// `IN_PROGRESS`, …) is pending — an unknown final state therefore ends in
+/// [`Error::WaiterTimedOut`] rather than a wrong verdict.
+pub fn request_state(state: &str) -> Check<()> {
+    const DONE: [&str; 4] = ["COMPLETED", "SUCCEEDED", "SUCCESS", "DONE"];
+    const FAILED: [&str; 5] = ["FAILED", "ERROR", "CANCELED", "CANCELLED", "TIMEOUT"];
+    let state = state.trim();
+    if DONE.iter().any(|done| done.eq_ignore_ascii_case(state)) {
+        Check::Done(())
+    } else if FAILED.iter().any(|failed| failed.eq_ignore_ascii_case(state)) {
+        Check::Failed(format!("request ended in state {state}"))
+    } else {
+        Check::Pending
+    }
+}
+
 /// The members of a credentials file this crate uses; others are ignored.
 #[derive(Deserialize)]
 struct CredentialsFile {
@@ -201,6 +263,19 @@ pub fn sign(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scp_request_states_are_classified_case_insensitively() {
+        for done in ["COMPLETED", "succeeded", "Success", "done"] {
+            assert_eq!(request_state(done), Check::Done(()), "{done}");
+        }
+        for failed in ["FAILED", "error", "Canceled", "CANCELLED", "timeout"] {
+            assert!(matches!(request_state(failed), Check::Failed(r) if r.contains(failed)), "{failed}");
+        }
+        for pending in ["REQUESTED", "IN_PROGRESS", "RUNNING", ""] {
+            assert_eq!(request_state(pending), Check::Pending, "{pending}");
+        }
+    }
 
     fn vector(method: &str, url: &str) -> String {
         ScpCredentials::new("2sd2gg=2agbdSD26svcD", "test-secret-key").signature(method, url, "1605290625682")

@@ -6,10 +6,9 @@ use std::sync::Mutex;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
-use super::identity::{self, IdentityEndpoint};
-use super::Secret;
-use crate::Error;
+use crate::auth::identity::{self, IdentityEndpoint};
+use crate::auth::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
+use crate::{Error, Secret};
 
 /// The public NHN Cloud identity service.
 pub const NHN_IDENTITY_URL: &str = "https://api-identity-infrastructure.nhncloudservice.com";
@@ -22,7 +21,7 @@ pub const NHN_IDENTITY_URL: &str = "https://api-identity-infrastructure.nhncloud
 ///
 /// ```no_run
 /// # fn f() -> Result<(), cloudsdk_runtime::Error> {
-/// use cloudsdk_runtime::auth::NhnIdentity;
+/// use cloudsdk_runtime::nhncloud::NhnIdentity;
 /// use cloudsdk_runtime::{Auth, Config};
 ///
 /// let identity = NhnIdentity::from_env()?;

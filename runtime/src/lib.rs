@@ -23,7 +23,6 @@ mod vendor;
 pub mod wait;
 
 pub use auth::{Auth, Secret};
-pub use vendor::{kakaocloud, nhncloud, scp};
 pub use client::{Client, Request, ServiceInfo};
 pub use config::Config;
 pub use datetime::DateTime;
@@ -32,6 +31,7 @@ pub use error::{ApiError, Error};
 pub use paginate::{marker_stream, page_stream, ItemStream, Items};
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use vendor::{kakaocloud, nhncloud, scp};
 pub use wait::{wait_until, Check, WaitConfig};
 
 /// Re-exported so generated crates and their users name one version of each.

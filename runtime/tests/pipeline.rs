@@ -5,8 +5,8 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use cloudsdk_runtime::scp::{sign as scp_signature, ScpCredentials};
 use cloudsdk_runtime::http::Method;
+use cloudsdk_runtime::scp::{sign as scp_signature, ScpCredentials};
 use cloudsdk_runtime::{encode_path_segment, Auth, Client, Config, Error, Request, RetryPolicy, ServiceInfo};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
+use cloudsdk_runtime::http::Method;
 use cloudsdk_runtime::kakaocloud::KakaoCloudIam;
 use cloudsdk_runtime::nhncloud::NhnIdentity;
 use cloudsdk_runtime::scp::ScpCredentials;
-use cloudsdk_runtime::http::Method;
 use cloudsdk_runtime::{Auth, Client, Config, Request, ServiceInfo};
 use serde_json::json;
 use wiremock::matchers::path;

@@ -5,10 +5,10 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use cloudsdk_runtime::kakaocloud::KakaoCloudIam;
-use cloudsdk_runtime::nhncloud::NhnIdentity;
 use cloudsdk_runtime::chrono::{SecondsFormat, TimeDelta, Utc};
 use cloudsdk_runtime::http::Method;
+use cloudsdk_runtime::kakaocloud::KakaoCloudIam;
+use cloudsdk_runtime::nhncloud::NhnIdentity;
 use cloudsdk_runtime::{Auth, Client, Config, Error, Request, ServiceInfo};
 use serde_json::json;
 use wiremock::matchers::{any, body_json, header, header_exists, method, path};

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use nhncloud_compute::runtime::auth::NhnIdentity;
+use nhncloud_compute::runtime::nhncloud::NhnIdentity;
 use nhncloud_compute::runtime::wait::WaitConfig;
 use nhncloud_compute::{types, Auth, Client, Config, Endpoint, Region};
 use sdk_tests::Spec;

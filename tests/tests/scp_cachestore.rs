@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
-use scp_cachestore::runtime::auth::{scp_signature, ScpCredentials};
+use scp_cachestore::runtime::scp::{sign as scp_signature, ScpCredentials};
 use scp_cachestore::runtime::wait::WaitConfig;
 use scp_cachestore::{Client, Config, Endpoint, Environment, Region};
 use serde_json::json;

@@ -4,7 +4,7 @@
 
 #![allow(deprecated)]
 
-use scp_data_flow::runtime::auth::ScpCredentials;
+use scp_data_flow::runtime::scp::ScpCredentials;
 use scp_data_flow::{shared, v1_0, v1_1, Config};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -7,7 +7,7 @@ const X_AUTH: &str = "nhncloud-identity";
 pub const CONVENTIONS: Conventions = Conventions {
     x_auth: Some(X_AUTH),
     auth_note: "Requests carry an `X-Auth-Token`: a static token, or `NhnIdentity` which obtains and refreshes it from NHN Cloud Identity.",
-    example_auth: "Auth::token(runtime::auth::NhnIdentity::from_env()?)",
+    example_auth: "Auth::token(runtime::nhncloud::NhnIdentity::from_env()?)",
     example_imports: "runtime, Auth",
     ..TOKEN
 };

@@ -8,9 +8,9 @@ pub const CONVENTIONS: Conventions = Conventions {
     x_auth: Some(X_AUTH),
     auth_note: "Requests are signed with SCP access keys: pass `ScpCredentials` (from code, `ScpCredentials::from_env()` or the SCP config file) as the `Auth` of the `Config`.",
     readme_auth: "Authentication: SCP request signing. Credentials come from code (`ScpCredentials::new`), from `SCP_ACCESS_KEY` / `SCP_SECRET_KEY` / `SCP_ACCOUNT_ID`, or from the SCP config file.\n",
-    example_auth: "runtime::auth::ScpCredentials::from_default_chain()?",
+    example_auth: "runtime::scp::ScpCredentials::from_default_chain()?",
     example_imports: "runtime",
-    test_auth: "runtime::auth::ScpCredentials::new(\"conformance-access-key\", \"conformance-secret\")",
+    test_auth: "runtime::scp::ScpCredentials::new(\"conformance-access-key\", \"conformance-secret\")",
     // The signing headers of the SCP API docs' "Common request headers", which
     // the runtime's SCP signer sets on every request.
     transport_headers: &[
@@ -27,6 +27,6 @@ pub const CONVENTIONS: Conventions = Conventions {
     async_requests: Some(AsyncRequests {
         status_operation: "show_request",
         state_member: "state",
-        classifier: &["vendor", "scp", "request_state"],
+        classifier: &["scp", "request_state"],
     }),
 };

@@ -12,7 +12,7 @@
 //! # async fn example() -> Result<(), kakaocloud_redis::Error> {
 //! use kakaocloud_redis::{runtime, Auth, Client, Endpoint};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::auth::KakaoCloudIam::from_env()?))?;
+//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::kakaocloud::KakaoCloudIam::from_env()?))?;
 //! # Ok(())
 //! # }
 //! ```

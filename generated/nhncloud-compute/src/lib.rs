@@ -12,7 +12,7 @@
 //! # async fn example() -> Result<(), nhncloud_compute::Error> {
 //! use nhncloud_compute::{runtime, Auth, Client, Endpoint};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::auth::NhnIdentity::from_env()?), "my-tenantid")?;
+//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::nhncloud::NhnIdentity::from_env()?), "my-tenantid")?;
 //! let response = client.list_availability_zones().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //! # Ok(())

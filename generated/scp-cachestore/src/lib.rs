@@ -12,7 +12,7 @@
 //! # async fn example() -> Result<(), scp_cachestore::Error> {
 //! use scp_cachestore::{runtime, Client, Endpoint};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), runtime::auth::ScpCredentials::from_default_chain()?)?;
+//! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
 //! let response = client.list_clusters().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //! # Ok(())

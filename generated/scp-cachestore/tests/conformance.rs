@@ -10,7 +10,7 @@ fn client() -> scp_cachestore::Client {
         .expect(concat!("PRISM_URL_SCP_CACHESTORE", " is set by `cargo xtask test`"));
     let config = scp_cachestore::Config::new(
             url,
-            scp_cachestore::runtime::auth::ScpCredentials::new(
+            scp_cachestore::runtime::scp::ScpCredentials::new(
                 "conformance-access-key",
                 "conformance-secret",
             ),

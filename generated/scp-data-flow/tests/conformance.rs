@@ -16,7 +16,7 @@ mod v1_0 {
             );
         let config = scp_data_flow::Config::new(
                 url,
-                scp_data_flow::runtime::auth::ScpCredentials::new(
+                scp_data_flow::runtime::scp::ScpCredentials::new(
                     "conformance-access-key",
                     "conformance-secret",
                 ),
@@ -268,7 +268,7 @@ mod v1_1 {
             );
         let config = scp_data_flow::Config::new(
                 url,
-                scp_data_flow::runtime::auth::ScpCredentials::new(
+                scp_data_flow::runtime::scp::ScpCredentials::new(
                     "conformance-access-key",
                     "conformance-secret",
                 ),

@@ -16,7 +16,7 @@ mod v1_0 {
             );
         let config = scp_data_ops::Config::new(
                 url,
-                scp_data_ops::runtime::auth::ScpCredentials::new(
+                scp_data_ops::runtime::scp::ScpCredentials::new(
                     "conformance-access-key",
                     "conformance-secret",
                 ),
@@ -276,7 +276,7 @@ mod v1_1 {
             );
         let config = scp_data_ops::Config::new(
                 url,
-                scp_data_ops::runtime::auth::ScpCredentials::new(
+                scp_data_ops::runtime::scp::ScpCredentials::new(
                     "conformance-access-key",
                     "conformance-secret",
                 ),

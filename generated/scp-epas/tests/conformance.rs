@@ -10,7 +10,7 @@ fn client() -> scp_epas::Client {
         .expect(concat!("PRISM_URL_SCP_EPAS", " is set by `cargo xtask test`"));
     let config = scp_epas::Config::new(
             url,
-            scp_epas::runtime::auth::ScpCredentials::new(
+            scp_epas::runtime::scp::ScpCredentials::new(
                 "conformance-access-key",
                 "conformance-secret",
             ),

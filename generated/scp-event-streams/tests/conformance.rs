@@ -10,7 +10,7 @@ fn client() -> scp_event_streams::Client {
         .expect(concat!("PRISM_URL_SCP_EVENT_STREAMS", " is set by `cargo xtask test`"));
     let config = scp_event_streams::Config::new(
             url,
-            scp_event_streams::runtime::auth::ScpCredentials::new(
+            scp_event_streams::runtime::scp::ScpCredentials::new(
                 "conformance-access-key",
                 "conformance-secret",
             ),

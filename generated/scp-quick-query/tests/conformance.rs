@@ -18,7 +18,7 @@ mod v1_0 {
             );
         let config = scp_quick_query::Config::new(
                 url,
-                scp_quick_query::runtime::auth::ScpCredentials::new(
+                scp_quick_query::runtime::scp::ScpCredentials::new(
                     "conformance-access-key",
                     "conformance-secret",
                 ),
@@ -215,7 +215,7 @@ mod v1_1 {
             );
         let config = scp_quick_query::Config::new(
                 url,
-                scp_quick_query::runtime::auth::ScpCredentials::new(
+                scp_quick_query::runtime::scp::ScpCredentials::new(
                     "conformance-access-key",
                     "conformance-secret",
                 ),

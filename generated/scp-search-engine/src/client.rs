@@ -518,7 +518,7 @@ impl Client {
     /// `request_id` of a 202 answer) has finished.
     ///
     /// The service does not document the request states; they are classified by
-    /// [`rt::vendor::scp::request_state`]: completed states end the wait, failed ones
+    /// [`rt::scp::request_state`]: completed states end the wait, failed ones
     /// fail it, any other keeps polling until the configured timeout. Returns the
     /// last response. Cancel by dropping the future.
     pub async fn wait_for_request(
@@ -532,7 +532,7 @@ impl Client {
                 || request.clone().send(),
                 |response| {
                     let state = response.body().state.as_str();
-                    match rt::vendor::scp::request_state(state) {
+                    match rt::scp::request_state(state) {
                         rt::wait::Check::Done(()) => {
                             rt::wait::Check::Done(response.clone())
                         }

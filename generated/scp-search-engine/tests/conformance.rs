@@ -10,7 +10,7 @@ fn client() -> scp_search_engine::Client {
         .expect(concat!("PRISM_URL_SCP_SEARCH_ENGINE", " is set by `cargo xtask test`"));
     let config = scp_search_engine::Config::new(
             url,
-            scp_search_engine::runtime::auth::ScpCredentials::new(
+            scp_search_engine::runtime::scp::ScpCredentials::new(
                 "conformance-access-key",
                 "conformance-secret",
             ),

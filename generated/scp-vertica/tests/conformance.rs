@@ -10,7 +10,7 @@ fn client() -> scp_vertica::Client {
         .expect(concat!("PRISM_URL_SCP_VERTICA", " is set by `cargo xtask test`"));
     let config = scp_vertica::Config::new(
             url,
-            scp_vertica::runtime::auth::ScpCredentials::new(
+            scp_vertica::runtime::scp::ScpCredentials::new(
                 "conformance-access-key",
                 "conformance-secret",
             ),

@@ -7,9 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
+use http::{HeaderMap, HeaderName};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use http::{HeaderMap, HeaderName};
 use sha2::Sha256;
 
 use crate::auth::identity::{env_var, required};

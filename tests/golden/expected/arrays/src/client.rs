@@ -6,7 +6,7 @@ use ::cloudsdk_runtime as rt;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-arrays",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: None,
+    api_version: None,
 };
 
 /// The service documents no server; give the base URL in `Config::new`.

@@ -7,7 +7,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-deprecated",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: None,
+    api_version: None,
 };
 
 /// The service documents no server; give the base URL in `Config::new`.

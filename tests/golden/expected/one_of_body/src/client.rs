@@ -8,7 +8,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-one_of_body",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: None,
+    api_version: None,
 };
 
 /// The service documents no server; give the base URL in `Config::new`.

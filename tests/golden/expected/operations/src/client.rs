@@ -8,7 +8,7 @@ use super::operation;
 const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-operations",
     version: env!("CARGO_PKG_VERSION"),
-    scp_api_version: None,
+    api_version: None,
 };
 
 /// Declared before region

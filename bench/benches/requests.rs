@@ -36,7 +36,7 @@ use kakaocloud_redis::types::InstanceList;
 use scp_cachestore::types::{ClusterPageResponse, RedisClusterDetailResponse};
 use sha2::Sha256;
 
-use cloudsdk_runtime::auth::{scp_signature, ScpCredentials};
+use cloudsdk_runtime::scp::{sign as scp_signature, ScpCredentials};
 use cloudsdk_runtime::{Auth, Config};
 
 const TOKEN: &str = "gAAAAABmbench-token-0123456789abcdef";

@@ -3,11 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::context::Version;
 use super::doc;
 use super::operation::ok_type;
 use super::operation::{builder_name, required_args};
 use super::spelling::{ident, rust_type, Scope};
-use super::Version;
 use crate::ir::{Operation, Service, StateType, Waiter};
 
 pub fn emit_client(version: &Version<'_>) -> TokenStream {

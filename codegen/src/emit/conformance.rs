@@ -7,9 +7,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::{json, Value};
 
+use super::context::Crate;
 use super::operation::required_args;
 use super::spelling::{rust_type, Scope};
-use super::Crate;
 use crate::ir::{Operation, Service, Type, TypeKind};
 
 /// The environment variable holding the Prism URL of one version of a crate.
@@ -90,7 +90,7 @@ pub fn conformance_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String>
             }
         }
     };
-    super::render(
+    super::render::render(
         &krate_facts.sources,
         "//! Every operation against a spec-validating Prism mock (`cargo xtask test` runs these).\n",
         tokens,

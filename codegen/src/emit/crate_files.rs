@@ -2,7 +2,8 @@
 
 use quote::quote;
 
-use super::{header, render, Crate};
+use super::context::Crate;
+use super::render::{header, render};
 use crate::ir::{Method, Service};
 
 /// Whether a version is kept only for old callers: any state but `CURRENT`.

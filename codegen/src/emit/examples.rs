@@ -7,8 +7,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use super::context::Crate;
 use super::spelling::{rust_type, Scope};
-use super::Crate;
 use crate::ir::{Service, Type};
 
 pub fn examples_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
@@ -56,7 +56,7 @@ pub fn examples_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
             }
         }
     };
-    super::render(
+    super::render::render(
         &krate_facts.sources,
         "//! Every example in the spec decodes into its generated type and encodes back\n//! to equivalent JSON (`cloudsdk_runtime::example::round_trip`).\n",
         tokens,

@@ -2,10 +2,12 @@
 
 mod client;
 mod conformance;
+mod context;
 mod crate_files;
 mod doc;
 mod examples;
 mod operation;
+mod render;
 mod spelling;
 mod types;
 mod validate;
@@ -16,53 +18,11 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Service, TypeDef};
+use crate::ir::Service;
+
 use crate::{CrateSpec, GeneratedCrate};
-
-/// Facts about one crate that every emitter reads, computed once.
-pub(crate) struct Crate<'a> {
-    pub spec: &'a CrateSpec,
-    /// One per API version, in the order of `spec.versions`.
-    pub versions: Vec<Version<'a>>,
-    /// Types identical in every version, emitted once in `shared.rs`.
-    pub shared: BTreeSet<String>,
-    /// The version the crate root re-exports: the one marked `CURRENT`, else the newest.
-    pub current: usize,
-    /// The spec files, as the `@generated` headers name them.
-    pub sources: String,
-}
-
-/// Facts about one API version.
-pub(crate) struct Version<'a> {
-    pub service: &'a Service,
-    /// The crate's package name.
-    pub crate_name: &'a str,
-    /// Types that have a `Validate` impl.
-    pub checked: BTreeSet<String>,
-}
-
-impl<'a> Crate<'a> {
-    fn new(spec: &'a CrateSpec, services: &'a [Service]) -> Self {
-        let versions = services
-            .iter()
-            .map(|service| Version { service, crate_name: &spec.name, checked: validate::checked_types(service) })
-            .collect();
-        let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };
-        let current =
-            services.iter().rposition(|s| s.version_status.as_deref() == Some("CURRENT")).unwrap_or(services.len() - 1);
-        let sources = services.iter().map(|s| s.spec_path.as_str()).collect::<Vec<_>>().join(", ");
-        Crate { spec, versions, shared, current, sources }
-    }
-
-    /// The version the crate root re-exports.
-    pub fn current(&self) -> &Version<'a> {
-        &self.versions[self.current]
-    }
-
-    pub fn services(&self) -> impl Iterator<Item = &'a Service> + '_ {
-        self.versions.iter().map(|v| v.service)
-    }
-}
+use context::{Crate, Version};
+use render::{render, uses_path};
 
 /// Renders every file of the crate described by `spec` from its lowered versions.
 pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str) -> Result<GeneratedCrate, String> {
@@ -153,103 +113,4 @@ fn version_files(
     Ok(files)
 }
 
-/// Formats `tokens` behind the `@generated` header and an optional inner doc.
-pub(crate) fn render(source: &str, inner_doc: &str, tokens: TokenStream) -> Result<String, String> {
-    let uses_runtime = uses_path(&tokens, "rt");
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    // Generated items name the runtime as `rt::`; the alias is declared where used,
-    // after any inner attributes.
-    if uses_runtime {
-        file.items.insert(
-            0,
-            syn::parse_quote!(
-                use ::cloudsdk_runtime as rt;
-            ),
-        );
-    }
-    Ok(format!("{}{inner_doc}{}", header(source), space_items(&prettyplease::unparse(&file))))
-}
-
-/// prettyplease leaves no blank line between items; a reader wants one after
-/// each closed item and after the `use` block.
-fn space_items(code: &str) -> String {
-    let lines: Vec<&str> = code.lines().collect();
-    let mut out = String::with_capacity(code.len() + code.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        out.push('\n');
-        let Some(next) = lines.get(i + 1) else { continue };
-        let indent = |l: &str| l.len() - l.trim_start().len();
-        let next_trim = next.trim_start();
-        let closes_item =
-            matches!(line.trim(), "}" | "};") || (line.trim_start().starts_with("pub type ") && line.ends_with(';'));
-        let ends_uses = line.trim_start().starts_with("use ") && !next_trim.starts_with("use ");
-        const ITEM_STARTS: &[&str] = &[
-            "pub ",
-            "pub(",
-            "fn ",
-            "async fn ",
-            "impl",
-            "struct ",
-            "enum ",
-            "#[",
-            "///",
-            "const ",
-            "mod ",
-            "type ",
-            "use ",
-        ];
-        let starts_item = ITEM_STARTS.iter().any(|start| next_trim.starts_with(start));
-        if (closes_item || ends_uses) && indent(line) == indent(next) && starts_item {
-            out.push('\n');
-        }
-    }
-    out
-}
-
 pub use conformance::prism_env;
-
-/// Whether `tokens` contain the path prefix `name::` anywhere.
-pub(crate) fn uses_path(tokens: &TokenStream, name: &str) -> bool {
-    use proc_macro2::TokenTree;
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    trees.iter().enumerate().any(|(i, tree)| match tree {
-        TokenTree::Ident(ident) => {
-            ident == name
-                && matches!(trees.get(i + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':')
-                && matches!(trees.get(i + 2), Some(TokenTree::Punct(p)) if p.as_char() == ':')
-        }
-        TokenTree::Group(group) => uses_path(&group.stream(), name),
-        _ => false,
-    })
-}
-
-pub(crate) fn header(source: &str) -> String {
-    format!("// @generated by `cargo xtask regen` from {source}. Do not edit by hand.\n\n")
-}
-
-/// Names of types that are identical in every version and refer only to other
-/// such types: they are emitted once, in `shared`, so callers can pass them to
-/// any version.
-fn shared_types(services: &[Service]) -> BTreeSet<String> {
-    let (first, rest) = services.split_first().expect("a crate has a version");
-    let same = |a: &TypeDef, b: &TypeDef| a.doc == b.doc && a.kind == b.kind;
-    let mut shared: BTreeSet<String> = first
-        .types
-        .values()
-        .filter(|t| rest.iter().all(|s| s.types.get(&t.name).is_some_and(|u| same(t, u))))
-        .map(|t| t.name.clone())
-        .collect();
-    loop {
-        let before = shared.len();
-        let keep: BTreeSet<String> = shared
-            .iter()
-            .filter(|name| first.types[*name].references().into_iter().all(|r| shared.contains(r)))
-            .cloned()
-            .collect();
-        shared = keep;
-        if shared.len() == before {
-            return shared;
-        }
-    }
-}

@@ -4,9 +4,9 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::context::Version;
 use super::doc;
 use super::spelling::{ident, rust_type, Scope};
-use super::Version;
 use crate::ir::{
     Cursor, IntFormat, Operation, PageParam, PageStyle, Pagination, Param, ParamLocation, PathSegment, Service, Status,
     StatusBody, Success, Type,

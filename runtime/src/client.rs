@@ -234,6 +234,7 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Auth;
 
     const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
 

@@ -1,8 +1,5 @@
 //! `cargo xtask diff`: each kind of change is classified as the rules in
 //! `codegen::diff` state, and the real data-flow 1.0 → 1.1 pair reads sensibly.
-
-use std::path::Path;
-
 use codegen::diff::{bump, diff, impact, Change, Impact};
 
 /// A small spec; each test edits one thing of it.

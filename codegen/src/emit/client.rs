@@ -190,8 +190,7 @@ fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> Toke
     let method = ident(&variant.method);
     let op_method = ident(&op.name);
     let builder = builder_name(op);
-    let Some(body) = &op.body else { return quote!() };
-    let body_type = rust_type(&body.ty, Scope::Elsewhere);
+    let body_type = ident(&variant.union);
     let variant_ident = ident(&variant.variant);
     let variant_type = ident(&variant.type_name);
     let others: Vec<_> = required_args(op).into_iter().filter(|a| a.name != "body").collect();
@@ -209,9 +208,9 @@ fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> Toke
     ));
     let docs = doc::attrs(&lines);
     let (body_param, body_value) = if variant.empty {
-        (quote!(), quote!(#body_type::#variant_ident(types::#variant_type::new())))
+        (quote!(), quote!(types::#body_type::#variant_ident(types::#variant_type::new())))
     } else {
-        (quote!(body: types::#variant_type), quote!(#body_type::#variant_ident(body)))
+        (quote!(body: types::#variant_type), quote!(types::#body_type::#variant_ident(body)))
     };
     quote! {
         #docs

@@ -381,6 +381,8 @@ pub struct RequestWaiter {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct BodyVariant {
+    /// The request body's union type.
+    pub union: String,
     /// Rust type of the variant (a named type of the body's union).
     pub type_name: String,
     /// Variant name inside the body union.

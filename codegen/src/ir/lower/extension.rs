@@ -38,12 +38,12 @@ impl<'a> Lowerer<'a> {
             self.error(&at, "`x-body-variants` needs a required request body");
             return Vec::new();
         }
-        let variants = match body.map(|b| &b.ty) {
+        let (union, variants) = match body.map(|b| &b.ty) {
             Some(Type::Named(name)) => match self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Union { variants, .. }) => variants.clone(),
-                _ => Vec::new(),
+                Some(TypeKind::Union { variants, .. }) => (name.clone(), variants.clone()),
+                _ => (String::new(), Vec::new()),
             },
-            _ => Vec::new(),
+            _ => (String::new(), Vec::new()),
         };
         let mut out = Vec::new();
         for (i, r) in raw.into_iter().enumerate() {
@@ -61,7 +61,14 @@ impl<'a> Lowerer<'a> {
             let empty = self
                 .struct_fields(&Type::Named(type_name.clone()))
                 .is_some_and(|fields| fields.iter().all(Field::is_optional));
-            out.push(BodyVariant { type_name, variant: variant.rust_name.clone(), method, summary: r.summary, empty });
+            out.push(BodyVariant {
+                union: union.clone(),
+                type_name,
+                variant: variant.rust_name.clone(),
+                method,
+                summary: r.summary,
+                empty,
+            });
         }
         out
     }

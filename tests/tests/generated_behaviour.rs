@@ -83,3 +83,14 @@ fn a_discriminator_picks_the_variant_even_where_shapes_overlap() {
     assert!(err.to_string().contains("`kind` to be one of circle, square"), "{err}");
     assert_eq!(serde_json::to_value(shape).unwrap()["kind"], "square");
 }
+
+#[test]
+fn bounds_are_checked_through_a_type_alias() {
+    use golden_types::runtime::validate::Validate;
+    use golden_types::types::{Cluster, Graph, Region};
+    let too_short = Cluster::new("id", "ab", Region::KrCentral2);
+    let graph = Graph::default().with_pinned(too_short);
+    let mut problems = Vec::new();
+    graph.validate("body", &mut problems);
+    assert!(problems.iter().any(|p| p.contains("body.pinned.name")), "{problems:?}");
+}

@@ -27,7 +27,7 @@ pub struct Service {
     pub description: Option<String>,
     /// `info.version`.
     pub version: String,
-    /// The API version header value the auth scheme sends (`x-scp-api-version`).
+    /// The API version header value the auth scheme sends (SCP: `x-scp-api-version`).
     pub api_version: Option<String>,
     /// The docs' state of this version (`CURRENT`, `SUPPORTED`, `DEPRECATED`).
     pub version_status: Option<String>,

@@ -41,6 +41,8 @@ pub struct Conventions {
     pub transport_headers: &'static [&'static str],
     /// How the cloud's asynchronous requests are polled, if it has them.
     pub async_requests: Option<AsyncRequests>,
+    /// The `info` extension giving the API version header value, if the cloud sends one.
+    pub api_version_extension: Option<&'static str>,
 }
 
 /// A cloud's contract for `x-async-request` operations: they answer with a
@@ -93,6 +95,7 @@ pub const TOKEN: Conventions = Conventions {
     test_auth: STATIC_TOKEN_TEST,
     transport_headers: &[],
     async_requests: None,
+    api_version_extension: None,
 };
 
 pub const BEARER: Conventions = Conventions {

@@ -29,4 +29,6 @@ pub const CONVENTIONS: Conventions = Conventions {
         state_member: "state",
         classifier: &["scp", "request_state"],
     }),
+    // `Scp-Api-Version`, e.g. `epas 1.0`: each SCP API reference page names its version.
+    api_version_extension: Some("x-scp-api-version"),
 };

@@ -4,8 +4,10 @@
 //! The generic schemes live here: an X-Auth-Token or bearer token from a
 //! [`TokenProvider`] (a [`StaticToken`], or a provider renewing tokens through a
 //! shared [`CachedToken`]), and an API key header. Each cloud's own schemes and
-//! identity services live in [`crate::vendor`]: SCP request signing
-//! (`scp::ScpCredentials`), KakaoCloud IAM and NHN Cloud Identity tokens.
+//! identity services live in its module: SCP request signing
+//! ([`crate::scp::ScpCredentials`]), KakaoCloud IAM
+//! ([`crate::kakaocloud::KakaoCloudIam`]) and NHN Cloud Identity
+//! ([`crate::nhncloud::NhnIdentity`]) tokens.
 
 mod cache;
 pub(crate) mod identity;

@@ -91,7 +91,7 @@ impl<'a> Lowerer<'a> {
             title: info.title.clone(),
             description: info.description.clone(),
             version: info.version.clone(),
-            api_version: ext_str(&info.extensions, "x-scp-api-version"),
+            api_version: auth.conventions().api_version_extension.and_then(|key| ext_str(&info.extensions, key)),
             version_status: ext_str(&info.extensions, "x-version-status"),
             supported_until: ext_str(&info.extensions, "x-supported-until"),
             auth,

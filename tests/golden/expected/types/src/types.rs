@@ -532,6 +532,9 @@ pub struct Graph {
     /// `strict`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub strict: Option<Strict>,
+    /// `pinned`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinned: Option<PinnedCluster>,
 }
 
 impl Graph {
@@ -548,6 +551,7 @@ impl Graph {
             extended: None,
             ping: None,
             strict: None,
+            pinned: None,
         }
     }
 
@@ -613,6 +617,12 @@ impl Graph {
         self.strict = Some(strict);
         self
     }
+
+    /// Sets [`Graph::pinned`].
+    pub fn with_pinned(mut self, pinned: PinnedCluster) -> Self {
+        self.pinned = Some(pinned);
+        self
+    }
 }
 
 impl rt::validate::Validate for Graph {
@@ -626,6 +636,12 @@ impl rt::validate::Validate for Graph {
         {
             let path = format!("{path}.pet");
             if let Some(value) = &self.pet {
+                rt::validate::Validate::validate(value, &path, problems);
+            }
+        }
+        {
+            let path = format!("{path}.pinned");
+            if let Some(value) = &self.pinned {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
@@ -727,6 +743,9 @@ impl Ping {
         self
     }
 }
+
+/// The `PinnedCluster` schema.
+pub type PinnedCluster = Cluster;
 
 /// The `Pong` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

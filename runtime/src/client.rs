@@ -9,7 +9,8 @@ use http::{HeaderMap, Method};
 use serde::Serialize;
 use tracing::Instrument as _;
 
-use crate::auth::{Outgoing, Secret};
+use crate::auth::secret::Secret;
+use crate::auth::signer::Outgoing;
 use crate::body::read_limited;
 use crate::encode::{encode_query_component, validate_header_value};
 use crate::retry::Transience;

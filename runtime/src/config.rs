@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
+use crate::auth::signer::Auth;
 use crate::retry::RetryPolicy;
-use crate::Auth;
 
 /// Where and how a client talks to a service.
 ///

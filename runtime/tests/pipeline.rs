@@ -157,7 +157,7 @@ async fn a_path_parameter_stays_one_segment() {
 
     let id = encode_path_segment("id", "../a/b").unwrap();
     let request = Request::new(Method::GET, "show_server", format!("/v1/servers/{id}"));
-    client(Config::new(server.uri(), Auth::none())).execute(request).await.unwrap();
+    client(Config::new(server.uri(), Auth::None)).execute(request).await.unwrap();
 
     let received = &server.received_requests().await.unwrap()[0];
     assert_eq!(received.url.path(), "/v1/servers/..%2Fa%2Fb");
@@ -199,13 +199,13 @@ async fn a_chunked_body_over_the_limit_is_refused_while_reading() {
     let base_url = chunked_server(8, 512);
 
     // The server itself is sound: under a larger limit the whole body is read.
-    let config = Config::new(base_url.clone(), Auth::none()).with_max_response_bytes(8 * 512);
+    let config = Config::new(base_url.clone(), Auth::None).with_max_response_bytes(8 * 512);
     let response = client(config).execute(list_clusters()).await.unwrap();
     assert!(response.headers().get("content-length").is_none(), "{:?}", response.headers());
     assert_eq!(response.body().len(), 8 * 512);
 
     // Without a Content-Length to check up front, the limit applies as chunks arrive.
-    let config = Config::new(base_url, Auth::none()).with_max_response_bytes(1024);
+    let config = Config::new(base_url, Auth::None).with_max_response_bytes(1024);
     let err = client(config).execute(list_clusters()).await.unwrap_err();
     assert!(matches!(err, Error::BodyTooLarge { limit: 1024 }), "{err:?}");
 }

@@ -19,7 +19,7 @@ use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
 
 fn client(server: &MockServer) -> Client {
-    Client::new(Config::new(server.uri(), Auth::none()), SERVICE).unwrap()
+    Client::new(Config::new(server.uri(), Auth::None), SERVICE).unwrap()
 }
 
 #[derive(Deserialize)]
@@ -172,7 +172,7 @@ async fn a_waiter_completes_when_the_request_completes_despite_a_503() {
         .await;
 
     // Without client retries, the 503 reaches the waiter, which polls again.
-    let config = Config::new(server.uri(), Auth::none()).with_retry(RetryPolicy::disabled());
+    let config = Config::new(server.uri(), Auth::None).with_retry(RetryPolicy::disabled());
     let client = Client::new(config, SERVICE).unwrap();
     wait_until(&quick(), || show_request(&client), |r| scp_request_state(&r.state)).await.unwrap();
 }

@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use super::secret::Secret;
 use super::token::{TokenFuture, TokenProvider};
-use super::Secret;
 use crate::Error;
 
 /// How long before its expiry a token is replaced by default.

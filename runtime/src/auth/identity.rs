@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::Secret;
+use super::secret::Secret;
 use crate::Error;
 
 /// Identity answers carry a service catalog at most; anything larger is refused.
@@ -166,12 +166,12 @@ macro_rules! identity_provider {
             }
         }
 
-        impl $crate::auth::TokenProvider for $provider {
-            fn token(&self) -> $crate::auth::TokenFuture<'_> {
+        impl $crate::auth::token::TokenProvider for $provider {
+            fn token(&self) -> $crate::auth::token::TokenFuture<'_> {
                 self.cache.token()
             }
 
-            fn invalidate(&self, rejected: &$crate::Secret) -> bool {
+            fn invalidate(&self, rejected: &$crate::auth::secret::Secret) -> bool {
                 self.cache.invalidate(rejected)
             }
         }

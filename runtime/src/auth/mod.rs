@@ -8,212 +8,43 @@
 //! ([`crate::scp::ScpCredentials`]), KakaoCloud IAM
 //! ([`crate::kakaocloud::KakaoCloudIam`]) and NHN Cloud Identity
 //! ([`crate::nhncloud::NhnIdentity`]) tokens.
+//!
+//! This file only names things: code inside the crate imports from the
+//! submodules, never through here, so re-exporting the vendor types below
+//! makes no import circle with the vendor modules that implement [`Signer`].
 
-mod cache;
+pub(crate) mod cache;
 pub(crate) mod identity;
-mod token;
-
-use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-
-use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
-use http::{HeaderMap, Method};
-
-use crate::Error;
+pub(crate) mod secret;
+pub(crate) mod signer;
+pub(crate) mod token;
 
 pub use cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer, DEFAULT_REFRESH_BEFORE};
+pub use secret::Secret;
+pub use signer::{Auth, Outgoing, SignFuture, Signer};
 pub use token::{StaticToken, TokenFuture, TokenProvider};
 
-/// A secret string (secret key, password, token) that never shows in `Debug` or
-/// `Display` output, so it cannot leak through logs or error messages.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
+/// The vendor credentials at their paths from before they moved to
+/// [`crate::scp`], [`crate::kakaocloud`] and [`crate::nhncloud`], so code
+/// written against those paths keeps compiling.
+#[doc(no_inline)]
+pub use crate::vendor::{
+    kakaocloud::{KakaoCloudIam, KAKAOCLOUD_IAM_URL},
+    nhncloud::{NhnIdentity, NHN_IDENTITY_URL},
+    scp::{sign as scp_signature, ScpCredentials},
+};
 
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_former_paths_name_the_vendor_items() {
+        let _: crate::scp::ScpCredentials = ScpCredentials::new("AK", "SK");
+        let _: fn(&str, &str, &str, &str, &str, &str) -> String = scp_signature;
+        let _: crate::kakaocloud::KakaoCloudIam = KakaoCloudIam::new("id", "secret");
+        let _: crate::nhncloud::NhnIdentity = NhnIdentity::new("tenant", "user", "password");
+        assert_eq!(KAKAOCLOUD_IAM_URL, crate::kakaocloud::KAKAOCLOUD_IAM_URL);
+        assert_eq!(NHN_IDENTITY_URL, crate::nhncloud::NHN_IDENTITY_URL);
     }
-
-    /// The secret itself; call only where it is sent or used for signing.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(<redacted>)")
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Secret(value)
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(value: &str) -> Self {
-        Secret(value.to_owned())
-    }
-}
-
-/// What a [`Signer`] sees of one attempt of a request.
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct Outgoing<'a> {
-    pub method: &'a Method,
-    /// The full URL exactly as it is sent.
-    pub url: &'a str,
-    /// The service's API version header value, if it has one (SCP's `Scp-Api-Version`).
-    pub api_version: Option<&'a str>,
-    /// The configured `Accept-Language`, for schemes that send one.
-    pub accept_language: &'a str,
-}
-
-/// The future a [`Signer`] returns: the token it sent, if any.
-pub type SignFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Secret>, Error>> + Send + 'a>>;
-
-/// One authentication scheme: it sets its own headers on every attempt of a
-/// request (a fresh timestamp and signature each time), so the request
-/// pipeline knows no scheme's headers.
-pub trait Signer: Send + Sync + fmt::Debug {
-    /// Adds the scheme's headers for one attempt. Returns the token sent when
-    /// the service may reject it with a 401 and a new one can be issued.
-    fn sign<'a>(&'a self, request: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a>;
-
-    /// The service answered 401 to `rejected`: forget it. Returns whether a new
-    /// token can be had, in which case the request is sent once more.
-    fn reissue(&self, rejected: &Secret) -> bool {
-        let _ = rejected;
-        false
-    }
-}
-
-/// The authentication a client applies to every request: no authentication, or
-/// one [`Signer`].
-///
-/// Credential headers are marked sensitive, and `Debug` never shows a secret,
-/// token or key.
-#[derive(Clone, Debug)]
-pub struct Auth(Option<Arc<dyn Signer>>);
-
-impl Auth {
-    /// Send requests unauthenticated (mock servers, tests).
-    pub fn none() -> Self {
-        Auth(None)
-    }
-
-    /// Requests signed by any scheme, e.g. a vendor's (`ScpCredentials` converts
-    /// into an `Auth` itself).
-    pub fn signer(signer: impl Signer + 'static) -> Self {
-        Auth(Some(Arc::new(signer)))
-    }
-
-    /// An `X-Auth-Token` from any provider (KakaoCloud, NHN Cloud).
-    ///
-    /// On a 401 the provider is asked to [invalidate](TokenProvider::invalidate)
-    /// the token and, if it can issue another, the request is sent once more.
-    pub fn token(provider: impl TokenProvider + 'static) -> Self {
-        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: false })
-    }
-
-    /// A fixed X-Auth-Token.
-    pub fn static_token(token: impl Into<Secret>) -> Self {
-        Auth::token(StaticToken::new(token))
-    }
-
-    /// `Authorization: Bearer <token>` from any provider, with the same
-    /// re-issue after a 401 as [`Auth::token`].
-    pub fn bearer(provider: impl TokenProvider + 'static) -> Self {
-        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: true })
-    }
-
-    /// A fixed `Authorization: Bearer` token.
-    pub fn static_bearer(token: impl Into<Secret>) -> Self {
-        Auth::bearer(StaticToken::new(token))
-    }
-
-    /// An API key sent in the header `header_name` (case-insensitive, e.g.
-    /// `X-Api-Key`).
-    ///
-    /// Fails with [`Error::InvalidRequest`] when `header_name` is not a valid
-    /// header name or the key cannot be a header value (a line break, a control
-    /// character); the message never contains the key.
-    pub fn api_key(header_name: &str, key: impl Into<Secret>) -> Result<Auth, Error> {
-        let header = HeaderName::from_bytes(header_name.as_bytes())
-            .map_err(|_| Error::InvalidRequest(format!("`{header_name}` is not a valid header name")))?;
-        let key = key.into();
-        crate::encode::validate_header_value(header.as_str(), key.expose())
-            .map_err(|_| Error::InvalidRequest(format!("the API key is not a valid value for header `{header}`")))?;
-        Ok(Auth::signer(ApiKey { header, key }))
-    }
-
-    /// Applies the scheme to one attempt; see [`Signer::sign`].
-    pub(crate) async fn sign(&self, request: &Outgoing<'_>, headers: &mut HeaderMap) -> Result<Option<Secret>, Error> {
-        match &self.0 {
-            Some(signer) => signer.sign(request, headers).await,
-            None => Ok(None),
-        }
-    }
-
-    /// See [`Signer::reissue`].
-    pub(crate) fn reissue(&self, rejected: &Secret) -> bool {
-        self.0.as_ref().is_some_and(|signer| signer.reissue(rejected))
-    }
-}
-
-/// A token from a provider in `X-Auth-Token`, or as `Authorization: Bearer`.
-#[derive(Debug)]
-struct TokenHeader {
-    provider: Box<dyn TokenProvider>,
-    bearer: bool,
-}
-
-impl Signer for TokenHeader {
-    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
-        Box::pin(async move {
-            let token = self.provider.token().await?;
-            if self.bearer {
-                let value = sensitive(&format!("Bearer {}", token.expose()), "the bearer token")?;
-                headers.insert(AUTHORIZATION, value);
-            } else {
-                headers.insert(HeaderName::from_static("x-auth-token"), sensitive(token.expose(), "the token")?);
-            }
-            Ok(Some(token))
-        })
-    }
-
-    fn reissue(&self, rejected: &Secret) -> bool {
-        self.provider.invalidate(rejected)
-    }
-}
-
-/// A fixed key in a header of its own.
-#[derive(Debug)]
-struct ApiKey {
-    header: HeaderName,
-    key: Secret,
-}
-
-impl Signer for ApiKey {
-    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
-        Box::pin(async move {
-            headers.insert(self.header.clone(), sensitive(self.key.expose(), "the API key")?);
-            Ok(None)
-        })
-    }
-}
-
-/// A credential header value, marked sensitive so that reqwest and hyper never
-/// show it (in `Debug` output, HTTP/2 header tables). The error names `what`,
-/// never the value.
-pub(crate) fn sensitive(value: &str, what: &str) -> Result<HeaderValue, Error> {
-    let mut value = crate::encode::validate_header_value("credential", value)
-        .map_err(|_| Error::Auth(format!("{what} is not a valid header value")))?;
-    value.set_sensitive(true);
-    Ok(value)
 }

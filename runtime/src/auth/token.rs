@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::Secret;
+use super::secret::Secret;
 use crate::Error;
 
 /// The future a [`TokenProvider`] returns.

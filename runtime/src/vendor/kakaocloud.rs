@@ -5,9 +5,10 @@ use std::fmt;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::auth::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
 use crate::auth::identity::{self, IdentityEndpoint};
-use crate::auth::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
-use crate::{Error, Secret};
+use crate::auth::secret::Secret;
+use crate::Error;
 
 /// The public KakaoCloud IAM service.
 pub const KAKAOCLOUD_IAM_URL: &str = "https://iam.kakaocloud.com";

@@ -6,9 +6,10 @@ use std::sync::Mutex;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::auth::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
 use crate::auth::identity::{self, IdentityEndpoint};
-use crate::auth::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
-use crate::{Error, Secret};
+use crate::auth::secret::Secret;
+use crate::Error;
 
 /// The public NHN Cloud identity service.
 pub const NHN_IDENTITY_URL: &str = "https://api-identity-infrastructure.nhncloudservice.com";

@@ -13,10 +13,11 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use crate::auth::identity::{env_var, required};
-use crate::auth::{Auth, Outgoing, SignFuture, Signer};
+use crate::auth::secret::Secret;
+use crate::auth::signer::{Auth, Outgoing, SignFuture, Signer};
 use crate::encode::validate_header_value;
 use crate::wait::Check;
-use crate::{Error, Secret};
+use crate::Error;
 
 /// Credentials files looked for under the home directory, current layout first.
 const HOME_CREDENTIAL_FILES: [&str; 2] = [".scpconf/credentials.json", ".scp/credentials.json"];

@@ -1,0 +1,174 @@
+//! The [`Signer`] interface, [`Auth`] that holds one, and the generic schemes:
+//! a token from a [`TokenProvider`] (`X-Auth-Token` or bearer) and an API key.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
+use http::{HeaderMap, Method};
+
+use super::secret::Secret;
+use super::token::{StaticToken, TokenProvider};
+use crate::encode::validate_header_value;
+use crate::Error;
+
+/// What a [`Signer`] sees of one attempt of a request.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Outgoing<'a> {
+    /// The HTTP method, as signed and sent.
+    pub method: &'a Method,
+    /// The full URL exactly as it is sent.
+    pub url: &'a str,
+    /// The service's API version header value, if it has one (SCP's `Scp-Api-Version`).
+    pub api_version: Option<&'a str>,
+    /// The configured `Accept-Language`, for schemes that send one.
+    pub accept_language: &'a str,
+}
+
+/// The future a [`Signer`] returns: the token it sent, if any.
+pub type SignFuture<'a> = Pin<Box<dyn Future<Output = Result<Option<Secret>, Error>> + Send + 'a>>;
+
+/// One authentication scheme: it sets its own headers on every attempt of a
+/// request (a fresh timestamp and signature each time), so the request
+/// pipeline knows no scheme's headers.
+pub trait Signer: Send + Sync + fmt::Debug {
+    /// Adds the scheme's headers for one attempt. Returns the token sent when
+    /// the service may reject it with a 401 and a new one can be issued.
+    fn sign<'a>(&'a self, request: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a>;
+
+    /// The service answered 401 to `rejected`: forget it. Returns whether a new
+    /// token can be had, in which case the request is sent once more.
+    fn reissue(&self, rejected: &Secret) -> bool {
+        let _ = rejected;
+        false
+    }
+}
+
+/// The authentication a client applies to every request: no authentication, or
+/// one [`Signer`].
+///
+/// Credential headers are marked sensitive, and `Debug` never shows a secret,
+/// token or key.
+#[derive(Clone, Debug)]
+pub struct Auth(Option<Arc<dyn Signer>>);
+
+impl Auth {
+    /// Send requests unauthenticated (mock servers, tests). A constant named
+    /// like the variant of the former `enum Auth`, so `Auth::None` still reads
+    /// and compiles as before.
+    #[allow(non_upper_case_globals)]
+    pub const None: Auth = Auth(None);
+
+    /// Requests signed by any scheme, e.g. a vendor's (`ScpCredentials` converts
+    /// into an `Auth` itself).
+    pub fn signer(signer: impl Signer + 'static) -> Self {
+        Auth(Some(Arc::new(signer)))
+    }
+
+    /// An `X-Auth-Token` from any provider (KakaoCloud, NHN Cloud).
+    ///
+    /// On a 401 the provider is asked to [invalidate](TokenProvider::invalidate)
+    /// the token and, if it can issue another, the request is sent once more.
+    pub fn token(provider: impl TokenProvider + 'static) -> Self {
+        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: false })
+    }
+
+    /// A fixed X-Auth-Token.
+    pub fn static_token(token: impl Into<Secret>) -> Self {
+        Auth::token(StaticToken::new(token))
+    }
+
+    /// `Authorization: Bearer <token>` from any provider, with the same
+    /// re-issue after a 401 as [`Auth::token`].
+    pub fn bearer(provider: impl TokenProvider + 'static) -> Self {
+        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: true })
+    }
+
+    /// A fixed `Authorization: Bearer` token.
+    pub fn static_bearer(token: impl Into<Secret>) -> Self {
+        Auth::bearer(StaticToken::new(token))
+    }
+
+    /// An API key sent in the header `header_name` (case-insensitive, e.g.
+    /// `X-Api-Key`).
+    ///
+    /// Fails with [`Error::InvalidRequest`] when `header_name` is not a valid
+    /// header name or the key cannot be a header value (a line break, a control
+    /// character); the message never contains the key.
+    pub fn api_key(header_name: &str, key: impl Into<Secret>) -> Result<Auth, Error> {
+        let header = HeaderName::from_bytes(header_name.as_bytes())
+            .map_err(|_| Error::InvalidRequest(format!("`{header_name}` is not a valid header name")))?;
+        let key = key.into();
+        validate_header_value(header.as_str(), key.expose())
+            .map_err(|_| Error::InvalidRequest(format!("the API key is not a valid value for header `{header}`")))?;
+        Ok(Auth::signer(ApiKey { header, key }))
+    }
+
+    /// Applies the scheme to one attempt; see [`Signer::sign`].
+    pub(crate) async fn sign(&self, request: &Outgoing<'_>, headers: &mut HeaderMap) -> Result<Option<Secret>, Error> {
+        match &self.0 {
+            Some(signer) => signer.sign(request, headers).await,
+            None => Ok(None),
+        }
+    }
+
+    /// See [`Signer::reissue`].
+    pub(crate) fn reissue(&self, rejected: &Secret) -> bool {
+        self.0.as_ref().is_some_and(|signer| signer.reissue(rejected))
+    }
+}
+
+/// A token from a provider in `X-Auth-Token`, or as `Authorization: Bearer`.
+#[derive(Debug)]
+struct TokenHeader {
+    provider: Box<dyn TokenProvider>,
+    bearer: bool,
+}
+
+impl Signer for TokenHeader {
+    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
+        Box::pin(async move {
+            let token = self.provider.token().await?;
+            if self.bearer {
+                let value = sensitive(&format!("Bearer {}", token.expose()), "the bearer token")?;
+                headers.insert(AUTHORIZATION, value);
+            } else {
+                headers.insert(HeaderName::from_static("x-auth-token"), sensitive(token.expose(), "the token")?);
+            }
+            Ok(Some(token))
+        })
+    }
+
+    fn reissue(&self, rejected: &Secret) -> bool {
+        self.provider.invalidate(rejected)
+    }
+}
+
+/// A fixed key in a header of its own.
+#[derive(Debug)]
+struct ApiKey {
+    header: HeaderName,
+    key: Secret,
+}
+
+impl Signer for ApiKey {
+    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
+        Box::pin(async move {
+            headers.insert(self.header.clone(), sensitive(self.key.expose(), "the API key")?);
+            Ok(None)
+        })
+    }
+}
+
+/// A credential header value, marked sensitive so that reqwest and hyper never
+/// show it (in `Debug` output, HTTP/2 header tables). The error names `what`,
+/// never the value.
+pub(crate) fn sensitive(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    let mut value = validate_header_value("credential", value)
+        .map_err(|_| Error::Auth(format!("{what} is not a valid header value")))?;
+    value.set_sensitive(true);
+    Ok(value)
+}

@@ -14,7 +14,7 @@ use sha2::Sha256;
 
 use crate::auth::identity::{env_var, required};
 use crate::auth::secret::Secret;
-use crate::auth::signer::{Auth, Outgoing, SignFuture, Signer};
+use crate::auth::signer::{sensitive, Auth, Outgoing, SignFuture, Signer};
 use crate::encode::validate_header_value;
 use crate::wait::Check;
 use crate::Error;
@@ -144,11 +144,12 @@ impl Signer for ScpCredentials {
             put("scp-accesskey", &self.access_key)?;
             put("scp-timestamp", &timestamp)?;
             put("scp-clienttype", CLIENT_TYPE)?;
-            put("scp-signature", &signature)?;
             put("accept-language", request.accept_language)?;
             if let Some(version) = request.api_version {
                 put("scp-api-version", version)?;
             }
+            // Replayable until the timestamp expires, so hidden like a token.
+            headers.insert(HeaderName::from_static("scp-signature"), sensitive(&signature, "the SCP signature")?);
             Ok(None)
         })
     }
@@ -276,6 +277,29 @@ mod tests {
         for pending in ["REQUESTED", "IN_PROGRESS", "RUNNING", ""] {
             assert_eq!(request_state(pending), Check::Pending, "{pending}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_signer_sends_the_common_headers_with_a_hidden_signature() {
+        let credentials = ScpCredentials::new("AK", "SK").with_account_id("ACC");
+        let url = "https://x.example/v1/clusters?page=0";
+        let request =
+            Outgoing { method: &http::Method::GET, url, api_version: Some("epas 1.0"), accept_language: "ko-KR" };
+        let mut headers = HeaderMap::new();
+        assert!(credentials.sign(&request, &mut headers).await.unwrap().is_none(), "no token to re-issue");
+        let header = |name: &str| headers.get(name).unwrap_or_else(|| panic!("no {name}")).to_str().unwrap();
+        assert_eq!(header("scp-accesskey"), "AK");
+        assert_eq!(header("scp-clienttype"), "Openapi");
+        assert_eq!(header("scp-api-version"), "epas 1.0");
+        assert_eq!(header("accept-language"), "ko-KR");
+        let timestamp = header("scp-timestamp");
+        assert_eq!(header("scp-signature"), sign("SK", "GET", url, timestamp, "AK", "ACC"));
+        assert!(headers["scp-signature"].is_sensitive());
+        // A service without an API version gets no such header.
+        let request = Outgoing { api_version: None, ..request };
+        let mut headers = HeaderMap::new();
+        credentials.sign(&request, &mut headers).await.unwrap();
+        assert!(!headers.contains_key("scp-api-version"));
     }
 
     fn vector(method: &str, url: &str) -> String {

@@ -9,8 +9,9 @@ use crate::Error;
 /// When and how often a request is tried again.
 ///
 /// Retried: what [`Transience`] calls transient — connection failures and
-/// timeouts, and the statuses 429, 500, 502, 503 and 504. By default only idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are
-/// retried, since a repeated POST may create a second resource.
+/// timeouts, and the statuses 429, 500, 502, 503 and 504. By default only
+/// idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried, since a
+/// repeated POST may create a second resource.
 #[derive(Clone, Debug)]
 pub struct RetryPolicy {
     max_attempts: u32,
@@ -171,26 +172,43 @@ mod tests {
         assert_eq!(policy.delay(1, Some(&headers)), Duration::ZERO);
     }
 
+    fn api(status: u16) -> Error {
+        Error::Api(Box::new(crate::ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: Default::default(),
+            body: Default::default(),
+        }))
+    }
+
     #[test]
-    fn statuses_and_errors_fall_into_one_classification() {
-        let api = |status: u16| {
-            Error::Api(Box::new(crate::ApiError {
-                status: StatusCode::from_u16(status).unwrap(),
-                headers: Default::default(),
-                body: Default::default(),
-            }))
-        };
+    fn a_429_is_throttled() {
         assert_eq!(Transience::of_error(&api(429)), Transience::Throttled);
+        assert!(Transience::Throttled.is_transient());
+    }
+
+    #[test]
+    fn server_and_gateway_failures_are_unavailable() {
         for status in [500, 502, 503, 504] {
             assert_eq!(Transience::of_error(&api(status)), Transience::Unavailable, "{status}");
         }
-        for status in [400, 401, 403, 404, 409, 422, 501] {
+        assert!(Transience::Unavailable.is_transient());
+    }
+
+    #[test]
+    fn a_timeout_is_transport() {
+        assert_eq!(Transience::of_error(&Error::Timeout), Transience::Transport);
+        assert!(Transience::Transport.is_transient());
+    }
+
+    #[test]
+    fn client_errors_other_5xx_and_local_failures_are_fatal() {
+        for status in [400, 401, 403, 404, 409, 422, 501, 505] {
             assert_eq!(Transience::of_error(&api(status)), Transience::Fatal, "{status}");
         }
-        assert_eq!(Transience::of_error(&Error::Timeout), Transience::Transport);
         assert_eq!(Transience::of_error(&Error::Auth("no".into())), Transience::Fatal);
         assert_eq!(Transience::of_error(&Error::InvalidRequest("bad".into())), Transience::Fatal);
-        assert!(Transience::Throttled.is_transient() && !Transience::Fatal.is_transient());
+        assert_eq!(Transience::of_error(&Error::BodyTooLarge { limit: 1 }), Transience::Fatal);
+        assert!(!Transience::Fatal.is_transient());
     }
 
     #[tokio::test]

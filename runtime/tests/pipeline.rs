@@ -98,6 +98,22 @@ async fn a_get_succeeds_on_the_third_attempt_after_two_503() {
 }
 
 #[tokio::test]
+async fn a_500_is_retried_and_a_501_is_not() {
+    // The one rule of `retry::Transience`, which waiters share: a 500 may pass,
+    // a 501 (not implemented) will not.
+    for (status, attempts) in [(500, 3), (501, 1)] {
+        let server = MockServer::start().await;
+        Mock::given(path("/v1/clusters"))
+            .respond_with(ResponseTemplate::new(status))
+            .expect(attempts)
+            .mount(&server)
+            .await;
+        let err = client(scp_config(&server).with_retry(fast_retries())).execute(list_clusters()).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
+    }
+}
+
+#[tokio::test]
 async fn a_post_is_not_retried_by_default() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;

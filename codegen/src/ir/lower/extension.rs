@@ -85,44 +85,50 @@ impl<'a> Lowerer<'a> {
         let raw = op.extensions.get("x-pagination")?;
         let at = push_pointer(pointer, "x-pagination");
         let get = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
-        let names = match get("style").as_deref() {
-            Some("page") => [get("page"), get("size"), get("items"), Some(String::new())],
-            Some("marker") => [get("limit"), get("marker"), get("items"), get("cursor")],
-            _ => [None, None, None, None],
+        // The parameter names and the items member; the cursor member for `marker`.
+        let named = match get("style").as_deref() {
+            Some("page") => {
+                get("page").zip(get("size")).zip(get("items")).map(|((page, size), items)| (page, size, items, None))
+            }
+            Some("marker") => match (get("limit"), get("marker"), get("items"), get("cursor")) {
+                (Some(limit), Some(marker), Some(items), Some(cursor)) => Some((limit, marker, items, Some(cursor))),
+                _ => None,
+            },
+            _ => None,
         };
-        let [Some(first), Some(second), Some(items), Some(cursor)] = names else {
+        let Some((first, second, items, cursor)) = named else {
             self.error(
                 &at,
                 "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}",
             );
             return None;
         };
-        let marker_style = !cursor.is_empty();
         let first = self.page_param(params, &first, false, &at)?;
-        let second = self.page_param(params, &second, marker_style, &at)?;
+        let second = self.page_param(params, &second, cursor.is_some(), &at)?;
         let Some((items, item)) = self.items_member(success, &items) else {
             self.error(&at, format!("the operation needs one success body, an object whose `{items}` is an array"));
             return None;
         };
-        let style = if marker_style {
-            let Some(field) = self.member(&item, &cursor).filter(|f| matches!(f.ty, Type::String | Type::Integer(_)))
-            else {
-                self.error(
-                    &at,
-                    format!("the items have no string or integer member `{cursor}` to use as the next marker"),
-                );
-                return None;
-            };
-            let cursor = Cursor { member: field.member(), ty: field.ty.clone() };
-            PageStyle::Marker { limit: first, marker: second, cursor }
-        } else {
-            PageStyle::Page { page: first, size: second }
+        let style = match cursor {
+            None => PageStyle::Page { page: first, size: second },
+            Some(cursor) => {
+                let field = self.member(&item, &cursor).filter(|f| matches!(f.ty, Type::String | Type::Integer(_)));
+                let Some(field) = field else {
+                    self.error(
+                        &at,
+                        format!("the items have no string or integer member `{cursor}` to use as the next marker"),
+                    );
+                    return None;
+                };
+                let cursor = Cursor { member: field.member(), ty: field.ty.clone() };
+                PageStyle::Marker { limit: first, marker: second, cursor }
+            }
         };
         Some(Pagination { style, items, item })
     }
 
     /// A query parameter pagination sets: an integer, or the string marker.
-    pub(super) fn page_param(&mut self, params: &[Param], name: &str, is_marker: bool, at: &str) -> Option<PageParam> {
+    fn page_param(&mut self, params: &[Param], name: &str, is_marker: bool, at: &str) -> Option<PageParam> {
         let Some(p) = params.iter().find(|p| p.name == name && p.location == ParamLocation::Query) else {
             self.error(at, format!("pagination names the query parameter `{name}`, which the operation does not have"));
             return None;
@@ -137,7 +143,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The array member `name` of the success body, and its item type.
-    pub(super) fn items_member(&self, success: &Success, name: &str) -> Option<(Member, Type)> {
+    fn items_member(&self, success: &Success, name: &str) -> Option<(Member, Type)> {
         let field = self.member(success.body()?, name)?;
         match &field.ty {
             Type::Array(item) => Some((field.member(), (**item).clone())),
@@ -214,7 +220,7 @@ impl<'a> Lowerer<'a> {
 
     /// The members a JSON pointer names, from the success body on, and the type
     /// it ends at.
-    pub(super) fn member_path(&self, success: &Success, pointer: &str) -> Option<(Vec<Member>, Type)> {
+    fn member_path(&self, success: &Success, pointer: &str) -> Option<(Vec<Member>, Type)> {
         let mut ty = success.body()?.clone();
         let mut path = Vec::new();
         for segment in pointer.split('/').skip(1) {

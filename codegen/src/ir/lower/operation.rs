@@ -53,7 +53,7 @@ impl<'a> Lowerer<'a> {
 
     /// The client method of an operation id, unless the client reserves it or
     /// another operation has it.
-    pub(super) fn method_name(
+    fn method_name(
         &mut self,
         operation_id: &str,
         pointer: &str,
@@ -129,7 +129,7 @@ impl<'a> Lowerer<'a> {
 
     /// Path-level and operation-level parameters merged (the operation wins),
     /// each flagged as client parameter or not.
-    pub(super) fn params(
+    fn params(
         &mut self,
         auth: &Auth,
         path_level: &'a [ReferenceOr<Parameter>],
@@ -216,7 +216,7 @@ impl<'a> Lowerer<'a> {
     /// The Rust type of a parameter, or an error for shapes the client cannot
     /// send faithfully: objects anywhere, arrays outside the query, and query
     /// arrays with `explode: false`. An untyped parameter is a string.
-    pub(super) fn param_type(
+    fn param_type(
         &mut self,
         ty: Type,
         location: ParamLocation,
@@ -257,7 +257,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn resolve_param(
+    fn resolve_param(
         &mut self,
         param: &'a ReferenceOr<Parameter>,
         at: &str,
@@ -267,7 +267,7 @@ impl<'a> Lowerer<'a> {
 
     /// An item, or the item a local `$ref` names in one components section
     /// (`parameters`, `requestBodies`, `responses`), with its JSON pointer.
-    pub(super) fn resolve_component<T>(
+    fn resolve_component<T>(
         &mut self,
         item: &'a ReferenceOr<T>,
         at: &str,
@@ -298,7 +298,7 @@ impl<'a> Lowerer<'a> {
 
     /// The path template split into literal text and parameters, each
     /// placeholder resolved to a path parameter of the operation or the client.
-    pub(super) fn path_template(
+    fn path_template(
         &mut self,
         path: &str,
         params: &[Param],
@@ -372,7 +372,7 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    pub(super) fn responses(
+    fn responses(
         &mut self,
         responses: &'a openapiv3::Responses,
         op_name: &str,

@@ -11,7 +11,7 @@ use crate::error::push_pointer;
 use crate::names::pascal;
 
 impl<'a> Lowerer<'a> {
-    pub(super) fn schemas(&self) -> Option<&'a IndexMap<String, ReferenceOr<Schema>>> {
+    fn schemas(&self) -> Option<&'a IndexMap<String, ReferenceOr<Schema>>> {
         self.doc.components.as_ref().map(|c| &c.schemas)
     }
 
@@ -59,12 +59,12 @@ impl<'a> Lowerer<'a> {
     }
 
     /// A fresh type name based on `hint`, never one already taken.
-    pub(super) fn unique_name(&mut self, hint: &str) -> String {
+    fn unique_name(&mut self, hint: &str) -> String {
         self.type_names.claim(&pascal(hint))
     }
 
     /// Defines the named type `name` from `schema`.
-    pub(super) fn define(&mut self, name: &str, schema: &'a Schema, pointer: &str) {
+    fn define(&mut self, name: &str, schema: &'a Schema, pointer: &str) {
         let doc = self.doc_of(schema, pointer);
         let kind = match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::String(s)) if has_values(&s.enumeration) => {
@@ -107,7 +107,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn type_of_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+    fn type_of_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         if self.depth >= MAX_DEPTH {
             self.error(pointer, format!("schemas nested deeper than {MAX_DEPTH} levels"));
             return Type::Any;
@@ -118,7 +118,7 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
-    pub(super) fn type_of_schema_inner(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+    fn type_of_schema_inner(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         use openapiv3::Type as T;
         self.check_format(schema, pointer);
         let named = |this: &mut Self| {
@@ -185,7 +185,7 @@ impl<'a> Lowerer<'a> {
 
     /// A format that belongs to another type (`type: integer, format: date-time`)
     /// is a contradiction, not an unknown format to ignore.
-    pub(super) fn check_format(&mut self, schema: &Schema, pointer: &str) {
+    fn check_format(&mut self, schema: &Schema, pointer: &str) {
         const STRING_FORMATS: &[&str] =
             &["date-time", "date", "uuid", "byte", "binary", "password", "email", "uri", "hostname", "ipv4", "ipv6"];
         const NUMBER_FORMATS: &[&str] = &["int32", "int64", "float", "double"];
@@ -209,7 +209,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn array(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, hint: &str, pointer: &str) -> Type {
+    fn array(&mut self, items: Option<&'a ReferenceOr<Box<Schema>>>, hint: &str, pointer: &str) -> Type {
         let Some(items) = items else { return Type::Array(Box::new(Type::Any)) };
         let item_pointer = push_pointer(pointer, "items");
         let ty = self.type_of_ref(items, &format!("{hint}Item"), &item_pointer);
@@ -231,7 +231,7 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Whether a schema, or the component a reference points to, allows `null`.
-    pub(super) fn is_nullable<T: AsSchema>(&self, schema: &ReferenceOr<T>) -> bool {
+    fn is_nullable<T: AsSchema>(&self, schema: &ReferenceOr<T>) -> bool {
         match schema {
             ReferenceOr::Item(s) => s.as_schema().schema_data.nullable,
             ReferenceOr::Reference { reference } => {

@@ -216,13 +216,7 @@ impl<'a> Lowerer<'a> {
     /// The Rust type of a parameter, or an error for shapes the client cannot
     /// send faithfully: objects anywhere, arrays outside the query, and query
     /// arrays with `explode: false`. An untyped parameter is a string.
-    fn param_type(
-        &mut self,
-        ty: Type,
-        location: ParamLocation,
-        param: &Parameter,
-        at: &str,
-    ) -> Option<Type> {
+    fn param_type(&mut self, ty: Type, location: ParamLocation, param: &Parameter, at: &str) -> Option<Type> {
         let is_object = |ty: &Type| match ty {
             Type::Object | Type::Map(_) => true,
             Type::Named(name) => {
@@ -257,11 +251,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn resolve_param(
-        &mut self,
-        param: &'a ReferenceOr<Parameter>,
-        at: &str,
-    ) -> Option<(&'a Parameter, String)> {
+    fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<(&'a Parameter, String)> {
         self.resolve_component(param, at, "parameters", |c| &c.parameters)
     }
 
@@ -298,13 +288,7 @@ impl<'a> Lowerer<'a> {
 
     /// The path template split into literal text and parameters, each
     /// placeholder resolved to a path parameter of the operation or the client.
-    fn path_template(
-        &mut self,
-        path: &str,
-        params: &[Param],
-        client_params: &[Param],
-        pointer: &str,
-    ) -> PathTemplate {
+    fn path_template(&mut self, path: &str, params: &[Param], client_params: &[Param], pointer: &str) -> PathTemplate {
         let mut segments = Vec::new();
         let mut rest = path;
         while let Some(start) = rest.find('{') {
@@ -372,12 +356,7 @@ impl<'a> Lowerer<'a> {
         })
     }
 
-    fn responses(
-        &mut self,
-        responses: &'a openapiv3::Responses,
-        op_name: &str,
-        pointer: &str,
-    ) -> Vec<ResponseDef> {
+    fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {
         let at = push_pointer(pointer, "responses");
         let mut all: Vec<(Status, &'a ReferenceOr<openapiv3::Response>)> = responses
             .responses

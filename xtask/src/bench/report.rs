@@ -4,9 +4,9 @@ use std::fmt::Write;
 use std::process::Command;
 use std::time::Duration;
 
+use super::figures::{Measured, Requests, Unit, UnitFigures};
 use super::measure::ms;
 use super::peers::Peer;
-use super::{Measured, Requests, Unit, UnitFigures};
 
 /// The criterion benchmarks the report reads (`group`, `id`).
 pub const REQUEST_IDS: [(&str, &str); 7] = [
@@ -319,8 +319,8 @@ impl Report<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::figures::{Estimate, PairedRatio, SpecFile};
     use super::super::measure::RustLines;
-    use super::super::{Estimate, PairedRatio, SpecFile};
     use super::*;
 
     fn unit(name: &str, operations: usize) -> Unit {

@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! load   (YAML → openapiv3 document; errors name file + JSON pointer)
-//!   → ir::lower  (document → ir::Service: operations and named types, all $refs resolved)
+//!   → lower  (document → ir::Service: operations and named types, all $refs and facts resolved)
 //!   → emit       (ir::Service → formatted Rust source files of one crate)
 //! ```
 //!
@@ -18,30 +18,22 @@ mod error;
 pub mod ir;
 pub mod layout;
 pub mod load;
+pub mod lower;
 mod names;
 mod vendor;
 
+pub use emit::GeneratedCrate;
 pub use error::SpecError;
 pub use layout::{CrateSpec, VersionSpec};
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-/// The files of one generated crate, keyed by path relative to the crate root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GeneratedCrate {
-    /// Package name, e.g. `scp-epas`.
-    pub name: String,
-    /// File contents by relative path (`Cargo.toml`, `src/lib.rs`, ...).
-    pub files: BTreeMap<PathBuf, String>,
-}
+use std::path::Path;
 
 /// Loads and lowers every version of one crate.
 pub fn lower_crate(spec: &CrateSpec) -> Result<Vec<ir::Service>, Vec<SpecError>> {
     let mut services = Vec::new();
     let mut errors = Vec::new();
     for version in &spec.versions {
-        match load::load(&version.path).and_then(|doc| ir::lower(&version.display_path, &doc)) {
+        match load::load(&version.path).and_then(|doc| lower::lower(&version.display_path, &doc)) {
             Ok(service) => services.push(service),
             Err(mut e) => errors.append(&mut e),
         }

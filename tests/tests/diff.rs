@@ -42,7 +42,7 @@ components:
 
 fn lower(text: &str) -> codegen::ir::Service {
     let doc = codegen::load::parse("t.yaml", text.as_bytes()).unwrap();
-    codegen::ir::lower("t.yaml", &doc).unwrap()
+    codegen::lower::lower("t.yaml", &doc).unwrap()
 }
 
 fn changes(from: &str, to: &str) -> Vec<Change> {

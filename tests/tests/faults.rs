@@ -8,7 +8,7 @@ use codegen::SpecError;
 /// Loads and lowers `text` as the file `fault.yaml`.
 fn generate(text: &[u8]) -> Result<(), Vec<SpecError>> {
     let doc = codegen::load::parse("fault.yaml", text).map_err(|e| vec![e])?;
-    codegen::ir::lower("fault.yaml", &doc).map(|_| ())
+    codegen::lower::lower("fault.yaml", &doc).map(|_| ())
 }
 
 /// Asserts one error at `pointer` whose message contains `fragment`.

@@ -2,7 +2,7 @@
 //!
 //! The corpus is every spec under `specs/` and every golden fixture; each case
 //! mutates one of them (deletes, duplicates or swaps lines, replaces bytes,
-//! truncates, splices two files) and runs `load::parse` + `ir::lower`, and
+//! truncates, splices two files) and runs `load::parse` + `lower`, and
 //! `emit` on whatever lowering accepts. Load and lower errors are fine; a panic,
 //! or an accepted spec that cannot be rendered, fails with the shrunk input.
 //!
@@ -105,7 +105,7 @@ proptest! {
         let corpus = corpus();
         let input = apply(&corpus, base, &mutations);
         if let Ok(doc) = codegen::load::parse("mutated.yaml", &input) {
-            if let Ok(service) = codegen::ir::lower("mutated.yaml", &doc) {
+            if let Ok(service) = codegen::lower::lower("mutated.yaml", &doc) {
                 // What lowering accepts, emit must render (an error here is a generator bug too).
                 let spec = codegen::CrateSpec::from_files("fuzz", &[(Path::new("mutated.yaml").to_path_buf(), "mutated.yaml".to_owned())]);
                 let rendered = codegen::emit::emit_crate(&spec, &[service], "0.0.0");

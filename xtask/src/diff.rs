@@ -20,7 +20,7 @@ pub struct Report {
 /// Lowers spec text; `display` names it in errors.
 fn lower(display: &str, text: &[u8]) -> Result<Service, String> {
     let doc = codegen::load::parse(display, text).map_err(|e| e.to_string())?;
-    codegen::ir::lower(display, &doc)
+    codegen::lower::lower(display, &doc)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
 }
 

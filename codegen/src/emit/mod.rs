@@ -20,9 +20,18 @@ use quote::quote;
 
 use crate::ir::Service;
 
-use crate::{CrateSpec, GeneratedCrate};
+use crate::layout::CrateSpec;
 use context::{Crate, Version};
 use render::{render, uses_path};
+
+/// The files of one generated crate, keyed by path relative to the crate root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedCrate {
+    /// Package name, e.g. `scp-epas`.
+    pub name: String,
+    /// File contents by relative path (`Cargo.toml`, `src/lib.rs`, ...).
+    pub files: BTreeMap<PathBuf, String>,
+}
 
 /// Renders every file of the crate described by `spec` from its lowered versions.
 pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str) -> Result<GeneratedCrate, String> {

@@ -206,7 +206,7 @@ fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> Tok
 }
 
 fn emit_enum(name: &Ident, docs: &TokenStream, values: &[crate::ir::EnumValue]) -> TokenStream {
-    // `ir::lower` never names a value `Unknown`, so the fallback variant is free.
+    // `lower` never names a value `Unknown`, so the fallback variant is free.
     let unknown = format_ident!("Unknown");
     let variants = values.iter().map(|v| {
         let variant = ident(&v.rust_name);

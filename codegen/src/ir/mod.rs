@@ -7,12 +7,10 @@
 //! refused by `lower` with a pointer. `emit` and `diff` read only this; neither
 //! looks at YAML nor rediscovers a fact by walking struct members.
 
-mod lower;
 mod types;
 
 use std::collections::BTreeMap;
 
-pub use lower::lower;
 pub use types::*;
 
 pub use crate::vendor::Vendor;

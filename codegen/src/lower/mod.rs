@@ -1,4 +1,5 @@
-//! Lowering an `openapiv3` document into an [`ir::Service`](super::Service).
+//! Lowering an `openapiv3` document into an [`ir::Service`](crate::ir::Service):
+//! the only code that reads the document; `ir` knows nothing of it.
 //!
 //! One [`Lowerer`] walks the document once: component schemas first (so their
 //! names are reserved), then every operation. Faults are collected, not thrown,
@@ -17,7 +18,7 @@ use indexmap::IndexMap;
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::*;
+use crate::ir::*;
 use crate::names::NameSet;
 use crate::SpecError;
 

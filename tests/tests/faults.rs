@@ -370,3 +370,10 @@ fn async_requests_need_the_clouds_request_status_operation() {
     let text = spec(&format!("paths:\n{create}"));
     assert_fault(&text, "#/paths/~1a/post/x-async-request", "needs a cloud (`x-auth`)");
 }
+
+#[test]
+fn waiter_and_pagination_facts_are_resolved_through_aliases() {
+    let text = spec("paths:\n  /a:\n    get:\n      operationId: a\n      x-waiter: {method: wait_for_a, state: /status}\n      x-pagination: {style: marker, limit: limit, marker: marker, items: items, cursor: id}\n      parameters: [{name: limit, in: query, schema: {$ref: '#/components/schemas/Count'}}, {name: marker, in: query, schema: {type: string}}]\n      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Page'}}}}}\ncomponents:\n  schemas:\n    Count: {type: integer}\n    Status: {type: string}\n    Id: {type: string}\n    Page: {$ref: '#/components/schemas/PageBody'}\n    PageBody:\n      type: object\n      required: [status]\n      properties:\n        status: {$ref: '#/components/schemas/Status'}\n        items: {type: array, items: {type: object, properties: {id: {$ref: '#/components/schemas/Id'}}}}\n");
+    let errors = generate(text.as_bytes()).err().unwrap_or_default();
+    assert!(errors.is_empty(), "{errors:#?}");
+}

@@ -112,15 +112,15 @@ impl<'a> Lowerer<'a> {
         let style = match cursor {
             None => PageStyle::Page { page: first, size: second },
             Some(cursor) => {
-                let field = self.member(&item, &cursor).filter(|f| matches!(f.ty, Type::String | Type::Integer(_)));
-                let Some(field) = field else {
+                let field = self.member(&item, &cursor).map(|f| (f.member(), self.resolve_aliases(&f.ty).clone()));
+                let Some((member, ty)) = field.filter(|(_, ty)| matches!(ty, Type::String | Type::Integer(_))) else {
                     self.error(
                         &at,
                         format!("the items have no string or integer member `{cursor}` to use as the next marker"),
                     );
                     return None;
                 };
-                let cursor = Cursor { member: field.member(), ty: field.ty.clone() };
+                let cursor = Cursor { member, ty };
                 PageStyle::Marker { limit: first, marker: second, cursor }
             }
         };
@@ -133,13 +133,14 @@ impl<'a> Lowerer<'a> {
             self.error(at, format!("pagination names the query parameter `{name}`, which the operation does not have"));
             return None;
         };
-        let fits = if is_marker { p.ty == Type::String } else { matches!(p.ty, Type::Integer(_)) };
+        let ty = self.resolve_aliases(&p.ty).clone();
+        let fits = if is_marker { ty == Type::String } else { matches!(ty, Type::Integer(_)) };
         if !fits {
             let wanted = if is_marker { "a string" } else { "an integer" };
             self.error(at, format!("pagination needs the query parameter `{name}` to be {wanted}"));
             return None;
         }
-        Some(PageParam { rust_name: p.rust_name.clone(), required: p.required, ty: p.ty.clone() })
+        Some(PageParam { rust_name: p.rust_name.clone(), required: p.required, ty })
     }
 
     /// The array member `name` of the success body, and its item type.
@@ -190,6 +191,7 @@ impl<'a> Lowerer<'a> {
             self.error(&at, format!("`{}` does not lead to a member of the operation's success body", raw.state));
             return None;
         };
+        let ty = self.resolve_aliases(&ty).clone();
         let state = match &ty {
             Type::String => StateType::Text,
             Type::Named(name) => match &self.types.get(name).map(|t| &t.kind) {
@@ -260,7 +262,7 @@ impl<'a> Lowerer<'a> {
         let body = status.success.body();
         let state = body
             .and_then(|body| self.member(body, contract.state_member))
-            .filter(|f| f.ty == Type::String && !f.is_optional());
+            .filter(|f| *self.resolve_aliases(&f.ty) == Type::String && !f.is_optional());
         match (body, state) {
             (Some(body), Some(state)) if id_alone => Some(RequestWaiter {
                 operation: status.name.clone(),

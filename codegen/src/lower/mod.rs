@@ -104,9 +104,24 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The struct fields of a named type, if it is a struct.
+    /// `ty` with named aliases replaced by their targets (a bounded number of
+    /// hops: alias cycles are reported elsewhere).
+    fn resolve_aliases<'t>(&'t self, mut ty: &'t Type) -> &'t Type {
+        for _ in 0..64 {
+            match ty {
+                Type::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => ty = target,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        ty
+    }
+
+    /// The struct fields of a type, if it is (an alias of) a struct.
     fn struct_fields(&self, ty: &Type) -> Option<&[Field]> {
-        let Type::Named(name) = ty else { return None };
+        let Type::Named(name) = self.resolve_aliases(ty) else { return None };
         match &self.types.get(name)?.kind {
             TypeKind::Struct { fields, .. } => Some(fields),
             _ => None,

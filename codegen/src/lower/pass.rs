@@ -53,21 +53,6 @@ impl Lowerer<'_> {
         }
     }
 
-    /// `ty` with named aliases replaced by their targets (a bounded number of
-    /// hops: alias cycles are reported elsewhere).
-    fn resolve_aliases<'t>(&'t self, mut ty: &'t Type) -> &'t Type {
-        for _ in 0..64 {
-            match ty {
-                Type::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Alias(target)) => ty = target,
-                    _ => break,
-                },
-                _ => break,
-            }
-        }
-        ty
-    }
-
     /// Marks fields whose type contains the struct itself without indirection
     /// (directly or through other structs), so emit can box them.
     pub(super) fn box_recursive_fields(&mut self) {

@@ -34,7 +34,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::ir::{Constraints, Field, Operation, Param, Service, Type, TypeDef, TypeKind};
+use crate::ir::{Constraints, Field, Operation, Param, Service, Success, Type, TypeDef, TypeKind};
 
 /// One difference between two versions of an API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -224,22 +224,31 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
         }
         (None, None) => {}
     }
-    // What the caller gets back is the success shape; the report lists the
-    // responses behind it.
-    if a.success != b.success {
-        let render = |o: &Operation| {
-            o.responses
-                .iter()
-                .filter(|r| r.status.is_success())
-                .map(|r| format!("{}: {}", r.status, r.ty.as_ref().map_or_else(|| "no body".into(), Type::to_string)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        d.push(at, format!("success responses changed from [{}] to [{}]", render(a), render(b)), true);
+    // What the caller gets back is the success shape; descriptions are docs.
+    let (sa, sb) = (success_shape(&a.success), success_shape(&b.success));
+    if sa != sb {
+        d.push(at, format!("success response changed from {sa} to {sb}"), true);
     }
     generated_methods(d, at, a, b);
     if a.doc.description != b.doc.description || a.doc.summary != b.doc.summary {
         d.push(at, "description changed", false);
+    }
+}
+
+/// The success shape as the caller sees it: `no body`, `T`, `T or no body`,
+/// or the body of each status.
+fn success_shape(success: &Success) -> String {
+    match success {
+        Success::Empty => "no body".into(),
+        Success::Body(ty) => ty.to_string(),
+        Success::BodyOrEmpty(ty) => format!("{ty} or no body"),
+        Success::ByStatus(responses) => {
+            let each: Vec<String> = responses
+                .iter()
+                .map(|r| format!("{}: {}", r.status, r.ty.as_ref().map_or_else(|| "no body".into(), Type::to_string)))
+                .collect();
+            format!("[{}]", each.join(", "))
+        }
     }
 }
 

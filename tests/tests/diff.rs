@@ -181,7 +181,7 @@ fn data_flow_1_0_to_1_1_reads_sensibly() {
     assert!(c.iter().any(|c| c.location == "type DataFlowDetailResponse" && c.description == "removed" && c.breaking));
     assert!(c
         .iter()
-        .any(|c| c.location == "operation show_data_flow" && c.description.starts_with("success responses changed")));
+        .any(|c| c.location == "operation show_data_flow" && c.description.starts_with("success response changed")));
     assert!(
         !c.iter().any(|c| c.location.starts_with("operation") && c.description == "removed"),
         "no operation disappears"
@@ -216,4 +216,21 @@ fn client_level_and_generated_method_changes_are_reported() {
         c.iter().any(|c| c.location == "type Cluster" && c.description.contains("refuses unknown") && c.breaking),
         "{c:#?}"
     );
+}
+
+#[test]
+fn success_changes_are_judged_by_what_the_caller_gets_back() {
+    // Another 2xx with the same body: the caller still gets a `Cluster`.
+    assert!(changes("        '200':\n          description: ok\n", "        '201':\n          description: created\n")
+        .is_empty());
+    // A second status with another body: the call now returns an enum by status.
+    let by_status = "        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Cluster'}\n        '206':\n          description: partial\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/State'}\n";
+    let (at, what, breaking) = only("        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Cluster'}\n", by_status);
+    assert_eq!(at, "operation list_clusters");
+    assert!(what.starts_with("success response changed from Cluster to [200: Cluster, 206: State]"), "{what}");
+    assert!(breaking);
+    // Once by status, a response's description is documentation only.
+    let base = BASE.replacen("        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/Cluster'}\n", by_status, 1);
+    let edited = base.replacen("description: partial", "description: partly", 1);
+    assert!(diff(&lower(&base), &lower(&edited)).is_empty());
 }

@@ -8,7 +8,7 @@ use crate::Error;
 
 /// When and how often a request is tried again.
 ///
-/// Retried: what [`Transience`] calls transient — connection failures and
+/// Retried: what [`Transience`] calls transient — connections that fail or break,
 /// timeouts, and the statuses 429, 500, 502, 503 and 504. By default only
 /// idempotent methods (GET, HEAD, PUT, DELETE, OPTIONS) are retried, since a
 /// repeated POST may create a second resource.
@@ -94,7 +94,8 @@ pub enum Transience {
     /// The service or a gateway in front of it failed or is briefly
     /// unavailable (500, 502, 503, 504).
     Unavailable,
-    /// The connection could not be made, or the attempt timed out.
+    /// The connection could not be made or broke (reset while sending the
+    /// request or reading the body), or the attempt timed out.
     Transport,
     /// Anything else (4xx, bad input, credentials): the same request gets the
     /// same answer.
@@ -117,7 +118,9 @@ impl Transience {
         match error {
             Error::Api(api) => Transience::of_status(api.status),
             Error::Timeout => Transience::Transport,
-            Error::Transport(e) if e.is_connect() || e.is_timeout() => Transience::Transport,
+            Error::Transport(e) if e.is_connect() || e.is_timeout() || e.is_request() || e.is_body() => {
+                Transience::Transport
+            }
             _ => Transience::Fatal,
         }
     }
@@ -212,9 +215,15 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_refused_connection_is_transport_and_other_transport_errors_are_fatal() {
+    async fn refused_and_dropped_connections_are_transport_and_other_transport_errors_are_fatal() {
         let refused = reqwest::get("http://127.0.0.1:9/").await.unwrap_err();
         assert_eq!(Transience::of_error(&Error::from(refused)), Transience::Transport);
+        // A server that accepts and hangs up before answering.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        std::thread::spawn(move || drop(listener.accept()));
+        let reset = reqwest::get(url).await.unwrap_err();
+        assert_eq!(Transience::of_error(&Error::from(reset)), Transience::Transport);
         let not_a_url = reqwest::get("no-scheme").await.unwrap_err();
         assert_eq!(Transience::of_error(&Error::from(not_a_url)), Transience::Fatal);
     }

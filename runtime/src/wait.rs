@@ -72,7 +72,7 @@ pub enum Check<T> {
 ///
 /// After [`timeout`](WaitConfig::with_timeout) it gives up with
 /// [`Error::WaiterTimedOut`]; a poll still in flight then is abandoned. A transient
-/// poll error (see [`Transience`]: 429, 500, 502–504, a timeout, a failed connection) is
+/// poll error (see [`Transience`]: 429, 500, 502–504, a timeout, a connection that failed or broke) is
 /// logged and the next poll made, since an hour-long wait should not end on one
 /// hiccup; any other error (404, 403, …) ends the wait at once.
 ///

@@ -38,7 +38,7 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     }
     doc::paragraph(&mut client_doc, "Cloning is cheap: clones share one connection pool and configuration.");
     let client_doc = doc::attrs(&client_doc);
-    let methods = service.operations.iter().map(emit_method);
+    let methods = service.operations.iter().map(|op| emit_method(service, op));
     let request_waiter = emit_request_waiter(service);
     let client_param_docs: Vec<String> = service
         .client_params
@@ -131,7 +131,7 @@ fn service_info(service: &Service, crate_name: &str) -> TokenStream {
     }
 }
 
-fn emit_method(op: &Operation) -> TokenStream {
+fn emit_method(service: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let builder = builder_name(op);
     let args = required_args(op);
@@ -166,8 +166,9 @@ fn emit_method(op: &Operation) -> TokenStream {
     if op.pagination.is_some() {
         doc::paragraph(&mut lines, "Pages: call `into_stream()` on the builder to read every item of every page.");
     }
-    if op.async_request {
-        doc::paragraph(&mut lines, "Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.");
+    if let Some(waiter) = service.request_waiter.as_ref().filter(|_| op.async_request) {
+        let note = format!("Asynchronous: the service answers with a request id whose progress `{}` reports; `wait_for_request` waits for it to finish.", waiter.operation);
+        doc::paragraph(&mut lines, &note);
     }
     let docs = doc::attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the service")]));

@@ -57,8 +57,8 @@ pub struct Auth(Option<Arc<dyn Signer>>);
 
 impl Auth {
     /// Send requests unauthenticated (mock servers, tests). A constant named
-    /// like the variant of the former `enum Auth`, so `Auth::None` still reads
-    /// and compiles as before.
+    /// like the variant of the former `enum Auth`, so `Auth::None` still works
+    /// as a value (not as a `match` pattern).
     #[allow(non_upper_case_globals)]
     pub const None: Auth = Auth(None);
 

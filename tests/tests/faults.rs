@@ -377,3 +377,9 @@ fn waiter_and_pagination_facts_are_resolved_through_aliases() {
     let errors = generate(text.as_bytes()).err().unwrap_or_default();
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+#[test]
+fn two_body_variants_cannot_share_a_method() {
+    let text = spec("paths:\n  /a:\n    post:\n      operationId: a\n      x-body-variants: [{schema: A, method: a_one}, {schema: B, method: a_one}]\n      requestBody: {required: true, content: {application/json: {schema: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}}}}\n      responses: {'200': {description: ok}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n    B: {type: object, properties: {y: {type: string}}}\n");
+    assert_fault(&text, "#/paths/~1a/post/x-body-variants/1", "method `a_one` is already the name");
+}

@@ -23,9 +23,9 @@ pub fn prism_env(crate_name: &str, module: Option<&str>) -> String {
 }
 
 /// `None` when the crate has no operation to call.
-pub fn conformance_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
-    let spec = krate_facts.spec;
-    let services: Vec<&Service> = krate_facts.services().collect();
+pub fn conformance_rs(facts: &Crate<'_>) -> Result<Option<String>, String> {
+    let spec = facts.spec;
+    let services: Vec<&Service> = facts.services().collect();
     if services.iter().all(|s| s.operations.is_empty()) {
         return Ok(None);
     }
@@ -91,7 +91,7 @@ pub fn conformance_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String>
         }
     };
     super::render::render(
-        &krate_facts.sources,
+        &facts.sources,
         "//! Every operation against a spec-validating Prism mock (`cargo xtask test` runs these).\n",
         tokens,
     )

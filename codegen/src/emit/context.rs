@@ -15,7 +15,7 @@ pub(crate) struct Crate<'a> {
     /// Types identical in every version, emitted once in `shared.rs`.
     pub shared: BTreeSet<String>,
     /// The version the crate root re-exports: the one marked `CURRENT`, else the newest.
-    pub current: usize,
+    pub current_index: usize,
     /// The spec files, as the `@generated` headers name them.
     pub sources: String,
 }
@@ -36,15 +36,15 @@ impl<'a> Crate<'a> {
             .map(|service| Version { service, crate_name: &spec.name, checked: validate::checked_types(service) })
             .collect();
         let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };
-        let current =
+        let current_index =
             services.iter().rposition(|s| s.version_status.as_deref() == Some("CURRENT")).unwrap_or(services.len() - 1);
         let sources = services.iter().map(|s| s.spec_path.as_str()).collect::<Vec<_>>().join(", ");
-        Crate { spec, versions, shared, current, sources }
+        Crate { spec, versions, shared, current_index, sources }
     }
 
     /// The version the crate root re-exports.
     pub fn current(&self) -> &Version<'a> {
-        &self.versions[self.current]
+        &self.versions[self.current_index]
     }
 
     pub fn services(&self) -> impl Iterator<Item = &'a Service> + '_ {

@@ -38,7 +38,7 @@ pub fn lib_rs(krate: &Crate<'_>) -> Result<String, String> {
         doc.iter().map(|l| if l.is_empty() { "//!\n".to_owned() } else { format!("//! {l}\n") }).collect();
 
     let body = if spec.is_multi_version() {
-        let current_module = &spec.versions[krate.current].module;
+        let current_module = &spec.versions[krate.current_index].module;
         let current_ident = super::spelling::ident(current_module);
         let modules = spec.versions.iter().zip(krate.services()).map(|(v, s)| {
             let module = super::spelling::ident(&v.module);

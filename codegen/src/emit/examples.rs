@@ -11,9 +11,9 @@ use super::context::Crate;
 use super::spelling::{rust_type, Scope};
 use crate::ir::{Service, Type};
 
-pub fn examples_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
-    let spec = krate_facts.spec;
-    let services: Vec<&Service> = krate_facts.services().collect();
+pub fn examples_rs(facts: &Crate<'_>) -> Result<Option<String>, String> {
+    let spec = facts.spec;
+    let services: Vec<&Service> = facts.services().collect();
     let krate = format_ident!("{}", spec.name.replace('-', "_"));
     let mut total = 0;
     let modules: Vec<TokenStream> = spec
@@ -57,7 +57,7 @@ pub fn examples_rs(krate_facts: &Crate<'_>) -> Result<Option<String>, String> {
         }
     };
     super::render::render(
-        &krate_facts.sources,
+        &facts.sources,
         "//! Every example in the spec decodes into its generated type and encodes back\n//! to equivalent JSON (`cloudsdk_runtime::example::round_trip`).\n",
         tokens,
     )

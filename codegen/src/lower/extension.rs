@@ -16,7 +16,7 @@ impl<'a> Lowerer<'a> {
         op: &'a openapiv3::Operation,
         body: Option<&Body>,
         pointer: &str,
-        names: &HashMap<String, String>,
+        names: &mut HashMap<String, String>,
     ) -> Vec<BodyVariant> {
         let Some(raw) = op.extensions.get("x-body-variants") else { return Vec::new() };
         let at = push_pointer(pointer, "x-body-variants");
@@ -54,7 +54,8 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let method = snake(&r.method);
-            if let Some(first) = names.get(&method) {
+            // Claimed here, so two variants of one list cannot share a method either.
+            if let Some(first) = names.insert(method.clone(), pointer.to_owned()) {
                 self.error(&item_at, format!("method `{method}` is already the name of the operation at {first}"));
                 continue;
             }

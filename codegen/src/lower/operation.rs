@@ -95,9 +95,6 @@ impl<'a> Lowerer<'a> {
         let responses = self.responses(&op.responses, &name, &pointer);
         let success = success_of(&responses);
         let body_variants = self.body_variants(op, body.as_ref(), &pointer, names);
-        for variant in &body_variants {
-            names.insert(variant.method.clone(), pointer.clone());
-        }
         let pagination = self.pagination(op, &params, &success, &pointer);
         let waiter = self.waiter(op, &success, &pointer, names);
         if let Some(w) = &waiter {

@@ -62,7 +62,10 @@ async fn scp_requests_carry_headers_and_a_signature_over_the_url_received() {
     let query = received.url.query().unwrap();
     assert_eq!(query, "page=0&size=20&sort=created_at%3Adesc");
     let url = format!("{}{}?{query}", server.uri(), received.url.path());
-    let expected = scp_signature(SECRET_KEY, "GET", &url, timestamp, ACCESS_KEY, ACCOUNT_ID);
+    // Every signed part comes from the request, the account id included.
+    let account_id = header(received, "scp-accountid");
+    assert_eq!(account_id, ACCOUNT_ID);
+    let expected = scp_signature(SECRET_KEY, "GET", &url, timestamp, ACCESS_KEY, account_id);
     assert_eq!(header(received, "scp-signature"), expected);
 }
 

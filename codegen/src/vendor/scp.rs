@@ -17,6 +17,7 @@ pub const CONVENTIONS: Conventions = Conventions {
         "accept-language",
         "scp-request-path",
         "scp-accesskey",
+        "scp-accountid",
         "scp-signature",
         "scp-timestamp",
         "scp-clienttype",

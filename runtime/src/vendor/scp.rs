@@ -142,6 +142,12 @@ impl Signer for ScpCredentials {
                 Ok(())
             };
             put("scp-accesskey", &self.access_key)?;
+            // The account id is part of the signed message, so the service must
+            // see it too: the official Go SDK sends `Scp-AccountId` on every
+            // request, empty by default (SamsungSDSCloud/terraform-sdk-
+            // samsungcloudplatformv2 v1.0.2, `client/configuration.go`,
+            // `SetupRequestHeader`).
+            put("scp-accountid", &self.account_id)?;
             put("scp-timestamp", &timestamp)?;
             put("scp-clienttype", CLIENT_TYPE)?;
             put("accept-language", request.accept_language)?;
@@ -289,6 +295,7 @@ mod tests {
         assert!(credentials.sign(&request, &mut headers).await.unwrap().is_none(), "no token to re-issue");
         let header = |name: &str| headers.get(name).unwrap_or_else(|| panic!("no {name}")).to_str().unwrap();
         assert_eq!(header("scp-accesskey"), "AK");
+        assert_eq!(header("scp-accountid"), "ACC", "the signed account id is sent");
         assert_eq!(header("scp-clienttype"), "Openapi");
         assert_eq!(header("scp-api-version"), "epas 1.0");
         assert_eq!(header("accept-language"), "ko-KR");
@@ -300,6 +307,10 @@ mod tests {
         let mut headers = HeaderMap::new();
         credentials.sign(&request, &mut headers).await.unwrap();
         assert!(!headers.contains_key("scp-api-version"));
+        // Without an account id the header is sent empty, as the Go SDK does.
+        let mut headers = HeaderMap::new();
+        ScpCredentials::new("AK", "SK").sign(&request, &mut headers).await.unwrap();
+        assert_eq!(headers["scp-accountid"], "");
     }
 
     fn vector(method: &str, url: &str) -> String {

@@ -82,17 +82,14 @@ impl Conventions {
 /// Headers every scheme's runtime sends.
 const TRANSPORT_HEADERS: &[&str] = &["accept", "content-type", "authorization", "x-auth-token"];
 
-const STATIC_TOKEN_EXAMPLE: &str = "Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())";
-const STATIC_TOKEN_TEST: &str = "Auth::static_token(\"conformance-token\")";
-
 pub const TOKEN: Conventions = Conventions {
     x_auth: None,
     auth_note: "Requests carry an `X-Auth-Token` from the configured token provider.",
     readme_auth:
         "Authentication: `X-Auth-Token`, static or obtained and refreshed by the runtime's identity providers.\n",
-    example_auth: STATIC_TOKEN_EXAMPLE,
+    example_auth: "Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())",
     example_imports: "Auth",
-    test_auth: STATIC_TOKEN_TEST,
+    test_auth: "Auth::static_token(\"conformance-token\")",
     transport_headers: &[],
     async_requests: None,
     api_version_extension: None,

@@ -73,7 +73,7 @@ impl Auth {
     /// On a 401 the provider is asked to [invalidate](TokenProvider::invalidate)
     /// the token and, if it can issue another, the request is sent once more.
     pub fn token(provider: impl TokenProvider + 'static) -> Self {
-        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: false })
+        Auth::signer(TokenHeader { provider, bearer: false })
     }
 
     /// A fixed X-Auth-Token.
@@ -84,7 +84,7 @@ impl Auth {
     /// `Authorization: Bearer <token>` from any provider, with the same
     /// re-issue after a 401 as [`Auth::token`].
     pub fn bearer(provider: impl TokenProvider + 'static) -> Self {
-        Auth::signer(TokenHeader { provider: Box::new(provider), bearer: true })
+        Auth::signer(TokenHeader { provider, bearer: true })
     }
 
     /// A fixed `Authorization: Bearer` token.
@@ -101,10 +101,11 @@ impl Auth {
     pub fn api_key(header_name: &str, key: impl Into<Secret>) -> Result<Auth, Error> {
         let header = HeaderName::from_bytes(header_name.as_bytes())
             .map_err(|_| Error::InvalidRequest(format!("`{header_name}` is not a valid header name")))?;
-        let key = key.into();
-        validate_header_value(header.as_str(), key.expose())
+        let mut value = validate_header_value(header.as_str(), key.into().expose())
             .map_err(|_| Error::InvalidRequest(format!("the API key is not a valid value for header `{header}`")))?;
-        Ok(Auth::signer(ApiKey { header, key }))
+        // Checked once, here; marked sensitive, so `Debug` shows no key.
+        value.set_sensitive(true);
+        Ok(Auth::signer(ApiKey { header, value }))
     }
 
     /// Applies the scheme to one attempt; see [`Signer::sign`].
@@ -123,12 +124,12 @@ impl Auth {
 
 /// A token from a provider in `X-Auth-Token`, or as `Authorization: Bearer`.
 #[derive(Debug)]
-struct TokenHeader {
-    provider: Box<dyn TokenProvider>,
+struct TokenHeader<P> {
+    provider: P,
     bearer: bool,
 }
 
-impl Signer for TokenHeader {
+impl<P: TokenProvider> Signer for TokenHeader<P> {
     fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
         Box::pin(async move {
             let token = self.provider.token().await?;
@@ -147,17 +148,17 @@ impl Signer for TokenHeader {
     }
 }
 
-/// A fixed key in a header of its own.
+/// A fixed key in a header of its own, as the sensitive value sent.
 #[derive(Debug)]
 struct ApiKey {
     header: HeaderName,
-    key: Secret,
+    value: HeaderValue,
 }
 
 impl Signer for ApiKey {
     fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
         Box::pin(async move {
-            headers.insert(self.header.clone(), sensitive(self.key.expose(), "the API key")?);
+            headers.insert(self.header.clone(), self.value.clone());
             Ok(None)
         })
     }

@@ -197,6 +197,7 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
                 if x.required != y.required {
                     d.push(&p_at, format!("made {}", if y.required { "required" } else { "optional" }), true);
                 }
+                renamed(d, &p_at, &x.rust_name, &y.rust_name);
                 if x.location != y.location {
                     d.push(&p_at, format!("moved from {:?} to {:?}", x.location, y.location), true);
                 }
@@ -312,10 +313,14 @@ fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
                 }
             }
         }
-        (TypeKind::Enum { values: va }, TypeKind::Enum { values: vb }) => {
+        (TypeKind::Enum { values: va, fallback: fa }, TypeKind::Enum { values: vb, fallback: fb }) => {
             for v in va.iter().filter(|v| !vb.iter().any(|w| w.value == v.value)) {
                 d.push(at, format!("enum value `{}` removed", v.value), true);
             }
+            for (x, y) in va.iter().filter_map(|v| Some((v, vb.iter().find(|w| w.value == v.value)?))) {
+                renamed(d, &format!("{at} › value `{}`", x.value), &x.rust_name, &y.rust_name);
+            }
+            renamed(d, &format!("{at} › variant for undocumented values"), fa, fb);
             for v in vb.iter().filter(|v| !va.iter().any(|w| w.value == v.value)) {
                 d.push(at, format!("enum value `{}` added", v.value), false);
             }
@@ -329,7 +334,15 @@ fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
     }
 }
 
+/// A Rust name that changed while the wire name stayed: callers must rename too.
+fn renamed(d: &mut Differ, at: &str, a: &str, b: &str) {
+    if a != b {
+        d.push(at, format!("renamed in Rust from `{a}` to `{b}`"), true);
+    }
+}
+
 fn field(d: &mut Differ, at: &str, a: &Field, b: &Field) {
+    renamed(d, at, &a.rust_name, &b.rust_name);
     if a.required != b.required {
         d.push(at, format!("made {}", if b.required { "required" } else { "optional" }), true);
     }

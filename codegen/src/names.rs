@@ -2,8 +2,6 @@
 
 use std::collections::HashSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern", "false", "fn",
     "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self", "Self",
@@ -67,14 +65,16 @@ impl NameSet {
         self.taken.insert(name.to_owned());
     }
 
-    /// `base` if free, else the first free `base2`, `base3`, … (`base_2`, …); the
-    /// name returned is taken from now on.
+    /// `base` if free, else the first free `base2`, `base3`, … (`base_2`, …; and
+    /// `V2_1_2` after a name that ends in a digit); the name returned is taken
+    /// from now on.
     pub fn claim(&mut self, base: &str) -> String {
         let mut name = base.to_owned();
         let stem = if self.separator.is_empty() { base } else { base.trim_end_matches(self.separator) };
+        let separator = if stem.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { self.separator };
         let mut n = 2;
         while self.taken.contains(&name) {
-            name = format!("{stem}{}{n}", self.separator);
+            name = format!("{stem}{separator}{n}");
             n += 1;
         }
         self.taken.insert(name.clone());
@@ -92,21 +92,71 @@ pub fn type_name(name: &str) -> String {
     }
 }
 
-/// Words made of the name's letters and digits; separators (`-`, `:`, `.`, ` `) split words.
-fn words(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+/// The words of a name, by the one rule every generated name follows (see
+/// ARCHITECTURE.md, "Names"):
+/// - anything but an ASCII letter or digit separates words (`OS-EXT-STS:vm_state`);
+/// - a capital after a lowercase letter starts a word (`accessIPv4`), and so does
+///   one after the digits that end a word (`IPv4Address`), but not after the
+///   digits that begin one (`1Gi`);
+/// - in a run of capitals followed by lowercase letters, the last capital starts a
+///   word (`HTTPServer` → `HTTP`, `Server`), unless the lowercase part is a version
+///   marker (one letter, then digits: `IPv4`) or a plural `s` (`IDs`);
+/// - digits stay with the word before them (`kr2`, `v4`).
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for part in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
+        let chars: Vec<char> = part.chars().collect();
+        let mut start = 0;
+        for i in 1..chars.len() {
+            let (before, here) = (chars[i - 1], chars[i]);
+            let after = chars.get(i + 1).copied();
+            let boundary = here.is_ascii_uppercase()
+                && (before.is_ascii_lowercase()
+                    || (before.is_ascii_digit() && chars[start..i].iter().any(char::is_ascii_alphabetic))
+                    || (before.is_ascii_uppercase()
+                        && after.is_some_and(|c| c.is_ascii_lowercase())
+                        && !keeps_acronym(&chars[i + 1..])));
+            if boundary && i > start {
+                words.push(chars[start..i].iter().collect());
+                start = i;
+            }
+        }
+        words.push(chars[start..].iter().collect());
+    }
+    words
+}
+
+/// Whether the lowercase letters after a run of capitals belong to it: a version
+/// marker (`v4` of `IPv4`) or a plural `s` (`s` of `IDs`).
+fn keeps_acronym(rest: &[char]) -> bool {
+    let lower = rest.iter().take_while(|c| c.is_ascii_lowercase()).count();
+    let next = rest.get(lower);
+    let version = lower == 1 && next.is_some_and(char::is_ascii_digit);
+    let plural = lower == 1 && rest[0] == 's' && !next.is_some_and(char::is_ascii_digit);
+    version || plural
 }
 
 /// `snake_case` field, method or module name.
 pub fn snake(name: &str) -> String {
-    let s = words(name).to_snake_case();
+    let s = words(name).iter().map(|w| w.to_ascii_lowercase()).collect::<Vec<_>>().join("_");
     let s = if s.is_empty() { "value".to_owned() } else { s };
     guard(s, "_")
 }
 
-/// `PascalCase` type or variant name.
+/// `PascalCase` type or variant name; two numbers keep an underscore between
+/// them (`v2.1` → `V2_1`), so `1.0` and `10` stay apart.
 pub fn pascal(name: &str) -> String {
-    let s = words(name).to_upper_camel_case();
+    let mut s = String::new();
+    for word in words(name) {
+        if s.ends_with(|c: char| c.is_ascii_digit()) && word.starts_with(|c: char| c.is_ascii_digit()) {
+            s.push('_');
+        }
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            s.push(first.to_ascii_uppercase());
+            s.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
     let s = if s.is_empty() { "Empty".to_owned() } else { s };
     guard(s, "V")
 }
@@ -134,10 +184,39 @@ mod tests {
         assert_eq!(snake("changes-since"), "changes_since");
         assert_eq!(snake("1st"), "_1st");
         assert_eq!(pascal("kr-central-2"), "KrCentral2");
-        assert_eq!(pascal("1.0"), "V10");
+        assert_eq!(pascal("1.0"), "V1_0");
         assert_eq!(pascal(""), "Empty");
         assert_eq!(pascal("SSD_KMS"), "SsdKms");
         assert_eq!(pascal("Self"), "Self_");
+    }
+
+    #[test]
+    fn acronyms_and_digits_read_as_words() {
+        let cases = [
+            ("accessIPv4", "access_ipv4", "AccessIpv4"),
+            ("accessIPv6", "access_ipv6", "AccessIpv6"),
+            ("IPv6", "ipv6", "Ipv6"),
+            ("OS-EXT-STS:vm_state", "os_ext_sts_vm_state", "OsExtStsVmState"),
+            ("v2.1", "v2_1", "V2_1"),
+            ("HTTPServer", "http_server", "HttpServer"),
+            ("userID", "user_id", "UserId"),
+            ("userIDs", "user_ids", "UserIds"),
+            ("IPAddress", "ip_address", "IpAddress"),
+            ("IPv4Address", "ipv4_address", "Ipv4Address"),
+            ("kr-central-2", "kr_central_2", "KrCentral2"),
+            ("kr2", "kr2", "Kr2"),
+            ("hugepages-1Gi", "hugepages_1gi", "Hugepages1gi"),
+            ("snake_case", "snake_case", "SnakeCase"),
+            ("SSD_KMS", "ssd_kms", "SsdKms"),
+            ("HARD_REBOOT", "hard_reboot", "HardReboot"),
+            ("EpasClusterCreateRequest", "epas_cluster_create_request", "EpasClusterCreateRequest"),
+        ];
+        for (name, snake_name, pascal_name) in cases {
+            assert_eq!(snake(name), snake_name, "snake of {name}");
+            assert_eq!(pascal(name), pascal_name, "pascal of {name}");
+            // Names built from names (hints) must not change again.
+            assert_eq!(pascal(pascal_name), pascal_name, "pascal is idempotent on {pascal_name}");
+        }
     }
 
     #[test]
@@ -147,6 +226,8 @@ mod tests {
         assert_eq!(types.claim("Unknown"), "Unknown2");
         assert_eq!(types.claim("Server"), "Server");
         assert_eq!(types.claim("Server"), "Server2");
+        assert_eq!(types.claim("V2_1"), "V2_1");
+        assert_eq!(types.claim("V2_1"), "V2_1_2");
         let mut fields = NameSet::new("_");
         assert_eq!(fields.claim("type_"), "type_");
         assert_eq!(fields.claim("type_"), "type_2");

@@ -138,6 +138,17 @@ fn enum_value_added_is_additive_removed_is_breaking() {
 }
 
 #[test]
+fn a_documented_unknown_value_renames_the_fallback_variant_and_that_breaks() {
+    let c = changes("enum: [RUNNING, STOPPED]", "enum: [RUNNING, STOPPED, UNKNOWN]");
+    let described: Vec<(&str, bool)> = c.iter().map(|c| (c.description.as_str(), c.breaking)).collect();
+    assert_eq!(
+        described,
+        [("renamed in Rust from `Unknown` to `Undocumented`", true), ("enum value `UNKNOWN` added", false)],
+        "{c:#?}"
+    );
+}
+
+#[test]
 fn constraints_tightened_are_breaking_loosened_are_not() {
     assert!(only("maxLength: 20", "maxLength: 10").2);
     assert!(!only("maxLength: 20", "maxLength: 30").2);

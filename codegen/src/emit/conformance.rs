@@ -163,7 +163,9 @@ fn synthesize(service: &Service, ty: &Type, depth: usize) -> Value {
         Type::Nullable(_) => Value::Null,
         Type::Named(name) => match service.types.get(name).map(|t| (&t.kind, &t.doc)) {
             Some((_, doc)) if doc.example.is_some() => doc.example.clone().unwrap_or_default(),
-            Some((TypeKind::Enum { values }, _)) => json!(values.first().map(|v| v.value.clone()).unwrap_or_default()),
+            Some((TypeKind::Enum { values, .. }, _)) => {
+                json!(values.first().map(|v| v.value.clone()).unwrap_or_default())
+            }
             Some((TypeKind::Struct { fields, .. }, _)) => {
                 let members = fields.iter().filter(|f| f.required).map(|f| {
                     let value =

@@ -28,7 +28,7 @@ fn emit_type(def: &TypeDef) -> TokenStream {
         TypeKind::Struct { fields, additional, closed } => {
             emit_struct(&name, &docs, fields, additional.as_ref(), *closed)
         }
-        TypeKind::Enum { values } => emit_enum(&name, &docs, values),
+        TypeKind::Enum { values, fallback } => emit_enum(&name, &docs, values, fallback),
         TypeKind::Union { variants, discriminator } => emit_union(&name, &docs, variants, discriminator.as_deref()),
         TypeKind::Alias(target) => {
             let target = rust_type(target, Scope::Types);
@@ -205,9 +205,8 @@ fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> Tok
     }
 }
 
-fn emit_enum(name: &Ident, docs: &TokenStream, values: &[crate::ir::EnumValue]) -> TokenStream {
-    // `lower` never names a value `Unknown`, so the fallback variant is free.
-    let unknown = format_ident!("Unknown");
+fn emit_enum(name: &Ident, docs: &TokenStream, values: &[crate::ir::EnumValue], fallback: &str) -> TokenStream {
+    let unknown = ident(fallback);
     let variants = values.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let line = format!(" {}", doc::code(&v.value));

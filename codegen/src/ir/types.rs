@@ -133,8 +133,9 @@ pub enum TypeKind {
         /// `additionalProperties: false`: unknown members are an error.
         closed: bool,
     },
-    /// A string enum; unknown values are kept, not rejected.
-    Enum { values: Vec<EnumValue> },
+    /// A string enum; unknown values are kept, not rejected, in the variant
+    /// `fallback` (`Unknown`, or another name when a documented value is `Unknown`).
+    Enum { values: Vec<EnumValue>, fallback: String },
     /// `oneOf` / `anyOf`: exactly one of the variants.
     Union { variants: Vec<UnionVariant>, discriminator: Option<String> },
     /// Another name for a type.

@@ -196,7 +196,7 @@ impl<'a> Lowerer<'a> {
         let state = match &ty {
             Type::String => StateType::Text,
             Type::Named(name) => match &self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Enum { values }) => {
+                Some(TypeKind::Enum { values, .. }) => {
                     let unknown: Vec<String> = raw
                         .failure
                         .iter()

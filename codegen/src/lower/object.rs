@@ -17,6 +17,10 @@ struct ObjectShape<'a> {
     additional: Option<(&'a AdditionalProperties, String)>,
 }
 
+/// Names of the variant that keeps values not documented when the crate was
+/// generated, in order of preference.
+const FALLBACK_VARIANTS: &[&str] = &["Unknown", "Undocumented", "Unrecognized"];
+
 impl<'a> Lowerer<'a> {
     pub(super) fn structure(&mut self, name: &str, schema: &'a Schema, pointer: &str) -> TypeKind {
         let mut shape = ObjectShape::default();
@@ -124,9 +128,7 @@ impl<'a> Lowerer<'a> {
     ) -> Vec<EnumValue> {
         let mut out: Vec<EnumValue> = Vec::new();
         let mut seen = HashSet::new();
-        // The fallback variant of every generated enum is `Unknown`.
         let mut rust_names = NameSet::new("");
-        rust_names.reserve("Unknown");
         for value in values {
             if !seen.insert(value.clone()) {
                 self.error(&push_pointer(pointer, "enum"), format!("enum value `{value}` is listed twice"));
@@ -183,6 +185,17 @@ impl<'a> Lowerer<'a> {
         }
         TypeKind::Union { variants: out, discriminator: discriminator.map(|d| d.property_name.clone()) }
     }
+}
+
+/// An open enum of `values`: documented values name their variants first, so
+/// the fallback variant takes the first of [`FALLBACK_VARIANTS`] no value has.
+pub(super) fn open_enum(values: Vec<EnumValue>) -> TypeKind {
+    let taken = |name: &str| values.iter().any(|v| v.rust_name == name);
+    let fallback = match FALLBACK_VARIANTS.iter().find(|name| !taken(name)) {
+        Some(name) => (*name).to_owned(),
+        None => (2..).map(|n| format!("{}{n}", FALLBACK_VARIANTS[0])).find(|name| !taken(name)).unwrap_or_default(),
+    };
+    TypeKind::Enum { values, fallback }
 }
 
 /// A word naming a primitive union variant.

@@ -68,7 +68,7 @@ impl<'a> Lowerer<'a> {
         let doc = self.doc_of(schema, pointer);
         let kind = match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::String(s)) if has_values(&s.enumeration) => {
-                TypeKind::Enum { values: self.enum_values(s.enumeration.iter().flatten(), pointer) }
+                super::object::open_enum(self.enum_values(s.enumeration.iter().flatten(), pointer))
             }
             SchemaKind::OneOf { one_of: variants } => self.union(name, variants, "oneOf", schema, pointer),
             SchemaKind::AnyOf { any_of: variants } => self.union(name, variants, "anyOf", schema, pointer),

@@ -728,15 +728,15 @@ impl PromoteReplicaRequest {
 #[non_exhaustive]
 pub enum RedisVersion {
     /// `7.2.6`
-    V726,
+    V7_2_6,
     /// `7.0.15`
-    V7015,
+    V7_0_15,
     /// `6.2.16`
-    V6216,
+    V6_2_16,
     /// `6.2.5`
-    V625,
+    V6_2_5,
     /// `5.0.6`
-    V506,
+    V5_0_6,
     /// A value not documented when this crate was generated.
     Unknown(String),
 }
@@ -745,11 +745,11 @@ impl RedisVersion {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::V726 => "7.2.6",
-            Self::V7015 => "7.0.15",
-            Self::V6216 => "6.2.16",
-            Self::V625 => "6.2.5",
-            Self::V506 => "5.0.6",
+            Self::V7_2_6 => "7.2.6",
+            Self::V7_0_15 => "7.0.15",
+            Self::V6_2_16 => "6.2.16",
+            Self::V6_2_5 => "6.2.5",
+            Self::V5_0_6 => "5.0.6",
             Self::Unknown(value) => value,
         }
     }
@@ -758,11 +758,11 @@ impl RedisVersion {
 impl From<&str> for RedisVersion {
     fn from(value: &str) -> Self {
         match value {
-            "7.2.6" => Self::V726,
-            "7.0.15" => Self::V7015,
-            "6.2.16" => Self::V6216,
-            "6.2.5" => Self::V625,
-            "5.0.6" => Self::V506,
+            "7.2.6" => Self::V7_2_6,
+            "7.0.15" => Self::V7_0_15,
+            "6.2.16" => Self::V6_2_16,
+            "6.2.5" => Self::V6_2_5,
+            "5.0.6" => Self::V5_0_6,
             other => Self::Unknown(other.to_owned()),
         }
     }

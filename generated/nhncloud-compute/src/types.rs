@@ -1865,10 +1865,10 @@ pub struct ServerDetail {
     pub os_ext_az_availability_zone: Option<String>,
     /// Shown only in the docs' examples (internal, subject to change).
     #[serde(rename = "accessIPv4", skip_serializing_if = "Option::is_none")]
-    pub access_i_pv4: Option<String>,
+    pub access_ipv4: Option<String>,
     /// Shown only in the docs' examples (internal, subject to change).
     #[serde(rename = "accessIPv6", skip_serializing_if = "Option::is_none")]
-    pub access_i_pv6: Option<String>,
+    pub access_ipv6: Option<String>,
     /// Shown only in the docs' examples (internal, subject to change).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub progress: Option<i64>,
@@ -1904,8 +1904,8 @@ impl ServerDetail {
             os_ext_sts_power_state: None,
             metadata: None,
             os_ext_az_availability_zone: None,
-            access_i_pv4: None,
-            access_i_pv6: None,
+            access_ipv4: None,
+            access_ipv6: None,
             progress: None,
             config_drive: None,
         }
@@ -2078,15 +2078,15 @@ impl ServerDetail {
         self
     }
 
-    /// Sets [`ServerDetail::access_i_pv4`].
-    pub fn with_access_i_pv4(mut self, access_i_pv4: impl Into<String>) -> Self {
-        self.access_i_pv4 = Some(access_i_pv4.into());
+    /// Sets [`ServerDetail::access_ipv4`].
+    pub fn with_access_ipv4(mut self, access_ipv4: impl Into<String>) -> Self {
+        self.access_ipv4 = Some(access_ipv4.into());
         self
     }
 
-    /// Sets [`ServerDetail::access_i_pv6`].
-    pub fn with_access_i_pv6(mut self, access_i_pv6: impl Into<String>) -> Self {
-        self.access_i_pv6 = Some(access_i_pv6.into());
+    /// Sets [`ServerDetail::access_ipv6`].
+    pub fn with_access_ipv6(mut self, access_ipv6: impl Into<String>) -> Self {
+        self.access_ipv6 = Some(access_ipv6.into());
         self
     }
 
@@ -2301,11 +2301,11 @@ pub enum ServerStatus {
     /// `SUSPENDED`
     Suspended,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `SHUTOFF`
     Shutoff,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl ServerStatus {
@@ -2326,9 +2326,9 @@ impl ServerStatus {
             Self::Rebuild => "REBUILD",
             Self::Rescued => "RESCUED",
             Self::Suspended => "SUSPENDED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Shutoff => "SHUTOFF",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -2350,9 +2350,9 @@ impl From<&str> for ServerStatus {
             "REBUILD" => Self::Rebuild,
             "RESCUED" => Self::Rescued,
             "SUSPENDED" => Self::Suspended,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "SHUTOFF" => Self::Shutoff,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }

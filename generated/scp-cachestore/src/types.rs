@@ -810,7 +810,7 @@ pub enum ClusterResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -836,7 +836,7 @@ pub enum ClusterResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl ClusterResponseServiceState {
@@ -845,7 +845,7 @@ impl ClusterResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -858,7 +858,7 @@ impl ClusterResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -868,7 +868,7 @@ impl From<&str> for ClusterResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -881,7 +881,7 @@ impl From<&str> for ClusterResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -3049,7 +3049,7 @@ pub enum RedisClusterDetailResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -3075,7 +3075,7 @@ pub enum RedisClusterDetailResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl RedisClusterDetailResponseServiceState {
@@ -3084,7 +3084,7 @@ impl RedisClusterDetailResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -3097,7 +3097,7 @@ impl RedisClusterDetailResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -3107,7 +3107,7 @@ impl From<&str> for RedisClusterDetailResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -3120,7 +3120,7 @@ impl From<&str> for RedisClusterDetailResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -3899,7 +3899,7 @@ pub enum RedisInstanceResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -3925,7 +3925,7 @@ pub enum RedisInstanceResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl RedisInstanceResponseServiceState {
@@ -3934,7 +3934,7 @@ impl RedisInstanceResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -3947,7 +3947,7 @@ impl RedisInstanceResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -3957,7 +3957,7 @@ impl From<&str> for RedisInstanceResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -3970,7 +3970,7 @@ impl From<&str> for RedisInstanceResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }

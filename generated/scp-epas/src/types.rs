@@ -1750,7 +1750,7 @@ pub enum EpasClusterDetailResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -1776,7 +1776,7 @@ pub enum EpasClusterDetailResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl EpasClusterDetailResponseServiceState {
@@ -1785,7 +1785,7 @@ impl EpasClusterDetailResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -1798,7 +1798,7 @@ impl EpasClusterDetailResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -1808,7 +1808,7 @@ impl From<&str> for EpasClusterDetailResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -1821,7 +1821,7 @@ impl From<&str> for EpasClusterDetailResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -2904,7 +2904,7 @@ pub enum InstanceResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -2930,7 +2930,7 @@ pub enum InstanceResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl InstanceResponseServiceState {
@@ -2939,7 +2939,7 @@ impl InstanceResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -2952,7 +2952,7 @@ impl InstanceResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -2962,7 +2962,7 @@ impl From<&str> for InstanceResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -2975,7 +2975,7 @@ impl From<&str> for InstanceResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -4825,7 +4825,7 @@ pub enum RdbClusterResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -4851,7 +4851,7 @@ pub enum RdbClusterResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl RdbClusterResponseServiceState {
@@ -4860,7 +4860,7 @@ impl RdbClusterResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -4873,7 +4873,7 @@ impl RdbClusterResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -4883,7 +4883,7 @@ impl From<&str> for RdbClusterResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -4896,7 +4896,7 @@ impl From<&str> for RdbClusterResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }

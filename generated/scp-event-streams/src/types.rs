@@ -655,7 +655,7 @@ pub enum ClusterResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -681,7 +681,7 @@ pub enum ClusterResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl ClusterResponseServiceState {
@@ -690,7 +690,7 @@ impl ClusterResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -703,7 +703,7 @@ impl ClusterResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -713,7 +713,7 @@ impl From<&str> for ClusterResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -726,7 +726,7 @@ impl From<&str> for ClusterResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -1438,7 +1438,7 @@ pub enum EventStreamsClusterDetailResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -1464,7 +1464,7 @@ pub enum EventStreamsClusterDetailResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl EventStreamsClusterDetailResponseServiceState {
@@ -1473,7 +1473,7 @@ impl EventStreamsClusterDetailResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -1486,7 +1486,7 @@ impl EventStreamsClusterDetailResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -1496,7 +1496,7 @@ impl From<&str> for EventStreamsClusterDetailResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -1509,7 +1509,7 @@ impl From<&str> for EventStreamsClusterDetailResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -2534,7 +2534,7 @@ pub enum InstanceResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -2560,7 +2560,7 @@ pub enum InstanceResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl InstanceResponseServiceState {
@@ -2569,7 +2569,7 @@ impl InstanceResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -2582,7 +2582,7 @@ impl InstanceResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -2592,7 +2592,7 @@ impl From<&str> for InstanceResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -2605,7 +2605,7 @@ impl From<&str> for InstanceResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }

@@ -974,7 +974,7 @@ pub enum ClusterResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -1000,7 +1000,7 @@ pub enum ClusterResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl ClusterResponseServiceState {
@@ -1009,7 +1009,7 @@ impl ClusterResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -1022,7 +1022,7 @@ impl ClusterResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -1032,7 +1032,7 @@ impl From<&str> for ClusterResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -1045,7 +1045,7 @@ impl From<&str> for ClusterResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -1920,7 +1920,7 @@ pub enum InstanceResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -1946,7 +1946,7 @@ pub enum InstanceResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl InstanceResponseServiceState {
@@ -1955,7 +1955,7 @@ impl InstanceResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -1968,7 +1968,7 @@ impl InstanceResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -1978,7 +1978,7 @@ impl From<&str> for InstanceResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -1991,7 +1991,7 @@ impl From<&str> for InstanceResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -3172,7 +3172,7 @@ pub enum SearchEngineClusterDetailResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -3198,7 +3198,7 @@ pub enum SearchEngineClusterDetailResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl SearchEngineClusterDetailResponseServiceState {
@@ -3207,7 +3207,7 @@ impl SearchEngineClusterDetailResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -3220,7 +3220,7 @@ impl SearchEngineClusterDetailResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -3230,7 +3230,7 @@ impl From<&str> for SearchEngineClusterDetailResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -3243,7 +3243,7 @@ impl From<&str> for SearchEngineClusterDetailResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }

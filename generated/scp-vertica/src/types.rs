@@ -1581,7 +1581,7 @@ pub enum InstanceResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -1607,7 +1607,7 @@ pub enum InstanceResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl InstanceResponseServiceState {
@@ -1616,7 +1616,7 @@ impl InstanceResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -1629,7 +1629,7 @@ impl InstanceResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -1639,7 +1639,7 @@ impl From<&str> for InstanceResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -1652,7 +1652,7 @@ impl From<&str> for InstanceResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -3009,7 +3009,7 @@ pub enum VerticaClusterDetailResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -3035,7 +3035,7 @@ pub enum VerticaClusterDetailResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl VerticaClusterDetailResponseServiceState {
@@ -3044,7 +3044,7 @@ impl VerticaClusterDetailResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -3057,7 +3057,7 @@ impl VerticaClusterDetailResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -3067,7 +3067,7 @@ impl From<&str> for VerticaClusterDetailResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -3080,7 +3080,7 @@ impl From<&str> for VerticaClusterDetailResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
@@ -3320,7 +3320,7 @@ pub enum VerticaClusterListResponseServiceState {
     /// `STOPPED`
     Stopped,
     /// `UNKNOWN`
-    Unknown2,
+    Unknown,
     /// `ERROR`
     Error,
     /// `FAILED`
@@ -3346,7 +3346,7 @@ pub enum VerticaClusterListResponseServiceState {
     /// `MIGRATING`
     Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl VerticaClusterListResponseServiceState {
@@ -3355,7 +3355,7 @@ impl VerticaClusterListResponseServiceState {
         match self {
             Self::Running => "RUNNING",
             Self::Stopped => "STOPPED",
-            Self::Unknown2 => "UNKNOWN",
+            Self::Unknown => "UNKNOWN",
             Self::Error => "ERROR",
             Self::Failed => "FAILED",
             Self::Terminated => "TERMINATED",
@@ -3368,7 +3368,7 @@ impl VerticaClusterListResponseServiceState {
             Self::Upgrading => "UPGRADING",
             Self::Terminating => "TERMINATING",
             Self::Migrating => "MIGRATING",
-            Self::Unknown(value) => value,
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -3378,7 +3378,7 @@ impl From<&str> for VerticaClusterListResponseServiceState {
         match value {
             "RUNNING" => Self::Running,
             "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown2,
+            "UNKNOWN" => Self::Unknown,
             "ERROR" => Self::Error,
             "FAILED" => Self::Failed,
             "TERMINATED" => Self::Terminated,
@@ -3391,7 +3391,7 @@ impl From<&str> for VerticaClusterListResponseServiceState {
             "UPGRADING" => Self::Upgrading,
             "TERMINATING" => Self::Terminating,
             "MIGRATING" => Self::Migrating,
-            other => Self::Unknown(other.to_owned()),
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }

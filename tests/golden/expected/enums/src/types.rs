@@ -93,7 +93,7 @@ pub enum Region {
     /// `kr-central-2`
     KrCentral2,
     /// `1.0`
-    V10,
+    V1_0,
     /// ``
     Empty,
     /// `Active`
@@ -101,9 +101,9 @@ pub enum Region {
     /// `ACTIVE`
     Active2,
     /// `Unknown`
-    Unknown2,
+    Unknown,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
 impl Region {
@@ -111,12 +111,12 @@ impl Region {
     pub fn as_str(&self) -> &str {
         match self {
             Self::KrCentral2 => "kr-central-2",
-            Self::V10 => "1.0",
+            Self::V1_0 => "1.0",
             Self::Empty => "",
             Self::Active => "Active",
             Self::Active2 => "ACTIVE",
-            Self::Unknown2 => "Unknown",
-            Self::Unknown(value) => value,
+            Self::Unknown => "Unknown",
+            Self::Undocumented(value) => value,
         }
     }
 }
@@ -125,12 +125,12 @@ impl From<&str> for Region {
     fn from(value: &str) -> Self {
         match value {
             "kr-central-2" => Self::KrCentral2,
-            "1.0" => Self::V10,
+            "1.0" => Self::V1_0,
             "" => Self::Empty,
             "Active" => Self::Active,
             "ACTIVE" => Self::Active2,
-            "Unknown" => Self::Unknown2,
-            other => Self::Unknown(other.to_owned()),
+            "Unknown" => Self::Unknown,
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }

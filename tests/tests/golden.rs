@@ -58,6 +58,7 @@ golden!(
     // one construct each
     r#ref,
     inline_objects,
+    merge,
     arrays,
     maps,
     enums,
@@ -94,6 +95,7 @@ fn every_fixture_has_a_test() {
         "formats",
         "inline_objects",
         "maps",
+        "merge",
         "names",
         "no_response_body",
         "nullable",

@@ -6,6 +6,7 @@
 //! so one run reports all of them; each names the JSON pointer of the node.
 
 mod extension;
+mod merge;
 mod object;
 mod operation;
 mod pass;
@@ -29,8 +30,20 @@ const MAX_DEPTH: usize = 48;
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Lowers `doc`, read from `display_path`.
+///
+/// When identical types are found (see [`merge`]), the document is lowered a
+/// second time with each group under one name.
 pub fn lower(display_path: &str, doc: &OpenAPI) -> Result<Service, Vec<SpecError>> {
-    let mut l = Lowerer::new(display_path, doc);
+    let first = lower_with(display_path, doc, merge::MergePlan::default())?;
+    let plan = merge::plan(&first.types);
+    if plan.is_empty() {
+        return Ok(first);
+    }
+    lower_with(display_path, doc, plan)
+}
+
+fn lower_with(display_path: &str, doc: &OpenAPI, merges: merge::MergePlan) -> Result<Service, Vec<SpecError>> {
+    let mut l = Lowerer::new(display_path, doc, merges);
     let service = l.service();
     if l.errors.is_empty() {
         Ok(service)
@@ -50,13 +63,15 @@ struct Lowerer<'a> {
     component_names: BTreeMap<String, String>,
     /// Every Rust type name taken, components and inline.
     type_names: NameSet,
+    /// The names identical inline types share (empty on the first run).
+    merges: merge::MergePlan,
     depth: usize,
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(file: &'a str, doc: &'a OpenAPI) -> Self {
+    fn new(file: &'a str, doc: &'a OpenAPI, merges: merge::MergePlan) -> Self {
         let mut type_names = NameSet::new("");
-        for name in crate::names::RESERVED_TYPES {
+        for name in crate::names::RESERVED_TYPES.iter().copied().chain(merges.name_at.values().map(String::as_str)) {
             type_names.reserve(name);
         }
         Lowerer {
@@ -66,6 +81,7 @@ impl<'a> Lowerer<'a> {
             types: BTreeMap::new(),
             component_names: BTreeMap::new(),
             type_names,
+            merges,
             depth: 0,
         }
     }

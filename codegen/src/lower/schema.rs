@@ -53,7 +53,12 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    pub(super) fn insert(&mut self, def: TypeDef) {
+    pub(super) fn insert(&mut self, mut def: TypeDef) {
+        if self.merges.mixed_docs.contains(&def.name) {
+            // Members documented differently: each field keeps its own text.
+            def.doc.summary = None;
+            def.doc.description = None;
+        }
         self.type_names.reserve(&def.name);
         self.types.insert(def.name.clone(), def);
     }
@@ -122,6 +127,14 @@ impl<'a> Lowerer<'a> {
         use openapiv3::Type as T;
         self.check_format(schema, pointer);
         let named = |this: &mut Self| {
+            // A merged type is defined once, from the first of its schemas reached.
+            if let Some(name) = this.merges.name_at.get(pointer).cloned() {
+                let is_component = this.component_names.values().any(|n| *n == name);
+                if !is_component && !this.types.contains_key(&name) {
+                    this.define(&name, schema, pointer);
+                }
+                return Type::Named(name);
+            }
             let name = this.unique_name(hint);
             this.define(&name, schema, pointer);
             Type::Named(name)

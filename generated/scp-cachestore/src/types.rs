@@ -187,7 +187,7 @@ pub struct BlockStorageGroupRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupRequestRoleType,
+    pub role_type: BlockStorageGroupRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -199,12 +199,12 @@ pub struct BlockStorageGroupRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<BlockStorageGroupRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl BlockStorageGroupRequest {
     /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockStorageGroupRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -213,10 +213,7 @@ impl BlockStorageGroupRequest {
     }
 
     /// Sets [`BlockStorageGroupRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: BlockStorageGroupRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -243,151 +240,6 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `BlockStorageGroupResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -399,13 +251,13 @@ pub struct BlockStorageGroupResponse {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupResponseRoleType,
+    pub role_type: BlockStorageGroupRoleType,
     /// Size in GB
     pub size_gb: i64,
     /// Volume type
     ///
     /// - Example: `"SSD"`
-    pub volume_type: BlockStorageGroupResponseVolumeType,
+    pub volume_type: VolumeType,
 }
 
 impl BlockStorageGroupResponse {
@@ -413,9 +265,9 @@ impl BlockStorageGroupResponse {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        role_type: BlockStorageGroupResponseRoleType,
+        role_type: BlockStorageGroupRoleType,
         size_gb: i64,
-        volume_type: BlockStorageGroupResponseVolumeType,
+        volume_type: VolumeType,
     ) -> Self {
         Self {
             id: id.into(),
@@ -435,7 +287,7 @@ impl BlockStorageGroupResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BlockStorageGroupResponseRoleType {
+pub enum BlockStorageGroupRoleType {
     /// `OS`
     Os,
     /// `DATA`
@@ -450,7 +302,7 @@ pub enum BlockStorageGroupResponseRoleType {
     Unknown(String),
 }
 
-impl BlockStorageGroupResponseRoleType {
+impl BlockStorageGroupRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -464,7 +316,7 @@ impl BlockStorageGroupResponseRoleType {
     }
 }
 
-impl From<&str> for BlockStorageGroupResponseRoleType {
+impl From<&str> for BlockStorageGroupRoleType {
     fn from(value: &str) -> Self {
         match value {
             "OS" => Self::Os,
@@ -477,13 +329,13 @@ impl From<&str> for BlockStorageGroupResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for BlockStorageGroupResponseRoleType {
+impl ::std::fmt::Display for BlockStorageGroupRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
+impl ::serde::Serialize for BlockStorageGroupRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -492,77 +344,7 @@ impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupResponseVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupResponseVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupResponseVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupResponseVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupResponseVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseVolumeType {
+impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -668,11 +450,11 @@ pub struct ClusterResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<ClusterResponseRoleType>,
+    pub role_type: Option<ClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: ClusterResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl ClusterResponse {
@@ -686,7 +468,7 @@ impl ClusterResponse {
         modified_at: rt::DateTime,
         modified_by: impl Into<String>,
         name: impl Into<String>,
-        service_state: ClusterResponseServiceState,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             account_id: account_id.into(),
@@ -716,197 +498,9 @@ impl ClusterResponse {
     }
 
     /// Sets [`ClusterResponse::role_type`].
-    pub fn with_role_type(mut self, role_type: ClusterResponseRoleType) -> Self {
+    pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ORIGIN"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ClusterResponseRoleType {
-    /// `ORIGIN`
-    Origin,
-    /// `REPLICA`
-    Replica,
-    /// `RECOVERY`
-    Recovery,
-    /// `SECONDARY`
-    Secondary,
-    /// `MIGRATION`
-    Migration,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ClusterResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Replica => "REPLICA",
-            Self::Recovery => "RECOVERY",
-            Self::Secondary => "SECONDARY",
-            Self::Migration => "MIGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ClusterResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORIGIN" => Self::Origin,
-            "REPLICA" => Self::Replica,
-            "RECOVERY" => Self::Recovery,
-            "SECONDARY" => Self::Secondary,
-            "MIGRATION" => Self::Migration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ClusterResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ClusterResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ClusterResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ClusterResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl ClusterResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ClusterResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ClusterResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ClusterResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ClusterResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1057,6 +651,80 @@ impl rt::validate::Validate for ClusterRestoreRequest {
     }
 }
 
+/// Role type
+///
+/// - Example: `"ORIGIN"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ClusterRoleType {
+    /// `ORIGIN`
+    Origin,
+    /// `REPLICA`
+    Replica,
+    /// `RECOVERY`
+    Recovery,
+    /// `SECONDARY`
+    Secondary,
+    /// `MIGRATION`
+    Migration,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl ClusterRoleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Origin => "ORIGIN",
+            Self::Replica => "REPLICA",
+            Self::Recovery => "RECOVERY",
+            Self::Secondary => "SECONDARY",
+            Self::Migration => "MIGRATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ClusterRoleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ORIGIN" => Self::Origin,
+            "REPLICA" => Self::Replica,
+            "RECOVERY" => Self::Recovery,
+            "SECONDARY" => Self::Secondary,
+            "MIGRATION" => Self::Migration,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClusterRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClusterRoleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClusterRoleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `CommandItem` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1128,6 +796,88 @@ impl CommandListResponse {
             last_updated_at: last_updated_at.into(),
             total_count,
         }
+    }
+}
+
+/// The `DayOfWeek` schema.
+///
+/// - Example: `"MON"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DayOfWeek {
+    /// `MON`
+    Mon,
+    /// `TUE`
+    Tue,
+    /// `WED`
+    Wed,
+    /// `THU`
+    Thu,
+    /// `FRI`
+    Fri,
+    /// `SAT`
+    Sat,
+    /// `SUN`
+    Sun,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl DayOfWeek {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mon => "MON",
+            Self::Tue => "TUE",
+            Self::Wed => "WED",
+            Self::Thu => "THU",
+            Self::Fri => "FRI",
+            Self::Sat => "SAT",
+            Self::Sun => "SUN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DayOfWeek {
+    fn from(value: &str) -> Self {
+        match value {
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "SUN" => Self::Sun,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DayOfWeek {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DayOfWeek {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1272,7 +1022,7 @@ pub struct InstanceRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceRequestRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
@@ -1280,7 +1030,7 @@ pub struct InstanceRequest {
 
 impl InstanceRequest {
     /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRequestRoleType) -> Self {
+    pub fn new(role_type: InstanceRoleType) -> Self {
         Self {
             public_ip_id: None,
             role_type,
@@ -1312,7 +1062,7 @@ impl InstanceRequest {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceRequestRoleType {
+pub enum InstanceRoleType {
     /// `ACTIVE`
     Active,
     /// `STANDBY`
@@ -1351,7 +1101,7 @@ pub enum InstanceRequestRoleType {
     Unknown(String),
 }
 
-impl InstanceRequestRoleType {
+impl InstanceRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1377,7 +1127,7 @@ impl InstanceRequestRoleType {
     }
 }
 
-impl From<&str> for InstanceRequestRoleType {
+impl From<&str> for InstanceRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -1402,13 +1152,13 @@ impl From<&str> for InstanceRequestRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceRequestRoleType {
+impl ::std::fmt::Display for InstanceRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceRequestRoleType {
+impl ::serde::Serialize for InstanceRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1417,115 +1167,7 @@ impl ::serde::Serialize for InstanceRequestRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListEngineVersionsProductImageType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListEngineVersionsProductImageType {
-    /// `PostgreSQL Community`
-    PostgreSqlCommunity,
-    /// `MariaDB Community`
-    MariaDbCommunity,
-    /// `MySQL Community`
-    MySqlCommunity,
-    /// `EPAS`
-    Epas,
-    /// `Microsoft SQL Server Enterprise`
-    MicrosoftSqlServerEnterprise,
-    /// `Microsoft SQL Server Standard`
-    MicrosoftSqlServerStandard,
-    /// `Redis OSS Sentinel`
-    RedisOssSentinel,
-    /// `Valkey Sentinel`
-    ValkeySentinel,
-    /// `Kafka`
-    Kafka,
-    /// `Elasticsearch Enterprise`
-    ElasticsearchEnterprise,
-    /// `OpenSearch`
-    OpenSearch,
-    /// `Vertica Enterprise`
-    VerticaEnterprise,
-    /// `Vertica Community`
-    VerticaCommunity,
-    /// `Scalable DB MariaDB Community`
-    ScalableDbMariaDbCommunity,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ListEngineVersionsProductImageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostgreSqlCommunity => "PostgreSQL Community",
-            Self::MariaDbCommunity => "MariaDB Community",
-            Self::MySqlCommunity => "MySQL Community",
-            Self::Epas => "EPAS",
-            Self::MicrosoftSqlServerEnterprise => "Microsoft SQL Server Enterprise",
-            Self::MicrosoftSqlServerStandard => "Microsoft SQL Server Standard",
-            Self::RedisOssSentinel => "Redis OSS Sentinel",
-            Self::ValkeySentinel => "Valkey Sentinel",
-            Self::Kafka => "Kafka",
-            Self::ElasticsearchEnterprise => "Elasticsearch Enterprise",
-            Self::OpenSearch => "OpenSearch",
-            Self::VerticaEnterprise => "Vertica Enterprise",
-            Self::VerticaCommunity => "Vertica Community",
-            Self::ScalableDbMariaDbCommunity => "Scalable DB MariaDB Community",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListEngineVersionsProductImageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PostgreSQL Community" => Self::PostgreSqlCommunity,
-            "MariaDB Community" => Self::MariaDbCommunity,
-            "MySQL Community" => Self::MySqlCommunity,
-            "EPAS" => Self::Epas,
-            "Microsoft SQL Server Enterprise" => Self::MicrosoftSqlServerEnterprise,
-            "Microsoft SQL Server Standard" => Self::MicrosoftSqlServerStandard,
-            "Redis OSS Sentinel" => Self::RedisOssSentinel,
-            "Valkey Sentinel" => Self::ValkeySentinel,
-            "Kafka" => Self::Kafka,
-            "Elasticsearch Enterprise" => Self::ElasticsearchEnterprise,
-            "OpenSearch" => Self::OpenSearch,
-            "Vertica Enterprise" => Self::VerticaEnterprise,
-            "Vertica Community" => Self::VerticaCommunity,
-            "Scalable DB MariaDB Community" => Self::ScalableDbMariaDbCommunity,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ListEngineVersionsProductImageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ListEngineVersionsProductImageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsProductImageType {
+impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1547,7 +1189,7 @@ pub struct MaintenanceOption {
     ///
     /// - Example: `"MON"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceOptionStartingDayOfWeek>,
+    pub starting_day_of_week: Option<DayOfWeek>,
     /// Starting time
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
@@ -1570,10 +1212,7 @@ impl MaintenanceOption {
     }
 
     /// Sets [`MaintenanceOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceOptionStartingDayOfWeek,
-    ) -> Self {
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
         self.starting_day_of_week = Some(starting_day_of_week);
         self
     }
@@ -1585,88 +1224,6 @@ impl MaintenanceOption {
     }
 }
 
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `MaintenanceRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1674,7 +1231,7 @@ pub struct MaintenanceRequest {
     /// Start day of week
     ///
     /// - Example: `"MON"`
-    pub start_day_of_week: MaintenanceRequestStartDayOfWeek,
+    pub start_day_of_week: DayOfWeek,
     /// Start minute
     pub start_minute: String,
     /// Start time
@@ -1688,7 +1245,7 @@ pub struct MaintenanceRequest {
 impl MaintenanceRequest {
     /// A `MaintenanceRequest` from its required fields; optional fields start empty.
     pub fn new(
-        start_day_of_week: MaintenanceRequestStartDayOfWeek,
+        start_day_of_week: DayOfWeek,
         start_minute: impl Into<String>,
         start_time: impl Into<String>,
         term_hour: impl Into<String>,
@@ -1699,88 +1256,6 @@ impl MaintenanceRequest {
             start_time: start_time.into(),
             term_hour: term_hour.into(),
         }
-    }
-}
-
-/// Start day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceRequestStartDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceRequestStartDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceRequestStartDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceRequestStartDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceRequestStartDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1795,7 +1270,7 @@ pub struct MaintenanceResponseOption {
     ///
     /// - Example: `"MON"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
+    pub starting_day_of_week: Option<DayOfWeek>,
     /// Starting time
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
@@ -1824,10 +1299,7 @@ impl MaintenanceResponseOption {
     }
 
     /// Sets [`MaintenanceResponseOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceResponseOptionStartingDayOfWeek,
-    ) -> Self {
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
         self.starting_day_of_week = Some(starting_day_of_week);
         self
     }
@@ -1842,88 +1314,6 @@ impl MaintenanceResponseOption {
     pub fn with_use_maintenance_option(mut self, use_maintenance_option: bool) -> Self {
         self.use_maintenance_option = Some(use_maintenance_option);
         self
-    }
-}
-
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceResponseOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceResponseOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceResponseOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceResponseOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -2293,6 +1683,114 @@ impl ParametersResponse {
     }
 }
 
+/// The `ProductImageType` schema.
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProductImageType {
+    /// `PostgreSQL Community`
+    PostgreSqlCommunity,
+    /// `MariaDB Community`
+    MariaDbCommunity,
+    /// `MySQL Community`
+    MySqlCommunity,
+    /// `EPAS`
+    Epas,
+    /// `Microsoft SQL Server Enterprise`
+    MicrosoftSqlServerEnterprise,
+    /// `Microsoft SQL Server Standard`
+    MicrosoftSqlServerStandard,
+    /// `Redis OSS Sentinel`
+    RedisOssSentinel,
+    /// `Valkey Sentinel`
+    ValkeySentinel,
+    /// `Kafka`
+    Kafka,
+    /// `Elasticsearch Enterprise`
+    ElasticsearchEnterprise,
+    /// `OpenSearch`
+    OpenSearch,
+    /// `Vertica Enterprise`
+    VerticaEnterprise,
+    /// `Vertica Community`
+    VerticaCommunity,
+    /// `Scalable DB MariaDB Community`
+    ScalableDbMariaDbCommunity,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl ProductImageType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostgreSqlCommunity => "PostgreSQL Community",
+            Self::MariaDbCommunity => "MariaDB Community",
+            Self::MySqlCommunity => "MySQL Community",
+            Self::Epas => "EPAS",
+            Self::MicrosoftSqlServerEnterprise => "Microsoft SQL Server Enterprise",
+            Self::MicrosoftSqlServerStandard => "Microsoft SQL Server Standard",
+            Self::RedisOssSentinel => "Redis OSS Sentinel",
+            Self::ValkeySentinel => "Valkey Sentinel",
+            Self::Kafka => "Kafka",
+            Self::ElasticsearchEnterprise => "Elasticsearch Enterprise",
+            Self::OpenSearch => "OpenSearch",
+            Self::VerticaEnterprise => "Vertica Enterprise",
+            Self::VerticaCommunity => "Vertica Community",
+            Self::ScalableDbMariaDbCommunity => "Scalable DB MariaDB Community",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ProductImageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PostgreSQL Community" => Self::PostgreSqlCommunity,
+            "MariaDB Community" => Self::MariaDbCommunity,
+            "MySQL Community" => Self::MySqlCommunity,
+            "EPAS" => Self::Epas,
+            "Microsoft SQL Server Enterprise" => Self::MicrosoftSqlServerEnterprise,
+            "Microsoft SQL Server Standard" => Self::MicrosoftSqlServerStandard,
+            "Redis OSS Sentinel" => Self::RedisOssSentinel,
+            "Valkey Sentinel" => Self::ValkeySentinel,
+            "Kafka" => Self::Kafka,
+            "Elasticsearch Enterprise" => Self::ElasticsearchEnterprise,
+            "OpenSearch" => Self::OpenSearch,
+            "Vertica Enterprise" => Self::VerticaEnterprise,
+            "Vertica Community" => Self::VerticaCommunity,
+            "Scalable DB MariaDB Community" => Self::ScalableDbMariaDbCommunity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ProductImageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ProductImageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProductImageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `RedisBlockStorageGroupRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2300,7 +1798,7 @@ pub struct RedisBlockStorageGroupRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: RedisBlockStorageGroupRequestRoleType,
+    pub role_type: BlockStorageGroupRoleType,
     /// Size in GB
     ///
     /// - Minimum: 56
@@ -2312,12 +1810,12 @@ pub struct RedisBlockStorageGroupRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<RedisBlockStorageGroupRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl RedisBlockStorageGroupRequest {
     /// A `RedisBlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: RedisBlockStorageGroupRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockStorageGroupRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -2326,10 +1824,7 @@ impl RedisBlockStorageGroupRequest {
     }
 
     /// Sets [`RedisBlockStorageGroupRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: RedisBlockStorageGroupRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -2353,151 +1848,6 @@ impl rt::validate::Validate for RedisBlockStorageGroupRequest {
                 );
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedisBlockStorageGroupRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl RedisBlockStorageGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RedisBlockStorageGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RedisBlockStorageGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RedisBlockStorageGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedisBlockStorageGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedisBlockStorageGroupRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl RedisBlockStorageGroupRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RedisBlockStorageGroupRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RedisBlockStorageGroupRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RedisBlockStorageGroupRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedisBlockStorageGroupRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -2755,11 +2105,11 @@ pub struct RedisClusterDetailResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<RedisClusterDetailResponseRoleType>,
+    pub role_type: Option<ClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: RedisClusterDetailResponseServiceState,
+    pub service_state: ServiceState,
     /// Software version
     pub software_version: String,
     /// Subnet ID
@@ -2785,7 +2135,7 @@ impl RedisClusterDetailResponse {
         name: impl Into<String>,
         product_image_type: impl Into<String>,
         product_type: RedisClusterDetailResponseProductType,
-        service_state: RedisClusterDetailResponseServiceState,
+        service_state: ServiceState,
         software_version: impl Into<String>,
         subnet_id: impl Into<String>,
         timezone: impl Into<String>,
@@ -2854,10 +2204,7 @@ impl RedisClusterDetailResponse {
     }
 
     /// Sets [`RedisClusterDetailResponse::role_type`].
-    pub fn with_role_type(
-        mut self,
-        role_type: RedisClusterDetailResponseRoleType,
-    ) -> Self {
+    pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
     }
@@ -2953,194 +2300,6 @@ impl ::serde::Serialize for RedisClusterDetailResponseProductType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for RedisClusterDetailResponseProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ORIGIN"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedisClusterDetailResponseRoleType {
-    /// `ORIGIN`
-    Origin,
-    /// `REPLICA`
-    Replica,
-    /// `RECOVERY`
-    Recovery,
-    /// `SECONDARY`
-    Secondary,
-    /// `MIGRATION`
-    Migration,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl RedisClusterDetailResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Replica => "REPLICA",
-            Self::Recovery => "RECOVERY",
-            Self::Secondary => "SECONDARY",
-            Self::Migration => "MIGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RedisClusterDetailResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORIGIN" => Self::Origin,
-            "REPLICA" => Self::Replica,
-            "RECOVERY" => Self::Recovery,
-            "SECONDARY" => Self::Secondary,
-            "MIGRATION" => Self::Migration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RedisClusterDetailResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RedisClusterDetailResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedisClusterDetailResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedisClusterDetailResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl RedisClusterDetailResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RedisClusterDetailResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RedisClusterDetailResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RedisClusterDetailResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedisClusterDetailResponseServiceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3342,7 +2501,7 @@ pub struct RedisInstanceGroupRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: RedisInstanceGroupRequestRoleType,
+    pub role_type: RedisInstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -3351,7 +2510,7 @@ impl RedisInstanceGroupRequest {
     /// A `RedisInstanceGroupRequest` from its required fields; optional fields start empty.
     pub fn new(
         block_storage_groups: Vec<RedisBlockStorageGroupRequest>,
-        role_type: RedisInstanceGroupRequestRoleType,
+        role_type: RedisInstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -3381,136 +2540,6 @@ impl rt::validate::Validate for RedisInstanceGroupRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedisInstanceGroupRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `ACTIVE_STANDBY`
-    ActiveStandby,
-    /// `PRIMARY_SECONDARY`
-    PrimarySecondary,
-    /// `MASTER`
-    Master,
-    /// `MASTER_REPLICA`
-    MasterReplica,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `PRIMARY`
-    Primary,
-    /// `PRIMARY_NODE`
-    PrimaryNode,
-    /// `READ_NODE`
-    ReadNode,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl RedisInstanceGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::ActiveStandby => "ACTIVE_STANDBY",
-            Self::PrimarySecondary => "PRIMARY_SECONDARY",
-            Self::Master => "MASTER",
-            Self::MasterReplica => "MASTER_REPLICA",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::Primary => "PRIMARY",
-            Self::PrimaryNode => "PRIMARY_NODE",
-            Self::ReadNode => "READ_NODE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RedisInstanceGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "ACTIVE_STANDBY" => Self::ActiveStandby,
-            "PRIMARY_SECONDARY" => Self::PrimarySecondary,
-            "MASTER" => Self::Master,
-            "MASTER_REPLICA" => Self::MasterReplica,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "PRIMARY" => Self::Primary,
-            "PRIMARY_NODE" => Self::PrimaryNode,
-            "READ_NODE" => Self::ReadNode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RedisInstanceGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RedisInstanceGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedisInstanceGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `RedisInstanceGroupResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3527,7 +2556,7 @@ pub struct RedisInstanceGroupResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: RedisInstanceGroupResponseRoleType,
+    pub role_type: RedisInstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -3537,7 +2566,7 @@ impl RedisInstanceGroupResponse {
     pub fn new(
         block_storage_groups: Vec<BlockStorageGroupResponse>,
         id: impl Into<String>,
-        role_type: RedisInstanceGroupResponseRoleType,
+        role_type: RedisInstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -3564,7 +2593,7 @@ impl RedisInstanceGroupResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum RedisInstanceGroupResponseRoleType {
+pub enum RedisInstanceGroupRoleType {
     /// `ACTIVE`
     Active,
     /// `ACTIVE_STANDBY`
@@ -3607,7 +2636,7 @@ pub enum RedisInstanceGroupResponseRoleType {
     Unknown(String),
 }
 
-impl RedisInstanceGroupResponseRoleType {
+impl RedisInstanceGroupRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3635,7 +2664,7 @@ impl RedisInstanceGroupResponseRoleType {
     }
 }
 
-impl From<&str> for RedisInstanceGroupResponseRoleType {
+impl From<&str> for RedisInstanceGroupRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -3662,13 +2691,13 @@ impl From<&str> for RedisInstanceGroupResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for RedisInstanceGroupResponseRoleType {
+impl ::std::fmt::Display for RedisInstanceGroupRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for RedisInstanceGroupResponseRoleType {
+impl ::serde::Serialize for RedisInstanceGroupRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -3677,7 +2706,7 @@ impl ::serde::Serialize for RedisInstanceGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for RedisInstanceGroupResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for RedisInstanceGroupRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3704,22 +2733,22 @@ pub struct RedisInstanceResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: RedisInstanceResponseRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: RedisInstanceResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl RedisInstanceResponse {
     /// A `RedisInstanceResponse` from its required fields; optional fields start empty.
     pub fn new(
         name: impl Into<String>,
-        role_type: RedisInstanceResponseRoleType,
-        service_state: RedisInstanceResponseServiceState,
+        role_type: InstanceRoleType,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             floating_ip_id: None,
@@ -3760,242 +2789,6 @@ impl RedisInstanceResponse {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedisInstanceResponseRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `STANDBY`
-    Standby,
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// `MASTER`
-    Master,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `READ_REPLICA`
-    ReadReplica,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl RedisInstanceResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Standby => "STANDBY",
-            Self::Primary => "PRIMARY",
-            Self::Secondary => "SECONDARY",
-            Self::Master => "MASTER",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::ReadReplica => "READ_REPLICA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RedisInstanceResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "STANDBY" => Self::Standby,
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            "MASTER" => Self::Master,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "READ_REPLICA" => Self::ReadReplica,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RedisInstanceResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RedisInstanceResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedisInstanceResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RedisInstanceResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl RedisInstanceResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RedisInstanceResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RedisInstanceResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RedisInstanceResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RedisInstanceResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -4157,6 +2950,120 @@ impl ServerTypeListResponse {
     }
 }
 
+/// Service state
+///
+/// - Example: `"RUNNING"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ServiceState {
+    /// `RUNNING`
+    Running,
+    /// `STOPPED`
+    Stopped,
+    /// `UNKNOWN`
+    Unknown,
+    /// `ERROR`
+    Error,
+    /// `FAILED`
+    Failed,
+    /// `TERMINATED`
+    Terminated,
+    /// `CREATING`
+    Creating,
+    /// `STOPPING`
+    Stopping,
+    /// `STARTING`
+    Starting,
+    /// `RESTARTING`
+    Restarting,
+    /// `EDITING`
+    Editing,
+    /// `SYNCHRONIZING`
+    Synchronizing,
+    /// `UPGRADING`
+    Upgrading,
+    /// `TERMINATING`
+    Terminating,
+    /// `MIGRATING`
+    Migrating,
+    /// A value not documented when this crate was generated.
+    Undocumented(String),
+}
+
+impl ServiceState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "RUNNING",
+            Self::Stopped => "STOPPED",
+            Self::Unknown => "UNKNOWN",
+            Self::Error => "ERROR",
+            Self::Failed => "FAILED",
+            Self::Terminated => "TERMINATED",
+            Self::Creating => "CREATING",
+            Self::Stopping => "STOPPING",
+            Self::Starting => "STARTING",
+            Self::Restarting => "RESTARTING",
+            Self::Editing => "EDITING",
+            Self::Synchronizing => "SYNCHRONIZING",
+            Self::Upgrading => "UPGRADING",
+            Self::Terminating => "TERMINATING",
+            Self::Migrating => "MIGRATING",
+            Self::Undocumented(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServiceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "RUNNING" => Self::Running,
+            "STOPPED" => Self::Stopped,
+            "UNKNOWN" => Self::Unknown,
+            "ERROR" => Self::Error,
+            "FAILED" => Self::Failed,
+            "TERMINATED" => Self::Terminated,
+            "CREATING" => Self::Creating,
+            "STOPPING" => Self::Stopping,
+            "STARTING" => Self::Starting,
+            "RESTARTING" => Self::Restarting,
+            "EDITING" => Self::Editing,
+            "SYNCHRONIZING" => Self::Synchronizing,
+            "UPGRADING" => Self::Upgrading,
+            "TERMINATING" => Self::Terminating,
+            "MIGRATING" => Self::Migrating,
+            other => Self::Undocumented(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ServiceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServiceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `Tag` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4219,5 +3126,76 @@ impl UpdateSecurityGroupRulesRequest {
     pub fn with_del_ip_addresses(mut self, del_ip_addresses: Vec<String>) -> Self {
         self.del_ip_addresses = Some(del_ip_addresses);
         self
+    }
+}
+
+/// Volume type
+///
+/// - Default: `"SSD"`
+/// - Example: `"SSD"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VolumeType {
+    /// `SSD`
+    Ssd,
+    /// `SSD_KMS`
+    SsdKms,
+    /// `HDD`
+    Hdd,
+    /// `HDD_KMS`
+    HddKms,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl VolumeType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssd => "SSD",
+            Self::SsdKms => "SSD_KMS",
+            Self::Hdd => "HDD",
+            Self::HddKms => "HDD_KMS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for VolumeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SSD" => Self::Ssd,
+            "SSD_KMS" => Self::SsdKms,
+            "HDD" => Self::Hdd,
+            "HDD_KMS" => Self::HddKms,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for VolumeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for VolumeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VolumeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }

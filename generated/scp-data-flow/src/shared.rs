@@ -1149,13 +1149,13 @@ impl DataFlowUpdateResponse {
     }
 }
 
-/// The `ListDataFlowServiceState` schema.
+/// The `State` schema.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ListDataFlowServiceState {
+pub enum State {
     /// `ACTIVE`
     Active,
     /// `CREATING`
@@ -1174,7 +1174,7 @@ pub enum ListDataFlowServiceState {
     Unknown(String),
 }
 
-impl ListDataFlowServiceState {
+impl State {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1190,7 +1190,7 @@ impl ListDataFlowServiceState {
     }
 }
 
-impl From<&str> for ListDataFlowServiceState {
+impl From<&str> for State {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -1205,13 +1205,13 @@ impl From<&str> for ListDataFlowServiceState {
     }
 }
 
-impl ::std::fmt::Display for ListDataFlowServiceState {
+impl ::std::fmt::Display for State {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for ListDataFlowServiceState {
+impl ::serde::Serialize for State {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1220,87 +1220,7 @@ impl ::serde::Serialize for ListDataFlowServiceState {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ListDataFlowServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListDataFlowsState` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListDataFlowsState {
-    /// `ACTIVE`
-    Active,
-    /// `CREATING`
-    Creating,
-    /// `RUNNING`
-    Running,
-    /// `ERROR`
-    Error,
-    /// `TERMINATING`
-    Terminating,
-    /// `DELETED`
-    Deleted,
-    /// `UPDATING`
-    Updating,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ListDataFlowsState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Creating => "CREATING",
-            Self::Running => "RUNNING",
-            Self::Error => "ERROR",
-            Self::Terminating => "TERMINATING",
-            Self::Deleted => "DELETED",
-            Self::Updating => "UPDATING",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListDataFlowsState {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "CREATING" => Self::Creating,
-            "RUNNING" => Self::Running,
-            "ERROR" => Self::Error,
-            "TERMINATING" => Self::Terminating,
-            "DELETED" => Self::Deleted,
-            "UPDATING" => Self::Updating,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ListDataFlowsState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ListDataFlowsState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ListDataFlowsState {
+impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

@@ -1080,166 +1080,6 @@ impl ImageVersionsResponse {
     }
 }
 
-/// The `ListDataOpsServiceState` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListDataOpsServiceState {
-    /// `ACTIVE`
-    Active,
-    /// `CREATING`
-    Creating,
-    /// `RUNNING`
-    Running,
-    /// `ERROR`
-    Error,
-    /// `TERMINATING`
-    Terminating,
-    /// `DELETED`
-    Deleted,
-    /// `UPDATING`
-    Updating,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ListDataOpsServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Creating => "CREATING",
-            Self::Running => "RUNNING",
-            Self::Error => "ERROR",
-            Self::Terminating => "TERMINATING",
-            Self::Deleted => "DELETED",
-            Self::Updating => "UPDATING",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListDataOpsServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "CREATING" => Self::Creating,
-            "RUNNING" => Self::Running,
-            "ERROR" => Self::Error,
-            "TERMINATING" => Self::Terminating,
-            "DELETED" => Self::Deleted,
-            "UPDATING" => Self::Updating,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ListDataOpsServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ListDataOpsServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ListDataOpsServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListDataOpsState` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListDataOpsState {
-    /// `ACTIVE`
-    Active,
-    /// `CREATING`
-    Creating,
-    /// `RUNNING`
-    Running,
-    /// `ERROR`
-    Error,
-    /// `TERMINATING`
-    Terminating,
-    /// `DELETED`
-    Deleted,
-    /// `UPDATING`
-    Updating,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ListDataOpsState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Creating => "CREATING",
-            Self::Running => "RUNNING",
-            Self::Error => "ERROR",
-            Self::Terminating => "TERMINATING",
-            Self::Deleted => "DELETED",
-            Self::Updating => "UPDATING",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListDataOpsState {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "CREATING" => Self::Creating,
-            "RUNNING" => Self::Running,
-            "ERROR" => Self::Error,
-            "TERMINATING" => Self::Terminating,
-            "DELETED" => Self::Deleted,
-            "UPDATING" => Self::Updating,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ListDataOpsState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ListDataOpsState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ListDataOpsState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `QuickQueryImageAttr` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1271,6 +1111,86 @@ impl QuickQueryImageAttr {
     pub fn with_os_type(mut self, os_type: impl Into<String>) -> Self {
         self.os_type = Some(os_type.into());
         self
+    }
+}
+
+/// The `State` schema.
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum State {
+    /// `ACTIVE`
+    Active,
+    /// `CREATING`
+    Creating,
+    /// `RUNNING`
+    Running,
+    /// `ERROR`
+    Error,
+    /// `TERMINATING`
+    Terminating,
+    /// `DELETED`
+    Deleted,
+    /// `UPDATING`
+    Updating,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl State {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Active => "ACTIVE",
+            Self::Creating => "CREATING",
+            Self::Running => "RUNNING",
+            Self::Error => "ERROR",
+            Self::Terminating => "TERMINATING",
+            Self::Deleted => "DELETED",
+            Self::Updating => "UPDATING",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for State {
+    fn from(value: &str) -> Self {
+        match value {
+            "ACTIVE" => Self::Active,
+            "CREATING" => Self::Creating,
+            "RUNNING" => Self::Running,
+            "ERROR" => Self::Error,
+            "TERMINATING" => Self::Terminating,
+            "DELETED" => Self::Deleted,
+            "UPDATING" => Self::Updating,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for State {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for State {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for State {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 

@@ -249,7 +249,7 @@ impl Client {
     pub fn export_log(
         &self,
         cluster_id: impl Into<String>,
-        log_type: types::ExportLogLogType,
+        log_type: types::LogType,
     ) -> operation::ExportLog {
         operation::ExportLog::new(self.clone(), cluster_id.into(), log_type)
     }
@@ -565,7 +565,7 @@ impl Client {
     pub fn set_log_export_config(
         &self,
         cluster_id: impl Into<String>,
-        log_type: types::SetLogExportConfigLogType,
+        log_type: types::LogType,
         body: types::LogExportConfigModifyRequest,
     ) -> operation::SetLogExportConfig {
         operation::SetLogExportConfig::new(
@@ -818,7 +818,7 @@ impl Client {
     pub fn unregister_log_export_config(
         &self,
         cluster_id: impl Into<String>,
-        log_type: types::UnregisterLogExportConfigLogType,
+        log_type: types::LogType,
     ) -> operation::UnregisterLogExportConfig {
         operation::UnregisterLogExportConfig::new(
             self.clone(),

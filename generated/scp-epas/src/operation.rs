@@ -216,14 +216,14 @@ impl DeleteArchiveLog {
 pub struct ExportLog {
     client: super::Client,
     cluster_id: String,
-    log_type: types::ExportLogLogType,
+    log_type: types::LogType,
 }
 
 impl ExportLog {
     pub(super) fn new(
         client: super::Client,
         cluster_id: String,
-        log_type: types::ExportLogLogType,
+        log_type: types::LogType,
     ) -> Self {
         Self {
             client,
@@ -460,7 +460,7 @@ impl ListEngineVersionProperties {
 pub struct ListEngineVersions {
     client: super::Client,
     id: Option<String>,
-    product_image_type: Option<types::ListEngineVersionsProductImageType>,
+    product_image_type: Option<types::ProductImageType>,
     eos_included: Option<bool>,
 }
 
@@ -483,7 +483,7 @@ impl ListEngineVersions {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ListEngineVersionsProductImageType,
+        product_image_type: types::ProductImageType,
     ) -> Self {
         self.product_image_type = Some(product_image_type);
         self
@@ -528,7 +528,7 @@ impl ListEngineVersions {
 pub struct ListLogExportConfigs {
     client: super::Client,
     cluster_id: String,
-    type_: Option<types::ListLogExportConfigsType>,
+    type_: Option<types::LogType>,
 }
 
 impl ListLogExportConfigs {
@@ -543,7 +543,7 @@ impl ListLogExportConfigs {
     /// Log type
     ///
     /// - Example: `"alert"`
-    pub fn type_(mut self, type_: types::ListLogExportConfigsType) -> Self {
+    pub fn type_(mut self, type_: types::LogType) -> Self {
         self.type_ = Some(type_);
         self
     }
@@ -573,7 +573,7 @@ impl ListLogExportConfigs {
 pub struct ListParameterGroups {
     client: super::Client,
     major_version: Option<String>,
-    product_image_type: Option<String>,
+    product_image_type: Option<types::ProductImageType>,
     sort: Option<String>,
 }
 
@@ -594,8 +594,11 @@ impl ListParameterGroups {
     }
 
     /// Product image type
-    pub fn product_image_type(mut self, product_image_type: impl Into<String>) -> Self {
-        self.product_image_type = Some(product_image_type.into());
+    pub fn product_image_type(
+        mut self,
+        product_image_type: types::ProductImageType,
+    ) -> Self {
+        self.product_image_type = Some(product_image_type);
         self
     }
 
@@ -789,7 +792,7 @@ impl ListReplicas {
 pub struct ListServerTypes {
     client: super::Client,
     name: Option<String>,
-    product_image_type: Option<String>,
+    product_image_type: Option<types::ProductImageType>,
 }
 
 impl ListServerTypes {
@@ -808,8 +811,11 @@ impl ListServerTypes {
     }
 
     /// Product image type
-    pub fn product_image_type(mut self, product_image_type: impl Into<String>) -> Self {
-        self.product_image_type = Some(product_image_type.into());
+    pub fn product_image_type(
+        mut self,
+        product_image_type: types::ProductImageType,
+    ) -> Self {
+        self.product_image_type = Some(product_image_type);
         self
     }
 
@@ -1152,7 +1158,7 @@ impl SetBlockStorageSize {
 pub struct SetLogExportConfig {
     client: super::Client,
     cluster_id: String,
-    log_type: types::SetLogExportConfigLogType,
+    log_type: types::LogType,
     body: types::LogExportConfigModifyRequest,
 }
 
@@ -1160,7 +1166,7 @@ impl SetLogExportConfig {
     pub(super) fn new(
         client: super::Client,
         cluster_id: String,
-        log_type: types::SetLogExportConfigLogType,
+        log_type: types::LogType,
         body: types::LogExportConfigModifyRequest,
     ) -> Self {
         Self {
@@ -1622,14 +1628,14 @@ impl TerminateCluster {
 pub struct UnregisterLogExportConfig {
     client: super::Client,
     cluster_id: String,
-    log_type: types::UnregisterLogExportConfigLogType,
+    log_type: types::LogType,
 }
 
 impl UnregisterLogExportConfig {
     pub(super) fn new(
         client: super::Client,
         cluster_id: String,
-        log_type: types::UnregisterLogExportConfigLogType,
+        log_type: types::LogType,
     ) -> Self {
         Self {
             client,

@@ -10,7 +10,7 @@ pub struct AddBlockStoragesRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: AddBlockStoragesRequestRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -22,12 +22,12 @@ pub struct AddBlockStoragesRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<AddBlockStoragesRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl AddBlockStoragesRequest {
     /// A `AddBlockStoragesRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: AddBlockStoragesRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -36,10 +36,7 @@ impl AddBlockStoragesRequest {
     }
 
     /// Sets [`AddBlockStoragesRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: AddBlockStoragesRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -63,151 +60,6 @@ impl rt::validate::Validate for AddBlockStoragesRequest {
                 );
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AddBlockStoragesRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl AddBlockStoragesRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AddBlockStoragesRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddBlockStoragesRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AddBlockStoragesRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddBlockStoragesRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AddBlockStoragesRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl AddBlockStoragesRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AddBlockStoragesRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddBlockStoragesRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AddBlockStoragesRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddBlockStoragesRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -429,6 +281,80 @@ impl BackupSettingRequest {
     }
 }
 
+/// Role type
+///
+/// - Example: `"OS"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BlockRoleType {
+    /// `OS`
+    Os,
+    /// `DATA`
+    Data,
+    /// `ARCHIVE`
+    Archive,
+    /// `TEMP`
+    Temp,
+    /// `BACKUP`
+    Backup,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl BlockRoleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Os => "OS",
+            Self::Data => "DATA",
+            Self::Archive => "ARCHIVE",
+            Self::Temp => "TEMP",
+            Self::Backup => "BACKUP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BlockRoleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "OS" => Self::Os,
+            "DATA" => Self::Data,
+            "ARCHIVE" => Self::Archive,
+            "TEMP" => Self::Temp,
+            "BACKUP" => Self::Backup,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for BlockRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BlockRoleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BlockRoleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `BlockStorageGroupRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -436,7 +362,7 @@ pub struct BlockStorageGroupRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupRequestRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -448,12 +374,12 @@ pub struct BlockStorageGroupRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<BlockStorageGroupRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl BlockStorageGroupRequest {
     /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -462,10 +388,7 @@ impl BlockStorageGroupRequest {
     }
 
     /// Sets [`BlockStorageGroupRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: BlockStorageGroupRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -492,151 +415,6 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `BlockStorageGroupResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -648,13 +426,13 @@ pub struct BlockStorageGroupResponse {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupResponseRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     pub size_gb: i64,
     /// Volume type
     ///
     /// - Example: `"SSD"`
-    pub volume_type: BlockStorageGroupResponseVolumeType,
+    pub volume_type: VolumeType,
 }
 
 impl BlockStorageGroupResponse {
@@ -662,9 +440,9 @@ impl BlockStorageGroupResponse {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        role_type: BlockStorageGroupResponseRoleType,
+        role_type: BlockRoleType,
         size_gb: i64,
-        volume_type: BlockStorageGroupResponseVolumeType,
+        volume_type: VolumeType,
     ) -> Self {
         Self {
             id: id.into(),
@@ -673,150 +451,6 @@ impl BlockStorageGroupResponse {
             size_gb,
             volume_type,
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupResponseRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupResponseVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupResponseVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupResponseVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupResponseVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupResponseVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -964,6 +598,162 @@ impl rt::validate::Validate for ClusterRestoreRequest {
                 );
             }
         }
+    }
+}
+
+/// Role type
+///
+/// - Example: `"ORIGIN"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ClusterRoleType {
+    /// `ORIGIN`
+    Origin,
+    /// `REPLICA`
+    Replica,
+    /// `RECOVERY`
+    Recovery,
+    /// `SECONDARY`
+    Secondary,
+    /// `MIGRATION`
+    Migration,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl ClusterRoleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Origin => "ORIGIN",
+            Self::Replica => "REPLICA",
+            Self::Recovery => "RECOVERY",
+            Self::Secondary => "SECONDARY",
+            Self::Migration => "MIGRATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ClusterRoleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ORIGIN" => Self::Origin,
+            "REPLICA" => Self::Replica,
+            "RECOVERY" => Self::Recovery,
+            "SECONDARY" => Self::Secondary,
+            "MIGRATION" => Self::Migration,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ClusterRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ClusterRoleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClusterRoleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// The `DayOfWeek` schema.
+///
+/// - Example: `"MON"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum DayOfWeek {
+    /// `MON`
+    Mon,
+    /// `TUE`
+    Tue,
+    /// `WED`
+    Wed,
+    /// `THU`
+    Thu,
+    /// `FRI`
+    Fri,
+    /// `SAT`
+    Sat,
+    /// `SUN`
+    Sun,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl DayOfWeek {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mon => "MON",
+            Self::Tue => "TUE",
+            Self::Wed => "WED",
+            Self::Thu => "THU",
+            Self::Fri => "FRI",
+            Self::Sat => "SAT",
+            Self::Sun => "SUN",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for DayOfWeek {
+    fn from(value: &str) -> Self {
+        match value {
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "SUN" => Self::Sun,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DayOfWeek {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for DayOfWeek {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1408,11 +1198,11 @@ pub struct EpasClusterDetailResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<EpasClusterDetailResponseRoleType>,
+    pub role_type: Option<ClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: EpasClusterDetailResponseServiceState,
+    pub service_state: ServiceState,
     /// Software version
     pub software_version: String,
     /// Subnet ID
@@ -1448,7 +1238,7 @@ impl EpasClusterDetailResponse {
         product_image_type: impl Into<String>,
         product_type: EpasClusterDetailResponseProductType,
         replicas: Vec<String>,
-        service_state: EpasClusterDetailResponseServiceState,
+        service_state: ServiceState,
         software_version: impl Into<String>,
         subnet_id: impl Into<String>,
         timezone: impl Into<String>,
@@ -1531,10 +1321,7 @@ impl EpasClusterDetailResponse {
     }
 
     /// Sets [`EpasClusterDetailResponse::role_type`].
-    pub fn with_role_type(
-        mut self,
-        role_type: EpasClusterDetailResponseRoleType,
-    ) -> Self {
+    pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
     }
@@ -1654,194 +1441,6 @@ impl ::serde::Serialize for EpasClusterDetailResponseProductType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for EpasClusterDetailResponseProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ORIGIN"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EpasClusterDetailResponseRoleType {
-    /// `ORIGIN`
-    Origin,
-    /// `REPLICA`
-    Replica,
-    /// `RECOVERY`
-    Recovery,
-    /// `SECONDARY`
-    Secondary,
-    /// `MIGRATION`
-    Migration,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl EpasClusterDetailResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Replica => "REPLICA",
-            Self::Recovery => "RECOVERY",
-            Self::Secondary => "SECONDARY",
-            Self::Migration => "MIGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for EpasClusterDetailResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORIGIN" => Self::Origin,
-            "REPLICA" => Self::Replica,
-            "RECOVERY" => Self::Recovery,
-            "SECONDARY" => Self::Secondary,
-            "MIGRATION" => Self::Migration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for EpasClusterDetailResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for EpasClusterDetailResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EpasClusterDetailResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EpasClusterDetailResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl EpasClusterDetailResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for EpasClusterDetailResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for EpasClusterDetailResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for EpasClusterDetailResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EpasClusterDetailResponseServiceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2108,70 +1707,6 @@ impl rt::validate::Validate for EpasInitConfigOptionRequest {
     }
 }
 
-/// The `ExportLogLogType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ExportLogLogType {
-    /// `alert`
-    Alert,
-    /// `audit`
-    Audit,
-    /// `slow`
-    Slow,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ExportLogLogType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alert => "alert",
-            Self::Audit => "audit",
-            Self::Slow => "slow",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ExportLogLogType {
-    fn from(value: &str) -> Self {
-        match value {
-            "alert" => Self::Alert,
-            "audit" => Self::Audit,
-            "slow" => Self::Slow,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ExportLogLogType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ExportLogLogType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ExportLogLogType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `InstanceGroupRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2184,7 +1719,7 @@ pub struct InstanceGroupRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupRequestRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -2193,7 +1728,7 @@ impl InstanceGroupRequest {
     /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
     pub fn new(
         block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRequestRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -2220,136 +1755,6 @@ impl rt::validate::Validate for InstanceGroupRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceGroupRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `ACTIVE_STANDBY`
-    ActiveStandby,
-    /// `PRIMARY_SECONDARY`
-    PrimarySecondary,
-    /// `MASTER`
-    Master,
-    /// `MASTER_REPLICA`
-    MasterReplica,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `PRIMARY`
-    Primary,
-    /// `PRIMARY_NODE`
-    PrimaryNode,
-    /// `READ_NODE`
-    ReadNode,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::ActiveStandby => "ACTIVE_STANDBY",
-            Self::PrimarySecondary => "PRIMARY_SECONDARY",
-            Self::Master => "MASTER",
-            Self::MasterReplica => "MASTER_REPLICA",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::Primary => "PRIMARY",
-            Self::PrimaryNode => "PRIMARY_NODE",
-            Self::ReadNode => "READ_NODE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "ACTIVE_STANDBY" => Self::ActiveStandby,
-            "PRIMARY_SECONDARY" => Self::PrimarySecondary,
-            "MASTER" => Self::Master,
-            "MASTER_REPLICA" => Self::MasterReplica,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "PRIMARY" => Self::Primary,
-            "PRIMARY_NODE" => Self::PrimaryNode,
-            "READ_NODE" => Self::ReadNode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -2383,7 +1788,7 @@ pub struct InstanceGroupResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupResponseRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -2394,7 +1799,7 @@ impl InstanceGroupResponse {
         block_storage_groups: Vec<BlockStorageGroupResponse>,
         id: impl Into<String>,
         instances: Vec<InstanceResponse>,
-        role_type: InstanceGroupResponseRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -2415,7 +1820,7 @@ impl InstanceGroupResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceGroupResponseRoleType {
+pub enum InstanceGroupRoleType {
     /// `ACTIVE`
     Active,
     /// `ACTIVE_STANDBY`
@@ -2458,7 +1863,7 @@ pub enum InstanceGroupResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceGroupResponseRoleType {
+impl InstanceGroupRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2486,7 +1891,7 @@ impl InstanceGroupResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceGroupResponseRoleType {
+impl From<&str> for InstanceGroupRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -2513,13 +1918,13 @@ impl From<&str> for InstanceGroupResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceGroupResponseRoleType {
+impl ::std::fmt::Display for InstanceGroupRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceGroupResponseRoleType {
+impl ::serde::Serialize for InstanceGroupRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2528,7 +1933,7 @@ impl ::serde::Serialize for InstanceGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2547,7 +1952,7 @@ pub struct InstanceRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceRequestRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
@@ -2555,7 +1960,7 @@ pub struct InstanceRequest {
 
 impl InstanceRequest {
     /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRequestRoleType) -> Self {
+    pub fn new(role_type: InstanceRoleType) -> Self {
         Self {
             public_ip_id: None,
             role_type,
@@ -2579,128 +1984,6 @@ impl InstanceRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `STANDBY`
-    Standby,
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// `MASTER`
-    Master,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `READ_REPLICA`
-    ReadReplica,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Standby => "STANDBY",
-            Self::Primary => "PRIMARY",
-            Self::Secondary => "SECONDARY",
-            Self::Master => "MASTER",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::ReadReplica => "READ_REPLICA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "STANDBY" => Self::Standby,
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            "MASTER" => Self::Master,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "READ_REPLICA" => Self::ReadReplica,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `InstanceResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2716,22 +1999,22 @@ pub struct InstanceResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceResponseRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: InstanceResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl InstanceResponse {
     /// A `InstanceResponse` from its required fields; optional fields start empty.
     pub fn new(
         name: impl Into<String>,
-        role_type: InstanceResponseRoleType,
-        service_state: InstanceResponseServiceState,
+        role_type: InstanceRoleType,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             name: name.into(),
@@ -2776,7 +2059,7 @@ impl InstanceResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceResponseRoleType {
+pub enum InstanceRoleType {
     /// `ACTIVE`
     Active,
     /// `STANDBY`
@@ -2815,7 +2098,7 @@ pub enum InstanceResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceResponseRoleType {
+impl InstanceRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2841,7 +2124,7 @@ impl InstanceResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceResponseRoleType {
+impl From<&str> for InstanceRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -2866,13 +2149,13 @@ impl From<&str> for InstanceResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceResponseRoleType {
+impl ::std::fmt::Display for InstanceRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceResponseRoleType {
+impl ::serde::Serialize for InstanceRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2881,293 +2164,7 @@ impl ::serde::Serialize for InstanceResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl InstanceResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListEngineVersionsProductImageType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListEngineVersionsProductImageType {
-    /// `PostgreSQL Community`
-    PostgreSqlCommunity,
-    /// `MariaDB Community`
-    MariaDbCommunity,
-    /// `MySQL Community`
-    MySqlCommunity,
-    /// `EPAS`
-    Epas,
-    /// `Microsoft SQL Server Enterprise`
-    MicrosoftSqlServerEnterprise,
-    /// `Microsoft SQL Server Standard`
-    MicrosoftSqlServerStandard,
-    /// `Redis OSS Sentinel`
-    RedisOssSentinel,
-    /// `Valkey Sentinel`
-    ValkeySentinel,
-    /// `Kafka`
-    Kafka,
-    /// `Elasticsearch Enterprise`
-    ElasticsearchEnterprise,
-    /// `OpenSearch`
-    OpenSearch,
-    /// `Vertica Enterprise`
-    VerticaEnterprise,
-    /// `Vertica Community`
-    VerticaCommunity,
-    /// `Scalable DB MariaDB Community`
-    ScalableDbMariaDbCommunity,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ListEngineVersionsProductImageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostgreSqlCommunity => "PostgreSQL Community",
-            Self::MariaDbCommunity => "MariaDB Community",
-            Self::MySqlCommunity => "MySQL Community",
-            Self::Epas => "EPAS",
-            Self::MicrosoftSqlServerEnterprise => "Microsoft SQL Server Enterprise",
-            Self::MicrosoftSqlServerStandard => "Microsoft SQL Server Standard",
-            Self::RedisOssSentinel => "Redis OSS Sentinel",
-            Self::ValkeySentinel => "Valkey Sentinel",
-            Self::Kafka => "Kafka",
-            Self::ElasticsearchEnterprise => "Elasticsearch Enterprise",
-            Self::OpenSearch => "OpenSearch",
-            Self::VerticaEnterprise => "Vertica Enterprise",
-            Self::VerticaCommunity => "Vertica Community",
-            Self::ScalableDbMariaDbCommunity => "Scalable DB MariaDB Community",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListEngineVersionsProductImageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PostgreSQL Community" => Self::PostgreSqlCommunity,
-            "MariaDB Community" => Self::MariaDbCommunity,
-            "MySQL Community" => Self::MySqlCommunity,
-            "EPAS" => Self::Epas,
-            "Microsoft SQL Server Enterprise" => Self::MicrosoftSqlServerEnterprise,
-            "Microsoft SQL Server Standard" => Self::MicrosoftSqlServerStandard,
-            "Redis OSS Sentinel" => Self::RedisOssSentinel,
-            "Valkey Sentinel" => Self::ValkeySentinel,
-            "Kafka" => Self::Kafka,
-            "Elasticsearch Enterprise" => Self::ElasticsearchEnterprise,
-            "OpenSearch" => Self::OpenSearch,
-            "Vertica Enterprise" => Self::VerticaEnterprise,
-            "Vertica Community" => Self::VerticaCommunity,
-            "Scalable DB MariaDB Community" => Self::ScalableDbMariaDbCommunity,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ListEngineVersionsProductImageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ListEngineVersionsProductImageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsProductImageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListLogExportConfigsType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListLogExportConfigsType {
-    /// `alert`
-    Alert,
-    /// `audit`
-    Audit,
-    /// `slow`
-    Slow,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ListLogExportConfigsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alert => "alert",
-            Self::Audit => "audit",
-            Self::Slow => "slow",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListLogExportConfigsType {
-    fn from(value: &str) -> Self {
-        match value {
-            "alert" => Self::Alert,
-            "audit" => Self::Audit,
-            "slow" => Self::Slow,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ListLogExportConfigsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ListLogExportConfigsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ListLogExportConfigsType {
+impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3226,7 +2223,7 @@ pub struct LogExportConfig {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub schedule_day_of_week: Option<LogExportConfigScheduleDayOfWeek>,
+    pub schedule_day_of_week: Option<DayOfWeek>,
     /// Schedule frequency type
     ///
     /// - Example: `"DAY"`
@@ -3292,10 +2289,7 @@ impl LogExportConfig {
     }
 
     /// Sets [`LogExportConfig::schedule_day_of_week`].
-    pub fn with_schedule_day_of_week(
-        mut self,
-        schedule_day_of_week: LogExportConfigScheduleDayOfWeek,
-    ) -> Self {
+    pub fn with_schedule_day_of_week(mut self, schedule_day_of_week: DayOfWeek) -> Self {
         self.schedule_day_of_week = Some(schedule_day_of_week);
         self
     }
@@ -3356,7 +2350,7 @@ pub struct LogExportConfigCreateRequest {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub schedule_day_of_week: Option<LogExportConfigCreateRequestScheduleDayOfWeek>,
+    pub schedule_day_of_week: Option<DayOfWeek>,
     /// Schedule frequency type
     ///
     /// - Example: `"DAY"`
@@ -3419,10 +2413,7 @@ impl LogExportConfigCreateRequest {
     }
 
     /// Sets [`LogExportConfigCreateRequest::schedule_day_of_week`].
-    pub fn with_schedule_day_of_week(
-        mut self,
-        schedule_day_of_week: LogExportConfigCreateRequestScheduleDayOfWeek,
-    ) -> Self {
+    pub fn with_schedule_day_of_week(mut self, schedule_day_of_week: DayOfWeek) -> Self {
         self.schedule_day_of_week = Some(schedule_day_of_week);
         self
     }
@@ -3462,88 +2453,6 @@ impl ::std::fmt::Debug for LogExportConfigCreateRequest {
             .field("schedule_hour", &self.schedule_hour)
             .field("secret_key", &self.secret_key.as_ref().map(|_| "<redacted>"))
             .finish()
-    }
-}
-
-/// Schedule day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LogExportConfigCreateRequestScheduleDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl LogExportConfigCreateRequestScheduleDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for LogExportConfigCreateRequestScheduleDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for LogExportConfigCreateRequestScheduleDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for LogExportConfigCreateRequestScheduleDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for LogExportConfigCreateRequestScheduleDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -3598,7 +2507,7 @@ pub struct LogExportConfigModifyRequest {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub schedule_day_of_week: Option<LogExportConfigModifyRequestScheduleDayOfWeek>,
+    pub schedule_day_of_week: Option<DayOfWeek>,
     /// Schedule frequency type
     ///
     /// - Example: `"DAY"`
@@ -3659,10 +2568,7 @@ impl LogExportConfigModifyRequest {
     }
 
     /// Sets [`LogExportConfigModifyRequest::schedule_day_of_week`].
-    pub fn with_schedule_day_of_week(
-        mut self,
-        schedule_day_of_week: LogExportConfigModifyRequestScheduleDayOfWeek,
-    ) -> Self {
+    pub fn with_schedule_day_of_week(mut self, schedule_day_of_week: DayOfWeek) -> Self {
         self.schedule_day_of_week = Some(schedule_day_of_week);
         self
     }
@@ -3703,71 +2609,53 @@ impl ::std::fmt::Debug for LogExportConfigModifyRequest {
     }
 }
 
-/// Schedule day of week
-///
-/// - Example: `"MON"`
+/// The `LogType` schema.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum LogExportConfigModifyRequestScheduleDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
+pub enum LogType {
+    /// `alert`
+    Alert,
+    /// `audit`
+    Audit,
+    /// `slow`
+    Slow,
     /// A value not documented when this crate was generated.
     Unknown(String),
 }
 
-impl LogExportConfigModifyRequestScheduleDayOfWeek {
+impl LogType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
+            Self::Alert => "alert",
+            Self::Audit => "audit",
+            Self::Slow => "slow",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for LogExportConfigModifyRequestScheduleDayOfWeek {
+impl From<&str> for LogType {
     fn from(value: &str) -> Self {
         match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
+            "alert" => Self::Alert,
+            "audit" => Self::Audit,
+            "slow" => Self::Slow,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl ::std::fmt::Display for LogExportConfigModifyRequestScheduleDayOfWeek {
+impl ::std::fmt::Display for LogType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for LogExportConfigModifyRequestScheduleDayOfWeek {
+impl ::serde::Serialize for LogType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -3776,89 +2664,7 @@ impl ::serde::Serialize for LogExportConfigModifyRequestScheduleDayOfWeek {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for LogExportConfigModifyRequestScheduleDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Schedule day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum LogExportConfigScheduleDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl LogExportConfigScheduleDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for LogExportConfigScheduleDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for LogExportConfigScheduleDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for LogExportConfigScheduleDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for LogExportConfigScheduleDayOfWeek {
+impl<'de> ::serde::Deserialize<'de> for LogType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3880,7 +2686,7 @@ pub struct MaintenanceOption {
     ///
     /// - Example: `"MON"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceOptionStartingDayOfWeek>,
+    pub starting_day_of_week: Option<DayOfWeek>,
     /// Starting time
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
@@ -3903,10 +2709,7 @@ impl MaintenanceOption {
     }
 
     /// Sets [`MaintenanceOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceOptionStartingDayOfWeek,
-    ) -> Self {
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
         self.starting_day_of_week = Some(starting_day_of_week);
         self
     }
@@ -3918,88 +2721,6 @@ impl MaintenanceOption {
     }
 }
 
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `MaintenanceRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4007,7 +2728,7 @@ pub struct MaintenanceRequest {
     /// start_day_of_week
     ///
     /// - Example: `"MON"`
-    pub start_day_of_week: MaintenanceRequestStartDayOfWeek,
+    pub start_day_of_week: DayOfWeek,
     /// start_minute
     pub start_minute: String,
     /// start_time
@@ -4021,7 +2742,7 @@ pub struct MaintenanceRequest {
 impl MaintenanceRequest {
     /// A `MaintenanceRequest` from its required fields; optional fields start empty.
     pub fn new(
-        start_day_of_week: MaintenanceRequestStartDayOfWeek,
+        start_day_of_week: DayOfWeek,
         start_minute: impl Into<String>,
         start_time: impl Into<String>,
         term_hour: impl Into<String>,
@@ -4032,88 +2753,6 @@ impl MaintenanceRequest {
             start_time: start_time.into(),
             term_hour: term_hour.into(),
         }
-    }
-}
-
-/// start_day_of_week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceRequestStartDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceRequestStartDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceRequestStartDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceRequestStartDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceRequestStartDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -4128,7 +2767,7 @@ pub struct MaintenanceResponseOption {
     ///
     /// - Example: `"MON"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
+    pub starting_day_of_week: Option<DayOfWeek>,
     /// Starting time
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
@@ -4157,10 +2796,7 @@ impl MaintenanceResponseOption {
     }
 
     /// Sets [`MaintenanceResponseOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceResponseOptionStartingDayOfWeek,
-    ) -> Self {
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
         self.starting_day_of_week = Some(starting_day_of_week);
         self
     }
@@ -4175,88 +2811,6 @@ impl MaintenanceResponseOption {
     pub fn with_use_maintenance_option(mut self, use_maintenance_option: bool) -> Self {
         self.use_maintenance_option = Some(use_maintenance_option);
         self
-    }
-}
-
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceResponseOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceResponseOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceResponseOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceResponseOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -4574,6 +3128,114 @@ impl ParametersResponse {
     }
 }
 
+/// The `ProductImageType` schema.
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProductImageType {
+    /// `PostgreSQL Community`
+    PostgreSqlCommunity,
+    /// `MariaDB Community`
+    MariaDbCommunity,
+    /// `MySQL Community`
+    MySqlCommunity,
+    /// `EPAS`
+    Epas,
+    /// `Microsoft SQL Server Enterprise`
+    MicrosoftSqlServerEnterprise,
+    /// `Microsoft SQL Server Standard`
+    MicrosoftSqlServerStandard,
+    /// `Redis OSS Sentinel`
+    RedisOssSentinel,
+    /// `Valkey Sentinel`
+    ValkeySentinel,
+    /// `Kafka`
+    Kafka,
+    /// `Elasticsearch Enterprise`
+    ElasticsearchEnterprise,
+    /// `OpenSearch`
+    OpenSearch,
+    /// `Vertica Enterprise`
+    VerticaEnterprise,
+    /// `Vertica Community`
+    VerticaCommunity,
+    /// `Scalable DB MariaDB Community`
+    ScalableDbMariaDbCommunity,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl ProductImageType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostgreSqlCommunity => "PostgreSQL Community",
+            Self::MariaDbCommunity => "MariaDB Community",
+            Self::MySqlCommunity => "MySQL Community",
+            Self::Epas => "EPAS",
+            Self::MicrosoftSqlServerEnterprise => "Microsoft SQL Server Enterprise",
+            Self::MicrosoftSqlServerStandard => "Microsoft SQL Server Standard",
+            Self::RedisOssSentinel => "Redis OSS Sentinel",
+            Self::ValkeySentinel => "Valkey Sentinel",
+            Self::Kafka => "Kafka",
+            Self::ElasticsearchEnterprise => "Elasticsearch Enterprise",
+            Self::OpenSearch => "OpenSearch",
+            Self::VerticaEnterprise => "Vertica Enterprise",
+            Self::VerticaCommunity => "Vertica Community",
+            Self::ScalableDbMariaDbCommunity => "Scalable DB MariaDB Community",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ProductImageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PostgreSQL Community" => Self::PostgreSqlCommunity,
+            "MariaDB Community" => Self::MariaDbCommunity,
+            "MySQL Community" => Self::MySqlCommunity,
+            "EPAS" => Self::Epas,
+            "Microsoft SQL Server Enterprise" => Self::MicrosoftSqlServerEnterprise,
+            "Microsoft SQL Server Standard" => Self::MicrosoftSqlServerStandard,
+            "Redis OSS Sentinel" => Self::RedisOssSentinel,
+            "Valkey Sentinel" => Self::ValkeySentinel,
+            "Kafka" => Self::Kafka,
+            "Elasticsearch Enterprise" => Self::ElasticsearchEnterprise,
+            "OpenSearch" => Self::OpenSearch,
+            "Vertica Enterprise" => Self::VerticaEnterprise,
+            "Vertica Community" => Self::VerticaCommunity,
+            "Scalable DB MariaDB Community" => Self::ScalableDbMariaDbCommunity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ProductImageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ProductImageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProductImageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `RdbClusterPageResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -4676,11 +3338,11 @@ pub struct RdbClusterResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<RdbClusterResponseRoleType>,
+    pub role_type: Option<ClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: RdbClusterResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl RdbClusterResponse {
@@ -4694,7 +3356,7 @@ impl RdbClusterResponse {
         modified_at: rt::DateTime,
         modified_by: impl Into<String>,
         name: impl Into<String>,
-        service_state: RdbClusterResponseServiceState,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             account_id: account_id.into(),
@@ -4731,197 +3393,9 @@ impl RdbClusterResponse {
     }
 
     /// Sets [`RdbClusterResponse::role_type`].
-    pub fn with_role_type(mut self, role_type: RdbClusterResponseRoleType) -> Self {
+    pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ORIGIN"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RdbClusterResponseRoleType {
-    /// `ORIGIN`
-    Origin,
-    /// `REPLICA`
-    Replica,
-    /// `RECOVERY`
-    Recovery,
-    /// `SECONDARY`
-    Secondary,
-    /// `MIGRATION`
-    Migration,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl RdbClusterResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Replica => "REPLICA",
-            Self::Recovery => "RECOVERY",
-            Self::Secondary => "SECONDARY",
-            Self::Migration => "MIGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RdbClusterResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORIGIN" => Self::Origin,
-            "REPLICA" => Self::Replica,
-            "RECOVERY" => Self::Recovery,
-            "SECONDARY" => Self::Secondary,
-            "MIGRATION" => Self::Migration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RdbClusterResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RdbClusterResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RdbClusterResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RdbClusterResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl RdbClusterResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for RdbClusterResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for RdbClusterResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for RdbClusterResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for RdbClusterResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -5273,53 +3747,103 @@ impl ServerTypeListResponse {
     }
 }
 
-/// The `SetLogExportConfigLogType` schema.
+/// Service state
+///
+/// - Example: `"RUNNING"`
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum SetLogExportConfigLogType {
-    /// `alert`
-    Alert,
-    /// `audit`
-    Audit,
-    /// `slow`
-    Slow,
+pub enum ServiceState {
+    /// `RUNNING`
+    Running,
+    /// `STOPPED`
+    Stopped,
+    /// `UNKNOWN`
+    Unknown,
+    /// `ERROR`
+    Error,
+    /// `FAILED`
+    Failed,
+    /// `TERMINATED`
+    Terminated,
+    /// `CREATING`
+    Creating,
+    /// `STOPPING`
+    Stopping,
+    /// `STARTING`
+    Starting,
+    /// `RESTARTING`
+    Restarting,
+    /// `EDITING`
+    Editing,
+    /// `SYNCHRONIZING`
+    Synchronizing,
+    /// `UPGRADING`
+    Upgrading,
+    /// `TERMINATING`
+    Terminating,
+    /// `MIGRATING`
+    Migrating,
     /// A value not documented when this crate was generated.
-    Unknown(String),
+    Undocumented(String),
 }
 
-impl SetLogExportConfigLogType {
+impl ServiceState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Alert => "alert",
-            Self::Audit => "audit",
-            Self::Slow => "slow",
-            Self::Unknown(value) => value,
+            Self::Running => "RUNNING",
+            Self::Stopped => "STOPPED",
+            Self::Unknown => "UNKNOWN",
+            Self::Error => "ERROR",
+            Self::Failed => "FAILED",
+            Self::Terminated => "TERMINATED",
+            Self::Creating => "CREATING",
+            Self::Stopping => "STOPPING",
+            Self::Starting => "STARTING",
+            Self::Restarting => "RESTARTING",
+            Self::Editing => "EDITING",
+            Self::Synchronizing => "SYNCHRONIZING",
+            Self::Upgrading => "UPGRADING",
+            Self::Terminating => "TERMINATING",
+            Self::Migrating => "MIGRATING",
+            Self::Undocumented(value) => value,
         }
     }
 }
 
-impl From<&str> for SetLogExportConfigLogType {
+impl From<&str> for ServiceState {
     fn from(value: &str) -> Self {
         match value {
-            "alert" => Self::Alert,
-            "audit" => Self::Audit,
-            "slow" => Self::Slow,
-            other => Self::Unknown(other.to_owned()),
+            "RUNNING" => Self::Running,
+            "STOPPED" => Self::Stopped,
+            "UNKNOWN" => Self::Unknown,
+            "ERROR" => Self::Error,
+            "FAILED" => Self::Failed,
+            "TERMINATED" => Self::Terminated,
+            "CREATING" => Self::Creating,
+            "STOPPING" => Self::Stopping,
+            "STARTING" => Self::Starting,
+            "RESTARTING" => Self::Restarting,
+            "EDITING" => Self::Editing,
+            "SYNCHRONIZING" => Self::Synchronizing,
+            "UPGRADING" => Self::Upgrading,
+            "TERMINATING" => Self::Terminating,
+            "MIGRATING" => Self::Migrating,
+            other => Self::Undocumented(other.to_owned()),
         }
     }
 }
 
-impl ::std::fmt::Display for SetLogExportConfigLogType {
+impl ::std::fmt::Display for ServiceState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for SetLogExportConfigLogType {
+impl ::serde::Serialize for ServiceState {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -5328,7 +3852,7 @@ impl ::serde::Serialize for SetLogExportConfigLogType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for SetLogExportConfigLogType {
+impl<'de> ::serde::Deserialize<'de> for ServiceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -5368,70 +3892,6 @@ impl Tag {
     }
 }
 
-/// The `UnregisterLogExportConfigLogType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum UnregisterLogExportConfigLogType {
-    /// `alert`
-    Alert,
-    /// `audit`
-    Audit,
-    /// `slow`
-    Slow,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl UnregisterLogExportConfigLogType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alert => "alert",
-            Self::Audit => "audit",
-            Self::Slow => "slow",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for UnregisterLogExportConfigLogType {
-    fn from(value: &str) -> Self {
-        match value {
-            "alert" => Self::Alert,
-            "audit" => Self::Audit,
-            "slow" => Self::Slow,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for UnregisterLogExportConfigLogType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for UnregisterLogExportConfigLogType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for UnregisterLogExportConfigLogType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `UpdateSecurityGroupRulesRequest` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -5463,5 +3923,76 @@ impl UpdateSecurityGroupRulesRequest {
     pub fn with_del_ip_addresses(mut self, del_ip_addresses: Vec<String>) -> Self {
         self.del_ip_addresses = Some(del_ip_addresses);
         self
+    }
+}
+
+/// Volume type
+///
+/// - Default: `"SSD"`
+/// - Example: `"SSD"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VolumeType {
+    /// `SSD`
+    Ssd,
+    /// `SSD_KMS`
+    SsdKms,
+    /// `HDD`
+    Hdd,
+    /// `HDD_KMS`
+    HddKms,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl VolumeType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssd => "SSD",
+            Self::SsdKms => "SSD_KMS",
+            Self::Hdd => "HDD",
+            Self::HddKms => "HDD_KMS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for VolumeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SSD" => Self::Ssd,
+            "SSD_KMS" => Self::SsdKms,
+            "HDD" => Self::Hdd,
+            "HDD_KMS" => Self::HddKms,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for VolumeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for VolumeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VolumeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }

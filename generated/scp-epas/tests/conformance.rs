@@ -108,7 +108,7 @@ async fn export_log() {
         client()
             .export_log(
                 serde_json_from::<String>("\"109a585ae67b4e8482fdafc8a4a5be74\""),
-                serde_json_from::<types::ExportLogLogType>("\"alert\""),
+                serde_json_from::<types::LogType>("\"alert\""),
             )
             .send()
             .await,
@@ -355,7 +355,7 @@ async fn set_log_export_config() {
         client()
             .set_log_export_config(
                 serde_json_from::<String>("\"109a585ae67b4e8482fdafc8a4a5be74\""),
-                serde_json_from::<types::SetLogExportConfigLogType>("\"alert\""),
+                serde_json_from::<types::LogType>("\"alert\""),
                 serde_json_from::<
                     types::LogExportConfigModifyRequest,
                 >(
@@ -555,7 +555,7 @@ async fn unregister_log_export_config() {
         client()
             .unregister_log_export_config(
                 serde_json_from::<String>("\"109a585ae67b4e8482fdafc8a4a5be74\""),
-                serde_json_from::<types::UnregisterLogExportConfigLogType>("\"alert\""),
+                serde_json_from::<types::LogType>("\"alert\""),
             )
             .send()
             .await,

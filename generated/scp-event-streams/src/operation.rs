@@ -223,7 +223,7 @@ impl ListEngineVersionProperties {
 pub struct ListEngineVersions {
     client: super::Client,
     id: Option<String>,
-    product_image_type: Option<types::ListEngineVersionsProductImageType>,
+    product_image_type: Option<types::ProductImageType>,
     eos_included: Option<bool>,
 }
 
@@ -246,7 +246,7 @@ impl ListEngineVersions {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ListEngineVersionsProductImageType,
+        product_image_type: types::ProductImageType,
     ) -> Self {
         self.product_image_type = Some(product_image_type);
         self
@@ -291,7 +291,7 @@ impl ListEngineVersions {
 pub struct ListParameterGroups {
     client: super::Client,
     major_version: Option<String>,
-    product_image_type: Option<String>,
+    product_image_type: Option<types::ProductImageType>,
     sort: Option<String>,
 }
 
@@ -312,8 +312,11 @@ impl ListParameterGroups {
     }
 
     /// Product image type
-    pub fn product_image_type(mut self, product_image_type: impl Into<String>) -> Self {
-        self.product_image_type = Some(product_image_type.into());
+    pub fn product_image_type(
+        mut self,
+        product_image_type: types::ProductImageType,
+    ) -> Self {
+        self.product_image_type = Some(product_image_type);
         self
     }
 
@@ -482,7 +485,7 @@ impl ListParameters {
 pub struct ListServerTypes {
     client: super::Client,
     name: Option<String>,
-    product_image_type: Option<String>,
+    product_image_type: Option<types::ProductImageType>,
 }
 
 impl ListServerTypes {
@@ -501,8 +504,11 @@ impl ListServerTypes {
     }
 
     /// Product image type
-    pub fn product_image_type(mut self, product_image_type: impl Into<String>) -> Self {
-        self.product_image_type = Some(product_image_type.into());
+    pub fn product_image_type(
+        mut self,
+        product_image_type: types::ProductImageType,
+    ) -> Self {
+        self.product_image_type = Some(product_image_type);
         self
     }
 

@@ -32,7 +32,7 @@ pub struct BlockStorageGroupRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupRequestRoleType,
+    pub role_type: BlockStorageGroupRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -44,12 +44,12 @@ pub struct BlockStorageGroupRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<BlockStorageGroupRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl BlockStorageGroupRequest {
     /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockStorageGroupRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -58,10 +58,7 @@ impl BlockStorageGroupRequest {
     }
 
     /// Sets [`BlockStorageGroupRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: BlockStorageGroupRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -88,151 +85,6 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `BlockStorageGroupResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -244,13 +96,13 @@ pub struct BlockStorageGroupResponse {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupResponseRoleType,
+    pub role_type: BlockStorageGroupRoleType,
     /// Size in GB
     pub size_gb: i64,
     /// Volume type
     ///
     /// - Example: `"SSD"`
-    pub volume_type: BlockStorageGroupResponseVolumeType,
+    pub volume_type: VolumeType,
 }
 
 impl BlockStorageGroupResponse {
@@ -258,9 +110,9 @@ impl BlockStorageGroupResponse {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        role_type: BlockStorageGroupResponseRoleType,
+        role_type: BlockStorageGroupRoleType,
         size_gb: i64,
-        volume_type: BlockStorageGroupResponseVolumeType,
+        volume_type: VolumeType,
     ) -> Self {
         Self {
             id: id.into(),
@@ -280,7 +132,7 @@ impl BlockStorageGroupResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BlockStorageGroupResponseRoleType {
+pub enum BlockStorageGroupRoleType {
     /// `OS`
     Os,
     /// `DATA`
@@ -295,7 +147,7 @@ pub enum BlockStorageGroupResponseRoleType {
     Unknown(String),
 }
 
-impl BlockStorageGroupResponseRoleType {
+impl BlockStorageGroupRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -309,7 +161,7 @@ impl BlockStorageGroupResponseRoleType {
     }
 }
 
-impl From<&str> for BlockStorageGroupResponseRoleType {
+impl From<&str> for BlockStorageGroupRoleType {
     fn from(value: &str) -> Self {
         match value {
             "OS" => Self::Os,
@@ -322,13 +174,13 @@ impl From<&str> for BlockStorageGroupResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for BlockStorageGroupResponseRoleType {
+impl ::std::fmt::Display for BlockStorageGroupRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
+impl ::serde::Serialize for BlockStorageGroupRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -337,77 +189,7 @@ impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupResponseVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupResponseVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupResponseVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupResponseVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupResponseVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseVolumeType {
+impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -513,11 +295,11 @@ pub struct ClusterResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<ClusterResponseRoleType>,
+    pub role_type: Option<ClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: ClusterResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl ClusterResponse {
@@ -531,7 +313,7 @@ impl ClusterResponse {
         modified_at: rt::DateTime,
         modified_by: impl Into<String>,
         name: impl Into<String>,
-        service_state: ClusterResponseServiceState,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             account_id: account_id.into(),
@@ -561,7 +343,7 @@ impl ClusterResponse {
     }
 
     /// Sets [`ClusterResponse::role_type`].
-    pub fn with_role_type(mut self, role_type: ClusterResponseRoleType) -> Self {
+    pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
     }
@@ -575,7 +357,7 @@ impl ClusterResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ClusterResponseRoleType {
+pub enum ClusterRoleType {
     /// `ORIGIN`
     Origin,
     /// `REPLICA`
@@ -590,7 +372,7 @@ pub enum ClusterResponseRoleType {
     Unknown(String),
 }
 
-impl ClusterResponseRoleType {
+impl ClusterRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -604,7 +386,7 @@ impl ClusterResponseRoleType {
     }
 }
 
-impl From<&str> for ClusterResponseRoleType {
+impl From<&str> for ClusterRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ORIGIN" => Self::Origin,
@@ -617,13 +399,13 @@ impl From<&str> for ClusterResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for ClusterResponseRoleType {
+impl ::std::fmt::Display for ClusterRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for ClusterResponseRoleType {
+impl ::serde::Serialize for ClusterRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -632,7 +414,7 @@ impl ::serde::Serialize for ClusterResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ClusterResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for ClusterRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -641,103 +423,71 @@ impl<'de> ::serde::Deserialize<'de> for ClusterResponseRoleType {
     }
 }
 
-/// Service state
+/// The `DayOfWeek` schema.
 ///
-/// - Example: `"RUNNING"`
+/// - Example: `"MON"`
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ClusterResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
+pub enum DayOfWeek {
+    /// `MON`
+    Mon,
+    /// `TUE`
+    Tue,
+    /// `WED`
+    Wed,
+    /// `THU`
+    Thu,
+    /// `FRI`
+    Fri,
+    /// `SAT`
+    Sat,
+    /// `SUN`
+    Sun,
     /// A value not documented when this crate was generated.
-    Undocumented(String),
+    Unknown(String),
 }
 
-impl ClusterResponseServiceState {
+impl DayOfWeek {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
+            Self::Mon => "MON",
+            Self::Tue => "TUE",
+            Self::Wed => "WED",
+            Self::Thu => "THU",
+            Self::Fri => "FRI",
+            Self::Sat => "SAT",
+            Self::Sun => "SUN",
+            Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for ClusterResponseServiceState {
+impl From<&str> for DayOfWeek {
     fn from(value: &str) -> Self {
         match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "SUN" => Self::Sun,
+            other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl ::std::fmt::Display for ClusterResponseServiceState {
+impl ::std::fmt::Display for DayOfWeek {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for ClusterResponseServiceState {
+impl ::serde::Serialize for DayOfWeek {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -746,7 +496,7 @@ impl ::serde::Serialize for ClusterResponseServiceState {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ClusterResponseServiceState {
+impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1132,11 +882,11 @@ pub struct EventStreamsClusterDetailResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<EventStreamsClusterDetailResponseRoleType>,
+    pub role_type: Option<ClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: EventStreamsClusterDetailResponseServiceState,
+    pub service_state: ServiceState,
     /// Software version
     pub software_version: String,
     /// Subnet ID
@@ -1162,7 +912,7 @@ impl EventStreamsClusterDetailResponse {
         name: impl Into<String>,
         product_image_type: impl Into<String>,
         product_type: EventStreamsClusterDetailResponseProductType,
-        service_state: EventStreamsClusterDetailResponseServiceState,
+        service_state: ServiceState,
         software_version: impl Into<String>,
         subnet_id: impl Into<String>,
         timezone: impl Into<String>,
@@ -1231,10 +981,7 @@ impl EventStreamsClusterDetailResponse {
     }
 
     /// Sets [`EventStreamsClusterDetailResponse::role_type`].
-    pub fn with_role_type(
-        mut self,
-        role_type: EventStreamsClusterDetailResponseRoleType,
-    ) -> Self {
+    pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
     }
@@ -1342,194 +1089,6 @@ impl ::serde::Serialize for EventStreamsClusterDetailResponseProductType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for EventStreamsClusterDetailResponseProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ORIGIN"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventStreamsClusterDetailResponseRoleType {
-    /// `ORIGIN`
-    Origin,
-    /// `REPLICA`
-    Replica,
-    /// `RECOVERY`
-    Recovery,
-    /// `SECONDARY`
-    Secondary,
-    /// `MIGRATION`
-    Migration,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl EventStreamsClusterDetailResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Replica => "REPLICA",
-            Self::Recovery => "RECOVERY",
-            Self::Secondary => "SECONDARY",
-            Self::Migration => "MIGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for EventStreamsClusterDetailResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORIGIN" => Self::Origin,
-            "REPLICA" => Self::Replica,
-            "RECOVERY" => Self::Recovery,
-            "SECONDARY" => Self::Secondary,
-            "MIGRATION" => Self::Migration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for EventStreamsClusterDetailResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for EventStreamsClusterDetailResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EventStreamsClusterDetailResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum EventStreamsClusterDetailResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl EventStreamsClusterDetailResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for EventStreamsClusterDetailResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for EventStreamsClusterDetailResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for EventStreamsClusterDetailResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for EventStreamsClusterDetailResponseServiceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1814,7 +1373,7 @@ pub struct InstanceGroupRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupRequestRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -1823,7 +1382,7 @@ impl InstanceGroupRequest {
     /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
     pub fn new(
         block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRequestRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -1850,136 +1409,6 @@ impl rt::validate::Validate for InstanceGroupRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceGroupRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `ACTIVE_STANDBY`
-    ActiveStandby,
-    /// `PRIMARY_SECONDARY`
-    PrimarySecondary,
-    /// `MASTER`
-    Master,
-    /// `MASTER_REPLICA`
-    MasterReplica,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `PRIMARY`
-    Primary,
-    /// `PRIMARY_NODE`
-    PrimaryNode,
-    /// `READ_NODE`
-    ReadNode,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::ActiveStandby => "ACTIVE_STANDBY",
-            Self::PrimarySecondary => "PRIMARY_SECONDARY",
-            Self::Master => "MASTER",
-            Self::MasterReplica => "MASTER_REPLICA",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::Primary => "PRIMARY",
-            Self::PrimaryNode => "PRIMARY_NODE",
-            Self::ReadNode => "READ_NODE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "ACTIVE_STANDBY" => Self::ActiveStandby,
-            "PRIMARY_SECONDARY" => Self::PrimarySecondary,
-            "MASTER" => Self::Master,
-            "MASTER_REPLICA" => Self::MasterReplica,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "PRIMARY" => Self::Primary,
-            "PRIMARY_NODE" => Self::PrimaryNode,
-            "READ_NODE" => Self::ReadNode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -2013,7 +1442,7 @@ pub struct InstanceGroupResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupResponseRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -2024,7 +1453,7 @@ impl InstanceGroupResponse {
         block_storage_groups: Vec<BlockStorageGroupResponse>,
         id: impl Into<String>,
         instances: Vec<InstanceResponse>,
-        role_type: InstanceGroupResponseRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -2045,7 +1474,7 @@ impl InstanceGroupResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceGroupResponseRoleType {
+pub enum InstanceGroupRoleType {
     /// `ACTIVE`
     Active,
     /// `ACTIVE_STANDBY`
@@ -2088,7 +1517,7 @@ pub enum InstanceGroupResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceGroupResponseRoleType {
+impl InstanceGroupRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2116,7 +1545,7 @@ impl InstanceGroupResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceGroupResponseRoleType {
+impl From<&str> for InstanceGroupRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -2143,13 +1572,13 @@ impl From<&str> for InstanceGroupResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceGroupResponseRoleType {
+impl ::std::fmt::Display for InstanceGroupRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceGroupResponseRoleType {
+impl ::serde::Serialize for InstanceGroupRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2158,7 +1587,7 @@ impl ::serde::Serialize for InstanceGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2177,7 +1606,7 @@ pub struct InstanceRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceRequestRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
@@ -2185,7 +1614,7 @@ pub struct InstanceRequest {
 
 impl InstanceRequest {
     /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRequestRoleType) -> Self {
+    pub fn new(role_type: InstanceRoleType) -> Self {
         Self {
             public_ip_id: None,
             role_type,
@@ -2209,128 +1638,6 @@ impl InstanceRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `STANDBY`
-    Standby,
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// `MASTER`
-    Master,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `READ_REPLICA`
-    ReadReplica,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Standby => "STANDBY",
-            Self::Primary => "PRIMARY",
-            Self::Secondary => "SECONDARY",
-            Self::Master => "MASTER",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::ReadReplica => "READ_REPLICA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "STANDBY" => Self::Standby,
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            "MASTER" => Self::Master,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "READ_REPLICA" => Self::ReadReplica,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `InstanceResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2346,22 +1653,22 @@ pub struct InstanceResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceResponseRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: InstanceResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl InstanceResponse {
     /// A `InstanceResponse` from its required fields; optional fields start empty.
     pub fn new(
         name: impl Into<String>,
-        role_type: InstanceResponseRoleType,
-        service_state: InstanceResponseServiceState,
+        role_type: InstanceRoleType,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             name: name.into(),
@@ -2406,7 +1713,7 @@ impl InstanceResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceResponseRoleType {
+pub enum InstanceRoleType {
     /// `ACTIVE`
     Active,
     /// `STANDBY`
@@ -2445,7 +1752,7 @@ pub enum InstanceResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceResponseRoleType {
+impl InstanceRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2471,7 +1778,7 @@ impl InstanceResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceResponseRoleType {
+impl From<&str> for InstanceRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -2496,13 +1803,13 @@ impl From<&str> for InstanceResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceResponseRoleType {
+impl ::std::fmt::Display for InstanceRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceResponseRoleType {
+impl ::serde::Serialize for InstanceRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2511,229 +1818,7 @@ impl ::serde::Serialize for InstanceResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl InstanceResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListEngineVersionsProductImageType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListEngineVersionsProductImageType {
-    /// `PostgreSQL Community`
-    PostgreSqlCommunity,
-    /// `MariaDB Community`
-    MariaDbCommunity,
-    /// `MySQL Community`
-    MySqlCommunity,
-    /// `EPAS`
-    Epas,
-    /// `Microsoft SQL Server Enterprise`
-    MicrosoftSqlServerEnterprise,
-    /// `Microsoft SQL Server Standard`
-    MicrosoftSqlServerStandard,
-    /// `Redis OSS Sentinel`
-    RedisOssSentinel,
-    /// `Valkey Sentinel`
-    ValkeySentinel,
-    /// `Kafka`
-    Kafka,
-    /// `Elasticsearch Enterprise`
-    ElasticsearchEnterprise,
-    /// `OpenSearch`
-    OpenSearch,
-    /// `Vertica Enterprise`
-    VerticaEnterprise,
-    /// `Vertica Community`
-    VerticaCommunity,
-    /// `Scalable DB MariaDB Community`
-    ScalableDbMariaDbCommunity,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl ListEngineVersionsProductImageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PostgreSqlCommunity => "PostgreSQL Community",
-            Self::MariaDbCommunity => "MariaDB Community",
-            Self::MySqlCommunity => "MySQL Community",
-            Self::Epas => "EPAS",
-            Self::MicrosoftSqlServerEnterprise => "Microsoft SQL Server Enterprise",
-            Self::MicrosoftSqlServerStandard => "Microsoft SQL Server Standard",
-            Self::RedisOssSentinel => "Redis OSS Sentinel",
-            Self::ValkeySentinel => "Valkey Sentinel",
-            Self::Kafka => "Kafka",
-            Self::ElasticsearchEnterprise => "Elasticsearch Enterprise",
-            Self::OpenSearch => "OpenSearch",
-            Self::VerticaEnterprise => "Vertica Enterprise",
-            Self::VerticaCommunity => "Vertica Community",
-            Self::ScalableDbMariaDbCommunity => "Scalable DB MariaDB Community",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ListEngineVersionsProductImageType {
-    fn from(value: &str) -> Self {
-        match value {
-            "PostgreSQL Community" => Self::PostgreSqlCommunity,
-            "MariaDB Community" => Self::MariaDbCommunity,
-            "MySQL Community" => Self::MySqlCommunity,
-            "EPAS" => Self::Epas,
-            "Microsoft SQL Server Enterprise" => Self::MicrosoftSqlServerEnterprise,
-            "Microsoft SQL Server Standard" => Self::MicrosoftSqlServerStandard,
-            "Redis OSS Sentinel" => Self::RedisOssSentinel,
-            "Valkey Sentinel" => Self::ValkeySentinel,
-            "Kafka" => Self::Kafka,
-            "Elasticsearch Enterprise" => Self::ElasticsearchEnterprise,
-            "OpenSearch" => Self::OpenSearch,
-            "Vertica Enterprise" => Self::VerticaEnterprise,
-            "Vertica Community" => Self::VerticaCommunity,
-            "Scalable DB MariaDB Community" => Self::ScalableDbMariaDbCommunity,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ListEngineVersionsProductImageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for ListEngineVersionsProductImageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsProductImageType {
+impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2755,7 +1840,7 @@ pub struct MaintenanceOption {
     ///
     /// - Example: `"MON"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceOptionStartingDayOfWeek>,
+    pub starting_day_of_week: Option<DayOfWeek>,
     /// Starting time
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
@@ -2778,10 +1863,7 @@ impl MaintenanceOption {
     }
 
     /// Sets [`MaintenanceOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceOptionStartingDayOfWeek,
-    ) -> Self {
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
         self.starting_day_of_week = Some(starting_day_of_week);
         self
     }
@@ -2793,88 +1875,6 @@ impl MaintenanceOption {
     }
 }
 
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `MaintenanceRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2882,7 +1882,7 @@ pub struct MaintenanceRequest {
     /// start_day_of_week
     ///
     /// - Example: `"MON"`
-    pub start_day_of_week: MaintenanceRequestStartDayOfWeek,
+    pub start_day_of_week: DayOfWeek,
     /// start_minute
     pub start_minute: String,
     /// start_time
@@ -2896,7 +1896,7 @@ pub struct MaintenanceRequest {
 impl MaintenanceRequest {
     /// A `MaintenanceRequest` from its required fields; optional fields start empty.
     pub fn new(
-        start_day_of_week: MaintenanceRequestStartDayOfWeek,
+        start_day_of_week: DayOfWeek,
         start_minute: impl Into<String>,
         start_time: impl Into<String>,
         term_hour: impl Into<String>,
@@ -2907,88 +1907,6 @@ impl MaintenanceRequest {
             start_time: start_time.into(),
             term_hour: term_hour.into(),
         }
-    }
-}
-
-/// start_day_of_week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceRequestStartDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceRequestStartDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceRequestStartDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceRequestStartDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceRequestStartDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -3003,7 +1921,7 @@ pub struct MaintenanceResponseOption {
     ///
     /// - Example: `"MON"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
+    pub starting_day_of_week: Option<DayOfWeek>,
     /// Starting time
     #[serde(skip_serializing_if = "Option::is_none")]
     pub starting_time: Option<String>,
@@ -3032,10 +1950,7 @@ impl MaintenanceResponseOption {
     }
 
     /// Sets [`MaintenanceResponseOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceResponseOptionStartingDayOfWeek,
-    ) -> Self {
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
         self.starting_day_of_week = Some(starting_day_of_week);
         self
     }
@@ -3050,88 +1965,6 @@ impl MaintenanceResponseOption {
     pub fn with_use_maintenance_option(mut self, use_maintenance_option: bool) -> Self {
         self.use_maintenance_option = Some(use_maintenance_option);
         self
-    }
-}
-
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceResponseOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceResponseOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceResponseOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceResponseOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -3426,6 +2259,114 @@ impl ParametersResponse {
     }
 }
 
+/// The `ProductImageType` schema.
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ProductImageType {
+    /// `PostgreSQL Community`
+    PostgreSqlCommunity,
+    /// `MariaDB Community`
+    MariaDbCommunity,
+    /// `MySQL Community`
+    MySqlCommunity,
+    /// `EPAS`
+    Epas,
+    /// `Microsoft SQL Server Enterprise`
+    MicrosoftSqlServerEnterprise,
+    /// `Microsoft SQL Server Standard`
+    MicrosoftSqlServerStandard,
+    /// `Redis OSS Sentinel`
+    RedisOssSentinel,
+    /// `Valkey Sentinel`
+    ValkeySentinel,
+    /// `Kafka`
+    Kafka,
+    /// `Elasticsearch Enterprise`
+    ElasticsearchEnterprise,
+    /// `OpenSearch`
+    OpenSearch,
+    /// `Vertica Enterprise`
+    VerticaEnterprise,
+    /// `Vertica Community`
+    VerticaCommunity,
+    /// `Scalable DB MariaDB Community`
+    ScalableDbMariaDbCommunity,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl ProductImageType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PostgreSqlCommunity => "PostgreSQL Community",
+            Self::MariaDbCommunity => "MariaDB Community",
+            Self::MySqlCommunity => "MySQL Community",
+            Self::Epas => "EPAS",
+            Self::MicrosoftSqlServerEnterprise => "Microsoft SQL Server Enterprise",
+            Self::MicrosoftSqlServerStandard => "Microsoft SQL Server Standard",
+            Self::RedisOssSentinel => "Redis OSS Sentinel",
+            Self::ValkeySentinel => "Valkey Sentinel",
+            Self::Kafka => "Kafka",
+            Self::ElasticsearchEnterprise => "Elasticsearch Enterprise",
+            Self::OpenSearch => "OpenSearch",
+            Self::VerticaEnterprise => "Vertica Enterprise",
+            Self::VerticaCommunity => "Vertica Community",
+            Self::ScalableDbMariaDbCommunity => "Scalable DB MariaDB Community",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ProductImageType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PostgreSQL Community" => Self::PostgreSqlCommunity,
+            "MariaDB Community" => Self::MariaDbCommunity,
+            "MySQL Community" => Self::MySqlCommunity,
+            "EPAS" => Self::Epas,
+            "Microsoft SQL Server Enterprise" => Self::MicrosoftSqlServerEnterprise,
+            "Microsoft SQL Server Standard" => Self::MicrosoftSqlServerStandard,
+            "Redis OSS Sentinel" => Self::RedisOssSentinel,
+            "Valkey Sentinel" => Self::ValkeySentinel,
+            "Kafka" => Self::Kafka,
+            "Elasticsearch Enterprise" => Self::ElasticsearchEnterprise,
+            "OpenSearch" => Self::OpenSearch,
+            "Vertica Enterprise" => Self::VerticaEnterprise,
+            "Vertica Community" => Self::VerticaCommunity,
+            "Scalable DB MariaDB Community" => Self::ScalableDbMariaDbCommunity,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ProductImageType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ProductImageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProductImageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `RequestStateResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3567,6 +2508,120 @@ impl ServerTypeListResponse {
     }
 }
 
+/// Service state
+///
+/// - Example: `"RUNNING"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ServiceState {
+    /// `RUNNING`
+    Running,
+    /// `STOPPED`
+    Stopped,
+    /// `UNKNOWN`
+    Unknown,
+    /// `ERROR`
+    Error,
+    /// `FAILED`
+    Failed,
+    /// `TERMINATED`
+    Terminated,
+    /// `CREATING`
+    Creating,
+    /// `STOPPING`
+    Stopping,
+    /// `STARTING`
+    Starting,
+    /// `RESTARTING`
+    Restarting,
+    /// `EDITING`
+    Editing,
+    /// `SYNCHRONIZING`
+    Synchronizing,
+    /// `UPGRADING`
+    Upgrading,
+    /// `TERMINATING`
+    Terminating,
+    /// `MIGRATING`
+    Migrating,
+    /// A value not documented when this crate was generated.
+    Undocumented(String),
+}
+
+impl ServiceState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "RUNNING",
+            Self::Stopped => "STOPPED",
+            Self::Unknown => "UNKNOWN",
+            Self::Error => "ERROR",
+            Self::Failed => "FAILED",
+            Self::Terminated => "TERMINATED",
+            Self::Creating => "CREATING",
+            Self::Stopping => "STOPPING",
+            Self::Starting => "STARTING",
+            Self::Restarting => "RESTARTING",
+            Self::Editing => "EDITING",
+            Self::Synchronizing => "SYNCHRONIZING",
+            Self::Upgrading => "UPGRADING",
+            Self::Terminating => "TERMINATING",
+            Self::Migrating => "MIGRATING",
+            Self::Undocumented(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServiceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "RUNNING" => Self::Running,
+            "STOPPED" => Self::Stopped,
+            "UNKNOWN" => Self::Unknown,
+            "ERROR" => Self::Error,
+            "FAILED" => Self::Failed,
+            "TERMINATED" => Self::Terminated,
+            "CREATING" => Self::Creating,
+            "STOPPING" => Self::Stopping,
+            "STARTING" => Self::Starting,
+            "RESTARTING" => Self::Restarting,
+            "EDITING" => Self::Editing,
+            "SYNCHRONIZING" => Self::Synchronizing,
+            "UPGRADING" => Self::Upgrading,
+            "TERMINATING" => Self::Terminating,
+            "MIGRATING" => Self::Migrating,
+            other => Self::Undocumented(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ServiceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServiceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `Tag` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3629,5 +2684,76 @@ impl UpdateSecurityGroupRulesRequest {
     pub fn with_del_ip_addresses(mut self, del_ip_addresses: Vec<String>) -> Self {
         self.del_ip_addresses = Some(del_ip_addresses);
         self
+    }
+}
+
+/// Volume type
+///
+/// - Default: `"SSD"`
+/// - Example: `"SSD"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VolumeType {
+    /// `SSD`
+    Ssd,
+    /// `SSD_KMS`
+    SsdKms,
+    /// `HDD`
+    Hdd,
+    /// `HDD_KMS`
+    HddKms,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl VolumeType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssd => "SSD",
+            Self::SsdKms => "SSD_KMS",
+            Self::Hdd => "HDD",
+            Self::HddKms => "HDD_KMS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for VolumeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SSD" => Self::Ssd,
+            "SSD_KMS" => Self::SsdKms,
+            "HDD" => Self::Hdd,
+            "HDD_KMS" => Self::HddKms,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for VolumeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for VolumeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VolumeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }

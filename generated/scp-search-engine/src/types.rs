@@ -10,7 +10,7 @@ pub struct AddBlockStoragesRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: AddBlockStoragesRequestRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -22,12 +22,12 @@ pub struct AddBlockStoragesRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<AddBlockStoragesRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl AddBlockStoragesRequest {
     /// A `AddBlockStoragesRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: AddBlockStoragesRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -36,10 +36,7 @@ impl AddBlockStoragesRequest {
     }
 
     /// Sets [`AddBlockStoragesRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: AddBlockStoragesRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -63,151 +60,6 @@ impl rt::validate::Validate for AddBlockStoragesRequest {
                 );
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AddBlockStoragesRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl AddBlockStoragesRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AddBlockStoragesRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddBlockStoragesRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AddBlockStoragesRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddBlockStoragesRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AddBlockStoragesRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl AddBlockStoragesRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AddBlockStoragesRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddBlockStoragesRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AddBlockStoragesRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddBlockStoragesRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -344,6 +196,80 @@ impl BackupSettingExcludingArchiveRequest {
     }
 }
 
+/// Role type
+///
+/// - Example: `"OS"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BlockRoleType {
+    /// `OS`
+    Os,
+    /// `DATA`
+    Data,
+    /// `ARCHIVE`
+    Archive,
+    /// `TEMP`
+    Temp,
+    /// `BACKUP`
+    Backup,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl BlockRoleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Os => "OS",
+            Self::Data => "DATA",
+            Self::Archive => "ARCHIVE",
+            Self::Temp => "TEMP",
+            Self::Backup => "BACKUP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BlockRoleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "OS" => Self::Os,
+            "DATA" => Self::Data,
+            "ARCHIVE" => Self::Archive,
+            "TEMP" => Self::Temp,
+            "BACKUP" => Self::Backup,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for BlockRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BlockRoleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BlockRoleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `BlockStorageGroupRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -351,7 +277,7 @@ pub struct BlockStorageGroupRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupRequestRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -363,12 +289,12 @@ pub struct BlockStorageGroupRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<BlockStorageGroupRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl BlockStorageGroupRequest {
     /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -377,10 +303,7 @@ impl BlockStorageGroupRequest {
     }
 
     /// Sets [`BlockStorageGroupRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: BlockStorageGroupRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -407,151 +330,6 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `BlockStorageGroupResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -563,13 +341,13 @@ pub struct BlockStorageGroupResponse {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupResponseRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     pub size_gb: i64,
     /// Volume type
     ///
     /// - Example: `"SSD"`
-    pub volume_type: BlockStorageGroupResponseVolumeType,
+    pub volume_type: VolumeType,
 }
 
 impl BlockStorageGroupResponse {
@@ -577,9 +355,9 @@ impl BlockStorageGroupResponse {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        role_type: BlockStorageGroupResponseRoleType,
+        role_type: BlockRoleType,
         size_gb: i64,
-        volume_type: BlockStorageGroupResponseVolumeType,
+        volume_type: VolumeType,
     ) -> Self {
         Self {
             id: id.into(),
@@ -588,150 +366,6 @@ impl BlockStorageGroupResponse {
             size_gb,
             volume_type,
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupResponseRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupResponseVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupResponseVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupResponseVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupResponseVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupResponseVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -836,7 +470,7 @@ pub struct ClusterResponse {
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: ClusterResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl ClusterResponse {
@@ -850,7 +484,7 @@ impl ClusterResponse {
         modified_at: rt::DateTime,
         modified_by: impl Into<String>,
         name: impl Into<String>,
-        service_state: ClusterResponseServiceState,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             account_id: account_id.into(),
@@ -960,103 +594,71 @@ impl<'de> ::serde::Deserialize<'de> for ClusterResponseRoleType {
     }
 }
 
-/// Service state
+/// The `DayOfWeek` schema.
 ///
-/// - Example: `"RUNNING"`
+/// - Example: `"MON"`
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum ClusterResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
+pub enum DayOfWeek {
+    /// `MON`
+    Mon,
+    /// `TUE`
+    Tue,
+    /// `WED`
+    Wed,
+    /// `THU`
+    Thu,
+    /// `FRI`
+    Fri,
+    /// `SAT`
+    Sat,
+    /// `SUN`
+    Sun,
     /// A value not documented when this crate was generated.
-    Undocumented(String),
+    Unknown(String),
 }
 
-impl ClusterResponseServiceState {
+impl DayOfWeek {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
+            Self::Mon => "MON",
+            Self::Tue => "TUE",
+            Self::Wed => "WED",
+            Self::Thu => "THU",
+            Self::Fri => "FRI",
+            Self::Sat => "SAT",
+            Self::Sun => "SUN",
+            Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for ClusterResponseServiceState {
+impl From<&str> for DayOfWeek {
     fn from(value: &str) -> Self {
         match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "SUN" => Self::Sun,
+            other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl ::std::fmt::Display for ClusterResponseServiceState {
+impl ::std::fmt::Display for DayOfWeek {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for ClusterResponseServiceState {
+impl ::serde::Serialize for DayOfWeek {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1065,7 +667,7 @@ impl ::serde::Serialize for ClusterResponseServiceState {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ClusterResponseServiceState {
+impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1200,7 +802,7 @@ pub struct InstanceGroupRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupRequestRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -1209,7 +811,7 @@ impl InstanceGroupRequest {
     /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
     pub fn new(
         block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRequestRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -1236,136 +838,6 @@ impl rt::validate::Validate for InstanceGroupRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceGroupRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `ACTIVE_STANDBY`
-    ActiveStandby,
-    /// `PRIMARY_SECONDARY`
-    PrimarySecondary,
-    /// `MASTER`
-    Master,
-    /// `MASTER_REPLICA`
-    MasterReplica,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `PRIMARY`
-    Primary,
-    /// `PRIMARY_NODE`
-    PrimaryNode,
-    /// `READ_NODE`
-    ReadNode,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::ActiveStandby => "ACTIVE_STANDBY",
-            Self::PrimarySecondary => "PRIMARY_SECONDARY",
-            Self::Master => "MASTER",
-            Self::MasterReplica => "MASTER_REPLICA",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::Primary => "PRIMARY",
-            Self::PrimaryNode => "PRIMARY_NODE",
-            Self::ReadNode => "READ_NODE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "ACTIVE_STANDBY" => Self::ActiveStandby,
-            "PRIMARY_SECONDARY" => Self::PrimarySecondary,
-            "MASTER" => Self::Master,
-            "MASTER_REPLICA" => Self::MasterReplica,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "PRIMARY" => Self::Primary,
-            "PRIMARY_NODE" => Self::PrimaryNode,
-            "READ_NODE" => Self::ReadNode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1399,7 +871,7 @@ pub struct InstanceGroupResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupResponseRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -1410,7 +882,7 @@ impl InstanceGroupResponse {
         block_storage_groups: Vec<BlockStorageGroupResponse>,
         id: impl Into<String>,
         instances: Vec<InstanceResponse>,
-        role_type: InstanceGroupResponseRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -1431,7 +903,7 @@ impl InstanceGroupResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceGroupResponseRoleType {
+pub enum InstanceGroupRoleType {
     /// `ACTIVE`
     Active,
     /// `ACTIVE_STANDBY`
@@ -1474,7 +946,7 @@ pub enum InstanceGroupResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceGroupResponseRoleType {
+impl InstanceGroupRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1502,7 +974,7 @@ impl InstanceGroupResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceGroupResponseRoleType {
+impl From<&str> for InstanceGroupRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -1529,13 +1001,13 @@ impl From<&str> for InstanceGroupResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceGroupResponseRoleType {
+impl ::std::fmt::Display for InstanceGroupRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceGroupResponseRoleType {
+impl ::serde::Serialize for InstanceGroupRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1544,7 +1016,7 @@ impl ::serde::Serialize for InstanceGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1563,7 +1035,7 @@ pub struct InstanceRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceRequestRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
@@ -1571,7 +1043,7 @@ pub struct InstanceRequest {
 
 impl InstanceRequest {
     /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRequestRoleType) -> Self {
+    pub fn new(role_type: InstanceRoleType) -> Self {
         Self {
             public_ip_id: None,
             role_type,
@@ -1595,128 +1067,6 @@ impl InstanceRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `STANDBY`
-    Standby,
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// `MASTER`
-    Master,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `READ_REPLICA`
-    ReadReplica,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Standby => "STANDBY",
-            Self::Primary => "PRIMARY",
-            Self::Secondary => "SECONDARY",
-            Self::Master => "MASTER",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::ReadReplica => "READ_REPLICA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "STANDBY" => Self::Standby,
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            "MASTER" => Self::Master,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "READ_REPLICA" => Self::ReadReplica,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `InstanceResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1732,22 +1082,22 @@ pub struct InstanceResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceResponseRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: InstanceResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl InstanceResponse {
     /// A `InstanceResponse` from its required fields; optional fields start empty.
     pub fn new(
         name: impl Into<String>,
-        role_type: InstanceResponseRoleType,
-        service_state: InstanceResponseServiceState,
+        role_type: InstanceRoleType,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             name: name.into(),
@@ -1792,7 +1142,7 @@ impl InstanceResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceResponseRoleType {
+pub enum InstanceRoleType {
     /// `ACTIVE`
     Active,
     /// `STANDBY`
@@ -1831,7 +1181,7 @@ pub enum InstanceResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceResponseRoleType {
+impl InstanceRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1857,7 +1207,7 @@ impl InstanceResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceResponseRoleType {
+impl From<&str> for InstanceRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -1882,13 +1232,13 @@ impl From<&str> for InstanceResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceResponseRoleType {
+impl ::std::fmt::Display for InstanceRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceResponseRoleType {
+impl ::serde::Serialize for InstanceRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1897,7 +1247,7 @@ impl ::serde::Serialize for InstanceResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1906,127 +1256,154 @@ impl<'de> ::serde::Deserialize<'de> for InstanceResponseRoleType {
     }
 }
 
-/// Service state
-///
-/// - Example: `"RUNNING"`
+/// The `MaintenanceOption` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MaintenanceOption {
+    /// Period in hours
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_hour: Option<String>,
+    /// Starting day of week
+    ///
+    /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_day_of_week: Option<DayOfWeek>,
+    /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_time: Option<String>,
+}
+
+impl MaintenanceOption {
+    /// A `MaintenanceOption` from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            period_hour: None,
+            starting_day_of_week: None,
+            starting_time: None,
+        }
+    }
+
+    /// Sets [`MaintenanceOption::period_hour`].
+    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
+        self.period_hour = Some(period_hour.into());
+        self
+    }
+
+    /// Sets [`MaintenanceOption::starting_day_of_week`].
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
+        self.starting_day_of_week = Some(starting_day_of_week);
+        self
+    }
+
+    /// Sets [`MaintenanceOption::starting_time`].
+    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
+        self.starting_time = Some(starting_time.into());
+        self
+    }
+}
+
+/// The `MaintenanceRequest` schema.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MaintenanceRequest {
+    /// start_day_of_week
+    ///
+    /// - Example: `"MON"`
+    pub start_day_of_week: DayOfWeek,
+    /// start_minute
+    pub start_minute: String,
+    /// start_time
+    pub start_time: String,
+    /// term_hour
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    pub term_hour: String,
+}
+
+impl MaintenanceRequest {
+    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
+    pub fn new(
+        start_day_of_week: DayOfWeek,
+        start_minute: impl Into<String>,
+        start_time: impl Into<String>,
+        term_hour: impl Into<String>,
+    ) -> Self {
+        Self {
+            start_day_of_week,
+            start_minute: start_minute.into(),
+            start_time: start_time.into(),
+            term_hour: term_hour.into(),
+        }
+    }
+}
+
+/// The `MaintenanceResponseOption` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MaintenanceResponseOption {
+    /// Period in hours
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_hour: Option<String>,
+    /// Starting day of week
+    ///
+    /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_day_of_week: Option<DayOfWeek>,
+    /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_time: Option<String>,
+    /// Maintenance period usage state
+    ///
+    /// - Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_maintenance_option: Option<bool>,
+}
+
+impl MaintenanceResponseOption {
+    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            period_hour: None,
+            starting_day_of_week: None,
+            starting_time: None,
+            use_maintenance_option: None,
+        }
+    }
+
+    /// Sets [`MaintenanceResponseOption::period_hour`].
+    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
+        self.period_hour = Some(period_hour.into());
+        self
+    }
+
+    /// Sets [`MaintenanceResponseOption::starting_day_of_week`].
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
+        self.starting_day_of_week = Some(starting_day_of_week);
+        self
+    }
+
+    /// Sets [`MaintenanceResponseOption::starting_time`].
+    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
+        self.starting_time = Some(starting_time.into());
+        self
+    }
+
+    /// Sets [`MaintenanceResponseOption::use_maintenance_option`].
+    pub fn with_use_maintenance_option(mut self, use_maintenance_option: bool) -> Self {
+        self.use_maintenance_option = Some(use_maintenance_option);
+        self
+    }
+}
+
+/// The `ProductImageType` schema.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl InstanceResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListEngineVersionsProductImageType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListEngineVersionsProductImageType {
+pub enum ProductImageType {
     /// `PostgreSQL Community`
     PostgreSqlCommunity,
     /// `MariaDB Community`
@@ -2059,7 +1436,7 @@ pub enum ListEngineVersionsProductImageType {
     Unknown(String),
 }
 
-impl ListEngineVersionsProductImageType {
+impl ProductImageType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2082,7 +1459,7 @@ impl ListEngineVersionsProductImageType {
     }
 }
 
-impl From<&str> for ListEngineVersionsProductImageType {
+impl From<&str> for ProductImageType {
     fn from(value: &str) -> Self {
         match value {
             "PostgreSQL Community" => Self::PostgreSqlCommunity,
@@ -2104,13 +1481,13 @@ impl From<&str> for ListEngineVersionsProductImageType {
     }
 }
 
-impl ::std::fmt::Display for ListEngineVersionsProductImageType {
+impl ::std::fmt::Display for ProductImageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for ListEngineVersionsProductImageType {
+impl ::serde::Serialize for ProductImageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -2119,400 +1496,7 @@ impl ::serde::Serialize for ListEngineVersionsProductImageType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsProductImageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `MaintenanceOption` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaintenanceOption {
-    /// Period in hours
-    ///
-    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period_hour: Option<String>,
-    /// Starting day of week
-    ///
-    /// - Example: `"MON"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceOptionStartingDayOfWeek>,
-    /// Starting time
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_time: Option<String>,
-}
-
-impl MaintenanceOption {
-    /// A `MaintenanceOption` from its required fields; optional fields start empty.
-    pub fn new() -> Self {
-        Self {
-            period_hour: None,
-            starting_day_of_week: None,
-            starting_time: None,
-        }
-    }
-
-    /// Sets [`MaintenanceOption::period_hour`].
-    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
-        self.period_hour = Some(period_hour.into());
-        self
-    }
-
-    /// Sets [`MaintenanceOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceOptionStartingDayOfWeek,
-    ) -> Self {
-        self.starting_day_of_week = Some(starting_day_of_week);
-        self
-    }
-
-    /// Sets [`MaintenanceOption::starting_time`].
-    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
-        self.starting_time = Some(starting_time.into());
-        self
-    }
-}
-
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `MaintenanceRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaintenanceRequest {
-    /// start_day_of_week
-    ///
-    /// - Example: `"MON"`
-    pub start_day_of_week: MaintenanceRequestStartDayOfWeek,
-    /// start_minute
-    pub start_minute: String,
-    /// start_time
-    pub start_time: String,
-    /// term_hour
-    ///
-    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
-    pub term_hour: String,
-}
-
-impl MaintenanceRequest {
-    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        start_day_of_week: MaintenanceRequestStartDayOfWeek,
-        start_minute: impl Into<String>,
-        start_time: impl Into<String>,
-        term_hour: impl Into<String>,
-    ) -> Self {
-        Self {
-            start_day_of_week,
-            start_minute: start_minute.into(),
-            start_time: start_time.into(),
-            term_hour: term_hour.into(),
-        }
-    }
-}
-
-/// start_day_of_week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceRequestStartDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceRequestStartDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceRequestStartDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceRequestStartDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceRequestStartDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `MaintenanceResponseOption` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaintenanceResponseOption {
-    /// Period in hours
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period_hour: Option<String>,
-    /// Starting day of week
-    ///
-    /// - Example: `"MON"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
-    /// Starting time
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_time: Option<String>,
-    /// Maintenance period usage state
-    ///
-    /// - Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_maintenance_option: Option<bool>,
-}
-
-impl MaintenanceResponseOption {
-    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
-    pub fn new() -> Self {
-        Self {
-            period_hour: None,
-            starting_day_of_week: None,
-            starting_time: None,
-            use_maintenance_option: None,
-        }
-    }
-
-    /// Sets [`MaintenanceResponseOption::period_hour`].
-    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
-        self.period_hour = Some(period_hour.into());
-        self
-    }
-
-    /// Sets [`MaintenanceResponseOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceResponseOptionStartingDayOfWeek,
-    ) -> Self {
-        self.starting_day_of_week = Some(starting_day_of_week);
-        self
-    }
-
-    /// Sets [`MaintenanceResponseOption::starting_time`].
-    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
-        self.starting_time = Some(starting_time.into());
-        self
-    }
-
-    /// Sets [`MaintenanceResponseOption::use_maintenance_option`].
-    pub fn with_use_maintenance_option(mut self, use_maintenance_option: bool) -> Self {
-        self.use_maintenance_option = Some(use_maintenance_option);
-        self
-    }
-}
-
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceResponseOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceResponseOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceResponseOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceResponseOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceResponseOptionStartingDayOfWeek {
+impl<'de> ::serde::Deserialize<'de> for ProductImageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2861,7 +1845,7 @@ pub struct SearchEngineClusterDetailResponse {
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: SearchEngineClusterDetailResponseServiceState,
+    pub service_state: ServiceState,
     /// Software version
     pub software_version: String,
     /// Subnet ID
@@ -2887,7 +1871,7 @@ impl SearchEngineClusterDetailResponse {
         name: impl Into<String>,
         product_image_type: impl Into<String>,
         product_type: SearchEngineClusterDetailResponseProductType,
-        service_state: SearchEngineClusterDetailResponseServiceState,
+        service_state: ServiceState,
         software_version: impl Into<String>,
         subnet_id: impl Into<String>,
         timezone: impl Into<String>,
@@ -3150,120 +2134,6 @@ impl ::serde::Serialize for SearchEngineClusterDetailResponseProductType {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SearchEngineClusterDetailResponseProductType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SearchEngineClusterDetailResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl SearchEngineClusterDetailResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for SearchEngineClusterDetailResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for SearchEngineClusterDetailResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for SearchEngineClusterDetailResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SearchEngineClusterDetailResponseServiceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -3592,14 +2462,14 @@ pub struct SearchEngineRestoreInstanceGroup {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: SearchEngineRestoreInstanceGroupRoleType,
+    pub role_type: InstanceGroupRoleType,
 }
 
 impl SearchEngineRestoreInstanceGroup {
     /// A `SearchEngineRestoreInstanceGroup` from its required fields; optional fields start empty.
     pub fn new(
         block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: SearchEngineRestoreInstanceGroupRoleType,
+        role_type: InstanceGroupRoleType,
     ) -> Self {
         Self {
             block_storage_groups,
@@ -3617,136 +2487,6 @@ impl rt::validate::Validate for SearchEngineRestoreInstanceGroup {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum SearchEngineRestoreInstanceGroupRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `ACTIVE_STANDBY`
-    ActiveStandby,
-    /// `PRIMARY_SECONDARY`
-    PrimarySecondary,
-    /// `MASTER`
-    Master,
-    /// `MASTER_REPLICA`
-    MasterReplica,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `PRIMARY`
-    Primary,
-    /// `PRIMARY_NODE`
-    PrimaryNode,
-    /// `READ_NODE`
-    ReadNode,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl SearchEngineRestoreInstanceGroupRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::ActiveStandby => "ACTIVE_STANDBY",
-            Self::PrimarySecondary => "PRIMARY_SECONDARY",
-            Self::Master => "MASTER",
-            Self::MasterReplica => "MASTER_REPLICA",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::Primary => "PRIMARY",
-            Self::PrimaryNode => "PRIMARY_NODE",
-            Self::ReadNode => "READ_NODE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for SearchEngineRestoreInstanceGroupRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "ACTIVE_STANDBY" => Self::ActiveStandby,
-            "PRIMARY_SECONDARY" => Self::PrimarySecondary,
-            "MASTER" => Self::Master,
-            "MASTER_REPLICA" => Self::MasterReplica,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "PRIMARY" => Self::Primary,
-            "PRIMARY_NODE" => Self::PrimaryNode,
-            "READ_NODE" => Self::ReadNode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for SearchEngineRestoreInstanceGroupRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for SearchEngineRestoreInstanceGroupRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for SearchEngineRestoreInstanceGroupRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -3814,6 +2554,120 @@ impl ServerTypeListResponse {
     }
 }
 
+/// Service state
+///
+/// - Example: `"RUNNING"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ServiceState {
+    /// `RUNNING`
+    Running,
+    /// `STOPPED`
+    Stopped,
+    /// `UNKNOWN`
+    Unknown,
+    /// `ERROR`
+    Error,
+    /// `FAILED`
+    Failed,
+    /// `TERMINATED`
+    Terminated,
+    /// `CREATING`
+    Creating,
+    /// `STOPPING`
+    Stopping,
+    /// `STARTING`
+    Starting,
+    /// `RESTARTING`
+    Restarting,
+    /// `EDITING`
+    Editing,
+    /// `SYNCHRONIZING`
+    Synchronizing,
+    /// `UPGRADING`
+    Upgrading,
+    /// `TERMINATING`
+    Terminating,
+    /// `MIGRATING`
+    Migrating,
+    /// A value not documented when this crate was generated.
+    Undocumented(String),
+}
+
+impl ServiceState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "RUNNING",
+            Self::Stopped => "STOPPED",
+            Self::Unknown => "UNKNOWN",
+            Self::Error => "ERROR",
+            Self::Failed => "FAILED",
+            Self::Terminated => "TERMINATED",
+            Self::Creating => "CREATING",
+            Self::Stopping => "STOPPING",
+            Self::Starting => "STARTING",
+            Self::Restarting => "RESTARTING",
+            Self::Editing => "EDITING",
+            Self::Synchronizing => "SYNCHRONIZING",
+            Self::Upgrading => "UPGRADING",
+            Self::Terminating => "TERMINATING",
+            Self::Migrating => "MIGRATING",
+            Self::Undocumented(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServiceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "RUNNING" => Self::Running,
+            "STOPPED" => Self::Stopped,
+            "UNKNOWN" => Self::Unknown,
+            "ERROR" => Self::Error,
+            "FAILED" => Self::Failed,
+            "TERMINATED" => Self::Terminated,
+            "CREATING" => Self::Creating,
+            "STOPPING" => Self::Stopping,
+            "STARTING" => Self::Starting,
+            "RESTARTING" => Self::Restarting,
+            "EDITING" => Self::Editing,
+            "SYNCHRONIZING" => Self::Synchronizing,
+            "UPGRADING" => Self::Upgrading,
+            "TERMINATING" => Self::Terminating,
+            "MIGRATING" => Self::Migrating,
+            other => Self::Undocumented(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ServiceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServiceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `Tag` schema.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3876,5 +2730,76 @@ impl UpdateSecurityGroupRulesRequest {
     pub fn with_del_ip_addresses(mut self, del_ip_addresses: Vec<String>) -> Self {
         self.del_ip_addresses = Some(del_ip_addresses);
         self
+    }
+}
+
+/// Volume type
+///
+/// - Default: `"SSD"`
+/// - Example: `"SSD"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VolumeType {
+    /// `SSD`
+    Ssd,
+    /// `SSD_KMS`
+    SsdKms,
+    /// `HDD`
+    Hdd,
+    /// `HDD_KMS`
+    HddKms,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl VolumeType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ssd => "SSD",
+            Self::SsdKms => "SSD_KMS",
+            Self::Hdd => "HDD",
+            Self::HddKms => "HDD_KMS",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for VolumeType {
+    fn from(value: &str) -> Self {
+        match value {
+            "SSD" => Self::Ssd,
+            "SSD_KMS" => Self::SsdKms,
+            "HDD" => Self::Hdd,
+            "HDD_KMS" => Self::HddKms,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for VolumeType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for VolumeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VolumeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }

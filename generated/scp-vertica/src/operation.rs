@@ -333,7 +333,7 @@ impl ListEngineVersionProperties {
 pub struct ListEngineVersions {
     client: super::Client,
     id: Option<String>,
-    product_image_type: Option<types::ListEngineVersionsProductImageType>,
+    product_image_type: Option<types::ProductImageType>,
     eos_included: Option<bool>,
 }
 
@@ -356,7 +356,7 @@ impl ListEngineVersions {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ListEngineVersionsProductImageType,
+        product_image_type: types::ProductImageType,
     ) -> Self {
         self.product_image_type = Some(product_image_type);
         self
@@ -401,7 +401,7 @@ impl ListEngineVersions {
 pub struct ListServerTypes {
     client: super::Client,
     name: Option<String>,
-    product_image_type: Option<String>,
+    product_image_type: Option<types::ProductImageType>,
 }
 
 impl ListServerTypes {
@@ -420,8 +420,11 @@ impl ListServerTypes {
     }
 
     /// Product image type
-    pub fn product_image_type(mut self, product_image_type: impl Into<String>) -> Self {
-        self.product_image_type = Some(product_image_type.into());
+    pub fn product_image_type(
+        mut self,
+        product_image_type: types::ProductImageType,
+    ) -> Self {
+        self.product_image_type = Some(product_image_type);
         self
     }
 

@@ -10,7 +10,7 @@ pub struct AddBlockStoragesRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: AddBlockStoragesRequestRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -22,12 +22,12 @@ pub struct AddBlockStoragesRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<AddBlockStoragesRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl AddBlockStoragesRequest {
     /// A `AddBlockStoragesRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: AddBlockStoragesRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -36,10 +36,7 @@ impl AddBlockStoragesRequest {
     }
 
     /// Sets [`AddBlockStoragesRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: AddBlockStoragesRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -63,151 +60,6 @@ impl rt::validate::Validate for AddBlockStoragesRequest {
                 );
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AddBlockStoragesRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl AddBlockStoragesRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AddBlockStoragesRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddBlockStoragesRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AddBlockStoragesRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddBlockStoragesRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum AddBlockStoragesRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl AddBlockStoragesRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for AddBlockStoragesRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AddBlockStoragesRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for AddBlockStoragesRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for AddBlockStoragesRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -344,6 +196,80 @@ impl BackupSettingExcludingArchiveRequest {
     }
 }
 
+/// Role type
+///
+/// - Example: `"OS"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum BlockRoleType {
+    /// `OS`
+    Os,
+    /// `DATA`
+    Data,
+    /// `ARCHIVE`
+    Archive,
+    /// `TEMP`
+    Temp,
+    /// `BACKUP`
+    Backup,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl BlockRoleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Os => "OS",
+            Self::Data => "DATA",
+            Self::Archive => "ARCHIVE",
+            Self::Temp => "TEMP",
+            Self::Backup => "BACKUP",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for BlockRoleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "OS" => Self::Os,
+            "DATA" => Self::Data,
+            "ARCHIVE" => Self::Archive,
+            "TEMP" => Self::Temp,
+            "BACKUP" => Self::Backup,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for BlockRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for BlockRoleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BlockRoleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
 /// The `BlockStorageGroupRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -351,7 +277,7 @@ pub struct BlockStorageGroupRequest {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupRequestRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     ///
     /// - Minimum: 16
@@ -363,12 +289,12 @@ pub struct BlockStorageGroupRequest {
     /// - Default: `"SSD"`
     /// - Example: `"SSD"`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub volume_type: Option<BlockStorageGroupRequestVolumeType>,
+    pub volume_type: Option<VolumeType>,
 }
 
 impl BlockStorageGroupRequest {
     /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRequestRoleType, size_gb: i64) -> Self {
+    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
         Self {
             role_type,
             size_gb,
@@ -377,10 +303,7 @@ impl BlockStorageGroupRequest {
     }
 
     /// Sets [`BlockStorageGroupRequest::volume_type`].
-    pub fn with_volume_type(
-        mut self,
-        volume_type: BlockStorageGroupRequestVolumeType,
-    ) -> Self {
+    pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
     }
@@ -407,151 +330,6 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"OS"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Default: `"SSD"`
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupRequestVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupRequestVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupRequestVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupRequestVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupRequestVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRequestVolumeType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `BlockStorageGroupResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -563,13 +341,13 @@ pub struct BlockStorageGroupResponse {
     /// Role type
     ///
     /// - Example: `"OS"`
-    pub role_type: BlockStorageGroupResponseRoleType,
+    pub role_type: BlockRoleType,
     /// Size in GB
     pub size_gb: i64,
     /// Volume type
     ///
     /// - Example: `"SSD"`
-    pub volume_type: BlockStorageGroupResponseVolumeType,
+    pub volume_type: VolumeType,
 }
 
 impl BlockStorageGroupResponse {
@@ -577,9 +355,9 @@ impl BlockStorageGroupResponse {
     pub fn new(
         id: impl Into<String>,
         name: impl Into<String>,
-        role_type: BlockStorageGroupResponseRoleType,
+        role_type: BlockRoleType,
         size_gb: i64,
-        volume_type: BlockStorageGroupResponseVolumeType,
+        volume_type: VolumeType,
     ) -> Self {
         Self {
             id: id.into(),
@@ -591,63 +369,71 @@ impl BlockStorageGroupResponse {
     }
 }
 
-/// Role type
+/// The `DayOfWeek` schema.
 ///
-/// - Example: `"OS"`
+/// - Example: `"MON"`
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum BlockStorageGroupResponseRoleType {
-    /// `OS`
-    Os,
-    /// `DATA`
-    Data,
-    /// `ARCHIVE`
-    Archive,
-    /// `TEMP`
-    Temp,
-    /// `BACKUP`
-    Backup,
+pub enum DayOfWeek {
+    /// `MON`
+    Mon,
+    /// `TUE`
+    Tue,
+    /// `WED`
+    Wed,
+    /// `THU`
+    Thu,
+    /// `FRI`
+    Fri,
+    /// `SAT`
+    Sat,
+    /// `SUN`
+    Sun,
     /// A value not documented when this crate was generated.
     Unknown(String),
 }
 
-impl BlockStorageGroupResponseRoleType {
+impl DayOfWeek {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Os => "OS",
-            Self::Data => "DATA",
-            Self::Archive => "ARCHIVE",
-            Self::Temp => "TEMP",
-            Self::Backup => "BACKUP",
+            Self::Mon => "MON",
+            Self::Tue => "TUE",
+            Self::Wed => "WED",
+            Self::Thu => "THU",
+            Self::Fri => "FRI",
+            Self::Sat => "SAT",
+            Self::Sun => "SUN",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for BlockStorageGroupResponseRoleType {
+impl From<&str> for DayOfWeek {
     fn from(value: &str) -> Self {
         match value {
-            "OS" => Self::Os,
-            "DATA" => Self::Data,
-            "ARCHIVE" => Self::Archive,
-            "TEMP" => Self::Temp,
-            "BACKUP" => Self::Backup,
+            "MON" => Self::Mon,
+            "TUE" => Self::Tue,
+            "WED" => Self::Wed,
+            "THU" => Self::Thu,
+            "FRI" => Self::Fri,
+            "SAT" => Self::Sat,
+            "SUN" => Self::Sun,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl ::std::fmt::Display for BlockStorageGroupResponseRoleType {
+impl ::std::fmt::Display for DayOfWeek {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
+impl ::serde::Serialize for DayOfWeek {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -656,77 +442,7 @@ impl ::serde::Serialize for BlockStorageGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Volume type
-///
-/// - Example: `"SSD"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum BlockStorageGroupResponseVolumeType {
-    /// `SSD`
-    Ssd,
-    /// `SSD_KMS`
-    SsdKms,
-    /// `HDD`
-    Hdd,
-    /// `HDD_KMS`
-    HddKms,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl BlockStorageGroupResponseVolumeType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ssd => "SSD",
-            Self::SsdKms => "SSD_KMS",
-            Self::Hdd => "HDD",
-            Self::HddKms => "HDD_KMS",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for BlockStorageGroupResponseVolumeType {
-    fn from(value: &str) -> Self {
-        match value {
-            "SSD" => Self::Ssd,
-            "SSD_KMS" => Self::SsdKms,
-            "HDD" => Self::Hdd,
-            "HDD_KMS" => Self::HddKms,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for BlockStorageGroupResponseVolumeType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for BlockStorageGroupResponseVolumeType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupResponseVolumeType {
+impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -861,7 +577,7 @@ pub struct InstanceGroupRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupRequestRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -870,7 +586,7 @@ impl InstanceGroupRequest {
     /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
     pub fn new(
         block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRequestRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -897,136 +613,6 @@ impl rt::validate::Validate for InstanceGroupRequest {
                 rt::validate::Validate::validate(value, &path, problems);
             }
         }
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceGroupRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `ACTIVE_STANDBY`
-    ActiveStandby,
-    /// `PRIMARY_SECONDARY`
-    PrimarySecondary,
-    /// `MASTER`
-    Master,
-    /// `MASTER_REPLICA`
-    MasterReplica,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `PRIMARY`
-    Primary,
-    /// `PRIMARY_NODE`
-    PrimaryNode,
-    /// `READ_NODE`
-    ReadNode,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceGroupRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::ActiveStandby => "ACTIVE_STANDBY",
-            Self::PrimarySecondary => "PRIMARY_SECONDARY",
-            Self::Master => "MASTER",
-            Self::MasterReplica => "MASTER_REPLICA",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::Primary => "PRIMARY",
-            Self::PrimaryNode => "PRIMARY_NODE",
-            Self::ReadNode => "READ_NODE",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceGroupRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "ACTIVE_STANDBY" => Self::ActiveStandby,
-            "PRIMARY_SECONDARY" => Self::PrimarySecondary,
-            "MASTER" => Self::Master,
-            "MASTER_REPLICA" => Self::MasterReplica,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "PRIMARY" => Self::Primary,
-            "PRIMARY_NODE" => Self::PrimaryNode,
-            "READ_NODE" => Self::ReadNode,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceGroupRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceGroupRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -1060,7 +646,7 @@ pub struct InstanceGroupResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceGroupResponseRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -1071,7 +657,7 @@ impl InstanceGroupResponse {
         block_storage_groups: Vec<BlockStorageGroupResponse>,
         id: impl Into<String>,
         instances: Vec<InstanceResponse>,
-        role_type: InstanceGroupResponseRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -1092,7 +678,7 @@ impl InstanceGroupResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceGroupResponseRoleType {
+pub enum InstanceGroupRoleType {
     /// `ACTIVE`
     Active,
     /// `ACTIVE_STANDBY`
@@ -1135,7 +721,7 @@ pub enum InstanceGroupResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceGroupResponseRoleType {
+impl InstanceGroupRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1163,7 +749,7 @@ impl InstanceGroupResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceGroupResponseRoleType {
+impl From<&str> for InstanceGroupRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -1190,13 +776,13 @@ impl From<&str> for InstanceGroupResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceGroupResponseRoleType {
+impl ::std::fmt::Display for InstanceGroupRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceGroupResponseRoleType {
+impl ::serde::Serialize for InstanceGroupRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1205,7 +791,7 @@ impl ::serde::Serialize for InstanceGroupResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceGroupResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1224,7 +810,7 @@ pub struct InstanceRequest {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceRequestRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
@@ -1232,7 +818,7 @@ pub struct InstanceRequest {
 
 impl InstanceRequest {
     /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRequestRoleType) -> Self {
+    pub fn new(role_type: InstanceRoleType) -> Self {
         Self {
             public_ip_id: None,
             role_type,
@@ -1256,128 +842,6 @@ impl InstanceRequest {
     }
 }
 
-/// Role type
-///
-/// - Example: `"ACTIVE"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum InstanceRequestRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `STANDBY`
-    Standby,
-    /// `PRIMARY`
-    Primary,
-    /// `SECONDARY`
-    Secondary,
-    /// `MASTER`
-    Master,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `READ_REPLICA`
-    ReadReplica,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl InstanceRequestRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Standby => "STANDBY",
-            Self::Primary => "PRIMARY",
-            Self::Secondary => "SECONDARY",
-            Self::Master => "MASTER",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::ReadReplica => "READ_REPLICA",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceRequestRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "STANDBY" => Self::Standby,
-            "PRIMARY" => Self::Primary,
-            "SECONDARY" => Self::Secondary,
-            "MASTER" => Self::Master,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "READ_REPLICA" => Self::ReadReplica,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceRequestRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceRequestRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceRequestRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `InstanceResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1393,22 +857,22 @@ pub struct InstanceResponse {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: InstanceResponseRoleType,
+    pub role_type: InstanceRoleType,
     /// User subnet IP address
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service_ip_address: Option<String>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: InstanceResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl InstanceResponse {
     /// A `InstanceResponse` from its required fields; optional fields start empty.
     pub fn new(
         name: impl Into<String>,
-        role_type: InstanceResponseRoleType,
-        service_state: InstanceResponseServiceState,
+        role_type: InstanceRoleType,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             name: name.into(),
@@ -1453,7 +917,7 @@ impl InstanceResponse {
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceResponseRoleType {
+pub enum InstanceRoleType {
     /// `ACTIVE`
     Active,
     /// `STANDBY`
@@ -1492,7 +956,7 @@ pub enum InstanceResponseRoleType {
     Unknown(String),
 }
 
-impl InstanceResponseRoleType {
+impl InstanceRoleType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1518,7 +982,7 @@ impl InstanceResponseRoleType {
     }
 }
 
-impl From<&str> for InstanceResponseRoleType {
+impl From<&str> for InstanceRoleType {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => Self::Active,
@@ -1543,13 +1007,13 @@ impl From<&str> for InstanceResponseRoleType {
     }
 }
 
-impl ::std::fmt::Display for InstanceResponseRoleType {
+impl ::std::fmt::Display for InstanceRoleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for InstanceResponseRoleType {
+impl ::serde::Serialize for InstanceRoleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1558,7 +1022,7 @@ impl ::serde::Serialize for InstanceResponseRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseRoleType {
+impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -1567,127 +1031,154 @@ impl<'de> ::serde::Deserialize<'de> for InstanceResponseRoleType {
     }
 }
 
-/// Service state
-///
-/// - Example: `"RUNNING"`
+/// The `MaintenanceOption` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MaintenanceOption {
+    /// Period in hours
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_hour: Option<String>,
+    /// Starting day of week
+    ///
+    /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_day_of_week: Option<DayOfWeek>,
+    /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_time: Option<String>,
+}
+
+impl MaintenanceOption {
+    /// A `MaintenanceOption` from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            period_hour: None,
+            starting_day_of_week: None,
+            starting_time: None,
+        }
+    }
+
+    /// Sets [`MaintenanceOption::period_hour`].
+    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
+        self.period_hour = Some(period_hour.into());
+        self
+    }
+
+    /// Sets [`MaintenanceOption::starting_day_of_week`].
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
+        self.starting_day_of_week = Some(starting_day_of_week);
+        self
+    }
+
+    /// Sets [`MaintenanceOption::starting_time`].
+    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
+        self.starting_time = Some(starting_time.into());
+        self
+    }
+}
+
+/// The `MaintenanceRequest` schema.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MaintenanceRequest {
+    /// start_day_of_week
+    ///
+    /// - Example: `"MON"`
+    pub start_day_of_week: DayOfWeek,
+    /// start_minute
+    pub start_minute: String,
+    /// start_time
+    pub start_time: String,
+    /// term_hour
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    pub term_hour: String,
+}
+
+impl MaintenanceRequest {
+    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
+    pub fn new(
+        start_day_of_week: DayOfWeek,
+        start_minute: impl Into<String>,
+        start_time: impl Into<String>,
+        term_hour: impl Into<String>,
+    ) -> Self {
+        Self {
+            start_day_of_week,
+            start_minute: start_minute.into(),
+            start_time: start_time.into(),
+            term_hour: term_hour.into(),
+        }
+    }
+}
+
+/// The `MaintenanceResponseOption` schema.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct MaintenanceResponseOption {
+    /// Period in hours
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period_hour: Option<String>,
+    /// Starting day of week
+    ///
+    /// - Example: `"MON"`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_day_of_week: Option<DayOfWeek>,
+    /// Starting time
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_time: Option<String>,
+    /// Maintenance period usage state
+    ///
+    /// - Example: `false`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_maintenance_option: Option<bool>,
+}
+
+impl MaintenanceResponseOption {
+    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            period_hour: None,
+            starting_day_of_week: None,
+            starting_time: None,
+            use_maintenance_option: None,
+        }
+    }
+
+    /// Sets [`MaintenanceResponseOption::period_hour`].
+    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
+        self.period_hour = Some(period_hour.into());
+        self
+    }
+
+    /// Sets [`MaintenanceResponseOption::starting_day_of_week`].
+    pub fn with_starting_day_of_week(mut self, starting_day_of_week: DayOfWeek) -> Self {
+        self.starting_day_of_week = Some(starting_day_of_week);
+        self
+    }
+
+    /// Sets [`MaintenanceResponseOption::starting_time`].
+    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
+        self.starting_time = Some(starting_time.into());
+        self
+    }
+
+    /// Sets [`MaintenanceResponseOption::use_maintenance_option`].
+    pub fn with_use_maintenance_option(mut self, use_maintenance_option: bool) -> Self {
+        self.use_maintenance_option = Some(use_maintenance_option);
+        self
+    }
+}
+
+/// The `ProductImageType` schema.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum InstanceResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl InstanceResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InstanceResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for InstanceResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for InstanceResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for InstanceResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `ListEngineVersionsProductImageType` schema.
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum ListEngineVersionsProductImageType {
+pub enum ProductImageType {
     /// `PostgreSQL Community`
     PostgreSqlCommunity,
     /// `MariaDB Community`
@@ -1720,7 +1211,7 @@ pub enum ListEngineVersionsProductImageType {
     Unknown(String),
 }
 
-impl ListEngineVersionsProductImageType {
+impl ProductImageType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1743,7 +1234,7 @@ impl ListEngineVersionsProductImageType {
     }
 }
 
-impl From<&str> for ListEngineVersionsProductImageType {
+impl From<&str> for ProductImageType {
     fn from(value: &str) -> Self {
         match value {
             "PostgreSQL Community" => Self::PostgreSqlCommunity,
@@ -1765,13 +1256,13 @@ impl From<&str> for ListEngineVersionsProductImageType {
     }
 }
 
-impl ::std::fmt::Display for ListEngineVersionsProductImageType {
+impl ::std::fmt::Display for ProductImageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for ListEngineVersionsProductImageType {
+impl ::serde::Serialize for ProductImageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -1780,400 +1271,7 @@ impl ::serde::Serialize for ListEngineVersionsProductImageType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for ListEngineVersionsProductImageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `MaintenanceOption` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaintenanceOption {
-    /// Period in hours
-    ///
-    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period_hour: Option<String>,
-    /// Starting day of week
-    ///
-    /// - Example: `"MON"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceOptionStartingDayOfWeek>,
-    /// Starting time
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_time: Option<String>,
-}
-
-impl MaintenanceOption {
-    /// A `MaintenanceOption` from its required fields; optional fields start empty.
-    pub fn new() -> Self {
-        Self {
-            period_hour: None,
-            starting_day_of_week: None,
-            starting_time: None,
-        }
-    }
-
-    /// Sets [`MaintenanceOption::period_hour`].
-    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
-        self.period_hour = Some(period_hour.into());
-        self
-    }
-
-    /// Sets [`MaintenanceOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceOptionStartingDayOfWeek,
-    ) -> Self {
-        self.starting_day_of_week = Some(starting_day_of_week);
-        self
-    }
-
-    /// Sets [`MaintenanceOption::starting_time`].
-    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
-        self.starting_time = Some(starting_time.into());
-        self
-    }
-}
-
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceOptionStartingDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `MaintenanceRequest` schema.
-#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaintenanceRequest {
-    /// start_day_of_week
-    ///
-    /// - Example: `"MON"`
-    pub start_day_of_week: MaintenanceRequestStartDayOfWeek,
-    /// start_minute
-    pub start_minute: String,
-    /// start_time
-    pub start_time: String,
-    /// term_hour
-    ///
-    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
-    pub term_hour: String,
-}
-
-impl MaintenanceRequest {
-    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        start_day_of_week: MaintenanceRequestStartDayOfWeek,
-        start_minute: impl Into<String>,
-        start_time: impl Into<String>,
-        term_hour: impl Into<String>,
-    ) -> Self {
-        Self {
-            start_day_of_week,
-            start_minute: start_minute.into(),
-            start_time: start_time.into(),
-            term_hour: term_hour.into(),
-        }
-    }
-}
-
-/// start_day_of_week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceRequestStartDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceRequestStartDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceRequestStartDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceRequestStartDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceRequestStartDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceRequestStartDayOfWeek {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// The `MaintenanceResponseOption` schema.
-#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[non_exhaustive]
-pub struct MaintenanceResponseOption {
-    /// Period in hours
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub period_hour: Option<String>,
-    /// Starting day of week
-    ///
-    /// - Example: `"MON"`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_day_of_week: Option<MaintenanceResponseOptionStartingDayOfWeek>,
-    /// Starting time
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub starting_time: Option<String>,
-    /// Maintenance period usage state
-    ///
-    /// - Example: `false`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_maintenance_option: Option<bool>,
-}
-
-impl MaintenanceResponseOption {
-    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
-    pub fn new() -> Self {
-        Self {
-            period_hour: None,
-            starting_day_of_week: None,
-            starting_time: None,
-            use_maintenance_option: None,
-        }
-    }
-
-    /// Sets [`MaintenanceResponseOption::period_hour`].
-    pub fn with_period_hour(mut self, period_hour: impl Into<String>) -> Self {
-        self.period_hour = Some(period_hour.into());
-        self
-    }
-
-    /// Sets [`MaintenanceResponseOption::starting_day_of_week`].
-    pub fn with_starting_day_of_week(
-        mut self,
-        starting_day_of_week: MaintenanceResponseOptionStartingDayOfWeek,
-    ) -> Self {
-        self.starting_day_of_week = Some(starting_day_of_week);
-        self
-    }
-
-    /// Sets [`MaintenanceResponseOption::starting_time`].
-    pub fn with_starting_time(mut self, starting_time: impl Into<String>) -> Self {
-        self.starting_time = Some(starting_time.into());
-        self
-    }
-
-    /// Sets [`MaintenanceResponseOption::use_maintenance_option`].
-    pub fn with_use_maintenance_option(mut self, use_maintenance_option: bool) -> Self {
-        self.use_maintenance_option = Some(use_maintenance_option);
-        self
-    }
-}
-
-/// Starting day of week
-///
-/// - Example: `"MON"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum MaintenanceResponseOptionStartingDayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl MaintenanceResponseOptionStartingDayOfWeek {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for MaintenanceResponseOptionStartingDayOfWeek {
-    fn from(value: &str) -> Self {
-        match value {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for MaintenanceResponseOptionStartingDayOfWeek {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for MaintenanceResponseOptionStartingDayOfWeek {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for MaintenanceResponseOptionStartingDayOfWeek {
+impl<'de> ::serde::Deserialize<'de> for ProductImageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -2320,6 +1418,120 @@ impl ServerTypeListResponse {
     /// A `ServerTypeListResponse` from its required fields; optional fields start empty.
     pub fn new(contents: Vec<ServerType>) -> Self {
         Self { contents }
+    }
+}
+
+/// Service state
+///
+/// - Example: `"RUNNING"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ServiceState {
+    /// `RUNNING`
+    Running,
+    /// `STOPPED`
+    Stopped,
+    /// `UNKNOWN`
+    Unknown,
+    /// `ERROR`
+    Error,
+    /// `FAILED`
+    Failed,
+    /// `TERMINATED`
+    Terminated,
+    /// `CREATING`
+    Creating,
+    /// `STOPPING`
+    Stopping,
+    /// `STARTING`
+    Starting,
+    /// `RESTARTING`
+    Restarting,
+    /// `EDITING`
+    Editing,
+    /// `SYNCHRONIZING`
+    Synchronizing,
+    /// `UPGRADING`
+    Upgrading,
+    /// `TERMINATING`
+    Terminating,
+    /// `MIGRATING`
+    Migrating,
+    /// A value not documented when this crate was generated.
+    Undocumented(String),
+}
+
+impl ServiceState {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Running => "RUNNING",
+            Self::Stopped => "STOPPED",
+            Self::Unknown => "UNKNOWN",
+            Self::Error => "ERROR",
+            Self::Failed => "FAILED",
+            Self::Terminated => "TERMINATED",
+            Self::Creating => "CREATING",
+            Self::Stopping => "STOPPING",
+            Self::Starting => "STARTING",
+            Self::Restarting => "RESTARTING",
+            Self::Editing => "EDITING",
+            Self::Synchronizing => "SYNCHRONIZING",
+            Self::Upgrading => "UPGRADING",
+            Self::Terminating => "TERMINATING",
+            Self::Migrating => "MIGRATING",
+            Self::Undocumented(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServiceState {
+    fn from(value: &str) -> Self {
+        match value {
+            "RUNNING" => Self::Running,
+            "STOPPED" => Self::Stopped,
+            "UNKNOWN" => Self::Unknown,
+            "ERROR" => Self::Error,
+            "FAILED" => Self::Failed,
+            "TERMINATED" => Self::Terminated,
+            "CREATING" => Self::Creating,
+            "STOPPING" => Self::Stopping,
+            "STARTING" => Self::Starting,
+            "RESTARTING" => Self::Restarting,
+            "EDITING" => Self::Editing,
+            "SYNCHRONIZING" => Self::Synchronizing,
+            "UPGRADING" => Self::Upgrading,
+            "TERMINATING" => Self::Terminating,
+            "MIGRATING" => Self::Migrating,
+            other => Self::Undocumented(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ServiceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServiceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -2619,11 +1831,11 @@ pub struct VerticaClusterDetailResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<VerticaClusterDetailResponseRoleType>,
+    pub role_type: Option<VerticaClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: VerticaClusterDetailResponseServiceState,
+    pub service_state: ServiceState,
     /// Software version
     pub software_version: String,
     /// Subnet ID
@@ -2648,7 +1860,7 @@ impl VerticaClusterDetailResponse {
         modified_by: impl Into<String>,
         name: impl Into<String>,
         product_type: VerticaClusterDetailResponseProductType,
-        service_state: VerticaClusterDetailResponseServiceState,
+        service_state: ServiceState,
         software_version: impl Into<String>,
         subnet_id: impl Into<String>,
         timezone: impl Into<String>,
@@ -2716,10 +1928,7 @@ impl VerticaClusterDetailResponse {
     }
 
     /// Sets [`VerticaClusterDetailResponse::role_type`].
-    pub fn with_role_type(
-        mut self,
-        role_type: VerticaClusterDetailResponseRoleType,
-    ) -> Self {
+    pub fn with_role_type(mut self, role_type: VerticaClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
     }
@@ -2921,194 +2130,6 @@ impl<'de> ::serde::Deserialize<'de> for VerticaClusterDetailResponseProductType 
     }
 }
 
-/// Role type
-///
-/// - Example: `"ORIGIN"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VerticaClusterDetailResponseRoleType {
-    /// `ORIGIN`
-    Origin,
-    /// `REPLICA`
-    Replica,
-    /// `RECOVERY`
-    Recovery,
-    /// `SECONDARY`
-    Secondary,
-    /// `MIGRATION`
-    Migration,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl VerticaClusterDetailResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Replica => "REPLICA",
-            Self::Recovery => "RECOVERY",
-            Self::Secondary => "SECONDARY",
-            Self::Migration => "MIGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for VerticaClusterDetailResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORIGIN" => Self::Origin,
-            "REPLICA" => Self::Replica,
-            "RECOVERY" => Self::Recovery,
-            "SECONDARY" => Self::Secondary,
-            "MIGRATION" => Self::Migration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for VerticaClusterDetailResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for VerticaClusterDetailResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for VerticaClusterDetailResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VerticaClusterDetailResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl VerticaClusterDetailResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for VerticaClusterDetailResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for VerticaClusterDetailResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for VerticaClusterDetailResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for VerticaClusterDetailResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
 /// The `VerticaClusterListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3161,11 +2182,11 @@ pub struct VerticaClusterListResponse {
     ///
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
-    pub role_type: Option<VerticaClusterListResponseRoleType>,
+    pub role_type: Option<VerticaClusterRoleType>,
     /// Service state
     ///
     /// - Example: `"RUNNING"`
-    pub service_state: VerticaClusterListResponseServiceState,
+    pub service_state: ServiceState,
 }
 
 impl VerticaClusterListResponse {
@@ -3179,7 +2200,7 @@ impl VerticaClusterListResponse {
         modified_at: rt::DateTime,
         modified_by: impl Into<String>,
         name: impl Into<String>,
-        service_state: VerticaClusterListResponseServiceState,
+        service_state: ServiceState,
     ) -> Self {
         Self {
             account_id: account_id.into(),
@@ -3223,200 +2244,9 @@ impl VerticaClusterListResponse {
     }
 
     /// Sets [`VerticaClusterListResponse::role_type`].
-    pub fn with_role_type(
-        mut self,
-        role_type: VerticaClusterListResponseRoleType,
-    ) -> Self {
+    pub fn with_role_type(mut self, role_type: VerticaClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
-    }
-}
-
-/// Role type
-///
-/// - Example: `"ORIGIN"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VerticaClusterListResponseRoleType {
-    /// `ORIGIN`
-    Origin,
-    /// `REPLICA`
-    Replica,
-    /// `RECOVERY`
-    Recovery,
-    /// `SECONDARY`
-    Secondary,
-    /// `MIGRATION`
-    Migration,
-    /// A value not documented when this crate was generated.
-    Unknown(String),
-}
-
-impl VerticaClusterListResponseRoleType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Origin => "ORIGIN",
-            Self::Replica => "REPLICA",
-            Self::Recovery => "RECOVERY",
-            Self::Secondary => "SECONDARY",
-            Self::Migration => "MIGRATION",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for VerticaClusterListResponseRoleType {
-    fn from(value: &str) -> Self {
-        match value {
-            "ORIGIN" => Self::Origin,
-            "REPLICA" => Self::Replica,
-            "RECOVERY" => Self::Recovery,
-            "SECONDARY" => Self::Secondary,
-            "MIGRATION" => Self::Migration,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for VerticaClusterListResponseRoleType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for VerticaClusterListResponseRoleType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for VerticaClusterListResponseRoleType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
-    }
-}
-
-/// Service state
-///
-/// - Example: `"RUNNING"`
-///
-/// Values this crate does not know yet are kept in the last variant, so a
-/// service that adds a value does not break decoding.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum VerticaClusterListResponseServiceState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// `UNKNOWN`
-    Unknown,
-    /// `ERROR`
-    Error,
-    /// `FAILED`
-    Failed,
-    /// `TERMINATED`
-    Terminated,
-    /// `CREATING`
-    Creating,
-    /// `STOPPING`
-    Stopping,
-    /// `STARTING`
-    Starting,
-    /// `RESTARTING`
-    Restarting,
-    /// `EDITING`
-    Editing,
-    /// `SYNCHRONIZING`
-    Synchronizing,
-    /// `UPGRADING`
-    Upgrading,
-    /// `TERMINATING`
-    Terminating,
-    /// `MIGRATING`
-    Migrating,
-    /// A value not documented when this crate was generated.
-    Undocumented(String),
-}
-
-impl VerticaClusterListResponseServiceState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Unknown => "UNKNOWN",
-            Self::Error => "ERROR",
-            Self::Failed => "FAILED",
-            Self::Terminated => "TERMINATED",
-            Self::Creating => "CREATING",
-            Self::Stopping => "STOPPING",
-            Self::Starting => "STARTING",
-            Self::Restarting => "RESTARTING",
-            Self::Editing => "EDITING",
-            Self::Synchronizing => "SYNCHRONIZING",
-            Self::Upgrading => "UPGRADING",
-            Self::Terminating => "TERMINATING",
-            Self::Migrating => "MIGRATING",
-            Self::Undocumented(value) => value,
-        }
-    }
-}
-
-impl From<&str> for VerticaClusterListResponseServiceState {
-    fn from(value: &str) -> Self {
-        match value {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            "UNKNOWN" => Self::Unknown,
-            "ERROR" => Self::Error,
-            "FAILED" => Self::Failed,
-            "TERMINATED" => Self::Terminated,
-            "CREATING" => Self::Creating,
-            "STOPPING" => Self::Stopping,
-            "STARTING" => Self::Starting,
-            "RESTARTING" => Self::Restarting,
-            "EDITING" => Self::Editing,
-            "SYNCHRONIZING" => Self::Synchronizing,
-            "UPGRADING" => Self::Upgrading,
-            "TERMINATING" => Self::Terminating,
-            "MIGRATING" => Self::Migrating,
-            other => Self::Undocumented(other.to_owned()),
-        }
-    }
-}
-
-impl ::std::fmt::Display for VerticaClusterListResponseServiceState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl ::serde::Serialize for VerticaClusterListResponseServiceState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for VerticaClusterListResponseServiceState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -3601,6 +2431,80 @@ impl rt::validate::Validate for VerticaClusterRestoreRequest {
                 );
             }
         }
+    }
+}
+
+/// Role type
+///
+/// - Example: `"ORIGIN"`
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum VerticaClusterRoleType {
+    /// `ORIGIN`
+    Origin,
+    /// `REPLICA`
+    Replica,
+    /// `RECOVERY`
+    Recovery,
+    /// `SECONDARY`
+    Secondary,
+    /// `MIGRATION`
+    Migration,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl VerticaClusterRoleType {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Origin => "ORIGIN",
+            Self::Replica => "REPLICA",
+            Self::Recovery => "RECOVERY",
+            Self::Secondary => "SECONDARY",
+            Self::Migration => "MIGRATION",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for VerticaClusterRoleType {
+    fn from(value: &str) -> Self {
+        match value {
+            "ORIGIN" => Self::Origin,
+            "REPLICA" => Self::Replica,
+            "RECOVERY" => Self::Recovery,
+            "SECONDARY" => Self::Secondary,
+            "MIGRATION" => Self::Migration,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for VerticaClusterRoleType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for VerticaClusterRoleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VerticaClusterRoleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
     }
 }
 
@@ -3807,7 +2711,7 @@ pub struct VerticaRestoreInstanceGroup {
     /// Role type
     ///
     /// - Example: `"ACTIVE"`
-    pub role_type: VerticaRestoreInstanceGroupRoleType,
+    pub role_type: InstanceGroupRoleType,
     /// Server type name
     pub server_type_name: String,
 }
@@ -3816,7 +2720,7 @@ impl VerticaRestoreInstanceGroup {
     /// A `VerticaRestoreInstanceGroup` from its required fields; optional fields start empty.
     pub fn new(
         block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: VerticaRestoreInstanceGroupRoleType,
+        role_type: InstanceGroupRoleType,
         server_type_name: impl Into<String>,
     ) -> Self {
         Self {
@@ -3839,119 +2743,60 @@ impl rt::validate::Validate for VerticaRestoreInstanceGroup {
     }
 }
 
-/// Role type
+/// Volume type
 ///
-/// - Example: `"ACTIVE"`
+/// - Default: `"SSD"`
+/// - Example: `"SSD"`
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
-pub enum VerticaRestoreInstanceGroupRoleType {
-    /// `ACTIVE`
-    Active,
-    /// `ACTIVE_STANDBY`
-    ActiveStandby,
-    /// `PRIMARY_SECONDARY`
-    PrimarySecondary,
-    /// `MASTER`
-    Master,
-    /// `MASTER_REPLICA`
-    MasterReplica,
-    /// `REPLICA`
-    Replica,
-    /// `SENTINEL`
-    Sentinel,
-    /// `MASTER_DATA`
-    MasterData,
-    /// `DATA`
-    Data,
-    /// `KIBANA`
-    Kibana,
-    /// `DASHBOARDS`
-    Dashboards,
-    /// `ZOOKEEPER_BROKER`
-    ZookeeperBroker,
-    /// `BROKER`
-    Broker,
-    /// `ZOOKEEPER`
-    Zookeeper,
-    /// `AKHQ`
-    Akhq,
-    /// `CONSOLE`
-    Console,
-    /// `PRIMARY`
-    Primary,
-    /// `PRIMARY_NODE`
-    PrimaryNode,
-    /// `READ_NODE`
-    ReadNode,
+pub enum VolumeType {
+    /// `SSD`
+    Ssd,
+    /// `SSD_KMS`
+    SsdKms,
+    /// `HDD`
+    Hdd,
+    /// `HDD_KMS`
+    HddKms,
     /// A value not documented when this crate was generated.
     Unknown(String),
 }
 
-impl VerticaRestoreInstanceGroupRoleType {
+impl VolumeType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::Active => "ACTIVE",
-            Self::ActiveStandby => "ACTIVE_STANDBY",
-            Self::PrimarySecondary => "PRIMARY_SECONDARY",
-            Self::Master => "MASTER",
-            Self::MasterReplica => "MASTER_REPLICA",
-            Self::Replica => "REPLICA",
-            Self::Sentinel => "SENTINEL",
-            Self::MasterData => "MASTER_DATA",
-            Self::Data => "DATA",
-            Self::Kibana => "KIBANA",
-            Self::Dashboards => "DASHBOARDS",
-            Self::ZookeeperBroker => "ZOOKEEPER_BROKER",
-            Self::Broker => "BROKER",
-            Self::Zookeeper => "ZOOKEEPER",
-            Self::Akhq => "AKHQ",
-            Self::Console => "CONSOLE",
-            Self::Primary => "PRIMARY",
-            Self::PrimaryNode => "PRIMARY_NODE",
-            Self::ReadNode => "READ_NODE",
+            Self::Ssd => "SSD",
+            Self::SsdKms => "SSD_KMS",
+            Self::Hdd => "HDD",
+            Self::HddKms => "HDD_KMS",
             Self::Unknown(value) => value,
         }
     }
 }
 
-impl From<&str> for VerticaRestoreInstanceGroupRoleType {
+impl From<&str> for VolumeType {
     fn from(value: &str) -> Self {
         match value {
-            "ACTIVE" => Self::Active,
-            "ACTIVE_STANDBY" => Self::ActiveStandby,
-            "PRIMARY_SECONDARY" => Self::PrimarySecondary,
-            "MASTER" => Self::Master,
-            "MASTER_REPLICA" => Self::MasterReplica,
-            "REPLICA" => Self::Replica,
-            "SENTINEL" => Self::Sentinel,
-            "MASTER_DATA" => Self::MasterData,
-            "DATA" => Self::Data,
-            "KIBANA" => Self::Kibana,
-            "DASHBOARDS" => Self::Dashboards,
-            "ZOOKEEPER_BROKER" => Self::ZookeeperBroker,
-            "BROKER" => Self::Broker,
-            "ZOOKEEPER" => Self::Zookeeper,
-            "AKHQ" => Self::Akhq,
-            "CONSOLE" => Self::Console,
-            "PRIMARY" => Self::Primary,
-            "PRIMARY_NODE" => Self::PrimaryNode,
-            "READ_NODE" => Self::ReadNode,
+            "SSD" => Self::Ssd,
+            "SSD_KMS" => Self::SsdKms,
+            "HDD" => Self::Hdd,
+            "HDD_KMS" => Self::HddKms,
             other => Self::Unknown(other.to_owned()),
         }
     }
 }
 
-impl ::std::fmt::Display for VerticaRestoreInstanceGroupRoleType {
+impl ::std::fmt::Display for VolumeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl ::serde::Serialize for VerticaRestoreInstanceGroupRoleType {
+impl ::serde::Serialize for VolumeType {
     fn serialize<S: ::serde::Serializer>(
         &self,
         serializer: S,
@@ -3960,7 +2805,7 @@ impl ::serde::Serialize for VerticaRestoreInstanceGroupRoleType {
     }
 }
 
-impl<'de> ::serde::Deserialize<'de> for VerticaRestoreInstanceGroupRoleType {
+impl<'de> ::serde::Deserialize<'de> for VolumeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

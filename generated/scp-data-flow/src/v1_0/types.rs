@@ -9,8 +9,7 @@ pub use crate::shared::{
     DataFlowServiceCheckDuplicationResponse, DataFlowServiceCreateRequest,
     DataFlowServiceImageResponse, DataFlowServiceSubVersionResponse,
     DataFlowServiceUpdateResponse, DataFlowServiceValidateResourceRequest,
-    DataFlowServicesUpdateRequest, DataFlowUpdateResponse, ListDataFlowServiceState,
-    ListDataFlowsState, Tag,
+    DataFlowServicesUpdateRequest, DataFlowUpdateResponse, State, Tag,
 };
 
 /// The `DataFlowDetailResponse` schema.

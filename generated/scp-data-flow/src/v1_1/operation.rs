@@ -349,7 +349,7 @@ pub struct ListDataFlowService {
     page: Option<i64>,
     sort: Option<String>,
     created_by: Option<String>,
-    state: Option<types::ListDataFlowServiceState>,
+    state: Option<types::State>,
     data_flow_service_name: Option<String>,
     data_flow_name: Option<String>,
 }
@@ -402,7 +402,7 @@ impl ListDataFlowService {
     }
 
     /// state
-    pub fn state(mut self, state: types::ListDataFlowServiceState) -> Self {
+    pub fn state(mut self, state: types::State) -> Self {
         self.state = Some(state);
         self
     }
@@ -491,7 +491,7 @@ pub struct ListDataFlows {
     sort: Option<String>,
     cluster_name: Option<String>,
     created_by: Option<String>,
-    state: Option<types::ListDataFlowsState>,
+    state: Option<types::State>,
     version: Option<String>,
     size: Option<i64>,
     page: Option<i64>,
@@ -539,7 +539,7 @@ impl ListDataFlows {
     }
 
     /// state
-    pub fn state(mut self, state: types::ListDataFlowsState) -> Self {
+    pub fn state(mut self, state: types::State) -> Self {
         self.state = Some(state);
         self
     }

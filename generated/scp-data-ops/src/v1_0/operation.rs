@@ -287,7 +287,7 @@ pub struct ListDataOps {
     sort: Option<String>,
     cluster_name: Option<String>,
     created_by: Option<String>,
-    state: Option<types::ListDataOpsState>,
+    state: Option<types::State>,
     version: Option<String>,
     size: Option<i64>,
     page: Option<i64>,
@@ -335,7 +335,7 @@ impl ListDataOps {
     }
 
     /// state
-    pub fn state(mut self, state: types::ListDataOpsState) -> Self {
+    pub fn state(mut self, state: types::State) -> Self {
         self.state = Some(state);
         self
     }
@@ -501,7 +501,7 @@ impl ListDataOpsIngressControllers {
 pub struct ListDataOpsService {
     client: super::Client,
     created_by: Option<String>,
-    state: Option<types::ListDataOpsServiceState>,
+    state: Option<types::State>,
     sort: Option<String>,
     size: Option<i64>,
     page: Option<i64>,
@@ -530,7 +530,7 @@ impl ListDataOpsService {
     }
 
     /// state
-    pub fn state(mut self, state: types::ListDataOpsServiceState) -> Self {
+    pub fn state(mut self, state: types::State) -> Self {
         self.state = Some(state);
         self
     }

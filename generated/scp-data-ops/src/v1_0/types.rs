@@ -8,8 +8,7 @@ pub use crate::shared::{
     DataOpsServiceImageResponse, DataOpsServiceSubVersionResponse,
     DataOpsServiceUpdateRequest, DataOpsServiceUpdateResponse,
     DataOpsServiceValidateResourceRequest, DataOpsUpdateRequest, DataOpsUpdateResponse,
-    ImageAttr, ImageVersionsResponse, ListDataOpsServiceState, ListDataOpsState,
-    QuickQueryImageAttr, Tag,
+    ImageAttr, ImageVersionsResponse, QuickQueryImageAttr, State, Tag,
 };
 
 /// The `DataOpsConsoleResponse` schema.

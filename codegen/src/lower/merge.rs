@@ -1,0 +1,226 @@
+//! One type per concept: inline enums, objects and unions that are identical
+//! become one named type, and so do inline ones identical to a component.
+//!
+//! Lowering runs twice when anything merges: the first run names every inline
+//! type after where it is (`InstanceGroupRequestRoleType`); [`plan`] groups the
+//! identical ones and names each group; the second run gives every member of a
+//! group that name, so no reference anywhere in the IR has to be rewritten.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::SCHEMA_PREFIX;
+use crate::ir::{Type, TypeDef, TypeKind};
+use crate::names::NameSet;
+
+/// Where identical types meet: schema pointer → the one name they all take.
+#[derive(Debug, Default)]
+pub(super) struct MergePlan {
+    /// Pointer of an inline schema → the name of its group.
+    pub name_at: BTreeMap<String, String>,
+    /// Names of merged types whose members are documented differently: the
+    /// type keeps no description (each field keeps its own).
+    pub mixed_docs: BTreeSet<String>,
+}
+
+impl MergePlan {
+    pub fn is_empty(&self) -> bool {
+        self.name_at.is_empty()
+    }
+}
+
+/// A component schema's definition, not an inline one inside it.
+fn is_component(def: &TypeDef) -> bool {
+    def.pointer.strip_prefix(SCHEMA_PREFIX).is_some_and(|name| !name.contains('/'))
+}
+
+/// Groups the identical types of a first lowering and names each group.
+///
+/// Types are identical when their definitions are equal once the references
+/// inside them are read through the merges found so far (enums by their set of
+/// values); repeating until nothing new merges lets objects that hold merged
+/// enums merge too.
+pub(super) fn plan(types: &BTreeMap<String, TypeDef>) -> MergePlan {
+    // Old name → merged name, grown until it stops changing.
+    let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
+    let mut groups = identical_groups(types, &merged_into);
+    // Each round can only merge more; the bound keeps a pathological spec finite.
+    for _ in 0..32 {
+        let next = names(types, &groups);
+        if next == merged_into {
+            break;
+        }
+        merged_into = next;
+        groups = identical_groups(types, &merged_into);
+    }
+    let mut plan = MergePlan::default();
+    for group in &groups {
+        let name = &merged_into[&group[0].name];
+        for def in group.iter().filter(|d| !is_component(d)) {
+            plan.name_at.insert(def.pointer.clone(), name.clone());
+        }
+        let docs = |d: &&TypeDef| (d.doc.summary.clone(), d.doc.description.clone());
+        if !is_component(group[0]) && group.iter().map(docs).collect::<BTreeSet<_>>().len() > 1 {
+            plan.mixed_docs.insert(name.clone());
+        }
+    }
+    plan
+}
+
+/// Groups of two or more types that are identical, each in pointer order; a
+/// group holds at most one component (two components are two concepts by name).
+fn identical_groups<'t>(
+    types: &'t BTreeMap<String, TypeDef>,
+    merged_into: &BTreeMap<String, String>,
+) -> Vec<Vec<&'t TypeDef>> {
+    let mut by_shape: BTreeMap<String, Vec<&TypeDef>> = BTreeMap::new();
+    for def in types.values() {
+        if let Some(shape) = shape(&def.kind, merged_into) {
+            by_shape.entry(shape).or_default().push(def);
+        }
+    }
+    let mut groups = Vec::new();
+    for mut members in by_shape.into_values() {
+        members.sort_by(|a, b| (!is_component(a), &a.pointer).cmp(&(!is_component(b), &b.pointer)));
+        // Components after the first stay apart, each with its own name.
+        let mut seen_component = false;
+        members.retain(|d| !is_component(d) || !std::mem::replace(&mut seen_component, true));
+        if members.len() > 1 {
+            groups.push(members);
+        }
+    }
+    groups.sort_by(|a, b| a[0].pointer.cmp(&b[0].pointer));
+    groups
+}
+
+/// A key equal for identical definitions: enums by their sorted values, other
+/// definitions by their whole shape with references read through the merges.
+/// Aliases are names the spec chose, never merged.
+fn shape(kind: &TypeKind, merged_into: &BTreeMap<String, String>) -> Option<String> {
+    match kind {
+        TypeKind::Enum { values, .. } => {
+            let values: BTreeSet<&str> = values.iter().map(|v| v.value.as_str()).collect();
+            Some(format!("enum {values:?}"))
+        }
+        TypeKind::Alias(_) => None,
+        other => {
+            let mut renamed = other.clone();
+            for ty in member_types_mut(&mut renamed) {
+                rename(ty, merged_into);
+            }
+            Some(format!("{renamed:?}"))
+        }
+    }
+}
+
+fn member_types_mut(kind: &mut TypeKind) -> Vec<&mut Type> {
+    match kind {
+        TypeKind::Struct { fields, additional, .. } => {
+            fields.iter_mut().map(|f| &mut f.ty).chain(additional.as_mut()).collect()
+        }
+        TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+        TypeKind::Alias(target) => vec![target],
+        TypeKind::Enum { .. } => Vec::new(),
+    }
+}
+
+fn rename(ty: &mut Type, merged_into: &BTreeMap<String, String>) {
+    match ty {
+        Type::Named(name) => {
+            if let Some(new) = merged_into.get(name.as_str()) {
+                *name = new.clone();
+            }
+        }
+        Type::Array(inner) | Type::Map(inner) | Type::Nullable(inner) => rename(inner, merged_into),
+        _ => {}
+    }
+}
+
+/// The name of every group member's merged type. A group with a component
+/// takes its name. Otherwise a group is named by the words its members' names
+/// end with (`…DayOfWeek` → `DayOfWeek`), or if that is one word, by the two
+/// words most of them end with (`…LogType`, `…LogType`, `…ConfigsType` →
+/// `LogType`);
+/// where another group or type wants the same name, by the words every
+/// member's name has, in order (`InstanceGroupRequestRoleType`,
+/// `InstanceGroupResponseRoleType` → `InstanceGroupRoleType`). `Request` and
+/// `Response` are sides of a concept, never part of its name. A name still
+/// taken gets a number.
+fn names(types: &BTreeMap<String, TypeDef>, groups: &[Vec<&TypeDef>]) -> BTreeMap<String, String> {
+    let members: BTreeSet<&str> = groups.iter().flatten().map(|d| d.name.as_str()).collect();
+    let mut taken = NameSet::new("");
+    for name in types.keys().filter(|n| !members.contains(n.as_str())) {
+        taken.reserve(name);
+    }
+    let mut merged_into = BTreeMap::new();
+    for group in groups.iter().filter(|g| is_component(g[0])) {
+        taken.reserve(&group[0].name);
+        for def in group {
+            merged_into.insert(def.name.clone(), group[0].name.clone());
+        }
+    }
+    let inline: Vec<&Vec<&TypeDef>> = groups.iter().filter(|g| !is_component(g[0])).collect();
+    let first_choices: Vec<String> = inline.iter().map(|g| concept_suffix(g)).collect();
+    for (group, first) in inline.iter().zip(&first_choices) {
+        let contested = first_choices.iter().filter(|c| *c == first).count() > 1;
+        let held_elsewhere = types.contains_key(first) && !members.contains(first.as_str());
+        let base = if first.is_empty() || contested || held_elsewhere { common_words(group) } else { first.clone() };
+        let base = if base.is_empty() { group[0].name.clone() } else { base };
+        let name = taken.claim(&base);
+        for def in group.iter() {
+            merged_into.insert(def.name.clone(), name.clone());
+        }
+    }
+    merged_into
+}
+
+/// Words that say which side of a call a type is on, not what it is.
+const SIDES: &[&str] = &["Request", "Response"];
+
+/// The PascalCase words of a type name: `DayOfWeek` → `Day`, `Of`, `Week`.
+fn words(name: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in name.char_indices().skip(1) {
+        if c.is_ascii_uppercase() {
+            out.push(&name[start..i]);
+            start = i;
+        }
+    }
+    out.push(&name[start..]);
+    out
+}
+
+/// The words every member's name ends with, sides dropped; when that is a
+/// single word, the two-word ending most members share, if two or more do.
+fn concept_suffix(group: &[&TypeDef]) -> String {
+    let all: Vec<Vec<&str>> = group.iter().map(|d| words(&d.name)).collect();
+    let shortest = all.iter().map(Vec::len).min().unwrap_or(0);
+    let from_end = |w: &[&str], i: usize| w[w.len() - 1 - i] == all[0][all[0].len() - 1 - i];
+    let n = (0..shortest).take_while(|&i| all.iter().all(|w| from_end(w, i))).count();
+    let suffix: Vec<&str> =
+        all[0][all[0].len() - n..].iter().copied().filter(|w| !SIDES.contains(w)).collect::<Vec<_>>();
+    if suffix.len() >= 2 {
+        return suffix.concat();
+    }
+    let mut endings: BTreeMap<String, usize> = BTreeMap::new();
+    for w in all.iter().filter(|w| w.len() >= 2 && !SIDES.contains(&w[w.len() - 2])) {
+        *endings.entry(w[w.len() - 2..].concat()).or_default() += 1;
+    }
+    // Most members first; among equals, the first in name order; one member's
+    // ending is not a shared name.
+    let best = endings.iter().filter(|(_, n)| **n >= 2).max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+    best.map(|(ending, _)| ending.clone()).unwrap_or_else(|| suffix.concat())
+}
+
+/// The words of the first member's name that every other member's name has,
+/// in order, once each, sides dropped.
+fn common_words(group: &[&TypeDef]) -> String {
+    let all: Vec<Vec<&str>> = group.iter().map(|d| words(&d.name)).collect();
+    let mut out: Vec<&str> = Vec::new();
+    for w in &all[0] {
+        if !SIDES.contains(w) && !out.contains(w) && all.iter().all(|other| other.contains(w)) {
+            out.push(w);
+        }
+    }
+    out.concat()
+}

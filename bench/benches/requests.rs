@@ -233,6 +233,8 @@ impl ScpByHand {
             .header(ACCEPT, "application/json")
             .header(USER_AGENT, &self.user_agent)
             .header("scp-accesskey", ACCESS_KEY)
+            // Empty without an account id, as the official Go SDK sends it.
+            .header("scp-accountid", "")
             .header("scp-timestamp", &timestamp)
             .header("scp-clienttype", "Openapi")
             .header("scp-signature", &signature)

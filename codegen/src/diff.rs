@@ -277,8 +277,8 @@ fn generated_methods(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
 fn type_def(d: &mut Differ, at: &str, a: &TypeDef, b: &TypeDef) {
     match (&a.kind, &b.kind) {
         (
-            TypeKind::Struct { fields: fa, additional: xa, closed: ca },
-            TypeKind::Struct { fields: fb, additional: xb, closed: cb },
+            TypeKind::Struct { fields: fa, additional: xa, closed: ca, .. },
+            TypeKind::Struct { fields: fb, additional: xb, closed: cb, .. },
         ) => {
             if !ca && *cb {
                 d.push(at, "now refuses unknown members (`additionalProperties: false`)", true);

@@ -14,16 +14,21 @@ fn server_variables_fill_the_url_by_name_not_by_declaration_order() {
     assert!(Endpoint::new(Stage::Beta, Region::Jp1).is_err(), "not a documented combination");
 }
 
+fn required_credentials() -> types::CredentialsRequired {
+    types::CredentialsRequired { user: "me".into(), password: "hunter2-very-secret".into() }
+}
+
 fn credentials() -> types::Credentials {
-    types::Credentials::new("me", "hunter2-very-secret").with_api_secret("api-secret-value")
+    types::Credentials::new(required_credentials()).with_api_secret("api-secret-value")
 }
 
 #[test]
 fn credential_members_are_redacted_in_debug_output() {
-    let shown = format!("{:?}", credentials());
-    assert!(shown.contains("\"me\""), "{shown}");
-    assert!(!shown.contains("hunter2") && !shown.contains("api-secret-value"), "{shown}");
-    assert!(shown.contains("<redacted>"), "{shown}");
+    for shown in [format!("{:?}", credentials()), format!("{:?}", required_credentials())] {
+        assert!(shown.contains("\"me\""), "{shown}");
+        assert!(!shown.contains("hunter2") && !shown.contains("api-secret-value"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
 }
 
 #[tokio::test]
@@ -87,8 +92,8 @@ fn a_discriminator_picks_the_variant_even_where_shapes_overlap() {
 #[test]
 fn bounds_are_checked_through_a_type_alias() {
     use golden_types::runtime::validate::Validate;
-    use golden_types::types::{Cluster, Graph, Region};
-    let too_short = Cluster::new("id", "ab", Region::KrCentral2);
+    use golden_types::types::{Cluster, ClusterRequired, Graph, Region};
+    let too_short = Cluster::new(ClusterRequired { id: "id".into(), name: "ab".into(), status: Region::KrCentral2 });
     let graph = Graph::default().with_pinned(too_short);
     let mut problems = Vec::new();
     graph.validate("body", &mut problems);

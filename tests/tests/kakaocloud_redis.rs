@@ -38,7 +38,8 @@ async fn create_new_instance_set() {
     let body = spec.request_example("create_instance_set");
     expect(&server, "POST", "/v1/instance-sets", Some(&body), 201, spec.response_example("create_instance_set", "201"))
         .await;
-    let response = client(&server).create_new_instance_set(decode(&body)).send().await.unwrap();
+    let response =
+        client(&server).create_new_instance_set(decode::<types::CreateInstanceSetRequest>(&body)).send().await.unwrap();
     assert_eq!(response.status(), 201);
     assert_eq!(response.body().object_id.as_deref(), Some(SET));
 }
@@ -71,7 +72,11 @@ async fn update_instance_set() {
     let body = spec.request_example("update_instance_set");
     let route = format!("/v1/instance-sets/{SET}");
     expect(&server, "PATCH", &route, Some(&body), 200, spec.response_example("update_instance_set", "200")).await;
-    let response = client(&server).update_instance_set(SET, decode(&body)).send().await.unwrap();
+    let response = client(&server)
+        .update_instance_set(SET, decode::<types::UpdateInstanceSetRequest>(&body))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 200);
 }
 
@@ -114,7 +119,11 @@ async fn promote_replica_to_primary() {
     let body = spec.request_example("promote_replica_to_primary");
     let reply = spec.response_example("promote_replica_to_primary", "200");
     expect(&server, "PATCH", &format!("/v1/instance-sets/{SET}/primary"), Some(&body), 200, reply).await;
-    client(&server).promote_replica_to_primary(SET, decode(&body)).send().await.unwrap();
+    client(&server)
+        .promote_replica_to_primary(SET, decode::<types::PromoteReplicaRequest>(&body))
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -123,7 +132,7 @@ async fn add_instance() {
     let body = spec.request_example("add_instance");
     let reply = spec.response_example("add_instance", "200");
     expect(&server, "PATCH", &format!("/v1/instance-sets/{SET}/replicas"), Some(&body), 200, reply).await;
-    client(&server).add_instance(SET, decode(&body)).send().await.unwrap();
+    client(&server).add_instance(SET, decode::<types::AddInstanceRequest>(&body)).send().await.unwrap();
 }
 
 #[tokio::test]
@@ -132,7 +141,11 @@ async fn set_high_availability_mode() {
     let body = spec.request_example("set_high_availability_mode");
     let reply = spec.response_example("set_high_availability_mode", "200");
     expect(&server, "PATCH", &format!("/v1/instance-sets/{SET}/recovery"), Some(&body), 200, reply).await;
-    client(&server).set_high_availability_mode(SET, decode(&body)).send().await.unwrap();
+    client(&server)
+        .set_high_availability_mode(SET, decode::<types::SetHighAvailabilityModeRequest>(&body))
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

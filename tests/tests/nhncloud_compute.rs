@@ -82,7 +82,7 @@ async fn keypairs() {
     expect(&server, "DELETE", "/os-keypairs/my-key", None, 202, None).await;
     let c = client(&server);
     c.list_keypairs().send().await.unwrap();
-    c.create_keypair(decode(&create)).send().await.unwrap();
+    c.create_keypair(decode::<types::CreateKeypairRequest>(&create)).send().await.unwrap();
     c.show_keypair("my-key").send().await.unwrap();
     assert_eq!(c.delete_keypair("my-key").send().await.unwrap().status(), 202);
 }
@@ -98,10 +98,10 @@ async fn servers() {
     expect(&server, "PUT", &route, Some(&update), 200, Some(spec.response_example("show_server", "200"))).await;
     expect(&server, "DELETE", &route, None, 204, None).await;
     let c = client(&server);
-    c.create_server(decode(&create)).send().await.unwrap();
+    c.create_server(decode::<types::CreateServerRequest>(&create)).send().await.unwrap();
     let shown = c.show_server(SERVER).send().await.unwrap();
     assert!(shown.body().server.id.is_some());
-    c.update_server(SERVER, decode(&update)).send().await.unwrap();
+    c.update_server(SERVER, decode::<types::UpdateServerRequest>(&update)).send().await.unwrap();
     assert_eq!(c.delete_server(SERVER).send().await.unwrap().status(), 204);
 }
 
@@ -163,7 +163,7 @@ async fn volume_attachments() {
     expect(&server, "DELETE", &format!("{base}/vol-1"), None, 202, None).await;
     let c = client(&server);
     c.list_volume_attachments(SERVER).send().await.unwrap();
-    c.attach_volume(SERVER, decode(&attach)).send().await.unwrap();
+    c.attach_volume(SERVER, decode::<types::AttachVolumeRequest>(&attach)).send().await.unwrap();
     c.show_volume_attachment(SERVER, "vol-1").send().await.unwrap();
     c.detach_volume(SERVER, "vol-1").send().await.unwrap();
 }
@@ -181,10 +181,16 @@ async fn each_action_has_its_method_and_sends_the_documented_body() {
     let example = |name: &str| spec.request_named_example("server_action", name);
     c.start_server(SERVER).send().await.unwrap();
     c.stop_server(SERVER).send().await.unwrap();
-    c.reboot_server(SERVER, decode(&example("reboot_server"))).send().await.unwrap();
-    c.resize_server(SERVER, decode(&example("resize_server"))).send().await.unwrap();
-    c.add_security_group(SERVER, decode(&example("add_security_group"))).send().await.unwrap();
-    c.remove_security_group(SERVER, decode(&example("remove_security_group"))).send().await.unwrap();
+    c.reboot_server(SERVER, decode::<types::RebootServerAction>(&example("reboot_server"))).send().await.unwrap();
+    c.resize_server(SERVER, decode::<types::ResizeServerAction>(&example("resize_server"))).send().await.unwrap();
+    c.add_security_group(SERVER, decode::<types::AddSecurityGroupAction>(&example("add_security_group")))
+        .send()
+        .await
+        .unwrap();
+    c.remove_security_group(SERVER, decode::<types::RemoveSecurityGroupAction>(&example("remove_security_group")))
+        .send()
+        .await
+        .unwrap();
 }
 
 #[tokio::test]
@@ -207,7 +213,8 @@ async fn create_image_returns_the_image_url_from_location() {
         .expect(1)
         .mount(&server)
         .await;
-    let response = client(&server).create_server_image(SERVER, decode(&body)).send().await.unwrap();
+    let response =
+        client(&server).create_server_image(SERVER, decode::<types::CreateImageAction>(&body)).send().await.unwrap();
     assert_eq!(response.header("location"), Some(image_url));
 }
 

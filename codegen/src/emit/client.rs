@@ -6,7 +6,7 @@ use quote::quote;
 use super::context::Version;
 use super::doc;
 use super::operation::ok_type;
-use super::operation::{builder_name, required_args};
+use super::operation::{builder_name, required_args, Arg};
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{Operation, Service, StateType, Waiter};
 
@@ -195,7 +195,8 @@ fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> Toke
     let variant_ident = ident(&variant.variant);
     let variant_type = ident(&variant.type_name);
     let others: Vec<_> = required_args(op).into_iter().filter(|a| a.name != "body").collect();
-    let (params, stores): (Vec<_>, Vec<_>) = others.iter().map(|a| a.signature()).unzip();
+    let params = others.iter().map(|a| a.signature().0);
+    let forwarded = others.iter().map(Arg::forwarded);
     let summary = variant
         .summary
         .clone()
@@ -211,12 +212,12 @@ fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> Toke
     let (body_param, body_value) = if variant.empty {
         (quote!(), quote!(types::#body_type::#variant_ident(types::#variant_type::new())))
     } else {
-        (quote!(body: types::#variant_type), quote!(types::#body_type::#variant_ident(body)))
+        (quote!(body: impl Into<types::#variant_type>), quote!(types::#body_type::#variant_ident(body.into())))
     };
     quote! {
         #docs
         pub fn #method(&self, #(#params,)* #body_param) -> operation::#builder {
-            self.#op_method(#(#stores,)* #body_value)
+            self.#op_method(#(#forwarded,)* #body_value)
         }
     }
 }
@@ -227,7 +228,8 @@ fn emit_waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
     let method = ident(&waiter.method);
     let op_method = ident(&op.name);
     let args = required_args(op);
-    let (params, stores): (Vec<_>, Vec<_>) = args.iter().map(|a| a.signature()).unzip();
+    let params = args.iter().map(|a| a.signature().0);
+    let forwarded = args.iter().map(Arg::forwarded);
     let body_ty = ok_type(op);
     let (target_param, target_str) = match &waiter.state {
         StateType::Enum(name) => {
@@ -258,7 +260,7 @@ fn emit_waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
             fn state(body: &#body_ty) -> Option<&str> {
                 #state
             }
-            let request = self.#op_method(#(#stores),*);
+            let request = self.#op_method(#(#forwarded),*);
             rt::wait::wait_until(config, || request.clone().send(), |response| {
                 match state(response.body()) {
                     Some(state) if state == #target_str => rt::wait::Check::Done(response.clone()),

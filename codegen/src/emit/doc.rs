@@ -90,6 +90,23 @@ fn constraint_facts(c: &Constraints) -> Vec<String> {
     facts
 }
 
+/// `text` after the article it takes: `a `Tag``, `an `AddBlockStoragesRequest``.
+/// By the first letters: a vowel takes `an`, except where it sounds like a
+/// consonant (`a User…`, `a Unique…`, `a One…`, `a Eu…`).
+pub fn a(text: &str) -> String {
+    let word = text.trim_start_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    let consonant_sound = ["use", "usu", "uni", "uu", "one", "eu"].iter().any(|p| word.starts_with(p));
+    let article = if vowel && !consonant_sound { "an" } else { "a" };
+    format!("{article} {text}")
+}
+
+/// `text` with its first letter in upper case, to start a sentence.
+pub fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 /// Inline code that survives any content: the fence is longer than any run of
 /// backticks inside.
 pub fn code(text: &str) -> String {
@@ -132,5 +149,14 @@ mod tests {
         assert_eq!(escape("see [X] <b> https://a.b/c"), "see \\[X\\] &lt;b&gt; <https://a.b/c>");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("^[a-z]$"), "`^[a-z]$`");
+    }
+
+    #[test]
+    fn articles_follow_the_sound() {
+        assert_eq!(a("`AddBlockStoragesRequest`"), "an `AddBlockStoragesRequest`");
+        assert_eq!(a("`Tag`"), "a `Tag`");
+        assert_eq!(a("`UserInfo`"), "a `UserInfo`");
+        assert_eq!(a("`UpdateRequest`"), "an `UpdateRequest`");
+        assert_eq!(a("`InstanceSet`"), "an `InstanceSet`");
     }
 }

@@ -45,16 +45,27 @@ impl Arg {
         Arg { name: p.rust_name.clone(), ty: p.ty.clone(), doc: p.doc.description.clone() }
     }
 
-    /// `impl Into<String>` for strings, the plain type otherwise; and how to store it.
+    /// `impl Into<…>` for strings and generated types (which have `From` impls:
+    /// enums from `&str`, structs from their required members, unions from a
+    /// variant), the plain type otherwise; and how to store it.
     pub fn signature(&self) -> (TokenStream, TokenStream) {
         let name = ident(&self.name);
         match self.ty {
-            Type::String => (quote!(#name: impl Into<String>), quote!(#name.into())),
+            Type::String | Type::Named(_) => {
+                let ty = rust_type(&self.ty, Scope::Elsewhere);
+                (quote!(#name: impl Into<#ty>), quote!(#name.into()))
+            }
             _ => {
                 let ty = rust_type(&self.ty, Scope::Elsewhere);
                 (quote!(#name: #ty), quote!(#name))
             }
         }
+    }
+
+    /// The argument passed on as it came, to a method that converts it itself.
+    pub fn forwarded(&self) -> TokenStream {
+        let name = ident(&self.name);
+        quote!(#name)
     }
 }
 

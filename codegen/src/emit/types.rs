@@ -25,8 +25,10 @@ fn emit_type(def: &TypeDef) -> TokenStream {
     let name = ident(&def.name);
     let docs = doc::attrs(&doc::lines(&def.doc, &format!("The `{}` schema.", def.name)));
     match &def.kind {
-        TypeKind::Struct { fields, additional, closed } => {
-            emit_struct(&name, &docs, fields, additional.as_ref(), *closed)
+        TypeKind::Struct { fields, additional, closed, required } => {
+            let required_struct = required.as_deref().map(|r| emit_required(&name, r, fields));
+            let item = emit_struct(&name, &docs, fields, additional.as_ref(), *closed, required.as_deref());
+            quote!(#item #required_struct)
         }
         TypeKind::Enum { values, fallback } => emit_enum(&name, &docs, values, fallback),
         TypeKind::Union { variants, discriminator } => emit_union(&name, &docs, variants, discriminator.as_deref()),
@@ -72,15 +74,12 @@ fn emit_struct(
     fields: &[Field],
     additional: Option<&Type>,
     closed: bool,
+    required: Option<&str>,
 ) -> TokenStream {
     let members = fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
         let ty = field_type(f);
-        let mut lines = doc::lines(&f.doc, &format!("`{}`", f.name));
-        if f.required && f.nullable {
-            doc::paragraph(&mut lines, "Always sent; `None` is sent as `null`.");
-        }
-        let docs = doc::attrs(&lines);
+        let docs = field_docs(f);
         let mut serde_args = Vec::new();
         if f.name != f.rust_name {
             let wire = &f.name;
@@ -105,7 +104,7 @@ fn emit_struct(
             pub additional_properties: ::std::collections::BTreeMap<String, #ty>,
         }
     });
-    let constructor = emit_constructor(name, fields, additional.is_some());
+    let constructor = emit_constructor(name, required, fields, additional.is_some());
     // With nothing required, `Default` is the natural constructor too.
     let default = fields.iter().all(|f| !needs_value(f)).then(|| quote!(Default,));
     let deny = closed.then(|| quote!(#[serde(deny_unknown_fields)]));
@@ -127,6 +126,53 @@ fn emit_struct(
     }
 }
 
+fn field_docs(f: &Field) -> TokenStream {
+    let mut lines = doc::lines(&f.doc, &format!("`{}`", f.name));
+    if f.required && f.nullable {
+        doc::paragraph(&mut lines, "Always sent; `None` is sent as `null`.");
+    }
+    doc::attrs(&lines)
+}
+
+/// The struct of a struct's required members, all public and none optional, so
+/// a struct literal names every one and leaving one out does not compile.
+fn emit_required(name: &Ident, required: &str, fields: &[Field]) -> TokenStream {
+    let required = ident(required);
+    let needed: Vec<&Field> = fields.iter().filter(|f| needs_value(f)).collect();
+    let members = needed.iter().map(|f| {
+        let field_name = ident(&f.rust_name);
+        let ty = rust_type(&f.ty, Scope::Types);
+        let docs = field_docs(f);
+        quote! { #docs pub #field_name: #ty, }
+    });
+    let (debug_derive, debug_impl) = match needed.iter().any(|f| is_sensitive(f)) {
+        true => (quote!(), redacting_debug(&required, needed.iter().copied(), false)),
+        false => (quote!(Debug,), quote!()),
+    };
+    let doc = format!(
+        " The required members of [`{name}`], each named: write one as a struct literal and pass it to \
+         [`{name}::new`], or to any method that takes `impl Into<{name}>`."
+    );
+    let from_doc = format!(
+        " {} with these members; optional members start empty.",
+        doc::capitalize(&doc::a(&format!("`{name}`")))
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, #debug_derive PartialEq)]
+        pub struct #required {
+            #(#members)*
+        }
+        #debug_impl
+        impl From<#required> for #name {
+            #[doc = #from_doc]
+            fn from(required: #required) -> Self {
+                Self::new(required)
+            }
+        }
+    }
+}
+
 /// Members that hold credentials: `format: password`, or a name that says so.
 fn is_sensitive(field: &Field) -> bool {
     let name = field.name.to_ascii_lowercase().replace('-', "_");
@@ -136,9 +182,9 @@ fn is_sensitive(field: &Field) -> bool {
 
 /// `Debug` that shows `<redacted>` for credential members, so a logged request
 /// or response never prints a password or private key.
-fn redacting_debug(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
+fn redacting_debug<'f>(name: &Ident, fields: impl IntoIterator<Item = &'f Field>, has_additional: bool) -> TokenStream {
     let shown = name.to_string();
-    let members = fields.iter().map(|f| {
+    let members = fields.into_iter().map(|f| {
         let field = ident(&f.rust_name);
         let label = &f.rust_name;
         match (is_sensitive(f), f.is_optional()) {
@@ -157,25 +203,13 @@ fn redacting_debug(name: &Ident, fields: &[Field], has_additional: bool) -> Toke
     }
 }
 
-fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> TokenStream {
-    let many =
-        (fields.iter().filter(|f| needs_value(f)).count() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let params = fields.iter().filter(|f| needs_value(f)).map(|f| {
-        let field_name = ident(&f.rust_name);
-        let (ty, _) = param_type(f);
-        quote!(#field_name: #ty)
-    });
+fn emit_constructor(name: &Ident, required: Option<&str>, fields: &[Field], has_additional: bool) -> TokenStream {
     let inits = fields.iter().map(|f| {
         let field_name = ident(&f.rust_name);
-        if needs_value(f) {
-            let (_, value) = param_type(f);
-            if field_name == value.to_string() {
-                quote!(#field_name)
-            } else {
-                quote!(#field_name: #value)
-            }
-        } else {
-            quote!(#field_name: None)
+        match (needs_value(f), f.boxed) {
+            (true, false) => quote!(#field_name: required.#field_name),
+            (true, true) => quote!(#field_name: Box::new(required.#field_name)),
+            (false, _) => quote!(#field_name: None),
         }
     });
     let extra_init = has_additional.then(|| quote!(additional_properties: ::std::collections::BTreeMap::new(),));
@@ -192,12 +226,22 @@ fn emit_constructor(name: &Ident, fields: &[Field], has_additional: bool) -> Tok
             }
         }
     });
-    let new_doc = format!(" A `{name}` from its required fields; optional fields start empty.");
+    let (param, new_doc) = match required {
+        Some(required) => {
+            let required = ident(required);
+            let doc = format!(
+                " {} from its required members, each named (see [`{required}`]); optional members \
+                 start empty.",
+                doc::capitalize(&doc::a(&format!("`{name}`")))
+            );
+            (quote!(required: #required), doc)
+        }
+        None => (quote!(), format!(" {} with every member empty.", doc::capitalize(&doc::a(&format!("`{name}`"))))),
+    };
     quote! {
         impl #name {
             #[doc = #new_doc]
-            #many
-            pub fn new(#(#params),*) -> Self {
+            pub fn new(#param) -> Self {
                 Self { #(#inits,)* #extra_init }
             }
             #(#setters)*
@@ -276,7 +320,7 @@ fn emit_union(name: &Ident, docs: &TokenStream, variants: &[UnionVariant], discr
         let ty = rust_type(&v.ty, Scope::Types);
         let line = match &v.tag {
             Some(tag) => format!(" `{}` = {}", discriminator.unwrap_or("type"), doc::code(tag)),
-            None => format!(" A `{}`.", v.rust_name),
+            None => format!(" {}.", doc::capitalize(&doc::a(&format!("`{}`", v.rust_name)))),
         };
         quote!(#[doc = #line] #variant(#ty),)
     });

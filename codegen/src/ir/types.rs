@@ -132,6 +132,10 @@ pub enum TypeKind {
         additional: Option<Type>,
         /// `additionalProperties: false`: unknown members are an error.
         closed: bool,
+        /// The struct of the members a value must be given (required and not
+        /// nullable), which `new` takes so each is named at the call site;
+        /// `None` when there are none.
+        required: Option<String>,
     },
     /// A string enum; unknown values are kept, not rejected, in the variant
     /// `fallback` (`Unknown`, or another name when a documented value is `Unknown`).

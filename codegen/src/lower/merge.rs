@@ -104,6 +104,10 @@ fn shape(kind: &TypeKind, merged_into: &BTreeMap<String, String>) -> Option<Stri
         TypeKind::Alias(_) => None,
         other => {
             let mut renamed = other.clone();
+            // Named after the struct, so never equal; not part of the shape.
+            if let TypeKind::Struct { required, .. } = &mut renamed {
+                *required = None;
+            }
             for ty in member_types_mut(&mut renamed) {
                 rename(ty, merged_into);
             }

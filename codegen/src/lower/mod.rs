@@ -103,6 +103,7 @@ impl<'a> Lowerer<'a> {
         self.check_alias_cycles();
         self.mark_distinct_variants();
         self.box_recursive_fields();
+        self.name_required_structs();
         Service {
             spec_path: self.file.to_owned(),
             title: info.title.clone(),

@@ -59,7 +59,7 @@ impl<'a> Lowerer<'a> {
             Some((AdditionalProperties::Any(true), _)) => Some(Type::Any),
             _ => None,
         };
-        TypeKind::Struct { fields, additional, closed }
+        TypeKind::Struct { fields, additional, closed, required: None }
     }
 
     /// Gathers properties and `required` from a schema and, through `allOf`, its parts.

@@ -53,6 +53,26 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Names the struct of required members of every struct that has any
+    /// (`{Name}Required`), once every other type name is taken.
+    pub(super) fn name_required_structs(&mut self) {
+        let needing: Vec<String> = self
+            .types
+            .values()
+            .filter(|def| match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().any(|f| !f.is_optional()),
+                _ => false,
+            })
+            .map(|def| def.name.clone())
+            .collect();
+        for name in needing {
+            let required_name = self.type_names.claim(&format!("{name}Required"));
+            if let Some(TypeDef { kind: TypeKind::Struct { required, .. }, .. }) = self.types.get_mut(&name) {
+                *required = Some(required_name);
+            }
+        }
+    }
+
     /// Marks fields whose type contains the struct itself without indirection
     /// (directly or through other structs), so emit can box them.
     pub(super) fn box_recursive_fields(&mut self) {

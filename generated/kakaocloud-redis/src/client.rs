@@ -106,9 +106,9 @@ impl Client {
     pub fn add_instance(
         &self,
         instance_set_id: impl Into<String>,
-        body: types::AddInstanceRequest,
+        body: impl Into<types::AddInstanceRequest>,
     ) -> operation::AddInstance {
-        operation::AddInstance::new(self.clone(), instance_set_id.into(), body)
+        operation::AddInstance::new(self.clone(), instance_set_id.into(), body.into())
     }
 
     /// Create instance set
@@ -118,9 +118,9 @@ impl Client {
     /// `POST /v1/instance-sets`
     pub fn create_instance_set(
         &self,
-        body: types::CreateInstanceSetBody,
+        body: impl Into<types::CreateInstanceSetBody>,
     ) -> operation::CreateInstanceSet {
-        operation::CreateInstanceSet::new(self.clone(), body)
+        operation::CreateInstanceSet::new(self.clone(), body.into())
     }
 
     /// Create a new instance set.
@@ -128,10 +128,10 @@ impl Client {
     /// Same request as [`Client::create_instance_set`]; the body is a [`CreateInstanceSetRequest`](types::CreateInstanceSetRequest).
     pub fn create_new_instance_set(
         &self,
-        body: types::CreateInstanceSetRequest,
+        body: impl Into<types::CreateInstanceSetRequest>,
     ) -> operation::CreateInstanceSet {
         self.create_instance_set(
-            types::CreateInstanceSetBody::CreateInstanceSetRequest(body),
+            types::CreateInstanceSetBody::CreateInstanceSetRequest(body.into()),
         )
     }
 
@@ -140,10 +140,12 @@ impl Client {
     /// Same request as [`Client::create_instance_set`]; the body is a [`RestoreInstanceSetFromBackupRequest`](types::RestoreInstanceSetFromBackupRequest).
     pub fn create_instance_set_from_backup(
         &self,
-        body: types::RestoreInstanceSetFromBackupRequest,
+        body: impl Into<types::RestoreInstanceSetFromBackupRequest>,
     ) -> operation::CreateInstanceSet {
         self.create_instance_set(
-            types::CreateInstanceSetBody::RestoreInstanceSetFromBackupRequest(body),
+            types::CreateInstanceSetBody::RestoreInstanceSetFromBackupRequest(
+                body.into(),
+            ),
         )
     }
 
@@ -152,11 +154,11 @@ impl Client {
     /// Same request as [`Client::create_instance_set`]; the body is a [`RestoreInstanceSetFromObjectStorageRequest`](types::RestoreInstanceSetFromObjectStorageRequest).
     pub fn create_instance_set_from_object_storage(
         &self,
-        body: types::RestoreInstanceSetFromObjectStorageRequest,
+        body: impl Into<types::RestoreInstanceSetFromObjectStorageRequest>,
     ) -> operation::CreateInstanceSet {
         self.create_instance_set(
             types::CreateInstanceSetBody::RestoreInstanceSetFromObjectStorageRequest(
-                body,
+                body.into(),
             ),
         )
     }
@@ -222,12 +224,12 @@ impl Client {
     pub fn promote_replica_to_primary(
         &self,
         instance_set_id: impl Into<String>,
-        body: types::PromoteReplicaRequest,
+        body: impl Into<types::PromoteReplicaRequest>,
     ) -> operation::PromoteReplicaToPrimary {
         operation::PromoteReplicaToPrimary::new(
             self.clone(),
             instance_set_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -241,12 +243,12 @@ impl Client {
     pub fn set_high_availability_mode(
         &self,
         instance_set_id: impl Into<String>,
-        body: types::SetHighAvailabilityModeRequest,
+        body: impl Into<types::SetHighAvailabilityModeRequest>,
     ) -> operation::SetHighAvailabilityMode {
         operation::SetHighAvailabilityMode::new(
             self.clone(),
             instance_set_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -260,8 +262,12 @@ impl Client {
     pub fn update_instance_set(
         &self,
         instance_set_id: impl Into<String>,
-        body: types::UpdateInstanceSetRequest,
+        body: impl Into<types::UpdateInstanceSetRequest>,
     ) -> operation::UpdateInstanceSet {
-        operation::UpdateInstanceSet::new(self.clone(), instance_set_id.into(), body)
+        operation::UpdateInstanceSet::new(
+            self.clone(),
+            instance_set_id.into(),
+            body.into(),
+        )
     }
 }

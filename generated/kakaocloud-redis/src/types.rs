@@ -12,9 +12,23 @@ pub struct AddInstanceRequest {
 }
 
 impl AddInstanceRequest {
-    /// A `AddInstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(subnet: SubnetRef) -> Self {
-        Self { subnet }
+    /// An `AddInstanceRequest` from its required members, each named (see [`AddInstanceRequestRequired`]); optional members start empty.
+    pub fn new(required: AddInstanceRequestRequired) -> Self {
+        Self { subnet: required.subnet }
+    }
+}
+
+/// The required members of [`AddInstanceRequest`], each named: write one as a struct literal and pass it to [`AddInstanceRequest::new`], or to any method that takes `impl Into<AddInstanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddInstanceRequestRequired {
+    /// `subnet`
+    pub subnet: SubnetRef,
+}
+
+impl From<AddInstanceRequestRequired> for AddInstanceRequest {
+    /// An `AddInstanceRequest` with these members; optional members start empty.
+    fn from(required: AddInstanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -28,11 +42,25 @@ pub struct BackupRestoreSource {
 }
 
 impl BackupRestoreSource {
-    /// A `BackupRestoreSource` from its required fields; optional fields start empty.
-    pub fn new(backup_name: impl Into<String>) -> Self {
+    /// A `BackupRestoreSource` from its required members, each named (see [`BackupRestoreSourceRequired`]); optional members start empty.
+    pub fn new(required: BackupRestoreSourceRequired) -> Self {
         Self {
-            backup_name: backup_name.into(),
+            backup_name: required.backup_name,
         }
+    }
+}
+
+/// The required members of [`BackupRestoreSource`], each named: write one as a struct literal and pass it to [`BackupRestoreSource::new`], or to any method that takes `impl Into<BackupRestoreSource>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupRestoreSourceRequired {
+    /// A name from the MemStore backup list.
+    pub backup_name: String,
+}
+
+impl From<BackupRestoreSourceRequired> for BackupRestoreSource {
+    /// A `BackupRestoreSource` with these members; optional members start empty.
+    fn from(required: BackupRestoreSourceRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -54,7 +82,7 @@ pub struct BackupSchedule {
 }
 
 impl BackupSchedule {
-    /// A `BackupSchedule` from its required fields; optional fields start empty.
+    /// A `BackupSchedule` with every member empty.
     pub fn new() -> Self {
         Self {
             cron: None,
@@ -113,7 +141,7 @@ pub struct BackupScheduleUpdate {
 }
 
 impl BackupScheduleUpdate {
-    /// A `BackupScheduleUpdate` from its required fields; optional fields start empty.
+    /// A `BackupScheduleUpdate` with every member empty.
     pub fn new() -> Self {
         Self {
             cron: None,
@@ -260,36 +288,23 @@ pub struct CreateInstanceSetRequest {
 }
 
 impl CreateInstanceSetRequest {
-    /// A `CreateInstanceSetRequest` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        replicas: i64,
-        flavor_id: impl Into<String>,
-        instance_set_name: impl Into<String>,
-        recovery_enabled: bool,
-        subnets: Vec<SubnetRef>,
-        subnet_assignments: Vec<SubnetAssignment>,
-        security_groups: Vec<SecurityGroupRef>,
-        port: i64,
-        project_id: impl Into<String>,
-        version: RedisVersion,
-        parameter_group_id: impl Into<String>,
-    ) -> Self {
+    /// A `CreateInstanceSetRequest` from its required members, each named (see [`CreateInstanceSetRequestRequired`]); optional members start empty.
+    pub fn new(required: CreateInstanceSetRequestRequired) -> Self {
         Self {
             description: None,
-            replicas,
-            flavor_id: flavor_id.into(),
-            instance_set_name: instance_set_name.into(),
-            recovery_enabled,
-            subnets,
-            subnet_assignments,
-            security_groups,
+            replicas: required.replicas,
+            flavor_id: required.flavor_id,
+            instance_set_name: required.instance_set_name,
+            recovery_enabled: required.recovery_enabled,
+            subnets: required.subnets,
+            subnet_assignments: required.subnet_assignments,
+            security_groups: required.security_groups,
             backup_schedule: None,
-            port,
-            project_id: project_id.into(),
-            version,
+            port: required.port,
+            project_id: required.project_id,
+            version: required.version,
             user: None,
-            parameter_group_id: parameter_group_id.into(),
+            parameter_group_id: required.parameter_group_id,
         }
     }
 
@@ -309,6 +324,47 @@ impl CreateInstanceSetRequest {
     pub fn with_user(mut self, user: DatabaseUser) -> Self {
         self.user = Some(user);
         self
+    }
+}
+
+/// The required members of [`CreateInstanceSetRequest`], each named: write one as a struct literal and pass it to [`CreateInstanceSetRequest::new`], or to any method that takes `impl Into<CreateInstanceSetRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateInstanceSetRequestRequired {
+    /// Number of nodes, counting the primary and the replicas.
+    pub replicas: i64,
+    /// Flavor ID.
+    pub flavor_id: String,
+    /// Instance set name: 4 to 20 characters; only lowercase letters, digits and "-"; no consecutive "-"; starts with a letter; ends with a letter or digit; no spaces.
+    ///
+    /// - Minimum length: 4
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z](?:-?[a-z0-9])*$`
+    pub instance_set_name: String,
+    /// High availability mode. true: enabled; false: disabled.
+    pub recovery_enabled: bool,
+    /// Subnets available for placement.
+    pub subnets: Vec<SubnetRef>,
+    /// Subnet assignments; only subnets listed in subnets can be used.
+    pub subnet_assignments: Vec<SubnetAssignment>,
+    /// Security groups connected to the instance set.
+    pub security_groups: Vec<SecurityGroupRef>,
+    /// Redis port number (2000 - 50000).
+    ///
+    /// - Minimum: 2000
+    /// - Maximum: 50000
+    pub port: i64,
+    /// Project ID.
+    pub project_id: String,
+    /// `version`
+    pub version: RedisVersion,
+    /// ID of the parameter group applied to the instance set.
+    pub parameter_group_id: String,
+}
+
+impl From<CreateInstanceSetRequestRequired> for CreateInstanceSetRequest {
+    /// A `CreateInstanceSetRequest` with these members; optional members start empty.
+    fn from(required: CreateInstanceSetRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -371,7 +427,7 @@ pub struct DatabaseUser {
 }
 
 impl DatabaseUser {
-    /// A `DatabaseUser` from its required fields; optional fields start empty.
+    /// A `DatabaseUser` with every member empty.
     pub fn new() -> Self {
         Self { name: None, password: None }
     }
@@ -447,7 +503,7 @@ pub struct Instance {
 }
 
 impl Instance {
-    /// A `Instance` from its required fields; optional fields start empty.
+    /// An `Instance` with every member empty.
     pub fn new() -> Self {
         Self {
             instance_name: None,
@@ -565,7 +621,7 @@ pub struct InstanceList {
 }
 
 impl InstanceList {
-    /// A `InstanceList` from its required fields; optional fields start empty.
+    /// An `InstanceList` with every member empty.
     pub fn new() -> Self {
         Self { size: None, data: None }
     }
@@ -653,7 +709,7 @@ pub struct InstanceSubnet {
 }
 
 impl InstanceSubnet {
-    /// A `InstanceSubnet` from its required fields; optional fields start empty.
+    /// An `InstanceSubnet` with every member empty.
     pub fn new() -> Self {
         Self { id: None }
     }
@@ -675,7 +731,7 @@ pub struct ObjectIdResponse {
 }
 
 impl ObjectIdResponse {
-    /// A `ObjectIdResponse` from its required fields; optional fields start empty.
+    /// An `ObjectIdResponse` with every member empty.
     pub fn new() -> Self {
         Self { object_id: None }
     }
@@ -696,9 +752,23 @@ pub struct ObjectStorageRestoreSource {
 }
 
 impl ObjectStorageRestoreSource {
-    /// A `ObjectStorageRestoreSource` from its required fields; optional fields start empty.
-    pub fn new(files: Vec<String>) -> Self {
-        Self { files }
+    /// An `ObjectStorageRestoreSource` from its required members, each named (see [`ObjectStorageRestoreSourceRequired`]); optional members start empty.
+    pub fn new(required: ObjectStorageRestoreSourceRequired) -> Self {
+        Self { files: required.files }
+    }
+}
+
+/// The required members of [`ObjectStorageRestoreSource`], each named: write one as a struct literal and pass it to [`ObjectStorageRestoreSource::new`], or to any method that takes `impl Into<ObjectStorageRestoreSource>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectStorageRestoreSourceRequired {
+    /// Object Storage paths of the user backup files, in the form bucket/folder/.../file. The files must be in the same region and in a project with edit permission; restore needs the same or a higher engine version than the backup's.
+    pub files: Vec<String>,
+}
+
+impl From<ObjectStorageRestoreSourceRequired> for ObjectStorageRestoreSource {
+    /// An `ObjectStorageRestoreSource` with these members; optional members start empty.
+    fn from(required: ObjectStorageRestoreSourceRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -712,11 +782,25 @@ pub struct PromoteReplicaRequest {
 }
 
 impl PromoteReplicaRequest {
-    /// A `PromoteReplicaRequest` from its required fields; optional fields start empty.
-    pub fn new(primary_id: impl Into<String>) -> Self {
+    /// A `PromoteReplicaRequest` from its required members, each named (see [`PromoteReplicaRequestRequired`]); optional members start empty.
+    pub fn new(required: PromoteReplicaRequestRequired) -> Self {
         Self {
-            primary_id: primary_id.into(),
+            primary_id: required.primary_id,
         }
+    }
+}
+
+/// The required members of [`PromoteReplicaRequest`], each named: write one as a struct literal and pass it to [`PromoteReplicaRequest::new`], or to any method that takes `impl Into<PromoteReplicaRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PromoteReplicaRequestRequired {
+    /// ID of the instance to promote to primary.
+    pub primary_id: String,
+}
+
+impl From<PromoteReplicaRequestRequired> for PromoteReplicaRequest {
+    /// A `PromoteReplicaRequest` with these members; optional members start empty.
+    fn from(required: PromoteReplicaRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -851,38 +935,24 @@ pub struct RestoreInstanceSetFromBackupRequest {
 }
 
 impl RestoreInstanceSetFromBackupRequest {
-    /// A `RestoreInstanceSetFromBackupRequest` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        replicas: i64,
-        flavor_id: impl Into<String>,
-        instance_set_name: impl Into<String>,
-        recovery_enabled: bool,
-        subnets: Vec<SubnetRef>,
-        subnet_assignments: Vec<SubnetAssignment>,
-        security_groups: Vec<SecurityGroupRef>,
-        restore_source: BackupRestoreSource,
-        port: i64,
-        project_id: impl Into<String>,
-        version: RedisVersion,
-        parameter_group_id: impl Into<String>,
-    ) -> Self {
+    /// A `RestoreInstanceSetFromBackupRequest` from its required members, each named (see [`RestoreInstanceSetFromBackupRequestRequired`]); optional members start empty.
+    pub fn new(required: RestoreInstanceSetFromBackupRequestRequired) -> Self {
         Self {
             description: None,
-            replicas,
-            flavor_id: flavor_id.into(),
-            instance_set_name: instance_set_name.into(),
-            recovery_enabled,
-            subnets,
-            subnet_assignments,
-            security_groups,
-            restore_source,
+            replicas: required.replicas,
+            flavor_id: required.flavor_id,
+            instance_set_name: required.instance_set_name,
+            recovery_enabled: required.recovery_enabled,
+            subnets: required.subnets,
+            subnet_assignments: required.subnet_assignments,
+            security_groups: required.security_groups,
+            restore_source: required.restore_source,
             backup_schedule: None,
-            port,
-            project_id: project_id.into(),
-            version,
+            port: required.port,
+            project_id: required.project_id,
+            version: required.version,
             user: None,
-            parameter_group_id: parameter_group_id.into(),
+            parameter_group_id: required.parameter_group_id,
         }
     }
 
@@ -902,6 +972,50 @@ impl RestoreInstanceSetFromBackupRequest {
     pub fn with_user(mut self, user: DatabaseUser) -> Self {
         self.user = Some(user);
         self
+    }
+}
+
+/// The required members of [`RestoreInstanceSetFromBackupRequest`], each named: write one as a struct literal and pass it to [`RestoreInstanceSetFromBackupRequest::new`], or to any method that takes `impl Into<RestoreInstanceSetFromBackupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestoreInstanceSetFromBackupRequestRequired {
+    /// Number of nodes, counting the primary and the replicas.
+    pub replicas: i64,
+    /// Flavor ID.
+    pub flavor_id: String,
+    /// Instance set name: 4 to 20 characters; only lowercase letters, digits and "-"; no consecutive "-"; starts with a letter; ends with a letter or digit; no spaces.
+    ///
+    /// - Minimum length: 4
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z](?:-?[a-z0-9])*$`
+    pub instance_set_name: String,
+    /// High availability mode. true: enabled; false: disabled.
+    pub recovery_enabled: bool,
+    /// Subnets available for placement.
+    pub subnets: Vec<SubnetRef>,
+    /// Subnet assignments; only subnets listed in subnets can be used.
+    pub subnet_assignments: Vec<SubnetAssignment>,
+    /// Security groups connected to the instance set.
+    pub security_groups: Vec<SecurityGroupRef>,
+    /// `restoreSource`
+    pub restore_source: BackupRestoreSource,
+    /// Redis port number (2000 - 50000).
+    ///
+    /// - Minimum: 2000
+    /// - Maximum: 50000
+    pub port: i64,
+    /// Project ID.
+    pub project_id: String,
+    /// `version`
+    pub version: RedisVersion,
+    /// ID of the parameter group applied to the instance set.
+    pub parameter_group_id: String,
+}
+
+impl From<RestoreInstanceSetFromBackupRequestRequired>
+for RestoreInstanceSetFromBackupRequest {
+    /// A `RestoreInstanceSetFromBackupRequest` with these members; optional members start empty.
+    fn from(required: RestoreInstanceSetFromBackupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1010,38 +1124,24 @@ pub struct RestoreInstanceSetFromObjectStorageRequest {
 }
 
 impl RestoreInstanceSetFromObjectStorageRequest {
-    /// A `RestoreInstanceSetFromObjectStorageRequest` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        replicas: i64,
-        flavor_id: impl Into<String>,
-        instance_set_name: impl Into<String>,
-        recovery_enabled: bool,
-        subnets: Vec<SubnetRef>,
-        subnet_assignments: Vec<SubnetAssignment>,
-        security_groups: Vec<SecurityGroupRef>,
-        restore_source: ObjectStorageRestoreSource,
-        port: i64,
-        project_id: impl Into<String>,
-        version: RedisVersion,
-        parameter_group_id: impl Into<String>,
-    ) -> Self {
+    /// A `RestoreInstanceSetFromObjectStorageRequest` from its required members, each named (see [`RestoreInstanceSetFromObjectStorageRequestRequired`]); optional members start empty.
+    pub fn new(required: RestoreInstanceSetFromObjectStorageRequestRequired) -> Self {
         Self {
             description: None,
-            replicas,
-            flavor_id: flavor_id.into(),
-            instance_set_name: instance_set_name.into(),
-            recovery_enabled,
-            subnets,
-            subnet_assignments,
-            security_groups,
-            restore_source,
+            replicas: required.replicas,
+            flavor_id: required.flavor_id,
+            instance_set_name: required.instance_set_name,
+            recovery_enabled: required.recovery_enabled,
+            subnets: required.subnets,
+            subnet_assignments: required.subnet_assignments,
+            security_groups: required.security_groups,
+            restore_source: required.restore_source,
             backup_schedule: None,
-            port,
-            project_id: project_id.into(),
-            version,
+            port: required.port,
+            project_id: required.project_id,
+            version: required.version,
             user: None,
-            parameter_group_id: parameter_group_id.into(),
+            parameter_group_id: required.parameter_group_id,
         }
     }
 
@@ -1061,6 +1161,50 @@ impl RestoreInstanceSetFromObjectStorageRequest {
     pub fn with_user(mut self, user: DatabaseUser) -> Self {
         self.user = Some(user);
         self
+    }
+}
+
+/// The required members of [`RestoreInstanceSetFromObjectStorageRequest`], each named: write one as a struct literal and pass it to [`RestoreInstanceSetFromObjectStorageRequest::new`], or to any method that takes `impl Into<RestoreInstanceSetFromObjectStorageRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestoreInstanceSetFromObjectStorageRequestRequired {
+    /// Number of nodes, counting the primary and the replicas.
+    pub replicas: i64,
+    /// Flavor ID.
+    pub flavor_id: String,
+    /// Instance set name: 4 to 20 characters; only lowercase letters, digits and "-"; no consecutive "-"; starts with a letter; ends with a letter or digit; no spaces.
+    ///
+    /// - Minimum length: 4
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z](?:-?[a-z0-9])*$`
+    pub instance_set_name: String,
+    /// High availability mode. true: enabled; false: disabled.
+    pub recovery_enabled: bool,
+    /// Subnets available for placement.
+    pub subnets: Vec<SubnetRef>,
+    /// Subnet assignments; only subnets listed in subnets can be used.
+    pub subnet_assignments: Vec<SubnetAssignment>,
+    /// Security groups connected to the instance set.
+    pub security_groups: Vec<SecurityGroupRef>,
+    /// `restoreSource`
+    pub restore_source: ObjectStorageRestoreSource,
+    /// Redis port number (2000 - 50000).
+    ///
+    /// - Minimum: 2000
+    /// - Maximum: 50000
+    pub port: i64,
+    /// Project ID.
+    pub project_id: String,
+    /// `version`
+    pub version: RedisVersion,
+    /// ID of the parameter group applied to the instance set.
+    pub parameter_group_id: String,
+}
+
+impl From<RestoreInstanceSetFromObjectStorageRequestRequired>
+for RestoreInstanceSetFromObjectStorageRequest {
+    /// A `RestoreInstanceSetFromObjectStorageRequest` with these members; optional members start empty.
+    fn from(required: RestoreInstanceSetFromObjectStorageRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1119,9 +1263,23 @@ pub struct SecurityGroupRef {
 }
 
 impl SecurityGroupRef {
-    /// A `SecurityGroupRef` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// A `SecurityGroupRef` from its required members, each named (see [`SecurityGroupRefRequired`]); optional members start empty.
+    pub fn new(required: SecurityGroupRefRequired) -> Self {
+        Self { id: required.id }
+    }
+}
+
+/// The required members of [`SecurityGroupRef`], each named: write one as a struct literal and pass it to [`SecurityGroupRef::new`], or to any method that takes `impl Into<SecurityGroupRef>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityGroupRefRequired {
+    /// Security group ID.
+    pub id: String,
+}
+
+impl From<SecurityGroupRefRequired> for SecurityGroupRef {
+    /// A `SecurityGroupRef` with these members; optional members start empty.
+    fn from(required: SecurityGroupRefRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1134,9 +1292,23 @@ pub struct SetHighAvailabilityModeRequest {
 }
 
 impl SetHighAvailabilityModeRequest {
-    /// A `SetHighAvailabilityModeRequest` from its required fields; optional fields start empty.
-    pub fn new(enabled: bool) -> Self {
-        Self { enabled }
+    /// A `SetHighAvailabilityModeRequest` from its required members, each named (see [`SetHighAvailabilityModeRequestRequired`]); optional members start empty.
+    pub fn new(required: SetHighAvailabilityModeRequestRequired) -> Self {
+        Self { enabled: required.enabled }
+    }
+}
+
+/// The required members of [`SetHighAvailabilityModeRequest`], each named: write one as a struct literal and pass it to [`SetHighAvailabilityModeRequest::new`], or to any method that takes `impl Into<SetHighAvailabilityModeRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SetHighAvailabilityModeRequestRequired {
+    /// true: enable high availability mode; false: disable it.
+    pub enabled: bool,
+}
+
+impl From<SetHighAvailabilityModeRequestRequired> for SetHighAvailabilityModeRequest {
+    /// A `SetHighAvailabilityModeRequest` with these members; optional members start empty.
+    fn from(required: SetHighAvailabilityModeRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1151,9 +1323,28 @@ pub struct SubnetAssignment {
 }
 
 impl SubnetAssignment {
-    /// A `SubnetAssignment` from its required fields; optional fields start empty.
-    pub fn new(primary: SubnetRef, replicas: Vec<SubnetRef>) -> Self {
-        Self { primary, replicas }
+    /// A `SubnetAssignment` from its required members, each named (see [`SubnetAssignmentRequired`]); optional members start empty.
+    pub fn new(required: SubnetAssignmentRequired) -> Self {
+        Self {
+            primary: required.primary,
+            replicas: required.replicas,
+        }
+    }
+}
+
+/// The required members of [`SubnetAssignment`], each named: write one as a struct literal and pass it to [`SubnetAssignment::new`], or to any method that takes `impl Into<SubnetAssignment>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubnetAssignmentRequired {
+    /// `primary`
+    pub primary: SubnetRef,
+    /// Subnets assigned to the replicas.
+    pub replicas: Vec<SubnetRef>,
+}
+
+impl From<SubnetAssignmentRequired> for SubnetAssignment {
+    /// A `SubnetAssignment` with these members; optional members start empty.
+    fn from(required: SubnetAssignmentRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1166,9 +1357,23 @@ pub struct SubnetRef {
 }
 
 impl SubnetRef {
-    /// A `SubnetRef` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// A `SubnetRef` from its required members, each named (see [`SubnetRefRequired`]); optional members start empty.
+    pub fn new(required: SubnetRefRequired) -> Self {
+        Self { id: required.id }
+    }
+}
+
+/// The required members of [`SubnetRef`], each named: write one as a struct literal and pass it to [`SubnetRef::new`], or to any method that takes `impl Into<SubnetRef>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubnetRefRequired {
+    /// Subnet ID.
+    pub id: String,
+}
+
+impl From<SubnetRefRequired> for SubnetRef {
+    /// A `SubnetRef` with these members; optional members start empty.
+    fn from(required: SubnetRefRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1190,7 +1395,7 @@ pub struct UpdateInstanceSetRequest {
 }
 
 impl UpdateInstanceSetRequest {
-    /// A `UpdateInstanceSetRequest` from its required fields; optional fields start empty.
+    /// An `UpdateInstanceSetRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             backup_schedule: None,

@@ -123,9 +123,9 @@ impl Client {
     pub fn attach_volume(
         &self,
         server_id: impl Into<String>,
-        body: types::AttachVolumeRequest,
+        body: impl Into<types::AttachVolumeRequest>,
     ) -> operation::AttachVolume {
-        operation::AttachVolume::new(self.clone(), server_id.into(), body)
+        operation::AttachVolume::new(self.clone(), server_id.into(), body.into())
     }
 
     /// Create Keypair
@@ -135,9 +135,9 @@ impl Client {
     /// `POST /v2/{tenantId}/os-keypairs`
     pub fn create_keypair(
         &self,
-        body: types::CreateKeypairRequest,
+        body: impl Into<types::CreateKeypairRequest>,
     ) -> operation::CreateKeypair {
-        operation::CreateKeypair::new(self.clone(), body)
+        operation::CreateKeypair::new(self.clone(), body.into())
     }
 
     /// Create Server
@@ -147,9 +147,9 @@ impl Client {
     /// `POST /v2/{tenantId}/servers`
     pub fn create_server(
         &self,
-        body: types::CreateServerRequest,
+        body: impl Into<types::CreateServerRequest>,
     ) -> operation::CreateServer {
-        operation::CreateServer::new(self.clone(), body)
+        operation::CreateServer::new(self.clone(), body.into())
     }
 
     /// Delete Keypair
@@ -280,9 +280,9 @@ impl Client {
     pub fn server_action(
         &self,
         server_id: impl Into<String>,
-        body: types::ServerActionRequest,
+        body: impl Into<types::ServerActionRequest>,
     ) -> operation::ServerAction {
-        operation::ServerAction::new(self.clone(), server_id.into(), body)
+        operation::ServerAction::new(self.clone(), server_id.into(), body.into())
     }
 
     /// Start a stopped (SHUTOFF) instance and change its status to ACTIVE.
@@ -290,7 +290,7 @@ impl Client {
     /// Same request as [`Client::server_action`]; the body is a [`StartServerAction`](types::StartServerAction).
     pub fn start_server(&self, server_id: impl Into<String>) -> operation::ServerAction {
         self.server_action(
-            server_id.into(),
+            server_id,
             types::ServerActionRequest::StartServerAction(
                 types::StartServerAction::new(),
             ),
@@ -302,7 +302,7 @@ impl Client {
     /// Same request as [`Client::server_action`]; the body is a [`StopServerAction`](types::StopServerAction).
     pub fn stop_server(&self, server_id: impl Into<String>) -> operation::ServerAction {
         self.server_action(
-            server_id.into(),
+            server_id,
             types::ServerActionRequest::StopServerAction(types::StopServerAction::new()),
         )
     }
@@ -313,11 +313,11 @@ impl Client {
     pub fn reboot_server(
         &self,
         server_id: impl Into<String>,
-        body: types::RebootServerAction,
+        body: impl Into<types::RebootServerAction>,
     ) -> operation::ServerAction {
         self.server_action(
-            server_id.into(),
-            types::ServerActionRequest::RebootServerAction(body),
+            server_id,
+            types::ServerActionRequest::RebootServerAction(body.into()),
         )
     }
 
@@ -327,11 +327,11 @@ impl Client {
     pub fn resize_server(
         &self,
         server_id: impl Into<String>,
-        body: types::ResizeServerAction,
+        body: impl Into<types::ResizeServerAction>,
     ) -> operation::ServerAction {
         self.server_action(
-            server_id.into(),
-            types::ServerActionRequest::ResizeServerAction(body),
+            server_id,
+            types::ServerActionRequest::ResizeServerAction(body.into()),
         )
     }
 
@@ -341,11 +341,11 @@ impl Client {
     pub fn create_server_image(
         &self,
         server_id: impl Into<String>,
-        body: types::CreateImageAction,
+        body: impl Into<types::CreateImageAction>,
     ) -> operation::ServerAction {
         self.server_action(
-            server_id.into(),
-            types::ServerActionRequest::CreateImageAction(body),
+            server_id,
+            types::ServerActionRequest::CreateImageAction(body.into()),
         )
     }
 
@@ -355,11 +355,11 @@ impl Client {
     pub fn add_security_group(
         &self,
         server_id: impl Into<String>,
-        body: types::AddSecurityGroupAction,
+        body: impl Into<types::AddSecurityGroupAction>,
     ) -> operation::ServerAction {
         self.server_action(
-            server_id.into(),
-            types::ServerActionRequest::AddSecurityGroupAction(body),
+            server_id,
+            types::ServerActionRequest::AddSecurityGroupAction(body.into()),
         )
     }
 
@@ -369,11 +369,11 @@ impl Client {
     pub fn remove_security_group(
         &self,
         server_id: impl Into<String>,
-        body: types::RemoveSecurityGroupAction,
+        body: impl Into<types::RemoveSecurityGroupAction>,
     ) -> operation::ServerAction {
         self.server_action(
-            server_id.into(),
-            types::ServerActionRequest::RemoveSecurityGroupAction(body),
+            server_id,
+            types::ServerActionRequest::RemoveSecurityGroupAction(body.into()),
         )
     }
 
@@ -418,7 +418,7 @@ impl Client {
         fn state(body: &types::ServerResponse) -> Option<&str> {
             body.server.status.as_ref().map(|state| state.as_str())
         }
-        let request = self.show_server(server_id.into());
+        let request = self.show_server(server_id);
         rt::wait::wait_until(
                 config,
                 || request.clone().send(),
@@ -469,8 +469,8 @@ impl Client {
     pub fn update_server(
         &self,
         server_id: impl Into<String>,
-        body: types::UpdateServerRequest,
+        body: impl Into<types::UpdateServerRequest>,
     ) -> operation::UpdateServer {
-        operation::UpdateServer::new(self.clone(), server_id.into(), body)
+        operation::UpdateServer::new(self.clone(), server_id.into(), body.into())
     }
 }

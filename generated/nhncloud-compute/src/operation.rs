@@ -407,8 +407,8 @@ impl ListServers {
     }
 
     /// Instance status. Only instances in this status are returned.
-    pub fn status(mut self, status: types::ServerStatus) -> Self {
-        self.status = Some(status);
+    pub fn status(mut self, status: impl Into<types::ServerStatus>) -> Self {
+        self.status = Some(status.into());
         self
     }
 
@@ -548,8 +548,8 @@ impl ListServersDetail {
     }
 
     /// Instance status. Only instances in this status are returned.
-    pub fn status(mut self, status: types::ServerStatus) -> Self {
-        self.status = Some(status);
+    pub fn status(mut self, status: impl Into<types::ServerStatus>) -> Self {
+        self.status = Some(status.into());
         self
     }
 

@@ -15,9 +15,25 @@ pub struct AddSecurityGroupAction {
 }
 
 impl AddSecurityGroupAction {
-    /// A `AddSecurityGroupAction` from its required fields; optional fields start empty.
-    pub fn new(add_security_group: SecurityGroupRef) -> Self {
-        Self { add_security_group }
+    /// An `AddSecurityGroupAction` from its required members, each named (see [`AddSecurityGroupActionRequired`]); optional members start empty.
+    pub fn new(required: AddSecurityGroupActionRequired) -> Self {
+        Self {
+            add_security_group: required.add_security_group,
+        }
+    }
+}
+
+/// The required members of [`AddSecurityGroupAction`], each named: write one as a struct literal and pass it to [`AddSecurityGroupAction::new`], or to any method that takes `impl Into<AddSecurityGroupAction>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddSecurityGroupActionRequired {
+    /// `addSecurityGroup`
+    pub add_security_group: SecurityGroupRef,
+}
+
+impl From<AddSecurityGroupActionRequired> for AddSecurityGroupAction {
+    /// An `AddSecurityGroupAction` with these members; optional members start empty.
+    fn from(required: AddSecurityGroupActionRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -31,9 +47,25 @@ pub struct AttachVolumeRequest {
 }
 
 impl AttachVolumeRequest {
-    /// A `AttachVolumeRequest` from its required fields; optional fields start empty.
-    pub fn new(volume_attachment: VolumeAttachmentCreate) -> Self {
-        Self { volume_attachment }
+    /// An `AttachVolumeRequest` from its required members, each named (see [`AttachVolumeRequestRequired`]); optional members start empty.
+    pub fn new(required: AttachVolumeRequestRequired) -> Self {
+        Self {
+            volume_attachment: required.volume_attachment,
+        }
+    }
+}
+
+/// The required members of [`AttachVolumeRequest`], each named: write one as a struct literal and pass it to [`AttachVolumeRequest::new`], or to any method that takes `impl Into<AttachVolumeRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttachVolumeRequestRequired {
+    /// `volumeAttachment`
+    pub volume_attachment: VolumeAttachmentCreate,
+}
+
+impl From<AttachVolumeRequestRequired> for AttachVolumeRequest {
+    /// An `AttachVolumeRequest` with these members; optional members start empty.
+    fn from(required: AttachVolumeRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -49,7 +81,7 @@ pub struct AttachedVolume {
 }
 
 impl AttachedVolume {
-    /// A `AttachedVolume` from its required fields; optional fields start empty.
+    /// An `AttachedVolume` with every member empty.
     pub fn new() -> Self {
         Self { id: None }
     }
@@ -74,7 +106,7 @@ pub struct AvailabilityZone {
 }
 
 impl AvailabilityZone {
-    /// A `AvailabilityZone` from its required fields; optional fields start empty.
+    /// An `AvailabilityZone` with every member empty.
     pub fn new() -> Self {
         Self {
             zone_name: None,
@@ -105,9 +137,25 @@ pub struct AvailabilityZoneListResponse {
 }
 
 impl AvailabilityZoneListResponse {
-    /// A `AvailabilityZoneListResponse` from its required fields; optional fields start empty.
-    pub fn new(availability_zone_info: Vec<AvailabilityZone>) -> Self {
-        Self { availability_zone_info }
+    /// An `AvailabilityZoneListResponse` from its required members, each named (see [`AvailabilityZoneListResponseRequired`]); optional members start empty.
+    pub fn new(required: AvailabilityZoneListResponseRequired) -> Self {
+        Self {
+            availability_zone_info: required.availability_zone_info,
+        }
+    }
+}
+
+/// The required members of [`AvailabilityZoneListResponse`], each named: write one as a struct literal and pass it to [`AvailabilityZoneListResponse::new`], or to any method that takes `impl Into<AvailabilityZoneListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AvailabilityZoneListResponseRequired {
+    /// Availability zones.
+    pub availability_zone_info: Vec<AvailabilityZone>,
+}
+
+impl From<AvailabilityZoneListResponseRequired> for AvailabilityZoneListResponse {
+    /// An `AvailabilityZoneListResponse` with these members; optional members start empty.
+    fn from(required: AvailabilityZoneListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -141,7 +189,7 @@ pub struct BlockDeviceMapping {
 }
 
 impl BlockDeviceMapping {
-    /// A `BlockDeviceMapping` from its required fields; optional fields start empty.
+    /// A `BlockDeviceMapping` with every member empty.
     pub fn new() -> Self {
         Self {
             uuid: None,
@@ -339,9 +387,25 @@ pub struct CreateImageAction {
 }
 
 impl CreateImageAction {
-    /// A `CreateImageAction` from its required fields; optional fields start empty.
-    pub fn new(create_image: CreateImageParams) -> Self {
-        Self { create_image }
+    /// A `CreateImageAction` from its required members, each named (see [`CreateImageActionRequired`]); optional members start empty.
+    pub fn new(required: CreateImageActionRequired) -> Self {
+        Self {
+            create_image: required.create_image,
+        }
+    }
+}
+
+/// The required members of [`CreateImageAction`], each named: write one as a struct literal and pass it to [`CreateImageAction::new`], or to any method that takes `impl Into<CreateImageAction>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateImageActionRequired {
+    /// `createImage`
+    pub create_image: CreateImageParams,
+}
+
+impl From<CreateImageActionRequired> for CreateImageAction {
+    /// A `CreateImageAction` with these members; optional members start empty.
+    fn from(required: CreateImageActionRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -357,10 +421,10 @@ pub struct CreateImageParams {
 }
 
 impl CreateImageParams {
-    /// A `CreateImageParams` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// A `CreateImageParams` from its required members, each named (see [`CreateImageParamsRequired`]); optional members start empty.
+    pub fn new(required: CreateImageParamsRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             metadata: None,
         }
     }
@@ -375,6 +439,20 @@ impl CreateImageParams {
     }
 }
 
+/// The required members of [`CreateImageParams`], each named: write one as a struct literal and pass it to [`CreateImageParams::new`], or to any method that takes `impl Into<CreateImageParams>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateImageParamsRequired {
+    /// Name of the image to create.
+    pub name: String,
+}
+
+impl From<CreateImageParamsRequired> for CreateImageParams {
+    /// A `CreateImageParams` with these members; optional members start empty.
+    fn from(required: CreateImageParamsRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// Create or register keypair request.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -384,9 +462,23 @@ pub struct CreateKeypairRequest {
 }
 
 impl CreateKeypairRequest {
-    /// A `CreateKeypairRequest` from its required fields; optional fields start empty.
-    pub fn new(keypair: KeypairCreate) -> Self {
-        Self { keypair }
+    /// A `CreateKeypairRequest` from its required members, each named (see [`CreateKeypairRequestRequired`]); optional members start empty.
+    pub fn new(required: CreateKeypairRequestRequired) -> Self {
+        Self { keypair: required.keypair }
+    }
+}
+
+/// The required members of [`CreateKeypairRequest`], each named: write one as a struct literal and pass it to [`CreateKeypairRequest::new`], or to any method that takes `impl Into<CreateKeypairRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateKeypairRequestRequired {
+    /// `keypair`
+    pub keypair: KeypairCreate,
+}
+
+impl From<CreateKeypairRequestRequired> for CreateKeypairRequest {
+    /// A `CreateKeypairRequest` with these members; optional members start empty.
+    fn from(required: CreateKeypairRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -399,9 +491,23 @@ pub struct CreateServerRequest {
 }
 
 impl CreateServerRequest {
-    /// A `CreateServerRequest` from its required fields; optional fields start empty.
-    pub fn new(server: ServerCreate) -> Self {
-        Self { server }
+    /// A `CreateServerRequest` from its required members, each named (see [`CreateServerRequestRequired`]); optional members start empty.
+    pub fn new(required: CreateServerRequestRequired) -> Self {
+        Self { server: required.server }
+    }
+}
+
+/// The required members of [`CreateServerRequest`], each named: write one as a struct literal and pass it to [`CreateServerRequest::new`], or to any method that takes `impl Into<CreateServerRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreateServerRequestRequired {
+    /// `server`
+    pub server: ServerCreate,
+}
+
+impl From<CreateServerRequestRequired> for CreateServerRequest {
+    /// A `CreateServerRequest` with these members; optional members start empty.
+    fn from(required: CreateServerRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -427,7 +533,7 @@ pub struct CreateServerResponse {
 }
 
 impl CreateServerResponse {
-    /// A `CreateServerResponse` from its required fields; optional fields start empty.
+    /// A `CreateServerResponse` with every member empty.
     pub fn new() -> Self {
         Self { server: None }
     }
@@ -461,7 +567,7 @@ pub struct CreatedKeypair {
 }
 
 impl CreatedKeypair {
-    /// A `CreatedKeypair` from its required fields; optional fields start empty.
+    /// A `CreatedKeypair` with every member empty.
     pub fn new() -> Self {
         Self {
             public_key: None,
@@ -524,9 +630,23 @@ pub struct CreatedKeypairResponse {
 }
 
 impl CreatedKeypairResponse {
-    /// A `CreatedKeypairResponse` from its required fields; optional fields start empty.
-    pub fn new(keypair: CreatedKeypair) -> Self {
-        Self { keypair }
+    /// A `CreatedKeypairResponse` from its required members, each named (see [`CreatedKeypairResponseRequired`]); optional members start empty.
+    pub fn new(required: CreatedKeypairResponseRequired) -> Self {
+        Self { keypair: required.keypair }
+    }
+}
+
+/// The required members of [`CreatedKeypairResponse`], each named: write one as a struct literal and pass it to [`CreatedKeypairResponse::new`], or to any method that takes `impl Into<CreatedKeypairResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CreatedKeypairResponseRequired {
+    /// `keypair`
+    pub keypair: CreatedKeypair,
+}
+
+impl From<CreatedKeypairResponseRequired> for CreatedKeypairResponse {
+    /// A `CreatedKeypairResponse` with these members; optional members start empty.
+    fn from(required: CreatedKeypairResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -551,7 +671,7 @@ pub struct CreatedServer {
 }
 
 impl CreatedServer {
-    /// A `CreatedServer` from its required fields; optional fields start empty.
+    /// A `CreatedServer` with every member empty.
     pub fn new() -> Self {
         Self {
             security_groups: None,
@@ -667,7 +787,7 @@ pub struct Flavor {
 }
 
 impl Flavor {
-    /// A `Flavor` from its required fields; optional fields start empty.
+    /// A `Flavor` with every member empty.
     pub fn new() -> Self {
         Self {
             id: None,
@@ -749,7 +869,7 @@ pub struct FlavorDetail {
 }
 
 impl FlavorDetail {
-    /// A `FlavorDetail` from its required fields; optional fields start empty.
+    /// A `FlavorDetail` with every member empty.
     pub fn new() -> Self {
         Self {
             id: None,
@@ -879,9 +999,23 @@ pub struct FlavorDetailListResponse {
 }
 
 impl FlavorDetailListResponse {
-    /// A `FlavorDetailListResponse` from its required fields; optional fields start empty.
-    pub fn new(flavors: Vec<FlavorDetail>) -> Self {
-        Self { flavors }
+    /// A `FlavorDetailListResponse` from its required members, each named (see [`FlavorDetailListResponseRequired`]); optional members start empty.
+    pub fn new(required: FlavorDetailListResponseRequired) -> Self {
+        Self { flavors: required.flavors }
+    }
+}
+
+/// The required members of [`FlavorDetailListResponse`], each named: write one as a struct literal and pass it to [`FlavorDetailListResponse::new`], or to any method that takes `impl Into<FlavorDetailListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlavorDetailListResponseRequired {
+    /// Flavors with details.
+    pub flavors: Vec<FlavorDetail>,
+}
+
+impl From<FlavorDetailListResponseRequired> for FlavorDetailListResponse {
+    /// A `FlavorDetailListResponse` with these members; optional members start empty.
+    fn from(required: FlavorDetailListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -906,9 +1040,23 @@ pub struct FlavorListResponse {
 }
 
 impl FlavorListResponse {
-    /// A `FlavorListResponse` from its required fields; optional fields start empty.
-    pub fn new(flavors: Vec<Flavor>) -> Self {
-        Self { flavors }
+    /// A `FlavorListResponse` from its required members, each named (see [`FlavorListResponseRequired`]); optional members start empty.
+    pub fn new(required: FlavorListResponseRequired) -> Self {
+        Self { flavors: required.flavors }
+    }
+}
+
+/// The required members of [`FlavorListResponse`], each named: write one as a struct literal and pass it to [`FlavorListResponse::new`], or to any method that takes `impl Into<FlavorListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlavorListResponseRequired {
+    /// Flavors.
+    pub flavors: Vec<Flavor>,
+}
+
+impl From<FlavorListResponseRequired> for FlavorListResponse {
+    /// A `FlavorListResponse` with these members; optional members start empty.
+    fn from(required: FlavorListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -946,7 +1094,7 @@ pub struct Keypair {
 }
 
 impl Keypair {
-    /// A `Keypair` from its required fields; optional fields start empty.
+    /// A `Keypair` with every member empty.
     pub fn new() -> Self {
         Self {
             public_key: None,
@@ -1028,10 +1176,10 @@ pub struct KeypairCreate {
 }
 
 impl KeypairCreate {
-    /// A `KeypairCreate` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// A `KeypairCreate` from its required members, each named (see [`KeypairCreateRequired`]); optional members start empty.
+    pub fn new(required: KeypairCreateRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             public_key: None,
         }
     }
@@ -1040,6 +1188,20 @@ impl KeypairCreate {
     pub fn with_public_key(mut self, public_key: impl Into<String>) -> Self {
         self.public_key = Some(public_key.into());
         self
+    }
+}
+
+/// The required members of [`KeypairCreate`], each named: write one as a struct literal and pass it to [`KeypairCreate::new`], or to any method that takes `impl Into<KeypairCreate>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeypairCreateRequired {
+    /// Name of the keypair to create or register.
+    pub name: String,
+}
+
+impl From<KeypairCreateRequired> for KeypairCreate {
+    /// A `KeypairCreate` with these members; optional members start empty.
+    fn from(required: KeypairCreateRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1053,7 +1215,7 @@ pub struct KeypairListItem {
 }
 
 impl KeypairListItem {
-    /// A `KeypairListItem` from its required fields; optional fields start empty.
+    /// A `KeypairListItem` with every member empty.
     pub fn new() -> Self {
         Self { keypair: None }
     }
@@ -1074,9 +1236,25 @@ pub struct KeypairListResponse {
 }
 
 impl KeypairListResponse {
-    /// A `KeypairListResponse` from its required fields; optional fields start empty.
-    pub fn new(keypairs: Vec<KeypairListItem>) -> Self {
-        Self { keypairs }
+    /// A `KeypairListResponse` from its required members, each named (see [`KeypairListResponseRequired`]); optional members start empty.
+    pub fn new(required: KeypairListResponseRequired) -> Self {
+        Self {
+            keypairs: required.keypairs,
+        }
+    }
+}
+
+/// The required members of [`KeypairListResponse`], each named: write one as a struct literal and pass it to [`KeypairListResponse::new`], or to any method that takes `impl Into<KeypairListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeypairListResponseRequired {
+    /// Keypairs.
+    pub keypairs: Vec<KeypairListItem>,
+}
+
+impl From<KeypairListResponseRequired> for KeypairListResponse {
+    /// A `KeypairListResponse` with these members; optional members start empty.
+    fn from(required: KeypairListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1089,9 +1267,23 @@ pub struct KeypairResponse {
 }
 
 impl KeypairResponse {
-    /// A `KeypairResponse` from its required fields; optional fields start empty.
-    pub fn new(keypair: Keypair) -> Self {
-        Self { keypair }
+    /// A `KeypairResponse` from its required members, each named (see [`KeypairResponseRequired`]); optional members start empty.
+    pub fn new(required: KeypairResponseRequired) -> Self {
+        Self { keypair: required.keypair }
+    }
+}
+
+/// The required members of [`KeypairResponse`], each named: write one as a struct literal and pass it to [`KeypairResponse::new`], or to any method that takes `impl Into<KeypairResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeypairResponseRequired {
+    /// `keypair`
+    pub keypair: Keypair,
+}
+
+impl From<KeypairResponseRequired> for KeypairResponse {
+    /// A `KeypairResponse` with these members; optional members start empty.
+    fn from(required: KeypairResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1111,7 +1303,7 @@ pub struct KeypairSummary {
 }
 
 impl KeypairSummary {
-    /// A `KeypairSummary` from its required fields; optional fields start empty.
+    /// A `KeypairSummary` with every member empty.
     pub fn new() -> Self {
         Self {
             name: None,
@@ -1152,7 +1344,7 @@ pub struct Link {
 }
 
 impl Link {
-    /// A `Link` from its required fields; optional fields start empty.
+    /// A `Link` with every member empty.
     pub fn new() -> Self {
         Self { href: None, rel: None }
     }
@@ -1180,9 +1372,23 @@ pub struct RebootParams {
 }
 
 impl RebootParams {
-    /// A `RebootParams` from its required fields; optional fields start empty.
-    pub fn new(type_: RebootParamsType) -> Self {
-        Self { type_ }
+    /// A `RebootParams` from its required members, each named (see [`RebootParamsRequired`]); optional members start empty.
+    pub fn new(required: RebootParamsRequired) -> Self {
+        Self { type_: required.type_ }
+    }
+}
+
+/// The required members of [`RebootParams`], each named: write one as a struct literal and pass it to [`RebootParams::new`], or to any method that takes `impl Into<RebootParams>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RebootParamsRequired {
+    /// Reboot method. SOFT: graceful shutdown and restart, the instance must be ACTIVE. HARD: forced shutdown and restart, like powering the physical server off and on; allowed when the instance is ACTIVE, ERROR, HARD_REBOOT, PAUSED, REBOOT, SHUTOFF or SUSPENDED.
+    pub type_: RebootParamsType,
+}
+
+impl From<RebootParamsRequired> for RebootParams {
+    /// A `RebootParams` with these members; optional members start empty.
+    fn from(required: RebootParamsRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1257,9 +1463,23 @@ pub struct RebootServerAction {
 }
 
 impl RebootServerAction {
-    /// A `RebootServerAction` from its required fields; optional fields start empty.
-    pub fn new(reboot: RebootParams) -> Self {
-        Self { reboot }
+    /// A `RebootServerAction` from its required members, each named (see [`RebootServerActionRequired`]); optional members start empty.
+    pub fn new(required: RebootServerActionRequired) -> Self {
+        Self { reboot: required.reboot }
+    }
+}
+
+/// The required members of [`RebootServerAction`], each named: write one as a struct literal and pass it to [`RebootServerAction::new`], or to any method that takes `impl Into<RebootServerAction>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RebootServerActionRequired {
+    /// `reboot`
+    pub reboot: RebootParams,
+}
+
+impl From<RebootServerActionRequired> for RebootServerAction {
+    /// A `RebootServerAction` with these members; optional members start empty.
+    fn from(required: RebootServerActionRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1275,9 +1495,25 @@ pub struct RemoveSecurityGroupAction {
 }
 
 impl RemoveSecurityGroupAction {
-    /// A `RemoveSecurityGroupAction` from its required fields; optional fields start empty.
-    pub fn new(remove_security_group: SecurityGroupRef) -> Self {
-        Self { remove_security_group }
+    /// A `RemoveSecurityGroupAction` from its required members, each named (see [`RemoveSecurityGroupActionRequired`]); optional members start empty.
+    pub fn new(required: RemoveSecurityGroupActionRequired) -> Self {
+        Self {
+            remove_security_group: required.remove_security_group,
+        }
+    }
+}
+
+/// The required members of [`RemoveSecurityGroupAction`], each named: write one as a struct literal and pass it to [`RemoveSecurityGroupAction::new`], or to any method that takes `impl Into<RemoveSecurityGroupAction>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemoveSecurityGroupActionRequired {
+    /// `removeSecurityGroup`
+    pub remove_security_group: SecurityGroupRef,
+}
+
+impl From<RemoveSecurityGroupActionRequired> for RemoveSecurityGroupAction {
+    /// A `RemoveSecurityGroupAction` with these members; optional members start empty.
+    fn from(required: RemoveSecurityGroupActionRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1296,10 +1532,10 @@ pub struct ResizeParams {
 }
 
 impl ResizeParams {
-    /// A `ResizeParams` from its required fields; optional fields start empty.
-    pub fn new(flavor_ref: impl Into<String>) -> Self {
+    /// A `ResizeParams` from its required members, each named (see [`ResizeParamsRequired`]); optional members start empty.
+    pub fn new(required: ResizeParamsRequired) -> Self {
         Self {
-            flavor_ref: flavor_ref.into(),
+            flavor_ref: required.flavor_ref,
             os_dcf_disk_config: None,
         }
     }
@@ -1308,6 +1544,22 @@ impl ResizeParams {
     pub fn with_os_dcf_disk_config(mut self, os_dcf_disk_config: DiskConfig) -> Self {
         self.os_dcf_disk_config = Some(os_dcf_disk_config);
         self
+    }
+}
+
+/// The required members of [`ResizeParams`], each named: write one as a struct literal and pass it to [`ResizeParams::new`], or to any method that takes `impl Into<ResizeParams>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeParamsRequired {
+    /// ID of the new flavor.
+    ///
+    /// - Format: `uuid`
+    pub flavor_ref: String,
+}
+
+impl From<ResizeParamsRequired> for ResizeParams {
+    /// A `ResizeParams` with these members; optional members start empty.
+    fn from(required: ResizeParamsRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1322,9 +1574,23 @@ pub struct ResizeServerAction {
 }
 
 impl ResizeServerAction {
-    /// A `ResizeServerAction` from its required fields; optional fields start empty.
-    pub fn new(resize: ResizeParams) -> Self {
-        Self { resize }
+    /// A `ResizeServerAction` from its required members, each named (see [`ResizeServerActionRequired`]); optional members start empty.
+    pub fn new(required: ResizeServerActionRequired) -> Self {
+        Self { resize: required.resize }
+    }
+}
+
+/// The required members of [`ResizeServerAction`], each named: write one as a struct literal and pass it to [`ResizeServerAction::new`], or to any method that takes `impl Into<ResizeServerAction>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeServerActionRequired {
+    /// `resize`
+    pub resize: ResizeParams,
+}
+
+impl From<ResizeServerActionRequired> for ResizeServerAction {
+    /// A `ResizeServerAction` with these members; optional members start empty.
+    fn from(required: ResizeServerActionRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1343,7 +1609,7 @@ pub struct ResourceRef {
 }
 
 impl ResourceRef {
-    /// A `ResourceRef` from its required fields; optional fields start empty.
+    /// A `ResourceRef` with every member empty.
     pub fn new() -> Self {
         Self { id: None, links: None }
     }
@@ -1370,9 +1636,23 @@ pub struct SecurityGroupRef {
 }
 
 impl SecurityGroupRef {
-    /// A `SecurityGroupRef` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self { name: name.into() }
+    /// A `SecurityGroupRef` from its required members, each named (see [`SecurityGroupRefRequired`]); optional members start empty.
+    pub fn new(required: SecurityGroupRefRequired) -> Self {
+        Self { name: required.name }
+    }
+}
+
+/// The required members of [`SecurityGroupRef`], each named: write one as a struct literal and pass it to [`SecurityGroupRef::new`], or to any method that takes `impl Into<SecurityGroupRef>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityGroupRefRequired {
+    /// Security group name.
+    pub name: String,
+}
+
+impl From<SecurityGroupRefRequired> for SecurityGroupRef {
+    /// A `SecurityGroupRef` with these members; optional members start empty.
+    fn from(required: SecurityGroupRefRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1394,7 +1674,7 @@ pub struct Server {
 }
 
 impl Server {
-    /// A `Server` from its required fields; optional fields start empty.
+    /// A `Server` with every member empty.
     pub fn new() -> Self {
         Self {
             id: None,
@@ -1438,7 +1718,7 @@ pub enum ServerActionRequest {
     ResizeServerAction(ResizeServerAction),
     /// A `CreateImageAction`.
     CreateImageAction(CreateImageAction),
-    /// A `AddSecurityGroupAction`.
+    /// An `AddSecurityGroupAction`.
     AddSecurityGroupAction(AddSecurityGroupAction),
     /// A `RemoveSecurityGroupAction`.
     RemoveSecurityGroupAction(RemoveSecurityGroupAction),
@@ -1505,7 +1785,7 @@ pub struct ServerAddress {
 }
 
 impl ServerAddress {
-    /// A `ServerAddress` from its required fields; optional fields start empty.
+    /// A `ServerAddress` with every member empty.
     pub fn new() -> Self {
         Self {
             os_ext_ips_mac_mac_addr: None,
@@ -1659,25 +1939,19 @@ pub struct ServerCreate {
 }
 
 impl ServerCreate {
-    /// A `ServerCreate` from its required fields; optional fields start empty.
-    pub fn new(
-        image_ref: impl Into<String>,
-        flavor_ref: impl Into<String>,
-        networks: Vec<ServerNetwork>,
-        name: impl Into<String>,
-        key_name: impl Into<String>,
-    ) -> Self {
+    /// A `ServerCreate` from its required members, each named (see [`ServerCreateRequired`]); optional members start empty.
+    pub fn new(required: ServerCreateRequired) -> Self {
         Self {
             security_groups: None,
             user_data: None,
             availability_zone: None,
-            image_ref: image_ref.into(),
-            flavor_ref: flavor_ref.into(),
-            networks,
-            name: name.into(),
+            image_ref: required.image_ref,
+            flavor_ref: required.flavor_ref,
+            networks: required.networks,
+            name: required.name,
             metadata: None,
             block_device_mapping_v2: None,
-            key_name: key_name.into(),
+            key_name: required.key_name,
             min_count: None,
             max_count: None,
             return_reservation_id: None,
@@ -1742,6 +2016,30 @@ impl ServerCreate {
     pub fn with_return_reservation_id(mut self, return_reservation_id: bool) -> Self {
         self.return_reservation_id = Some(return_reservation_id);
         self
+    }
+}
+
+/// The required members of [`ServerCreate`], each named: write one as a struct literal and pass it to [`ServerCreate::new`], or to any method that takes `impl Into<ServerCreate>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerCreateRequired {
+    /// ID of the image used to create the instance.
+    pub image_ref: String,
+    /// ID of the flavor used to create the instance.
+    pub flavor_ref: String,
+    /// Networks used to create the instance; one NIC is added per entry.
+    pub networks: Vec<ServerNetwork>,
+    /// Instance name; up to 255 (Latin) characters, 15 or fewer for Windows images.
+    ///
+    /// - Maximum length: 255
+    pub name: String,
+    /// Keypair used to access the instance.
+    pub key_name: String,
+}
+
+impl From<ServerCreateRequired> for ServerCreate {
+    /// A `ServerCreate` with these members; optional members start empty.
+    fn from(required: ServerCreateRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1878,7 +2176,7 @@ pub struct ServerDetail {
 }
 
 impl ServerDetail {
-    /// A `ServerDetail` from its required fields; optional fields start empty.
+    /// A `ServerDetail` with every member empty.
     pub fn new() -> Self {
         Self {
             status: None,
@@ -2123,9 +2421,23 @@ pub struct ServerDetailListResponse {
 }
 
 impl ServerDetailListResponse {
-    /// A `ServerDetailListResponse` from its required fields; optional fields start empty.
-    pub fn new(servers: Vec<ServerDetail>) -> Self {
-        Self { servers }
+    /// A `ServerDetailListResponse` from its required members, each named (see [`ServerDetailListResponseRequired`]); optional members start empty.
+    pub fn new(required: ServerDetailListResponseRequired) -> Self {
+        Self { servers: required.servers }
+    }
+}
+
+/// The required members of [`ServerDetailListResponse`], each named: write one as a struct literal and pass it to [`ServerDetailListResponse::new`], or to any method that takes `impl Into<ServerDetailListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerDetailListResponseRequired {
+    /// Instances with details.
+    pub servers: Vec<ServerDetail>,
+}
+
+impl From<ServerDetailListResponseRequired> for ServerDetailListResponse {
+    /// A `ServerDetailListResponse` with these members; optional members start empty.
+    fn from(required: ServerDetailListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2150,9 +2462,23 @@ pub struct ServerListResponse {
 }
 
 impl ServerListResponse {
-    /// A `ServerListResponse` from its required fields; optional fields start empty.
-    pub fn new(servers: Vec<Server>) -> Self {
-        Self { servers }
+    /// A `ServerListResponse` from its required members, each named (see [`ServerListResponseRequired`]); optional members start empty.
+    pub fn new(required: ServerListResponseRequired) -> Self {
+        Self { servers: required.servers }
+    }
+}
+
+/// The required members of [`ServerListResponse`], each named: write one as a struct literal and pass it to [`ServerListResponse::new`], or to any method that takes `impl Into<ServerListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerListResponseRequired {
+    /// Instances.
+    pub servers: Vec<Server>,
+}
+
+impl From<ServerListResponseRequired> for ServerListResponse {
+    /// A `ServerListResponse` with these members; optional members start empty.
+    fn from(required: ServerListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2181,7 +2507,7 @@ pub struct ServerNetwork {
 }
 
 impl ServerNetwork {
-    /// A `ServerNetwork` from its required fields; optional fields start empty.
+    /// A `ServerNetwork` with every member empty.
     pub fn new() -> Self {
         Self {
             uuid: None,
@@ -2225,9 +2551,23 @@ pub struct ServerResponse {
 }
 
 impl ServerResponse {
-    /// A `ServerResponse` from its required fields; optional fields start empty.
-    pub fn new(server: ServerDetail) -> Self {
-        Self { server }
+    /// A `ServerResponse` from its required members, each named (see [`ServerResponseRequired`]); optional members start empty.
+    pub fn new(required: ServerResponseRequired) -> Self {
+        Self { server: required.server }
+    }
+}
+
+/// The required members of [`ServerResponse`], each named: write one as a struct literal and pass it to [`ServerResponse::new`], or to any method that takes `impl Into<ServerResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerResponseRequired {
+    /// `server`
+    pub server: ServerDetail,
+}
+
+impl From<ServerResponseRequired> for ServerResponse {
+    /// A `ServerResponse` with these members; optional members start empty.
+    fn from(required: ServerResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2253,7 +2593,7 @@ pub struct ServerSecurityGroup {
 }
 
 impl ServerSecurityGroup {
-    /// A `ServerSecurityGroup` from its required fields; optional fields start empty.
+    /// A `ServerSecurityGroup` with every member empty.
     pub fn new() -> Self {
         Self { name: None }
     }
@@ -2391,7 +2731,7 @@ pub struct ServerUpdate {
 }
 
 impl ServerUpdate {
-    /// A `ServerUpdate` from its required fields; optional fields start empty.
+    /// A `ServerUpdate` with every member empty.
     pub fn new() -> Self {
         Self { name: None }
     }
@@ -2422,7 +2762,7 @@ pub struct StartServerAction {
 }
 
 impl StartServerAction {
-    /// A `StartServerAction` from its required fields; optional fields start empty.
+    /// A `StartServerAction` with every member empty.
     pub fn new() -> Self {
         Self { os_start: None }
     }
@@ -2453,7 +2793,7 @@ pub struct StopServerAction {
 }
 
 impl StopServerAction {
-    /// A `StopServerAction` from its required fields; optional fields start empty.
+    /// A `StopServerAction` with every member empty.
     pub fn new() -> Self {
         Self { os_stop: None }
     }
@@ -2474,9 +2814,23 @@ pub struct UpdateServerRequest {
 }
 
 impl UpdateServerRequest {
-    /// A `UpdateServerRequest` from its required fields; optional fields start empty.
-    pub fn new(server: ServerUpdate) -> Self {
-        Self { server }
+    /// An `UpdateServerRequest` from its required members, each named (see [`UpdateServerRequestRequired`]); optional members start empty.
+    pub fn new(required: UpdateServerRequestRequired) -> Self {
+        Self { server: required.server }
+    }
+}
+
+/// The required members of [`UpdateServerRequest`], each named: write one as a struct literal and pass it to [`UpdateServerRequest::new`], or to any method that takes `impl Into<UpdateServerRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UpdateServerRequestRequired {
+    /// `server`
+    pub server: ServerUpdate,
+}
+
+impl From<UpdateServerRequestRequired> for UpdateServerRequest {
+    /// An `UpdateServerRequest` with these members; optional members start empty.
+    fn from(required: UpdateServerRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2505,7 +2859,7 @@ pub struct VolumeAttachment {
 }
 
 impl VolumeAttachment {
-    /// A `VolumeAttachment` from its required fields; optional fields start empty.
+    /// A `VolumeAttachment` with every member empty.
     pub fn new() -> Self {
         Self {
             device: None,
@@ -2552,11 +2906,27 @@ pub struct VolumeAttachmentCreate {
 }
 
 impl VolumeAttachmentCreate {
-    /// A `VolumeAttachmentCreate` from its required fields; optional fields start empty.
-    pub fn new(volume_id: impl Into<String>) -> Self {
+    /// A `VolumeAttachmentCreate` from its required members, each named (see [`VolumeAttachmentCreateRequired`]); optional members start empty.
+    pub fn new(required: VolumeAttachmentCreateRequired) -> Self {
         Self {
-            volume_id: volume_id.into(),
+            volume_id: required.volume_id,
         }
+    }
+}
+
+/// The required members of [`VolumeAttachmentCreate`], each named: write one as a struct literal and pass it to [`VolumeAttachmentCreate::new`], or to any method that takes `impl Into<VolumeAttachmentCreate>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeAttachmentCreateRequired {
+    /// ID of the volume to attach.
+    ///
+    /// - Format: `uuid`
+    pub volume_id: String,
+}
+
+impl From<VolumeAttachmentCreateRequired> for VolumeAttachmentCreate {
+    /// A `VolumeAttachmentCreate` with these members; optional members start empty.
+    fn from(required: VolumeAttachmentCreateRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2570,9 +2940,25 @@ pub struct VolumeAttachmentListResponse {
 }
 
 impl VolumeAttachmentListResponse {
-    /// A `VolumeAttachmentListResponse` from its required fields; optional fields start empty.
-    pub fn new(volume_attachments: Vec<VolumeAttachment>) -> Self {
-        Self { volume_attachments }
+    /// A `VolumeAttachmentListResponse` from its required members, each named (see [`VolumeAttachmentListResponseRequired`]); optional members start empty.
+    pub fn new(required: VolumeAttachmentListResponseRequired) -> Self {
+        Self {
+            volume_attachments: required.volume_attachments,
+        }
+    }
+}
+
+/// The required members of [`VolumeAttachmentListResponse`], each named: write one as a struct literal and pass it to [`VolumeAttachmentListResponse::new`], or to any method that takes `impl Into<VolumeAttachmentListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeAttachmentListResponseRequired {
+    /// Volume attachments.
+    pub volume_attachments: Vec<VolumeAttachment>,
+}
+
+impl From<VolumeAttachmentListResponseRequired> for VolumeAttachmentListResponse {
+    /// A `VolumeAttachmentListResponse` with these members; optional members start empty.
+    fn from(required: VolumeAttachmentListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2586,9 +2972,25 @@ pub struct VolumeAttachmentResponse {
 }
 
 impl VolumeAttachmentResponse {
-    /// A `VolumeAttachmentResponse` from its required fields; optional fields start empty.
-    pub fn new(volume_attachment: VolumeAttachment) -> Self {
-        Self { volume_attachment }
+    /// A `VolumeAttachmentResponse` from its required members, each named (see [`VolumeAttachmentResponseRequired`]); optional members start empty.
+    pub fn new(required: VolumeAttachmentResponseRequired) -> Self {
+        Self {
+            volume_attachment: required.volume_attachment,
+        }
+    }
+}
+
+/// The required members of [`VolumeAttachmentResponse`], each named: write one as a struct literal and pass it to [`VolumeAttachmentResponse::new`], or to any method that takes `impl Into<VolumeAttachmentResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeAttachmentResponseRequired {
+    /// `volumeAttachment`
+    pub volume_attachment: VolumeAttachment,
+}
+
+impl From<VolumeAttachmentResponseRequired> for VolumeAttachmentResponse {
+    /// A `VolumeAttachmentResponse` with these members; optional members start empty.
+    fn from(required: VolumeAttachmentResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2602,7 +3004,7 @@ pub struct ZoneState {
 }
 
 impl ZoneState {
-    /// A `ZoneState` from its required fields; optional fields start empty.
+    /// A `ZoneState` with every member empty.
     pub fn new() -> Self {
         Self { available: None }
     }

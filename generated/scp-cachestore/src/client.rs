@@ -164,9 +164,9 @@ impl Client {
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
-        body: types::RedisClusterCreateRequest,
+        body: impl Into<types::RedisClusterCreateRequest>,
     ) -> operation::CreateCluster {
-        operation::CreateCluster::new(self.clone(), body)
+        operation::CreateCluster::new(self.clone(), body.into())
     }
 
     /// Create Restore Cluster
@@ -181,9 +181,13 @@ impl Client {
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ClusterRestoreRequest,
+        body: impl Into<types::ClusterRestoreRequest>,
     ) -> operation::CreateRestoreCluster {
-        operation::CreateRestoreCluster::new(self.clone(), cluster_id.into(), body)
+        operation::CreateRestoreCluster::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// List Backup Histories
@@ -311,9 +315,13 @@ impl Client {
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
-        body: types::BackupHistoryNumberRequest,
+        body: impl Into<types::BackupHistoryNumberRequest>,
     ) -> operation::RemoveBackupHistories {
-        operation::RemoveBackupHistories::new(self.clone(), cluster_id.into(), body)
+        operation::RemoveBackupHistories::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Restart Cluster
@@ -344,9 +352,9 @@ impl Client {
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
-        body: types::BackupSettingExcludingArchiveRequest,
+        body: impl Into<types::BackupSettingExcludingArchiveRequest>,
     ) -> operation::SetBackup {
-        operation::SetBackup::new(self.clone(), cluster_id.into(), body)
+        operation::SetBackup::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Block Storage Size
@@ -361,12 +369,12 @@ impl Client {
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
-        body: types::ResizeBlockStorageGroupRequest,
+        body: impl Into<types::ResizeBlockStorageGroupRequest>,
     ) -> operation::SetBlockStorageSize {
         operation::SetBlockStorageSize::new(
             self.clone(),
             block_storage_group_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -382,9 +390,9 @@ impl Client {
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
-        body: types::MaintenanceRequest,
+        body: impl Into<types::MaintenanceRequest>,
     ) -> operation::SetMaintenance {
-        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body)
+        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Parameter Values
@@ -399,9 +407,9 @@ impl Client {
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ParametersRequest,
+        body: impl Into<types::ParametersRequest>,
     ) -> operation::SetParameterValues {
-        operation::SetParameterValues::new(self.clone(), cluster_id.into(), body)
+        operation::SetParameterValues::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Security Group Rules
@@ -416,9 +424,13 @@ impl Client {
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
-        body: types::UpdateSecurityGroupRulesRequest,
+        body: impl Into<types::UpdateSecurityGroupRulesRequest>,
     ) -> operation::SetSecurityGroupRules {
-        operation::SetSecurityGroupRules::new(self.clone(), cluster_id.into(), body)
+        operation::SetSecurityGroupRules::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Set Server Type
@@ -433,9 +445,13 @@ impl Client {
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
-        body: types::InstanceGroupResizeRequest,
+        body: impl Into<types::InstanceGroupResizeRequest>,
     ) -> operation::SetServerType {
-        operation::SetServerType::new(self.clone(), instance_group_id.into(), body)
+        operation::SetServerType::new(
+            self.clone(),
+            instance_group_id.into(),
+            body.into(),
+        )
     }
 
     /// Show Cluster
@@ -501,9 +517,9 @@ impl Client {
     pub fn switchover_cluster(
         &self,
         cluster_id: impl Into<String>,
-        body: types::RedisSwitchOverTargetRequest,
+        body: impl Into<types::RedisSwitchOverTargetRequest>,
     ) -> operation::SwitchoverCluster {
-        operation::SwitchoverCluster::new(self.clone(), cluster_id.into(), body)
+        operation::SwitchoverCluster::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Synchronize Cluster State
@@ -611,9 +627,9 @@ impl Client {
     pub fn update_commands(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ModifyCommandRequest,
+        body: impl Into<types::ModifyCommandRequest>,
     ) -> operation::UpdateCommands {
-        operation::UpdateCommands::new(self.clone(), cluster_id.into(), body)
+        operation::UpdateCommands::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Polls [`Client::show_request`] until the asynchronous request (the

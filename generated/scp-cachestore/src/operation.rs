@@ -331,9 +331,9 @@ impl ListEngineVersions {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 
@@ -399,9 +399,9 @@ impl ListParameterGroups {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 
@@ -591,9 +591,9 @@ impl ListServerTypes {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 

@@ -16,12 +16,30 @@ pub struct AsyncResponse {
 }
 
 impl AsyncResponse {
-    /// A `AsyncResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, resource: ResourceInfo) -> Self {
+    /// An `AsyncResponse` from its required members, each named (see [`AsyncResponseRequired`]); optional members start empty.
+    pub fn new(required: AsyncResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            resource,
+            request_id: required.request_id,
+            resource: required.resource,
         }
+    }
+}
+
+/// The required members of [`AsyncResponse`], each named: write one as a struct literal and pass it to [`AsyncResponse::new`], or to any method that takes `impl Into<AsyncResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsyncResponseRequired {
+    /// Request ID
+    ///
+    /// - Example: `"req-4f668846-8a3d-49f1-8111-451ebccf445c"`
+    pub request_id: String,
+    /// Resource
+    pub resource: ResourceInfo,
+}
+
+impl From<AsyncResponseRequired> for AsyncResponse {
+    /// An `AsyncResponse` with these members; optional members start empty.
+    fn from(required: AsyncResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -47,23 +65,16 @@ pub struct BackupHistoryApiItem {
 }
 
 impl BackupHistoryApiItem {
-    /// A `BackupHistoryApiItem` from its required fields; optional fields start empty.
-    pub fn new(
-        backup_end_at: impl Into<String>,
-        backup_history_number: impl Into<String>,
-        backup_size_gb: rt::serde_json::Value,
-        backup_start_at: impl Into<String>,
-        backup_state: impl Into<String>,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// A `BackupHistoryApiItem` from its required members, each named (see [`BackupHistoryApiItemRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryApiItemRequired) -> Self {
         Self {
-            backup_end_at: backup_end_at.into(),
-            backup_history_number: backup_history_number.into(),
-            backup_size_gb,
-            backup_start_at: backup_start_at.into(),
-            backup_state: backup_state.into(),
+            backup_end_at: required.backup_end_at,
+            backup_history_number: required.backup_history_number,
+            backup_size_gb: required.backup_size_gb,
+            backup_start_at: required.backup_start_at,
+            backup_state: required.backup_state,
             backup_state_detail: None,
-            software_version: software_version.into(),
+            software_version: required.software_version,
         }
     }
 
@@ -74,6 +85,30 @@ impl BackupHistoryApiItem {
     ) -> Self {
         self.backup_state_detail = Some(backup_state_detail.into());
         self
+    }
+}
+
+/// The required members of [`BackupHistoryApiItem`], each named: write one as a struct literal and pass it to [`BackupHistoryApiItem::new`], or to any method that takes `impl Into<BackupHistoryApiItem>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryApiItemRequired {
+    /// Backup end time
+    pub backup_end_at: String,
+    /// Backup ID
+    pub backup_history_number: String,
+    /// Backup amount (GB)
+    pub backup_size_gb: rt::serde_json::Value,
+    /// Backup start time
+    pub backup_start_at: String,
+    /// Backup state
+    pub backup_state: String,
+    /// Software version
+    pub software_version: String,
+}
+
+impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
+    /// A `BackupHistoryApiItem` with these members; optional members start empty.
+    fn from(required: BackupHistoryApiItemRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -88,9 +123,28 @@ pub struct BackupHistoryListApiResponse {
 }
 
 impl BackupHistoryListApiResponse {
-    /// A `BackupHistoryListApiResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<BackupHistoryApiItem>, total_count: i64) -> Self {
-        Self { contents, total_count }
+    /// A `BackupHistoryListApiResponse` from its required members, each named (see [`BackupHistoryListApiResponseRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryListApiResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            total_count: required.total_count,
+        }
+    }
+}
+
+/// The required members of [`BackupHistoryListApiResponse`], each named: write one as a struct literal and pass it to [`BackupHistoryListApiResponse::new`], or to any method that takes `impl Into<BackupHistoryListApiResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryListApiResponseRequired {
+    /// Backup list information
+    pub contents: Vec<BackupHistoryApiItem>,
+    /// Total number of backup histories
+    pub total_count: i64,
+}
+
+impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse {
+    /// A `BackupHistoryListApiResponse` with these members; optional members start empty.
+    fn from(required: BackupHistoryListApiResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -103,9 +157,25 @@ pub struct BackupHistoryNumberRequest {
 }
 
 impl BackupHistoryNumberRequest {
-    /// A `BackupHistoryNumberRequest` from its required fields; optional fields start empty.
-    pub fn new(backup_history_number: Vec<String>) -> Self {
-        Self { backup_history_number }
+    /// A `BackupHistoryNumberRequest` from its required members, each named (see [`BackupHistoryNumberRequestRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryNumberRequestRequired) -> Self {
+        Self {
+            backup_history_number: required.backup_history_number,
+        }
+    }
+}
+
+/// The required members of [`BackupHistoryNumberRequest`], each named: write one as a struct literal and pass it to [`BackupHistoryNumberRequest::new`], or to any method that takes `impl Into<BackupHistoryNumberRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryNumberRequestRequired {
+    /// Backup IDs
+    pub backup_history_number: Vec<String>,
+}
+
+impl From<BackupHistoryNumberRequestRequired> for BackupHistoryNumberRequest {
+    /// A `BackupHistoryNumberRequest` with these members; optional members start empty.
+    fn from(required: BackupHistoryNumberRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -126,7 +196,7 @@ pub struct BackupOption {
 }
 
 impl BackupOption {
-    /// A `BackupOption` from its required fields; optional fields start empty.
+    /// A `BackupOption` with every member empty.
     pub fn new() -> Self {
         Self {
             retention_period_day: None,
@@ -168,15 +238,33 @@ pub struct BackupSettingExcludingArchiveRequest {
 }
 
 impl BackupSettingExcludingArchiveRequest {
-    /// A `BackupSettingExcludingArchiveRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        retention_period_day: impl Into<String>,
-        starting_time_hour: impl Into<String>,
-    ) -> Self {
+    /// A `BackupSettingExcludingArchiveRequest` from its required members, each named (see [`BackupSettingExcludingArchiveRequestRequired`]); optional members start empty.
+    pub fn new(required: BackupSettingExcludingArchiveRequestRequired) -> Self {
         Self {
-            retention_period_day: retention_period_day.into(),
-            starting_time_hour: starting_time_hour.into(),
+            retention_period_day: required.retention_period_day,
+            starting_time_hour: required.starting_time_hour,
         }
+    }
+}
+
+/// The required members of [`BackupSettingExcludingArchiveRequest`], each named: write one as a struct literal and pass it to [`BackupSettingExcludingArchiveRequest::new`], or to any method that takes `impl Into<BackupSettingExcludingArchiveRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupSettingExcludingArchiveRequestRequired {
+    /// Backup retention period (day)
+    ///
+    /// - Pattern: `^([7-9]|^[1-2]\d|^3[0-5])$`
+    pub retention_period_day: String,
+    /// Backup starting time (hour)
+    ///
+    /// - Pattern: `^(\d|1\d|2[0-3])$`
+    pub starting_time_hour: String,
+}
+
+impl From<BackupSettingExcludingArchiveRequestRequired>
+for BackupSettingExcludingArchiveRequest {
+    /// A `BackupSettingExcludingArchiveRequest` with these members; optional members start empty.
+    fn from(required: BackupSettingExcludingArchiveRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -203,11 +291,11 @@ pub struct BlockStorageGroupRequest {
 }
 
 impl BlockStorageGroupRequest {
-    /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRoleType, size_gb: i64) -> Self {
+    /// A `BlockStorageGroupRequest` from its required members, each named (see [`BlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupRequestRequired) -> Self {
         Self {
-            role_type,
-            size_gb,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
             volume_type: None,
         }
     }
@@ -216,6 +304,28 @@ impl BlockStorageGroupRequest {
     pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+/// The required members of [`BlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`BlockStorageGroupRequest::new`], or to any method that takes `impl Into<BlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockStorageGroupRoleType,
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `104`
+    pub size_gb: i64,
+}
+
+impl From<BlockStorageGroupRequestRequired> for BlockStorageGroupRequest {
+    /// A `BlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -261,21 +371,41 @@ pub struct BlockStorageGroupResponse {
 }
 
 impl BlockStorageGroupResponse {
-    /// A `BlockStorageGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        role_type: BlockStorageGroupRoleType,
-        size_gb: i64,
-        volume_type: VolumeType,
-    ) -> Self {
+    /// A `BlockStorageGroupResponse` from its required members, each named (see [`BlockStorageGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupResponseRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
-            role_type,
-            size_gb,
-            volume_type,
+            id: required.id,
+            name: required.name,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
+            volume_type: required.volume_type,
         }
+    }
+}
+
+/// The required members of [`BlockStorageGroupResponse`], each named: write one as a struct literal and pass it to [`BlockStorageGroupResponse::new`], or to any method that takes `impl Into<BlockStorageGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupResponseRequired {
+    /// ID
+    pub id: String,
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockStorageGroupRoleType,
+    /// Size in GB
+    pub size_gb: i64,
+    /// Volume type
+    ///
+    /// - Example: `"SSD"`
+    pub volume_type: VolumeType,
+}
+
+impl From<BlockStorageGroupResponseRequired> for BlockStorageGroupResponse {
+    /// A `BlockStorageGroupResponse` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -382,13 +512,13 @@ pub struct ClusterPageResponse {
 }
 
 impl ClusterPageResponse {
-    /// A `ClusterPageResponse` from its required fields; optional fields start empty.
-    pub fn new(count: i64, page: i64, size: i64) -> Self {
+    /// A `ClusterPageResponse` from its required members, each named (see [`ClusterPageResponseRequired`]); optional members start empty.
+    pub fn new(required: ClusterPageResponseRequired) -> Self {
         Self {
             contents: None,
-            count,
-            page,
-            size,
+            count: required.count,
+            page: required.page,
+            size: required.size,
             sort: None,
         }
     }
@@ -403,6 +533,30 @@ impl ClusterPageResponse {
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ClusterPageResponse`], each named: write one as a struct literal and pass it to [`ClusterPageResponse::new`], or to any method that takes `impl Into<ClusterPageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterPageResponseRequired {
+    /// count
+    ///
+    /// - Example: `20`
+    pub count: i64,
+    /// page
+    ///
+    /// - Example: `0`
+    pub page: i64,
+    /// size
+    ///
+    /// - Example: `20`
+    pub size: i64,
+}
+
+impl From<ClusterPageResponseRequired> for ClusterPageResponse {
+    /// A `ClusterPageResponse` with these members; optional members start empty.
+    fn from(required: ClusterPageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -458,30 +612,20 @@ pub struct ClusterResponse {
 }
 
 impl ClusterResponse {
-    /// A `ClusterResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        id: impl Into<String>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        service_state: ServiceState,
-    ) -> Self {
+    /// A `ClusterResponse` from its required members, each named (see [`ClusterResponseRequired`]); optional members start empty.
+    pub fn new(required: ClusterResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
-            created_at,
-            created_by: created_by.into(),
+            account_id: required.account_id,
+            created_at: required.created_at,
+            created_by: required.created_by,
             ha_enabled: None,
-            id: id.into(),
+            id: required.id,
             instance_count: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             role_type: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -501,6 +645,46 @@ impl ClusterResponse {
     pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
+    }
+}
+
+/// The required members of [`ClusterResponse`], each named: write one as a struct literal and pass it to [`ClusterResponse::new`], or to any method that takes `impl Into<ClusterResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Created at
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Created by
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// Modified at
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modified by
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<ClusterResponseRequired> for ClusterResponse {
+    /// A `ClusterResponse` with these members; optional members start empty.
+    fn from(required: ClusterResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -543,21 +727,17 @@ pub struct ClusterRestoreRequest {
 }
 
 impl ClusterRestoreRequest {
-    /// A `ClusterRestoreRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        instance_name_prefix: impl Into<String>,
-        name: impl Into<String>,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// A `ClusterRestoreRequest` from its required members, each named (see [`ClusterRestoreRequestRequired`]); optional members start empty.
+    pub fn new(required: ClusterRestoreRequestRequired) -> Self {
         Self {
             allowable_ip_addresses: None,
             backup_history_number: None,
             backup_recovery_time: None,
             block_storage_groups: None,
-            instance_name_prefix: instance_name_prefix.into(),
+            instance_name_prefix: required.instance_name_prefix,
             maintenance_option: None,
-            name: name.into(),
-            server_type_name: server_type_name.into(),
+            name: required.name,
+            server_type_name: required.server_type_name,
             tags: None,
         }
     }
@@ -611,6 +791,32 @@ impl ClusterRestoreRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`ClusterRestoreRequest`], each named: write one as a struct literal and pass it to [`ClusterRestoreRequest::new`], or to any method that takes `impl Into<ClusterRestoreRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterRestoreRequestRequired {
+    /// Instance name prefix
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 16
+    /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
+    pub instance_name_prefix: String,
+    /// Cluster name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z]*$`
+    pub name: String,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<ClusterRestoreRequestRequired> for ClusterRestoreRequest {
+    /// A `ClusterRestoreRequest` with these members; optional members start empty.
+    fn from(required: ClusterRestoreRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -744,18 +950,14 @@ pub struct CommandItem {
 }
 
 impl CommandItem {
-    /// A `CommandItem` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        modifiable: bool,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `CommandItem` from its required members, each named (see [`CommandItemRequired`]); optional members start empty.
+    pub fn new(required: CommandItemRequired) -> Self {
         Self {
             applied_value: None,
             description: None,
-            id: id.into(),
-            modifiable,
-            name: name.into(),
+            id: required.id,
+            modifiable: required.modifiable,
+            name: required.name,
         }
     }
 
@@ -772,6 +974,24 @@ impl CommandItem {
     }
 }
 
+/// The required members of [`CommandItem`], each named: write one as a struct literal and pass it to [`CommandItem::new`], or to any method that takes `impl Into<CommandItem>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandItemRequired {
+    /// Command ID
+    pub id: String,
+    /// Whether the command can be modified
+    pub modifiable: bool,
+    /// Command name
+    pub name: String,
+}
+
+impl From<CommandItemRequired> for CommandItem {
+    /// A `CommandItem` with these members; optional members start empty.
+    fn from(required: CommandItemRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `CommandListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -785,17 +1005,31 @@ pub struct CommandListResponse {
 }
 
 impl CommandListResponse {
-    /// A `CommandListResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        contents: Vec<CommandItem>,
-        last_updated_at: impl Into<String>,
-        total_count: i64,
-    ) -> Self {
+    /// A `CommandListResponse` from its required members, each named (see [`CommandListResponseRequired`]); optional members start empty.
+    pub fn new(required: CommandListResponseRequired) -> Self {
         Self {
-            contents,
-            last_updated_at: last_updated_at.into(),
-            total_count,
+            contents: required.contents,
+            last_updated_at: required.last_updated_at,
+            total_count: required.total_count,
         }
+    }
+}
+
+/// The required members of [`CommandListResponse`], each named: write one as a struct literal and pass it to [`CommandListResponse::new`], or to any method that takes `impl Into<CommandListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandListResponseRequired {
+    /// Command list information
+    pub contents: Vec<CommandItem>,
+    /// Modification time
+    pub last_updated_at: String,
+    /// Total number of commands
+    pub total_count: i64,
+}
+
+impl From<CommandListResponseRequired> for CommandListResponse {
+    /// A `CommandListResponse` with these members; optional members start empty.
+    fn from(required: CommandListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -908,24 +1142,17 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// A `Engine` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        major_version: impl Into<String>,
-        name: impl Into<String>,
-        os_type: impl Into<String>,
-        os_version: impl Into<String>,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// An `Engine` from its required members, each named (see [`EngineRequired`]); optional members start empty.
+    pub fn new(required: EngineRequired) -> Self {
         Self {
             end_of_service: None,
-            id: id.into(),
-            major_version: major_version.into(),
-            name: name.into(),
-            os_type: os_type.into(),
-            os_version: os_version.into(),
+            id: required.id,
+            major_version: required.major_version,
+            name: required.name,
+            os_type: required.os_type,
+            os_version: required.os_version,
             product_image_type: None,
-            software_version: software_version.into(),
+            software_version: required.software_version,
         }
     }
 
@@ -945,6 +1172,30 @@ impl Engine {
     }
 }
 
+/// The required members of [`Engine`], each named: write one as a struct literal and pass it to [`Engine::new`], or to any method that takes `impl Into<Engine>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineRequired {
+    /// ID
+    pub id: String,
+    /// Software major version
+    pub major_version: String,
+    /// DBaaS engine version name
+    pub name: String,
+    /// OS type
+    pub os_type: String,
+    /// OS version
+    pub os_version: String,
+    /// Software version
+    pub software_version: String,
+}
+
+impl From<EngineRequired> for Engine {
+    /// An `Engine` with these members; optional members start empty.
+    fn from(required: EngineRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `EngineListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -954,9 +1205,25 @@ pub struct EngineListResponse {
 }
 
 impl EngineListResponse {
-    /// A `EngineListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<Engine>) -> Self {
-        Self { contents }
+    /// An `EngineListResponse` from its required members, each named (see [`EngineListResponseRequired`]); optional members start empty.
+    pub fn new(required: EngineListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EngineListResponse`], each named: write one as a struct literal and pass it to [`EngineListResponse::new`], or to any method that takes `impl Into<EngineListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineListResponseRequired {
+    /// DBaaS engine list
+    pub contents: Vec<Engine>,
+}
+
+impl From<EngineListResponseRequired> for EngineListResponse {
+    /// An `EngineListResponse` with these members; optional members start empty.
+    fn from(required: EngineListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -971,12 +1238,28 @@ pub struct EngineProperty {
 }
 
 impl EngineProperty {
-    /// A `EngineProperty` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// An `EngineProperty` from its required members, each named (see [`EnginePropertyRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyRequired) -> Self {
         Self {
-            name: name.into(),
-            value: value.into(),
+            name: required.name,
+            value: required.value,
         }
+    }
+}
+
+/// The required members of [`EngineProperty`], each named: write one as a struct literal and pass it to [`EngineProperty::new`], or to any method that takes `impl Into<EngineProperty>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyRequired {
+    /// DBaaS engine property name
+    pub name: String,
+    /// DBaaS engine property value
+    pub value: String,
+}
+
+impl From<EnginePropertyRequired> for EngineProperty {
+    /// An `EngineProperty` with these members; optional members start empty.
+    fn from(required: EnginePropertyRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -989,9 +1272,25 @@ pub struct EnginePropertyListResponse {
 }
 
 impl EnginePropertyListResponse {
-    /// A `EnginePropertyListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<EngineProperty>) -> Self {
-        Self { contents }
+    /// An `EnginePropertyListResponse` from its required members, each named (see [`EnginePropertyListResponseRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EnginePropertyListResponse`], each named: write one as a struct literal and pass it to [`EnginePropertyListResponse::new`], or to any method that takes `impl Into<EnginePropertyListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyListResponseRequired {
+    /// DBaaS engine property list
+    pub contents: Vec<EngineProperty>,
+}
+
+impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
+    /// An `EnginePropertyListResponse` with these members; optional members start empty.
+    fn from(required: EnginePropertyListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1004,11 +1303,25 @@ pub struct InstanceGroupResizeRequest {
 }
 
 impl InstanceGroupResizeRequest {
-    /// A `InstanceGroupResizeRequest` from its required fields; optional fields start empty.
-    pub fn new(server_type_name: impl Into<String>) -> Self {
+    /// An `InstanceGroupResizeRequest` from its required members, each named (see [`InstanceGroupResizeRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupResizeRequestRequired) -> Self {
         Self {
-            server_type_name: server_type_name.into(),
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`InstanceGroupResizeRequest`], each named: write one as a struct literal and pass it to [`InstanceGroupResizeRequest::new`], or to any method that takes `impl Into<InstanceGroupResizeRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupResizeRequestRequired {
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
+    /// An `InstanceGroupResizeRequest` with these members; optional members start empty.
+    fn from(required: InstanceGroupResizeRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1029,11 +1342,11 @@ pub struct InstanceRequest {
 }
 
 impl InstanceRequest {
-    /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRoleType) -> Self {
+    /// An `InstanceRequest` from its required members, each named (see [`InstanceRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceRequestRequired) -> Self {
         Self {
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
         }
     }
@@ -1051,6 +1364,22 @@ impl InstanceRequest {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`InstanceRequest`], each named: write one as a struct literal and pass it to [`InstanceRequest::new`], or to any method that takes `impl Into<InstanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+}
+
+impl From<InstanceRequestRequired> for InstanceRequest {
+    /// An `InstanceRequest` with these members; optional members start empty.
+    fn from(required: InstanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1196,7 +1525,7 @@ pub struct MaintenanceOption {
 }
 
 impl MaintenanceOption {
-    /// A `MaintenanceOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -1243,19 +1572,38 @@ pub struct MaintenanceRequest {
 }
 
 impl MaintenanceRequest {
-    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        start_day_of_week: DayOfWeek,
-        start_minute: impl Into<String>,
-        start_time: impl Into<String>,
-        term_hour: impl Into<String>,
-    ) -> Self {
+    /// A `MaintenanceRequest` from its required members, each named (see [`MaintenanceRequestRequired`]); optional members start empty.
+    pub fn new(required: MaintenanceRequestRequired) -> Self {
         Self {
-            start_day_of_week,
-            start_minute: start_minute.into(),
-            start_time: start_time.into(),
-            term_hour: term_hour.into(),
+            start_day_of_week: required.start_day_of_week,
+            start_minute: required.start_minute,
+            start_time: required.start_time,
+            term_hour: required.term_hour,
         }
+    }
+}
+
+/// The required members of [`MaintenanceRequest`], each named: write one as a struct literal and pass it to [`MaintenanceRequest::new`], or to any method that takes `impl Into<MaintenanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaintenanceRequestRequired {
+    /// Start day of week
+    ///
+    /// - Example: `"MON"`
+    pub start_day_of_week: DayOfWeek,
+    /// Start minute
+    pub start_minute: String,
+    /// Start time
+    pub start_time: String,
+    /// Maintenance period in hours
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    pub term_hour: String,
+}
+
+impl From<MaintenanceRequestRequired> for MaintenanceRequest {
+    /// A `MaintenanceRequest` with these members; optional members start empty.
+    fn from(required: MaintenanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1282,7 +1630,7 @@ pub struct MaintenanceResponseOption {
 }
 
 impl MaintenanceResponseOption {
-    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceResponseOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -1333,17 +1681,34 @@ pub struct ModifyCommandItem {
 }
 
 impl ModifyCommandItem {
-    /// A `ModifyCommandItem` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        new_value: impl Into<String>,
-    ) -> Self {
+    /// A `ModifyCommandItem` from its required members, each named (see [`ModifyCommandItemRequired`]); optional members start empty.
+    pub fn new(required: ModifyCommandItemRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
-            new_value: new_value.into(),
+            id: required.id,
+            name: required.name,
+            new_value: required.new_value,
         }
+    }
+}
+
+/// The required members of [`ModifyCommandItem`], each named: write one as a struct literal and pass it to [`ModifyCommandItem::new`], or to any method that takes `impl Into<ModifyCommandItem>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModifyCommandItemRequired {
+    /// Command ID
+    pub id: String,
+    /// Command name
+    pub name: String,
+    /// Command modification value
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    pub new_value: String,
+}
+
+impl From<ModifyCommandItemRequired> for ModifyCommandItem {
+    /// A `ModifyCommandItem` with these members; optional members start empty.
+    fn from(required: ModifyCommandItemRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1374,9 +1739,25 @@ pub struct ModifyCommandRequest {
 }
 
 impl ModifyCommandRequest {
-    /// A `ModifyCommandRequest` from its required fields; optional fields start empty.
-    pub fn new(commands: Vec<ModifyCommandItem>) -> Self {
-        Self { commands }
+    /// A `ModifyCommandRequest` from its required members, each named (see [`ModifyCommandRequestRequired`]); optional members start empty.
+    pub fn new(required: ModifyCommandRequestRequired) -> Self {
+        Self {
+            commands: required.commands,
+        }
+    }
+}
+
+/// The required members of [`ModifyCommandRequest`], each named: write one as a struct literal and pass it to [`ModifyCommandRequest::new`], or to any method that takes `impl Into<ModifyCommandRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModifyCommandRequestRequired {
+    /// Commands to apply
+    pub commands: Vec<ModifyCommandItem>,
+}
+
+impl From<ModifyCommandRequestRequired> for ModifyCommandRequest {
+    /// A `ModifyCommandRequest` with these members; optional members start empty.
+    fn from(required: ModifyCommandRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1425,28 +1806,18 @@ pub struct ParameterDto {
 }
 
 impl ParameterDto {
-    /// A `ParameterDto` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        allows_value: impl Into<String>,
-        applied_value: impl Into<String>,
-        apply_type: impl Into<String>,
-        data_type: impl Into<String>,
-        default_value: impl Into<String>,
-        id: impl Into<String>,
-        is_modifiable: bool,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterDto` from its required members, each named (see [`ParameterDtoRequired`]); optional members start empty.
+    pub fn new(required: ParameterDtoRequired) -> Self {
         Self {
-            allows_value: allows_value.into(),
-            applied_value: applied_value.into(),
-            apply_type: apply_type.into(),
-            data_type: data_type.into(),
-            default_value: default_value.into(),
+            allows_value: required.allows_value,
+            applied_value: required.applied_value,
+            apply_type: required.apply_type,
+            data_type: required.data_type,
+            default_value: required.default_value,
             description: None,
-            id: id.into(),
-            is_modifiable,
-            name: name.into(),
+            id: required.id,
+            is_modifiable: required.is_modifiable,
+            name: required.name,
             software_type: None,
         }
     }
@@ -1461,6 +1832,34 @@ impl ParameterDto {
     pub fn with_software_type(mut self, software_type: impl Into<String>) -> Self {
         self.software_type = Some(software_type.into());
         self
+    }
+}
+
+/// The required members of [`ParameterDto`], each named: write one as a struct literal and pass it to [`ParameterDto::new`], or to any method that takes `impl Into<ParameterDto>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterDtoRequired {
+    /// Parameter allowed values
+    pub allows_value: String,
+    /// Parameter applied value
+    pub applied_value: String,
+    /// Parameter apply type
+    pub apply_type: String,
+    /// Parameter data type
+    pub data_type: String,
+    /// Parameter default value
+    pub default_value: String,
+    /// Parameter ID
+    pub id: String,
+    /// Whether the parameter can be modified
+    pub is_modifiable: bool,
+    /// Parameter name
+    pub name: String,
+}
+
+impl From<ParameterDtoRequired> for ParameterDto {
+    /// A `ParameterDto` with these members; optional members start empty.
+    fn from(required: ParameterDtoRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1481,21 +1880,37 @@ pub struct ParameterGroup {
 }
 
 impl ParameterGroup {
-    /// A `ParameterGroup` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        major_version: impl Into<String>,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterGroup` from its required members, each named (see [`ParameterGroupRequired`]); optional members start empty.
+    pub fn new(required: ParameterGroupRequired) -> Self {
         Self {
-            id: id.into(),
-            major_version: major_version.into(),
-            name: name.into(),
-            product_image_type: product_image_type.into(),
-            product_type: product_type.into(),
+            id: required.id,
+            major_version: required.major_version,
+            name: required.name,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
         }
+    }
+}
+
+/// The required members of [`ParameterGroup`], each named: write one as a struct literal and pass it to [`ParameterGroup::new`], or to any method that takes `impl Into<ParameterGroup>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterGroupRequired {
+    /// Parameter group ID
+    pub id: String,
+    /// Software major version
+    pub major_version: String,
+    /// Parameter group name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    pub product_type: String,
+}
+
+impl From<ParameterGroupRequired> for ParameterGroup {
+    /// A `ParameterGroup` with these members; optional members start empty.
+    fn from(required: ParameterGroupRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1511,15 +1926,32 @@ pub struct ParameterGroupListResponse {
 }
 
 impl ParameterGroupListResponse {
-    /// A `ParameterGroupListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ParameterGroup>) -> Self {
-        Self { contents, sort: None }
+    /// A `ParameterGroupListResponse` from its required members, each named (see [`ParameterGroupListResponseRequired`]); optional members start empty.
+    pub fn new(required: ParameterGroupListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            sort: None,
+        }
     }
 
     /// Sets [`ParameterGroupListResponse::sort`].
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ParameterGroupListResponse`], each named: write one as a struct literal and pass it to [`ParameterGroupListResponse::new`], or to any method that takes `impl Into<ParameterGroupListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterGroupListResponseRequired {
+    /// Parameter group list
+    pub contents: Vec<ParameterGroup>,
+}
+
+impl From<ParameterGroupListResponseRequired> for ParameterGroupListResponse {
+    /// A `ParameterGroupListResponse` with these members; optional members start empty.
+    fn from(required: ParameterGroupListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1549,13 +1981,13 @@ pub struct ParameterPageResponse {
 }
 
 impl ParameterPageResponse {
-    /// A `ParameterPageResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<Parameters>, count: i64, page: i64, size: i64) -> Self {
+    /// A `ParameterPageResponse` from its required members, each named (see [`ParameterPageResponseRequired`]); optional members start empty.
+    pub fn new(required: ParameterPageResponseRequired) -> Self {
         Self {
-            contents,
-            count,
-            page,
-            size,
+            contents: required.contents,
+            count: required.count,
+            page: required.page,
+            size: required.size,
             sort: None,
         }
     }
@@ -1564,6 +1996,32 @@ impl ParameterPageResponse {
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ParameterPageResponse`], each named: write one as a struct literal and pass it to [`ParameterPageResponse::new`], or to any method that takes `impl Into<ParameterPageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterPageResponseRequired {
+    /// Parameter list
+    pub contents: Vec<Parameters>,
+    /// count
+    ///
+    /// - Example: `20`
+    pub count: i64,
+    /// page
+    ///
+    /// - Example: `0`
+    pub page: i64,
+    /// size
+    ///
+    /// - Example: `20`
+    pub size: i64,
+}
+
+impl From<ParameterPageResponseRequired> for ParameterPageResponse {
+    /// A `ParameterPageResponse` with these members; optional members start empty.
+    fn from(required: ParameterPageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1580,17 +2038,31 @@ pub struct ParameterRequest {
 }
 
 impl ParameterRequest {
-    /// A `ParameterRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        new_value: impl Into<String>,
-        old_value: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterRequest` from its required members, each named (see [`ParameterRequestRequired`]); optional members start empty.
+    pub fn new(required: ParameterRequestRequired) -> Self {
         Self {
-            id: id.into(),
-            new_value: new_value.into(),
-            old_value: old_value.into(),
+            id: required.id,
+            new_value: required.new_value,
+            old_value: required.old_value,
         }
+    }
+}
+
+/// The required members of [`ParameterRequest`], each named: write one as a struct literal and pass it to [`ParameterRequest::new`], or to any method that takes `impl Into<ParameterRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterRequestRequired {
+    /// Parameter ID
+    pub id: String,
+    /// Parameter new value
+    pub new_value: String,
+    /// Parameter old value
+    pub old_value: String,
+}
+
+impl From<ParameterRequestRequired> for ParameterRequest {
+    /// A `ParameterRequest` with these members; optional members start empty.
+    fn from(required: ParameterRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1616,20 +2088,14 @@ pub struct Parameters {
 }
 
 impl Parameters {
-    /// A `Parameters` from its required fields; optional fields start empty.
-    pub fn new(
-        dbaas_parameter_group_id: impl Into<String>,
-        default_value: impl Into<String>,
-        description: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `Parameters` from its required members, each named (see [`ParametersRequired`]); optional members start empty.
+    pub fn new(required: ParametersRequired) -> Self {
         Self {
-            dbaas_parameter_group_id: dbaas_parameter_group_id.into(),
-            default_value: default_value.into(),
-            description: description.into(),
-            id: id.into(),
-            name: name.into(),
+            dbaas_parameter_group_id: required.dbaas_parameter_group_id,
+            default_value: required.default_value,
+            description: required.description,
+            id: required.id,
+            name: required.name,
             software_type: None,
         }
     }
@@ -1638,6 +2104,28 @@ impl Parameters {
     pub fn with_software_type(mut self, software_type: impl Into<String>) -> Self {
         self.software_type = Some(software_type.into());
         self
+    }
+}
+
+/// The required members of [`Parameters`], each named: write one as a struct literal and pass it to [`Parameters::new`], or to any method that takes `impl Into<Parameters>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersRequired {
+    /// Parameter group ID
+    pub dbaas_parameter_group_id: String,
+    /// Parameter default value
+    pub default_value: String,
+    /// Parameter description
+    pub description: String,
+    /// Parameter ID
+    pub id: String,
+    /// Parameter name
+    pub name: String,
+}
+
+impl From<ParametersRequired> for Parameters {
+    /// A `Parameters` with these members; optional members start empty.
+    fn from(required: ParametersRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1650,9 +2138,25 @@ pub struct ParametersRequest {
 }
 
 impl ParametersRequest {
-    /// A `ParametersRequest` from its required fields; optional fields start empty.
-    pub fn new(parameters: Vec<ParameterRequest>) -> Self {
-        Self { parameters }
+    /// A `ParametersRequest` from its required members, each named (see [`ParametersRequestRequired`]); optional members start empty.
+    pub fn new(required: ParametersRequestRequired) -> Self {
+        Self {
+            parameters: required.parameters,
+        }
+    }
+}
+
+/// The required members of [`ParametersRequest`], each named: write one as a struct literal and pass it to [`ParametersRequest::new`], or to any method that takes `impl Into<ParametersRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersRequestRequired {
+    /// Parameter request list
+    pub parameters: Vec<ParameterRequest>,
+}
+
+impl From<ParametersRequestRequired> for ParametersRequest {
+    /// A `ParametersRequest` with these members; optional members start empty.
+    fn from(required: ParametersRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1669,17 +2173,31 @@ pub struct ParametersResponse {
 }
 
 impl ParametersResponse {
-    /// A `ParametersResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        contents: Vec<ParameterDto>,
-        count: i64,
-        modified_at: impl Into<String>,
-    ) -> Self {
+    /// A `ParametersResponse` from its required members, each named (see [`ParametersResponseRequired`]); optional members start empty.
+    pub fn new(required: ParametersResponseRequired) -> Self {
         Self {
-            contents,
-            count,
-            modified_at: modified_at.into(),
+            contents: required.contents,
+            count: required.count,
+            modified_at: required.modified_at,
         }
+    }
+}
+
+/// The required members of [`ParametersResponse`], each named: write one as a struct literal and pass it to [`ParametersResponse::new`], or to any method that takes `impl Into<ParametersResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersResponseRequired {
+    /// Parameter contents
+    pub contents: Vec<ParameterDto>,
+    /// Parameter count
+    pub count: i64,
+    /// Modification time
+    pub modified_at: String,
+}
+
+impl From<ParametersResponseRequired> for ParametersResponse {
+    /// A `ParametersResponse` with these members; optional members start empty.
+    fn from(required: ParametersResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1814,11 +2332,11 @@ pub struct RedisBlockStorageGroupRequest {
 }
 
 impl RedisBlockStorageGroupRequest {
-    /// A `RedisBlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRoleType, size_gb: i64) -> Self {
+    /// A `RedisBlockStorageGroupRequest` from its required members, each named (see [`RedisBlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: RedisBlockStorageGroupRequestRequired) -> Self {
         Self {
-            role_type,
-            size_gb,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
             volume_type: None,
         }
     }
@@ -1827,6 +2345,28 @@ impl RedisBlockStorageGroupRequest {
     pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+/// The required members of [`RedisBlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`RedisBlockStorageGroupRequest::new`], or to any method that takes `impl Into<RedisBlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisBlockStorageGroupRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockStorageGroupRoleType,
+    /// Size in GB
+    ///
+    /// - Minimum: 56
+    /// - Maximum: 5120
+    /// - Example: `104`
+    pub size_gb: i64,
+}
+
+impl From<RedisBlockStorageGroupRequestRequired> for RedisBlockStorageGroupRequest {
+    /// A `RedisBlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: RedisBlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1906,30 +2446,22 @@ pub struct RedisClusterCreateRequest {
 }
 
 impl RedisClusterCreateRequest {
-    /// A `RedisClusterCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        dbaas_engine_version_id: impl Into<String>,
-        init_config_option: RedisInitConfigOption,
-        instance_groups: Vec<RedisInstanceGroupRequest>,
-        instance_name_prefix: impl Into<String>,
-        name: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// A `RedisClusterCreateRequest` from its required members, each named (see [`RedisClusterCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: RedisClusterCreateRequestRequired) -> Self {
         Self {
             allowable_ip_addresses: None,
-            dbaas_engine_version_id: dbaas_engine_version_id.into(),
+            dbaas_engine_version_id: required.dbaas_engine_version_id,
             ha_enabled: None,
-            init_config_option,
-            instance_groups,
-            instance_name_prefix: instance_name_prefix.into(),
+            init_config_option: required.init_config_option,
+            instance_groups: required.instance_groups,
+            instance_name_prefix: required.instance_name_prefix,
             maintenance_option: None,
-            name: name.into(),
+            name: required.name,
             nat_enabled: None,
             replica_count: None,
-            subnet_id: subnet_id.into(),
+            subnet_id: required.subnet_id,
             tags: None,
-            timezone: timezone.into(),
+            timezone: required.timezone,
         }
     }
 
@@ -1973,6 +2505,40 @@ impl RedisClusterCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`RedisClusterCreateRequest`], each named: write one as a struct literal and pass it to [`RedisClusterCreateRequest::new`], or to any method that takes `impl Into<RedisClusterCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisClusterCreateRequestRequired {
+    /// DBaaS engine version ID
+    pub dbaas_engine_version_id: String,
+    /// DB initial configuration option
+    pub init_config_option: RedisInitConfigOption,
+    /// Instance groups list
+    pub instance_groups: Vec<RedisInstanceGroupRequest>,
+    /// Instance name prefix
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 13
+    /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
+    pub instance_name_prefix: String,
+    /// Cluster name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z]*$`
+    pub name: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<RedisClusterCreateRequestRequired> for RedisClusterCreateRequest {
+    /// A `RedisClusterCreateRequest` with these members; optional members start empty.
+    fn from(required: RedisClusterCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2119,51 +2685,32 @@ pub struct RedisClusterDetailResponse {
 }
 
 impl RedisClusterDetailResponse {
-    /// A `RedisClusterDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        dbaas_engine: impl Into<String>,
-        dbaas_engine_version_name: impl Into<String>,
-        id: impl Into<String>,
-        init_config_option: RedisInitConfigOptionResponse,
-        instance_groups: Vec<RedisInstanceGroupResponse>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: RedisClusterDetailResponseProductType,
-        service_state: ServiceState,
-        software_version: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// A `RedisClusterDetailResponse` from its required members, each named (see [`RedisClusterDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: RedisClusterDetailResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
+            account_id: required.account_id,
             allowable_ip_addresses: None,
-            created_at,
-            created_by: created_by.into(),
-            dbaas_engine: dbaas_engine.into(),
-            dbaas_engine_version_name: dbaas_engine_version_name.into(),
+            created_at: required.created_at,
+            created_by: required.created_by,
+            dbaas_engine: required.dbaas_engine,
+            dbaas_engine_version_name: required.dbaas_engine_version_name,
             ha_enabled: None,
-            id: id.into(),
-            init_config_option,
+            id: required.id,
+            init_config_option: required.init_config_option,
             instance_count: None,
-            instance_groups,
+            instance_groups: required.instance_groups,
             maintenance_option: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             nat_enabled: None,
-            product_image_type: product_image_type.into(),
-            product_type,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
             role_type: None,
-            service_state,
-            software_version: software_version.into(),
-            subnet_id: subnet_id.into(),
-            timezone: timezone.into(),
+            service_state: required.service_state,
+            software_version: required.software_version,
+            subnet_id: required.subnet_id,
+            timezone: required.timezone,
         }
     }
 
@@ -2207,6 +2754,66 @@ impl RedisClusterDetailResponse {
     pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
+    }
+}
+
+/// The required members of [`RedisClusterDetailResponse`], each named: write one as a struct literal and pass it to [`RedisClusterDetailResponse::new`], or to any method that takes `impl Into<RedisClusterDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisClusterDetailResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Created at
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Created by
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// DBaaS engine
+    pub dbaas_engine: String,
+    /// DBaaS engine version name
+    pub dbaas_engine_version_name: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// DB initial configuration option
+    pub init_config_option: RedisInitConfigOptionResponse,
+    /// Instance groups list
+    pub instance_groups: Vec<RedisInstanceGroupResponse>,
+    /// Modified at
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modified by
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    ///
+    /// - Example: `"Redis"`
+    pub product_type: RedisClusterDetailResponseProductType,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+    /// Software version
+    pub software_version: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<RedisClusterDetailResponseRequired> for RedisClusterDetailResponse {
+    /// A `RedisClusterDetailResponse` with these members; optional members start empty.
+    fn from(required: RedisClusterDetailResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2340,7 +2947,7 @@ pub struct RedisInitConfigOption {
 }
 
 impl RedisInitConfigOption {
-    /// A `RedisInitConfigOption` from its required fields; optional fields start empty.
+    /// A `RedisInitConfigOption` with every member empty.
     pub fn new() -> Self {
         Self {
             backup_option: None,
@@ -2459,7 +3066,7 @@ pub struct RedisInitConfigOptionResponse {
 }
 
 impl RedisInitConfigOptionResponse {
-    /// A `RedisInitConfigOptionResponse` from its required fields; optional fields start empty.
+    /// A `RedisInitConfigOptionResponse` with every member empty.
     pub fn new() -> Self {
         Self {
             backup_option: None,
@@ -2507,17 +3114,13 @@ pub struct RedisInstanceGroupRequest {
 }
 
 impl RedisInstanceGroupRequest {
-    /// A `RedisInstanceGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<RedisBlockStorageGroupRequest>,
-        role_type: RedisInstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// A `RedisInstanceGroupRequest` from its required members, each named (see [`RedisInstanceGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: RedisInstanceGroupRequestRequired) -> Self {
         Self {
-            block_storage_groups,
+            block_storage_groups: required.block_storage_groups,
             instances: None,
-            role_type,
-            server_type_name: server_type_name.into(),
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
     }
 
@@ -2525,6 +3128,26 @@ impl RedisInstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+/// The required members of [`RedisInstanceGroupRequest`], each named: write one as a struct literal and pass it to [`RedisInstanceGroupRequest::new`], or to any method that takes `impl Into<RedisInstanceGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisInstanceGroupRequestRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<RedisBlockStorageGroupRequest>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: RedisInstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<RedisInstanceGroupRequestRequired> for RedisInstanceGroupRequest {
+    /// A `RedisInstanceGroupRequest` with these members; optional members start empty.
+    fn from(required: RedisInstanceGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2562,19 +3185,14 @@ pub struct RedisInstanceGroupResponse {
 }
 
 impl RedisInstanceGroupResponse {
-    /// A `RedisInstanceGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupResponse>,
-        id: impl Into<String>,
-        role_type: RedisInstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// A `RedisInstanceGroupResponse` from its required members, each named (see [`RedisInstanceGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: RedisInstanceGroupResponseRequired) -> Self {
         Self {
-            block_storage_groups,
-            id: id.into(),
+            block_storage_groups: required.block_storage_groups,
+            id: required.id,
             instances: None,
-            role_type,
-            server_type_name: server_type_name.into(),
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
     }
 
@@ -2582,6 +3200,28 @@ impl RedisInstanceGroupResponse {
     pub fn with_instances(mut self, instances: Vec<RedisInstanceResponse>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+/// The required members of [`RedisInstanceGroupResponse`], each named: write one as a struct literal and pass it to [`RedisInstanceGroupResponse::new`], or to any method that takes `impl Into<RedisInstanceGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisInstanceGroupResponseRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupResponse>,
+    /// ID
+    pub id: String,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: RedisInstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<RedisInstanceGroupResponseRequired> for RedisInstanceGroupResponse {
+    /// A `RedisInstanceGroupResponse` with these members; optional members start empty.
+    fn from(required: RedisInstanceGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2744,20 +3384,16 @@ pub struct RedisInstanceResponse {
 }
 
 impl RedisInstanceResponse {
-    /// A `RedisInstanceResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        name: impl Into<String>,
-        role_type: InstanceRoleType,
-        service_state: ServiceState,
-    ) -> Self {
+    /// A `RedisInstanceResponse` from its required members, each named (see [`RedisInstanceResponseRequired`]); optional members start empty.
+    pub fn new(required: RedisInstanceResponseRequired) -> Self {
         Self {
             floating_ip_id: None,
-            name: name.into(),
+            name: required.name,
             public_ip_address: None,
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -2792,6 +3428,28 @@ impl RedisInstanceResponse {
     }
 }
 
+/// The required members of [`RedisInstanceResponse`], each named: write one as a struct literal and pass it to [`RedisInstanceResponse::new`], or to any method that takes `impl Into<RedisInstanceResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisInstanceResponseRequired {
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<RedisInstanceResponseRequired> for RedisInstanceResponse {
+    /// A `RedisInstanceResponse` with these members; optional members start empty.
+    fn from(required: RedisInstanceResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `RedisSwitchOverTargetRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2801,11 +3459,25 @@ pub struct RedisSwitchOverTargetRequest {
 }
 
 impl RedisSwitchOverTargetRequest {
-    /// A `RedisSwitchOverTargetRequest` from its required fields; optional fields start empty.
-    pub fn new(switch_host_name: impl Into<String>) -> Self {
+    /// A `RedisSwitchOverTargetRequest` from its required members, each named (see [`RedisSwitchOverTargetRequestRequired`]); optional members start empty.
+    pub fn new(required: RedisSwitchOverTargetRequestRequired) -> Self {
         Self {
-            switch_host_name: switch_host_name.into(),
+            switch_host_name: required.switch_host_name,
         }
+    }
+}
+
+/// The required members of [`RedisSwitchOverTargetRequest`], each named: write one as a struct literal and pass it to [`RedisSwitchOverTargetRequest::new`], or to any method that takes `impl Into<RedisSwitchOverTargetRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RedisSwitchOverTargetRequestRequired {
+    /// Switchover target host name
+    pub switch_host_name: String,
+}
+
+impl From<RedisSwitchOverTargetRequestRequired> for RedisSwitchOverTargetRequest {
+    /// A `RedisSwitchOverTargetRequest` with these members; optional members start empty.
+    fn from(required: RedisSwitchOverTargetRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2820,12 +3492,28 @@ pub struct RequestStateResponse {
 }
 
 impl RequestStateResponse {
-    /// A `RequestStateResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, state: impl Into<String>) -> Self {
+    /// A `RequestStateResponse` from its required members, each named (see [`RequestStateResponseRequired`]); optional members start empty.
+    pub fn new(required: RequestStateResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            state: state.into(),
+            request_id: required.request_id,
+            state: required.state,
         }
+    }
+}
+
+/// The required members of [`RequestStateResponse`], each named: write one as a struct literal and pass it to [`RequestStateResponse::new`], or to any method that takes `impl Into<RequestStateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestStateResponseRequired {
+    /// Request ID
+    pub request_id: String,
+    /// Request state
+    pub state: String,
+}
+
+impl From<RequestStateResponseRequired> for RequestStateResponse {
+    /// A `RequestStateResponse` with these members; optional members start empty.
+    fn from(required: RequestStateResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2842,9 +3530,27 @@ pub struct ResizeBlockStorageGroupRequest {
 }
 
 impl ResizeBlockStorageGroupRequest {
-    /// A `ResizeBlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(size_gb: i64) -> Self {
-        Self { size_gb }
+    /// A `ResizeBlockStorageGroupRequest` from its required members, each named (see [`ResizeBlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self { size_gb: required.size_gb }
+    }
+}
+
+/// The required members of [`ResizeBlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`ResizeBlockStorageGroupRequest::new`], or to any method that takes `impl Into<ResizeBlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeBlockStorageGroupRequestRequired {
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `16`
+    pub size_gb: i64,
+}
+
+impl From<ResizeBlockStorageGroupRequestRequired> for ResizeBlockStorageGroupRequest {
+    /// A `ResizeBlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2880,9 +3586,25 @@ pub struct ResourceInfo {
 }
 
 impl ResourceInfo {
-    /// A `ResourceInfo` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// A `ResourceInfo` from its required members, each named (see [`ResourceInfoRequired`]); optional members start empty.
+    pub fn new(required: ResourceInfoRequired) -> Self {
+        Self { id: required.id }
+    }
+}
+
+/// The required members of [`ResourceInfo`], each named: write one as a struct literal and pass it to [`ResourceInfo::new`], or to any method that takes `impl Into<ResourceInfo>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceInfoRequired {
+    /// Request resource ID
+    ///
+    /// - Example: `"109a585ae67b4e8482fdafc8a4a5be74"`
+    pub id: String,
+}
+
+impl From<ResourceInfoRequired> for ResourceInfo {
+    /// A `ResourceInfo` with these members; optional members start empty.
+    fn from(required: ResourceInfoRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2910,28 +3632,46 @@ pub struct ServerType {
 }
 
 impl ServerType {
-    /// A `ServerType` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cpu_core: i64,
-        description: impl Into<String>,
-        memory_gb: i64,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: impl Into<String>,
-        purpose: impl Into<String>,
-        type_: impl Into<String>,
-    ) -> Self {
+    /// A `ServerType` from its required members, each named (see [`ServerTypeRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeRequired) -> Self {
         Self {
-            cpu_core,
-            description: description.into(),
-            memory_gb,
-            name: name.into(),
-            product_image_type: product_image_type.into(),
-            product_type: product_type.into(),
-            purpose: purpose.into(),
-            type_: type_.into(),
+            cpu_core: required.cpu_core,
+            description: required.description,
+            memory_gb: required.memory_gb,
+            name: required.name,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
+            purpose: required.purpose,
+            type_: required.type_,
         }
+    }
+}
+
+/// The required members of [`ServerType`], each named: write one as a struct literal and pass it to [`ServerType::new`], or to any method that takes `impl Into<ServerType>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeRequired {
+    /// Server type CPU cores
+    pub cpu_core: i64,
+    /// Server type description
+    pub description: String,
+    /// Server type memory (GB)
+    pub memory_gb: i64,
+    /// Server type name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    pub product_type: String,
+    /// Server type purpose
+    pub purpose: String,
+    /// Server type class
+    pub type_: String,
+}
+
+impl From<ServerTypeRequired> for ServerType {
+    /// A `ServerType` with these members; optional members start empty.
+    fn from(required: ServerTypeRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2944,9 +3684,25 @@ pub struct ServerTypeListResponse {
 }
 
 impl ServerTypeListResponse {
-    /// A `ServerTypeListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ServerType>) -> Self {
-        Self { contents }
+    /// A `ServerTypeListResponse` from its required members, each named (see [`ServerTypeListResponseRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`ServerTypeListResponse`], each named: write one as a struct literal and pass it to [`ServerTypeListResponse::new`], or to any method that takes `impl Into<ServerTypeListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeListResponseRequired {
+    /// Server type list
+    pub contents: Vec<ServerType>,
+}
+
+impl From<ServerTypeListResponseRequired> for ServerTypeListResponse {
+    /// A `ServerTypeListResponse` with these members; optional members start empty.
+    fn from(required: ServerTypeListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3077,7 +3833,7 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A `Tag` from its required fields; optional fields start empty.
+    /// A `Tag` with every member empty.
     pub fn new() -> Self {
         Self { key: None, value: None }
     }
@@ -3108,7 +3864,7 @@ pub struct UpdateSecurityGroupRulesRequest {
 }
 
 impl UpdateSecurityGroupRulesRequest {
-    /// A `UpdateSecurityGroupRulesRequest` from its required fields; optional fields start empty.
+    /// An `UpdateSecurityGroupRulesRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             add_ip_addresses: None,

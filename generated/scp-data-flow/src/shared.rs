@@ -26,13 +26,13 @@ pub struct ClusterResourceCheckResponse {
 }
 
 impl ClusterResourceCheckResponse {
-    /// A `ClusterResourceCheckResponse` from its required fields; optional fields start empty.
-    pub fn new(err_code: impl Into<String>, result: bool) -> Self {
+    /// A `ClusterResourceCheckResponse` from its required members, each named (see [`ClusterResourceCheckResponseRequired`]); optional members start empty.
+    pub fn new(required: ClusterResourceCheckResponseRequired) -> Self {
         Self {
             cpu: None,
-            err_code: err_code.into(),
+            err_code: required.err_code,
             memory: None,
-            result,
+            result: required.result,
         }
     }
 
@@ -46,6 +46,22 @@ impl ClusterResourceCheckResponse {
     pub fn with_memory(mut self, memory: rt::serde_json::Value) -> Self {
         self.memory = Some(memory);
         self
+    }
+}
+
+/// The required members of [`ClusterResourceCheckResponse`], each named: write one as a struct literal and pass it to [`ClusterResourceCheckResponse::new`], or to any method that takes `impl Into<ClusterResourceCheckResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterResourceCheckResponseRequired {
+    /// Error code
+    pub err_code: String,
+    /// Cluster resource check result
+    pub result: bool,
+}
+
+impl From<ClusterResourceCheckResponseRequired> for ClusterResourceCheckResponse {
+    /// A `ClusterResourceCheckResponse` with these members; optional members start empty.
+    fn from(required: ClusterResourceCheckResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -98,29 +114,21 @@ pub struct DataFlowBodyCreate {
 }
 
 impl DataFlowBodyCreate {
-    /// A `DataFlowBodyCreate` from its required fields; optional fields start empty.
-    pub fn new(
-        cluster_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        domain: impl Into<String>,
-        host_alias_list: Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
-        image_id: impl Into<String>,
-        ingress_controller_name: impl Into<String>,
-        storage_class_name: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowBodyCreate` from its required members, each named (see [`DataFlowBodyCreateRequired`]); optional members start empty.
+    pub fn new(required: DataFlowBodyCreateRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
-            data_flow_name: data_flow_name.into(),
+            cluster_id: required.cluster_id,
+            data_flow_name: required.data_flow_name,
             description: None,
-            domain: domain.into(),
+            domain: required.domain,
             dsc_domain: None,
-            host_alias_list,
-            image_id: image_id.into(),
-            ingress_controller_name: ingress_controller_name.into(),
+            host_alias_list: required.host_alias_list,
+            image_id: required.image_id,
+            ingress_controller_name: required.ingress_controller_name,
             instance_id: None,
             node_selector: None,
-            storage_class_name: storage_class_name.into(),
+            storage_class_name: required.storage_class_name,
             tags: None,
         }
     }
@@ -162,6 +170,40 @@ impl DataFlowBodyCreate {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`DataFlowBodyCreate`], each named: write one as a struct literal and pass it to [`DataFlowBodyCreate::new`], or to any method that takes `impl Into<DataFlowBodyCreate>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowBodyCreateRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// data_flow_name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 30
+    pub data_flow_name: String,
+    /// domain
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 50
+    pub domain: String,
+    /// host_alias_list
+    ///
+    /// - Example: `[{"hostnames":[""],"ip":""}]`
+    pub host_alias_list: Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    /// image_id
+    pub image_id: String,
+    /// ingress_controller_name
+    pub ingress_controller_name: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+}
+
+impl From<DataFlowBodyCreateRequired> for DataFlowBodyCreate {
+    /// A `DataFlowBodyCreate` with these members; optional members start empty.
+    fn from(required: DataFlowBodyCreateRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -228,7 +270,7 @@ pub struct DataFlowBodyUpdate {
 }
 
 impl DataFlowBodyUpdate {
-    /// A `DataFlowBodyUpdate` from its required fields; optional fields start empty.
+    /// A `DataFlowBodyUpdate` with every member empty.
     pub fn new() -> Self {
         Self {
             account: None,
@@ -285,9 +327,24 @@ pub struct DataFlowCheckDuplicationResponse {
 }
 
 impl DataFlowCheckDuplicationResponse {
-    /// A `DataFlowCheckDuplicationResponse` from its required fields; optional fields start empty.
-    pub fn new(result: bool) -> Self {
-        Self { result }
+    /// A `DataFlowCheckDuplicationResponse` from its required members, each named (see [`DataFlowCheckDuplicationResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowCheckDuplicationResponseRequired) -> Self {
+        Self { result: required.result }
+    }
+}
+
+/// The required members of [`DataFlowCheckDuplicationResponse`], each named: write one as a struct literal and pass it to [`DataFlowCheckDuplicationResponse::new`], or to any method that takes `impl Into<DataFlowCheckDuplicationResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowCheckDuplicationResponseRequired {
+    /// Data flow check result
+    pub result: bool,
+}
+
+impl From<DataFlowCheckDuplicationResponseRequired>
+for DataFlowCheckDuplicationResponse {
+    /// A `DataFlowCheckDuplicationResponse` with these members; optional members start empty.
+    fn from(required: DataFlowCheckDuplicationResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -303,10 +360,10 @@ pub struct DataFlowImageListResponse {
 }
 
 impl DataFlowImageListResponse {
-    /// A `DataFlowImageListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<DataFlowImageResponse>) -> Self {
+    /// A `DataFlowImageListResponse` from its required members, each named (see [`DataFlowImageListResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowImageListResponseRequired) -> Self {
         Self {
-            contents,
+            contents: required.contents,
             total_count: None,
         }
     }
@@ -315,6 +372,20 @@ impl DataFlowImageListResponse {
     pub fn with_total_count(mut self, total_count: i64) -> Self {
         self.total_count = Some(total_count);
         self
+    }
+}
+
+/// The required members of [`DataFlowImageListResponse`], each named: write one as a struct literal and pass it to [`DataFlowImageListResponse::new`], or to any method that takes `impl Into<DataFlowImageListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowImageListResponseRequired {
+    /// List of DataFlowImage
+    pub contents: Vec<DataFlowImageResponse>,
+}
+
+impl From<DataFlowImageListResponseRequired> for DataFlowImageListResponse {
+    /// A `DataFlowImageListResponse` with these members; optional members start empty.
+    fn from(required: DataFlowImageListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -331,17 +402,31 @@ pub struct DataFlowImageResponse {
 }
 
 impl DataFlowImageResponse {
-    /// A `DataFlowImageResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        image_id: impl Into<String>,
-        image_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowImageResponse` from its required members, each named (see [`DataFlowImageResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowImageResponseRequired) -> Self {
         Self {
-            image_id: image_id.into(),
-            image_name: image_name.into(),
-            version: version.into(),
+            image_id: required.image_id,
+            image_name: required.image_name,
+            version: required.version,
         }
+    }
+}
+
+/// The required members of [`DataFlowImageResponse`], each named: write one as a struct literal and pass it to [`DataFlowImageResponse::new`], or to any method that takes `impl Into<DataFlowImageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowImageResponseRequired {
+    /// Image ID
+    pub image_id: String,
+    /// Image name
+    pub image_name: String,
+    /// Version
+    pub version: String,
+}
+
+impl From<DataFlowImageResponseRequired> for DataFlowImageResponse {
+    /// A `DataFlowImageResponse` with these members; optional members start empty.
+    fn from(required: DataFlowImageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -354,9 +439,24 @@ pub struct DataFlowServiceCheckDuplicationResponse {
 }
 
 impl DataFlowServiceCheckDuplicationResponse {
-    /// A `DataFlowServiceCheckDuplicationResponse` from its required fields; optional fields start empty.
-    pub fn new(result: bool) -> Self {
-        Self { result }
+    /// A `DataFlowServiceCheckDuplicationResponse` from its required members, each named (see [`DataFlowServiceCheckDuplicationResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowServiceCheckDuplicationResponseRequired) -> Self {
+        Self { result: required.result }
+    }
+}
+
+/// The required members of [`DataFlowServiceCheckDuplicationResponse`], each named: write one as a struct literal and pass it to [`DataFlowServiceCheckDuplicationResponse::new`], or to any method that takes `impl Into<DataFlowServiceCheckDuplicationResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServiceCheckDuplicationResponseRequired {
+    /// Data flow service check result
+    pub result: bool,
+}
+
+impl From<DataFlowServiceCheckDuplicationResponseRequired>
+for DataFlowServiceCheckDuplicationResponse {
+    /// A `DataFlowServiceCheckDuplicationResponse` with these members; optional members start empty.
+    fn from(required: DataFlowServiceCheckDuplicationResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -402,25 +502,18 @@ pub struct DataFlowServiceCreateRequest {
 }
 
 impl DataFlowServiceCreateRequest {
-    /// A `DataFlowServiceCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        data_flow_id: impl Into<String>,
-        data_flow_service_name: impl Into<String>,
-        domain: impl Into<String>,
-        host_alias: rt::serde_json::Map<String, rt::serde_json::Value>,
-        service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
-        storage_class_name: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowServiceCreateRequest` from its required members, each named (see [`DataFlowServiceCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: DataFlowServiceCreateRequestRequired) -> Self {
         Self {
             account: None,
-            data_flow_id: data_flow_id.into(),
-            data_flow_service_name: data_flow_service_name.into(),
+            data_flow_id: required.data_flow_id,
+            data_flow_service_name: required.data_flow_service_name,
             description: None,
-            domain: domain.into(),
-            host_alias,
+            domain: required.domain,
+            host_alias: required.host_alias,
             node_selector: None,
-            service_workload,
-            storage_class_name: storage_class_name.into(),
+            service_workload: required.service_workload,
+            storage_class_name: required.storage_class_name,
             tags: None,
         }
     }
@@ -450,6 +543,39 @@ impl DataFlowServiceCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`DataFlowServiceCreateRequest`], each named: write one as a struct literal and pass it to [`DataFlowServiceCreateRequest::new`], or to any method that takes `impl Into<DataFlowServiceCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServiceCreateRequestRequired {
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_service_name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 30
+    /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
+    pub data_flow_service_name: String,
+    /// domain
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 50
+    pub domain: String,
+    /// host_alias
+    ///
+    /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    pub host_alias: rt::serde_json::Map<String, rt::serde_json::Value>,
+    /// service_workload
+    pub service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
+    /// storage_class_name
+    pub storage_class_name: String,
+}
+
+impl From<DataFlowServiceCreateRequestRequired> for DataFlowServiceCreateRequest {
+    /// A `DataFlowServiceCreateRequest` with these members; optional members start empty.
+    fn from(required: DataFlowServiceCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -503,7 +629,7 @@ pub struct DataFlowServiceImageResponse {
 }
 
 impl DataFlowServiceImageResponse {
-    /// A `DataFlowServiceImageResponse` from its required fields; optional fields start empty.
+    /// A `DataFlowServiceImageResponse` with every member empty.
     pub fn new() -> Self {
         Self {
             data_flow_service_count: None,
@@ -537,17 +663,32 @@ pub struct DataFlowServiceSubVersionResponse {
 }
 
 impl DataFlowServiceSubVersionResponse {
-    /// A `DataFlowServiceSubVersionResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        nifi: impl Into<String>,
-        nifiregistry: impl Into<String>,
-        zookeeper: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowServiceSubVersionResponse` from its required members, each named (see [`DataFlowServiceSubVersionResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowServiceSubVersionResponseRequired) -> Self {
         Self {
-            nifi: nifi.into(),
-            nifiregistry: nifiregistry.into(),
-            zookeeper: zookeeper.into(),
+            nifi: required.nifi,
+            nifiregistry: required.nifiregistry,
+            zookeeper: required.zookeeper,
         }
+    }
+}
+
+/// The required members of [`DataFlowServiceSubVersionResponse`], each named: write one as a struct literal and pass it to [`DataFlowServiceSubVersionResponse::new`], or to any method that takes `impl Into<DataFlowServiceSubVersionResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServiceSubVersionResponseRequired {
+    /// nifi
+    pub nifi: String,
+    /// nifiregistry
+    pub nifiregistry: String,
+    /// zookeeper
+    pub zookeeper: String,
+}
+
+impl From<DataFlowServiceSubVersionResponseRequired>
+for DataFlowServiceSubVersionResponse {
+    /// A `DataFlowServiceSubVersionResponse` with these members; optional members start empty.
+    fn from(required: DataFlowServiceSubVersionResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -645,33 +786,19 @@ pub struct DataFlowServiceUpdateResponse {
 }
 
 impl DataFlowServiceUpdateResponse {
-    /// A `DataFlowServiceUpdateResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        data_flow_service_id: impl Into<String>,
-        data_flow_service_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowServiceUpdateResponse` from its required members, each named (see [`DataFlowServiceUpdateResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowServiceUpdateResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
-            data_flow_service_id: data_flow_service_id.into(),
-            data_flow_service_name: data_flow_service_name.into(),
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
+            data_flow_service_id: required.data_flow_service_id,
+            data_flow_service_name: required.data_flow_service_name,
             description: None,
             domain: None,
             host_alias: None,
@@ -679,16 +806,16 @@ impl DataFlowServiceUpdateResponse {
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
             service_workload: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url_nifi: None,
             web_url_registry: None,
         }
@@ -815,6 +942,46 @@ impl DataFlowServiceUpdateResponse {
     }
 }
 
+/// The required members of [`DataFlowServiceUpdateResponse`], each named: write one as a struct literal and pass it to [`DataFlowServiceUpdateResponse::new`], or to any method that takes `impl Into<DataFlowServiceUpdateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServiceUpdateResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.347Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// data_flow_service_id
+    pub data_flow_service_id: String,
+    /// data_flow_service_name
+    pub data_flow_service_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.401Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowServiceUpdateResponseRequired> for DataFlowServiceUpdateResponse {
+    /// A `DataFlowServiceUpdateResponse` with these members; optional members start empty.
+    fn from(required: DataFlowServiceUpdateResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataFlowServiceValidateResourceRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -824,11 +991,26 @@ pub struct DataFlowServiceValidateResourceRequest {
 }
 
 impl DataFlowServiceValidateResourceRequest {
-    /// A `DataFlowServiceValidateResourceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Self {
-        Self { service_workload }
+    /// A `DataFlowServiceValidateResourceRequest` from its required members, each named (see [`DataFlowServiceValidateResourceRequestRequired`]); optional members start empty.
+    pub fn new(required: DataFlowServiceValidateResourceRequestRequired) -> Self {
+        Self {
+            service_workload: required.service_workload,
+        }
+    }
+}
+
+/// The required members of [`DataFlowServiceValidateResourceRequest`], each named: write one as a struct literal and pass it to [`DataFlowServiceValidateResourceRequest::new`], or to any method that takes `impl Into<DataFlowServiceValidateResourceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServiceValidateResourceRequestRequired {
+    /// service_workload
+    pub service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl From<DataFlowServiceValidateResourceRequestRequired>
+for DataFlowServiceValidateResourceRequest {
+    /// A `DataFlowServiceValidateResourceRequest` with these members; optional members start empty.
+    fn from(required: DataFlowServiceValidateResourceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -861,7 +1043,7 @@ pub struct DataFlowServicesUpdateRequest {
 }
 
 impl DataFlowServicesUpdateRequest {
-    /// A `DataFlowServicesUpdateRequest` from its required fields; optional fields start empty.
+    /// A `DataFlowServicesUpdateRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             account: None,
@@ -1003,45 +1185,33 @@ pub struct DataFlowUpdateResponse {
 }
 
 impl DataFlowUpdateResponse {
-    /// A `DataFlowUpdateResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowUpdateResponse` from its required members, each named (see [`DataFlowUpdateResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowUpdateResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
             count_data_flow_service: None,
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
             description: None,
             domain: None,
             host_alias_list: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -1149,6 +1319,42 @@ impl DataFlowUpdateResponse {
     }
 }
 
+/// The required members of [`DataFlowUpdateResponse`], each named: write one as a struct literal and pass it to [`DataFlowUpdateResponse::new`], or to any method that takes `impl Into<DataFlowUpdateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowUpdateResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.706Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.760Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowUpdateResponseRequired> for DataFlowUpdateResponse {
+    /// A `DataFlowUpdateResponse` with these members; optional members start empty.
+    fn from(required: DataFlowUpdateResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `State` schema.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
@@ -1247,10 +1453,10 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A `Tag` from its required fields; optional fields start empty.
-    pub fn new(tag_key: impl Into<String>) -> Self {
+    /// A `Tag` from its required members, each named (see [`TagRequired`]); optional members start empty.
+    pub fn new(required: TagRequired) -> Self {
         Self {
-            tag_key: tag_key.into(),
+            tag_key: required.tag_key,
             tag_value: None,
         }
     }
@@ -1259,6 +1465,23 @@ impl Tag {
     pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
         self.tag_value = Some(tag_value.into());
         self
+    }
+}
+
+/// The required members of [`Tag`], each named: write one as a struct literal and pass it to [`Tag::new`], or to any method that takes `impl Into<Tag>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TagRequired {
+    /// tag_key
+    ///
+    /// - Maximum length: 128
+    /// - Pattern: `^[a-zA-Z0-9가-힣ㄱ-ㅎㅏ-ㅣ \+\-\=\.\_:/@]*$`
+    pub tag_key: String,
+}
+
+impl From<TagRequired> for Tag {
+    /// A `Tag` with these members; optional members start empty.
+    fn from(required: TagRequired) -> Self {
+        Self::new(required)
     }
 }
 

@@ -26,13 +26,13 @@ pub struct ClusterResourceCheckResponse {
 }
 
 impl ClusterResourceCheckResponse {
-    /// A `ClusterResourceCheckResponse` from its required fields; optional fields start empty.
-    pub fn new(err_code: impl Into<String>, result: bool) -> Self {
+    /// A `ClusterResourceCheckResponse` from its required members, each named (see [`ClusterResourceCheckResponseRequired`]); optional members start empty.
+    pub fn new(required: ClusterResourceCheckResponseRequired) -> Self {
         Self {
             cpu: None,
-            err_code: err_code.into(),
+            err_code: required.err_code,
             memory: None,
-            result,
+            result: required.result,
         }
     }
 
@@ -46,6 +46,22 @@ impl ClusterResourceCheckResponse {
     pub fn with_memory(mut self, memory: rt::serde_json::Value) -> Self {
         self.memory = Some(memory);
         self
+    }
+}
+
+/// The required members of [`ClusterResourceCheckResponse`], each named: write one as a struct literal and pass it to [`ClusterResourceCheckResponse::new`], or to any method that takes `impl Into<ClusterResourceCheckResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterResourceCheckResponseRequired {
+    /// Error code
+    pub err_code: String,
+    /// Cluster resource check result
+    pub result: bool,
+}
+
+impl From<ClusterResourceCheckResponseRequired> for ClusterResourceCheckResponse {
+    /// A `ClusterResourceCheckResponse` with these members; optional members start empty.
+    fn from(required: ClusterResourceCheckResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -99,29 +115,21 @@ pub struct DataOpsCreateRequest {
 }
 
 impl DataOpsCreateRequest {
-    /// A `DataOpsCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        cluster_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        domain: impl Into<String>,
-        host_alias_list: Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
-        image_id: impl Into<String>,
-        ingress_controller_name: impl Into<String>,
-        storage_class_name: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsCreateRequest` from its required members, each named (see [`DataOpsCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: DataOpsCreateRequestRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
-            data_ops_name: data_ops_name.into(),
+            cluster_id: required.cluster_id,
+            data_ops_name: required.data_ops_name,
             description: None,
-            domain: domain.into(),
+            domain: required.domain,
             dsc_domain: None,
-            host_alias_list,
-            image_id: image_id.into(),
-            ingress_controller_name: ingress_controller_name.into(),
+            host_alias_list: required.host_alias_list,
+            image_id: required.image_id,
+            ingress_controller_name: required.ingress_controller_name,
             instance_id: None,
             node_selector: None,
-            storage_class_name: storage_class_name.into(),
+            storage_class_name: required.storage_class_name,
             tags: None,
         }
     }
@@ -163,6 +171,41 @@ impl DataOpsCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`DataOpsCreateRequest`], each named: write one as a struct literal and pass it to [`DataOpsCreateRequest::new`], or to any method that takes `impl Into<DataOpsCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsCreateRequestRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// data_ops_name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 30
+    /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
+    pub data_ops_name: String,
+    /// domain
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 50
+    pub domain: String,
+    /// host_alias_list
+    ///
+    /// - Example: `[{"hostnames":[""],"ip":""}]`
+    pub host_alias_list: Vec<rt::serde_json::Map<String, rt::serde_json::Value>>,
+    /// image_id
+    pub image_id: String,
+    /// ingress_controller_name
+    pub ingress_controller_name: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+}
+
+impl From<DataOpsCreateRequestRequired> for DataOpsCreateRequest {
+    /// A `DataOpsCreateRequest` with these members; optional members start empty.
+    fn from(required: DataOpsCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -247,28 +290,20 @@ pub struct DataOpsServiceCreateRequest {
 }
 
 impl DataOpsServiceCreateRequest {
-    /// A `DataOpsServiceCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        data_ops_id: impl Into<String>,
-        data_ops_service_name: impl Into<String>,
-        domain: impl Into<String>,
-        host_alias: rt::serde_json::Map<String, rt::serde_json::Value>,
-        service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
-        storage_class_name: impl Into<String>,
-        worker_type: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsServiceCreateRequest` from its required members, each named (see [`DataOpsServiceCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: DataOpsServiceCreateRequestRequired) -> Self {
         Self {
             account: None,
-            data_ops_id: data_ops_id.into(),
-            data_ops_service_name: data_ops_service_name.into(),
+            data_ops_id: required.data_ops_id,
+            data_ops_service_name: required.data_ops_service_name,
             description: None,
-            domain: domain.into(),
-            host_alias,
+            domain: required.domain,
+            host_alias: required.host_alias,
             node_selector: None,
-            service_workload,
-            storage_class_name: storage_class_name.into(),
+            service_workload: required.service_workload,
+            storage_class_name: required.storage_class_name,
             tags: None,
-            worker_type: worker_type.into(),
+            worker_type: required.worker_type,
         }
     }
 
@@ -297,6 +332,41 @@ impl DataOpsServiceCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`DataOpsServiceCreateRequest`], each named: write one as a struct literal and pass it to [`DataOpsServiceCreateRequest::new`], or to any method that takes `impl Into<DataOpsServiceCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServiceCreateRequestRequired {
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_service_name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 30
+    /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
+    pub data_ops_service_name: String,
+    /// domain
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 50
+    pub domain: String,
+    /// host_alias
+    ///
+    /// - Example: `{"enabled":"true","host_alias_list":[{"hostname":"","ip":""}]}`
+    pub host_alias: rt::serde_json::Map<String, rt::serde_json::Value>,
+    /// service_workload
+    pub service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// worker_type
+    pub worker_type: String,
+}
+
+impl From<DataOpsServiceCreateRequestRequired> for DataOpsServiceCreateRequest {
+    /// A `DataOpsServiceCreateRequest` with these members; optional members start empty.
+    fn from(required: DataOpsServiceCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -350,7 +420,7 @@ pub struct DataOpsServiceImageResponse {
 }
 
 impl DataOpsServiceImageResponse {
-    /// A `DataOpsServiceImageResponse` from its required fields; optional fields start empty.
+    /// A `DataOpsServiceImageResponse` with every member empty.
     pub fn new() -> Self {
         Self {
             data_ops_service_count: None,
@@ -384,17 +454,32 @@ pub struct DataOpsServiceSubVersionResponse {
 }
 
 impl DataOpsServiceSubVersionResponse {
-    /// A `DataOpsServiceSubVersionResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        scheduler: impl Into<String>,
-        webserver: impl Into<String>,
-        worker: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsServiceSubVersionResponse` from its required members, each named (see [`DataOpsServiceSubVersionResponseRequired`]); optional members start empty.
+    pub fn new(required: DataOpsServiceSubVersionResponseRequired) -> Self {
         Self {
-            scheduler: scheduler.into(),
-            webserver: webserver.into(),
-            worker: worker.into(),
+            scheduler: required.scheduler,
+            webserver: required.webserver,
+            worker: required.worker,
         }
+    }
+}
+
+/// The required members of [`DataOpsServiceSubVersionResponse`], each named: write one as a struct literal and pass it to [`DataOpsServiceSubVersionResponse::new`], or to any method that takes `impl Into<DataOpsServiceSubVersionResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServiceSubVersionResponseRequired {
+    /// scheduler
+    pub scheduler: String,
+    /// webserver
+    pub webserver: String,
+    /// worker
+    pub worker: String,
+}
+
+impl From<DataOpsServiceSubVersionResponseRequired>
+for DataOpsServiceSubVersionResponse {
+    /// A `DataOpsServiceSubVersionResponse` with these members; optional members start empty.
+    fn from(required: DataOpsServiceSubVersionResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -425,7 +510,7 @@ pub struct DataOpsServiceUpdateRequest {
 }
 
 impl DataOpsServiceUpdateRequest {
-    /// A `DataOpsServiceUpdateRequest` from its required fields; optional fields start empty.
+    /// A `DataOpsServiceUpdateRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             description: None,
@@ -568,49 +653,35 @@ pub struct DataOpsServiceUpdateResponse {
 }
 
 impl DataOpsServiceUpdateResponse {
-    /// A `DataOpsServiceUpdateResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        data_ops_service_id: impl Into<String>,
-        data_ops_service_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsServiceUpdateResponse` from its required members, each named (see [`DataOpsServiceUpdateResponseRequired`]); optional members start empty.
+    pub fn new(required: DataOpsServiceUpdateResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
-            data_ops_service_id: data_ops_service_id.into(),
-            data_ops_service_name: data_ops_service_name.into(),
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
+            data_ops_service_id: required.data_ops_service_id,
+            data_ops_service_name: required.data_ops_service_name,
             description: None,
             domain: None,
             host_alias: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
             service_workload: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -721,6 +792,46 @@ impl DataOpsServiceUpdateResponse {
     }
 }
 
+/// The required members of [`DataOpsServiceUpdateResponse`], each named: write one as a struct literal and pass it to [`DataOpsServiceUpdateResponse::new`], or to any method that takes `impl Into<DataOpsServiceUpdateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServiceUpdateResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.347Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// data_ops_service_id
+    pub data_ops_service_id: String,
+    /// data_ops_service_name
+    pub data_ops_service_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.395Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsServiceUpdateResponseRequired> for DataOpsServiceUpdateResponse {
+    /// A `DataOpsServiceUpdateResponse` with these members; optional members start empty.
+    fn from(required: DataOpsServiceUpdateResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataOpsServiceValidateResourceRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -730,11 +841,26 @@ pub struct DataOpsServiceValidateResourceRequest {
 }
 
 impl DataOpsServiceValidateResourceRequest {
-    /// A `DataOpsServiceValidateResourceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
-    ) -> Self {
-        Self { service_workload }
+    /// A `DataOpsServiceValidateResourceRequest` from its required members, each named (see [`DataOpsServiceValidateResourceRequestRequired`]); optional members start empty.
+    pub fn new(required: DataOpsServiceValidateResourceRequestRequired) -> Self {
+        Self {
+            service_workload: required.service_workload,
+        }
+    }
+}
+
+/// The required members of [`DataOpsServiceValidateResourceRequest`], each named: write one as a struct literal and pass it to [`DataOpsServiceValidateResourceRequest::new`], or to any method that takes `impl Into<DataOpsServiceValidateResourceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServiceValidateResourceRequestRequired {
+    /// service_workload
+    pub service_workload: rt::serde_json::Map<String, rt::serde_json::Value>,
+}
+
+impl From<DataOpsServiceValidateResourceRequestRequired>
+for DataOpsServiceValidateResourceRequest {
+    /// A `DataOpsServiceValidateResourceRequest` with these members; optional members start empty.
+    fn from(required: DataOpsServiceValidateResourceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -764,7 +890,7 @@ pub struct DataOpsUpdateRequest {
 }
 
 impl DataOpsUpdateRequest {
-    /// A `DataOpsUpdateRequest` from its required fields; optional fields start empty.
+    /// A `DataOpsUpdateRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             account: None,
@@ -893,44 +1019,32 @@ pub struct DataOpsUpdateResponse {
 }
 
 impl DataOpsUpdateResponse {
-    /// A `DataOpsUpdateResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsUpdateResponse` from its required members, each named (see [`DataOpsUpdateResponseRequired`]); optional members start empty.
+    pub fn new(required: DataOpsUpdateResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
             description: None,
             domain: None,
             host_alias_list: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -1032,6 +1146,42 @@ impl DataOpsUpdateResponse {
     }
 }
 
+/// The required members of [`DataOpsUpdateResponse`], each named: write one as a struct literal and pass it to [`DataOpsUpdateResponse::new`], or to any method that takes `impl Into<DataOpsUpdateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsUpdateResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.617Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.665Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsUpdateResponseRequired> for DataOpsUpdateResponse {
+    /// A `DataOpsUpdateResponse` with these members; optional members start empty.
+    fn from(required: DataOpsUpdateResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `ImageAttr` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1047,19 +1197,34 @@ pub struct ImageAttr {
 }
 
 impl ImageAttr {
-    /// A `ImageAttr` from its required fields; optional fields start empty.
-    pub fn new(
-        image_attr: QuickQueryImageAttr,
-        image_id: impl Into<String>,
-        image_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// An `ImageAttr` from its required members, each named (see [`ImageAttrRequired`]); optional members start empty.
+    pub fn new(required: ImageAttrRequired) -> Self {
         Self {
-            image_attr,
-            image_id: image_id.into(),
-            image_name: image_name.into(),
-            version: version.into(),
+            image_attr: required.image_attr,
+            image_id: required.image_id,
+            image_name: required.image_name,
+            version: required.version,
         }
+    }
+}
+
+/// The required members of [`ImageAttr`], each named: write one as a struct literal and pass it to [`ImageAttr::new`], or to any method that takes `impl Into<ImageAttr>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageAttrRequired {
+    /// image_attr
+    pub image_attr: QuickQueryImageAttr,
+    /// image_id
+    pub image_id: String,
+    /// image_name
+    pub image_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<ImageAttrRequired> for ImageAttr {
+    /// An `ImageAttr` with these members; optional members start empty.
+    fn from(required: ImageAttrRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1074,9 +1239,28 @@ pub struct ImageVersionsResponse {
 }
 
 impl ImageVersionsResponse {
-    /// A `ImageVersionsResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ImageAttr>, total_count: i64) -> Self {
-        Self { contents, total_count }
+    /// An `ImageVersionsResponse` from its required members, each named (see [`ImageVersionsResponseRequired`]); optional members start empty.
+    pub fn new(required: ImageVersionsResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            total_count: required.total_count,
+        }
+    }
+}
+
+/// The required members of [`ImageVersionsResponse`], each named: write one as a struct literal and pass it to [`ImageVersionsResponse::new`], or to any method that takes `impl Into<ImageVersionsResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageVersionsResponseRequired {
+    /// contents
+    pub contents: Vec<ImageAttr>,
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ImageVersionsResponseRequired> for ImageVersionsResponse {
+    /// An `ImageVersionsResponse` with these members; optional members start empty.
+    fn from(required: ImageVersionsResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1093,7 +1277,7 @@ pub struct QuickQueryImageAttr {
 }
 
 impl QuickQueryImageAttr {
-    /// A `QuickQueryImageAttr` from its required fields; optional fields start empty.
+    /// A `QuickQueryImageAttr` with every member empty.
     pub fn new() -> Self {
         Self {
             k8s_version: None,
@@ -1212,10 +1396,10 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A `Tag` from its required fields; optional fields start empty.
-    pub fn new(tag_key: impl Into<String>) -> Self {
+    /// A `Tag` from its required members, each named (see [`TagRequired`]); optional members start empty.
+    pub fn new(required: TagRequired) -> Self {
         Self {
-            tag_key: tag_key.into(),
+            tag_key: required.tag_key,
             tag_value: None,
         }
     }
@@ -1224,6 +1408,23 @@ impl Tag {
     pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
         self.tag_value = Some(tag_value.into());
         self
+    }
+}
+
+/// The required members of [`Tag`], each named: write one as a struct literal and pass it to [`Tag::new`], or to any method that takes `impl Into<Tag>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TagRequired {
+    /// tag_key
+    ///
+    /// - Maximum length: 128
+    /// - Pattern: `^[a-zA-Z0-9가-힣ㄱ-ㅎㅏ-ㅣ \+\-\=\.\_:/@]*$`
+    pub tag_key: String,
+}
+
+impl From<TagRequired> for Tag {
+    /// A `Tag` with these members; optional members start empty.
+    fn from(required: TagRequired) -> Self {
+        Self::new(required)
     }
 }
 

@@ -167,9 +167,13 @@ impl Client {
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
-        body: types::AddBlockStoragesRequest,
+        body: impl Into<types::AddBlockStoragesRequest>,
     ) -> operation::AddBlockStorages {
-        operation::AddBlockStorages::new(self.clone(), instance_group_id.into(), body)
+        operation::AddBlockStorages::new(
+            self.clone(),
+            instance_group_id.into(),
+            body.into(),
+        )
     }
 
     /// Create Cluster
@@ -181,9 +185,9 @@ impl Client {
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
-        body: types::EpasClusterCreateRequest,
+        body: impl Into<types::EpasClusterCreateRequest>,
     ) -> operation::CreateCluster {
-        operation::CreateCluster::new(self.clone(), body)
+        operation::CreateCluster::new(self.clone(), body.into())
     }
 
     /// Create Replica
@@ -198,9 +202,9 @@ impl Client {
     pub fn create_replica(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ReplicasCreateRequest,
+        body: impl Into<types::ReplicasCreateRequest>,
     ) -> operation::CreateReplica {
-        operation::CreateReplica::new(self.clone(), cluster_id.into(), body)
+        operation::CreateReplica::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Create Restore Cluster
@@ -215,9 +219,13 @@ impl Client {
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ClusterRestoreRequest,
+        body: impl Into<types::ClusterRestoreRequest>,
     ) -> operation::CreateRestoreCluster {
-        operation::CreateRestoreCluster::new(self.clone(), cluster_id.into(), body)
+        operation::CreateRestoreCluster::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Delete Archive Log
@@ -249,9 +257,9 @@ impl Client {
     pub fn export_log(
         &self,
         cluster_id: impl Into<String>,
-        log_type: types::LogType,
+        log_type: impl Into<types::LogType>,
     ) -> operation::ExportLog {
-        operation::ExportLog::new(self.clone(), cluster_id.into(), log_type)
+        operation::ExportLog::new(self.clone(), cluster_id.into(), log_type.into())
     }
 
     /// List Backup Histories
@@ -393,9 +401,9 @@ impl Client {
     pub fn patch_minor_version(
         &self,
         cluster_id: impl Into<String>,
-        body: types::MinorPatchRequest,
+        body: impl Into<types::MinorPatchRequest>,
     ) -> operation::PatchMinorVersion {
-        operation::PatchMinorVersion::new(self.clone(), cluster_id.into(), body)
+        operation::PatchMinorVersion::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Promote Replica Cluster
@@ -426,9 +434,13 @@ impl Client {
     pub fn register_log_export_config(
         &self,
         cluster_id: impl Into<String>,
-        body: types::LogExportConfigCreateRequest,
+        body: impl Into<types::LogExportConfigCreateRequest>,
     ) -> operation::RegisterLogExportConfig {
-        operation::RegisterLogExportConfig::new(self.clone(), cluster_id.into(), body)
+        operation::RegisterLogExportConfig::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Remove Backup Histories
@@ -443,9 +455,13 @@ impl Client {
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
-        body: types::BackupHistoryNumberRequest,
+        body: impl Into<types::BackupHistoryNumberRequest>,
     ) -> operation::RemoveBackupHistories {
-        operation::RemoveBackupHistories::new(self.clone(), cluster_id.into(), body)
+        operation::RemoveBackupHistories::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Reset Replica
@@ -492,9 +508,9 @@ impl Client {
     pub fn set_archive_config(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ArchiveConfigSetRequest,
+        body: impl Into<types::ArchiveConfigSetRequest>,
     ) -> operation::SetArchiveConfig {
-        operation::SetArchiveConfig::new(self.clone(), cluster_id.into(), body)
+        operation::SetArchiveConfig::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Audit Log
@@ -509,9 +525,9 @@ impl Client {
     pub fn set_audit_log(
         &self,
         cluster_id: impl Into<String>,
-        body: types::AuditLogRequest,
+        body: impl Into<types::AuditLogRequest>,
     ) -> operation::SetAuditLog {
-        operation::SetAuditLog::new(self.clone(), cluster_id.into(), body)
+        operation::SetAuditLog::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Backup
@@ -526,9 +542,9 @@ impl Client {
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
-        body: types::BackupSettingRequest,
+        body: impl Into<types::BackupSettingRequest>,
     ) -> operation::SetBackup {
-        operation::SetBackup::new(self.clone(), cluster_id.into(), body)
+        operation::SetBackup::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Block Storage Size
@@ -543,12 +559,12 @@ impl Client {
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
-        body: types::ResizeBlockStorageGroupRequest,
+        body: impl Into<types::ResizeBlockStorageGroupRequest>,
     ) -> operation::SetBlockStorageSize {
         operation::SetBlockStorageSize::new(
             self.clone(),
             block_storage_group_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -565,14 +581,14 @@ impl Client {
     pub fn set_log_export_config(
         &self,
         cluster_id: impl Into<String>,
-        log_type: types::LogType,
-        body: types::LogExportConfigModifyRequest,
+        log_type: impl Into<types::LogType>,
+        body: impl Into<types::LogExportConfigModifyRequest>,
     ) -> operation::SetLogExportConfig {
         operation::SetLogExportConfig::new(
             self.clone(),
             cluster_id.into(),
-            log_type,
-            body,
+            log_type.into(),
+            body.into(),
         )
     }
 
@@ -588,9 +604,9 @@ impl Client {
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
-        body: types::MaintenanceRequest,
+        body: impl Into<types::MaintenanceRequest>,
     ) -> operation::SetMaintenance {
-        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body)
+        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Parameter Values
@@ -605,9 +621,9 @@ impl Client {
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ParametersRequest,
+        body: impl Into<types::ParametersRequest>,
     ) -> operation::SetParameterValues {
-        operation::SetParameterValues::new(self.clone(), cluster_id.into(), body)
+        operation::SetParameterValues::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Security Group Rules
@@ -622,9 +638,13 @@ impl Client {
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
-        body: types::UpdateSecurityGroupRulesRequest,
+        body: impl Into<types::UpdateSecurityGroupRulesRequest>,
     ) -> operation::SetSecurityGroupRules {
-        operation::SetSecurityGroupRules::new(self.clone(), cluster_id.into(), body)
+        operation::SetSecurityGroupRules::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Set Server Type
@@ -639,9 +659,13 @@ impl Client {
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
-        body: types::InstanceGroupResizeRequest,
+        body: impl Into<types::InstanceGroupResizeRequest>,
     ) -> operation::SetServerType {
-        operation::SetServerType::new(self.clone(), instance_group_id.into(), body)
+        operation::SetServerType::new(
+            self.clone(),
+            instance_group_id.into(),
+            body.into(),
+        )
     }
 
     /// Show Archive Config
@@ -818,12 +842,12 @@ impl Client {
     pub fn unregister_log_export_config(
         &self,
         cluster_id: impl Into<String>,
-        log_type: types::LogType,
+        log_type: impl Into<types::LogType>,
     ) -> operation::UnregisterLogExportConfig {
         operation::UnregisterLogExportConfig::new(
             self.clone(),
             cluster_id.into(),
-            log_type,
+            log_type.into(),
         )
     }
 

@@ -483,9 +483,9 @@ impl ListEngineVersions {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 
@@ -543,8 +543,8 @@ impl ListLogExportConfigs {
     /// Log type
     ///
     /// - Example: `"alert"`
-    pub fn type_(mut self, type_: types::LogType) -> Self {
-        self.type_ = Some(type_);
+    pub fn type_(mut self, type_: impl Into<types::LogType>) -> Self {
+        self.type_ = Some(type_.into());
         self
     }
 
@@ -596,9 +596,9 @@ impl ListParameterGroups {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 
@@ -813,9 +813,9 @@ impl ListServerTypes {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 

@@ -26,11 +26,11 @@ pub struct AddBlockStoragesRequest {
 }
 
 impl AddBlockStoragesRequest {
-    /// A `AddBlockStoragesRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
+    /// An `AddBlockStoragesRequest` from its required members, each named (see [`AddBlockStoragesRequestRequired`]); optional members start empty.
+    pub fn new(required: AddBlockStoragesRequestRequired) -> Self {
         Self {
-            role_type,
-            size_gb,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
             volume_type: None,
         }
     }
@@ -39,6 +39,28 @@ impl AddBlockStoragesRequest {
     pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+/// The required members of [`AddBlockStoragesRequest`], each named: write one as a struct literal and pass it to [`AddBlockStoragesRequest::new`], or to any method that takes `impl Into<AddBlockStoragesRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddBlockStoragesRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockRoleType,
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `104`
+    pub size_gb: i64,
+}
+
+impl From<AddBlockStoragesRequestRequired> for AddBlockStoragesRequest {
+    /// An `AddBlockStoragesRequest` with these members; optional members start empty.
+    fn from(required: AddBlockStoragesRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -80,10 +102,10 @@ pub struct ArchiveConfigDetailResponse {
 }
 
 impl ArchiveConfigDetailResponse {
-    /// A `ArchiveConfigDetailResponse` from its required fields; optional fields start empty.
-    pub fn new(archive_enabled: bool) -> Self {
+    /// An `ArchiveConfigDetailResponse` from its required members, each named (see [`ArchiveConfigDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: ArchiveConfigDetailResponseRequired) -> Self {
         Self {
-            archive_enabled,
+            archive_enabled: required.archive_enabled,
             retention_period_day: None,
         }
     }
@@ -92,6 +114,22 @@ impl ArchiveConfigDetailResponse {
     pub fn with_retention_period_day(mut self, retention_period_day: i64) -> Self {
         self.retention_period_day = Some(retention_period_day);
         self
+    }
+}
+
+/// The required members of [`ArchiveConfigDetailResponse`], each named: write one as a struct literal and pass it to [`ArchiveConfigDetailResponse::new`], or to any method that takes `impl Into<ArchiveConfigDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArchiveConfigDetailResponseRequired {
+    /// Archive enabled
+    ///
+    /// - Example: `true`
+    pub archive_enabled: bool,
+}
+
+impl From<ArchiveConfigDetailResponseRequired> for ArchiveConfigDetailResponse {
+    /// An `ArchiveConfigDetailResponse` with these members; optional members start empty.
+    fn from(required: ArchiveConfigDetailResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -112,10 +150,10 @@ pub struct ArchiveConfigSetRequest {
 }
 
 impl ArchiveConfigSetRequest {
-    /// A `ArchiveConfigSetRequest` from its required fields; optional fields start empty.
-    pub fn new(archive_enabled: bool) -> Self {
+    /// An `ArchiveConfigSetRequest` from its required members, each named (see [`ArchiveConfigSetRequestRequired`]); optional members start empty.
+    pub fn new(required: ArchiveConfigSetRequestRequired) -> Self {
         Self {
-            archive_enabled,
+            archive_enabled: required.archive_enabled,
             retention_period_day: None,
         }
     }
@@ -124,6 +162,22 @@ impl ArchiveConfigSetRequest {
     pub fn with_retention_period_day(mut self, retention_period_day: i64) -> Self {
         self.retention_period_day = Some(retention_period_day);
         self
+    }
+}
+
+/// The required members of [`ArchiveConfigSetRequest`], each named: write one as a struct literal and pass it to [`ArchiveConfigSetRequest::new`], or to any method that takes `impl Into<ArchiveConfigSetRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArchiveConfigSetRequestRequired {
+    /// Archive enabled
+    ///
+    /// - Example: `true`
+    pub archive_enabled: bool,
+}
+
+impl From<ArchiveConfigSetRequestRequired> for ArchiveConfigSetRequest {
+    /// An `ArchiveConfigSetRequest` with these members; optional members start empty.
+    fn from(required: ArchiveConfigSetRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -140,12 +194,30 @@ pub struct AsyncResponse {
 }
 
 impl AsyncResponse {
-    /// A `AsyncResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, resource: ResourceInfo) -> Self {
+    /// An `AsyncResponse` from its required members, each named (see [`AsyncResponseRequired`]); optional members start empty.
+    pub fn new(required: AsyncResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            resource,
+            request_id: required.request_id,
+            resource: required.resource,
         }
+    }
+}
+
+/// The required members of [`AsyncResponse`], each named: write one as a struct literal and pass it to [`AsyncResponse::new`], or to any method that takes `impl Into<AsyncResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsyncResponseRequired {
+    /// Request ID
+    ///
+    /// - Example: `"req-4f668846-8a3d-49f1-8111-451ebccf445c"`
+    pub request_id: String,
+    /// Resource
+    pub resource: ResourceInfo,
+}
+
+impl From<AsyncResponseRequired> for AsyncResponse {
+    /// An `AsyncResponse` with these members; optional members start empty.
+    fn from(required: AsyncResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -158,9 +230,25 @@ pub struct AuditLogRequest {
 }
 
 impl AuditLogRequest {
-    /// A `AuditLogRequest` from its required fields; optional fields start empty.
-    pub fn new(use_audit_log: bool) -> Self {
-        Self { use_audit_log }
+    /// An `AuditLogRequest` from its required members, each named (see [`AuditLogRequestRequired`]); optional members start empty.
+    pub fn new(required: AuditLogRequestRequired) -> Self {
+        Self {
+            use_audit_log: required.use_audit_log,
+        }
+    }
+}
+
+/// The required members of [`AuditLogRequest`], each named: write one as a struct literal and pass it to [`AuditLogRequest::new`], or to any method that takes `impl Into<AuditLogRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AuditLogRequestRequired {
+    /// use_audit_log
+    pub use_audit_log: bool,
+}
+
+impl From<AuditLogRequestRequired> for AuditLogRequest {
+    /// An `AuditLogRequest` with these members; optional members start empty.
+    fn from(required: AuditLogRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -186,23 +274,16 @@ pub struct BackupHistoryApiItem {
 }
 
 impl BackupHistoryApiItem {
-    /// A `BackupHistoryApiItem` from its required fields; optional fields start empty.
-    pub fn new(
-        backup_end_at: impl Into<String>,
-        backup_history_number: impl Into<String>,
-        backup_size_gb: rt::serde_json::Value,
-        backup_start_at: impl Into<String>,
-        backup_state: impl Into<String>,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// A `BackupHistoryApiItem` from its required members, each named (see [`BackupHistoryApiItemRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryApiItemRequired) -> Self {
         Self {
-            backup_end_at: backup_end_at.into(),
-            backup_history_number: backup_history_number.into(),
-            backup_size_gb,
-            backup_start_at: backup_start_at.into(),
-            backup_state: backup_state.into(),
+            backup_end_at: required.backup_end_at,
+            backup_history_number: required.backup_history_number,
+            backup_size_gb: required.backup_size_gb,
+            backup_start_at: required.backup_start_at,
+            backup_state: required.backup_state,
             backup_state_detail: None,
-            software_version: software_version.into(),
+            software_version: required.software_version,
         }
     }
 
@@ -213,6 +294,30 @@ impl BackupHistoryApiItem {
     ) -> Self {
         self.backup_state_detail = Some(backup_state_detail.into());
         self
+    }
+}
+
+/// The required members of [`BackupHistoryApiItem`], each named: write one as a struct literal and pass it to [`BackupHistoryApiItem::new`], or to any method that takes `impl Into<BackupHistoryApiItem>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryApiItemRequired {
+    /// Backup end time
+    pub backup_end_at: String,
+    /// Backup id
+    pub backup_history_number: String,
+    /// Backup amount(GB)
+    pub backup_size_gb: rt::serde_json::Value,
+    /// Backup start time
+    pub backup_start_at: String,
+    /// Backup state
+    pub backup_state: String,
+    /// Software version
+    pub software_version: String,
+}
+
+impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
+    /// A `BackupHistoryApiItem` with these members; optional members start empty.
+    fn from(required: BackupHistoryApiItemRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -227,9 +332,28 @@ pub struct BackupHistoryListApiResponse {
 }
 
 impl BackupHistoryListApiResponse {
-    /// A `BackupHistoryListApiResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<BackupHistoryApiItem>, total_count: i64) -> Self {
-        Self { contents, total_count }
+    /// A `BackupHistoryListApiResponse` from its required members, each named (see [`BackupHistoryListApiResponseRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryListApiResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            total_count: required.total_count,
+        }
+    }
+}
+
+/// The required members of [`BackupHistoryListApiResponse`], each named: write one as a struct literal and pass it to [`BackupHistoryListApiResponse::new`], or to any method that takes `impl Into<BackupHistoryListApiResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryListApiResponseRequired {
+    /// backup list information
+    pub contents: Vec<BackupHistoryApiItem>,
+    /// total number of backup history
+    pub total_count: i64,
+}
+
+impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse {
+    /// A `BackupHistoryListApiResponse` with these members; optional members start empty.
+    fn from(required: BackupHistoryListApiResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -242,9 +366,25 @@ pub struct BackupHistoryNumberRequest {
 }
 
 impl BackupHistoryNumberRequest {
-    /// A `BackupHistoryNumberRequest` from its required fields; optional fields start empty.
-    pub fn new(backup_history_number: Vec<String>) -> Self {
-        Self { backup_history_number }
+    /// A `BackupHistoryNumberRequest` from its required members, each named (see [`BackupHistoryNumberRequestRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryNumberRequestRequired) -> Self {
+        Self {
+            backup_history_number: required.backup_history_number,
+        }
+    }
+}
+
+/// The required members of [`BackupHistoryNumberRequest`], each named: write one as a struct literal and pass it to [`BackupHistoryNumberRequest::new`], or to any method that takes `impl Into<BackupHistoryNumberRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryNumberRequestRequired {
+    /// Backup id
+    pub backup_history_number: Vec<String>,
+}
+
+impl From<BackupHistoryNumberRequestRequired> for BackupHistoryNumberRequest {
+    /// A `BackupHistoryNumberRequest` with these members; optional members start empty.
+    fn from(required: BackupHistoryNumberRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -267,17 +407,37 @@ pub struct BackupSettingRequest {
 }
 
 impl BackupSettingRequest {
-    /// A `BackupSettingRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        archive_frequency_minute: impl Into<String>,
-        retention_period_day: impl Into<String>,
-        starting_time_hour: impl Into<String>,
-    ) -> Self {
+    /// A `BackupSettingRequest` from its required members, each named (see [`BackupSettingRequestRequired`]); optional members start empty.
+    pub fn new(required: BackupSettingRequestRequired) -> Self {
         Self {
-            archive_frequency_minute: archive_frequency_minute.into(),
-            retention_period_day: retention_period_day.into(),
-            starting_time_hour: starting_time_hour.into(),
+            archive_frequency_minute: required.archive_frequency_minute,
+            retention_period_day: required.retention_period_day,
+            starting_time_hour: required.starting_time_hour,
         }
+    }
+}
+
+/// The required members of [`BackupSettingRequest`], each named: write one as a struct literal and pass it to [`BackupSettingRequest::new`], or to any method that takes `impl Into<BackupSettingRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupSettingRequestRequired {
+    /// Backup starting time (minute)
+    ///
+    /// - Pattern: `^(5|10|30|60)$`
+    pub archive_frequency_minute: String,
+    /// Backup retention period (day)
+    ///
+    /// - Pattern: `^([7-9]|^[1-2]\d|^3[0-5])$`
+    pub retention_period_day: String,
+    /// Backup starting time (hour)
+    ///
+    /// - Pattern: `^(\d|1\d|2[0-3])$`
+    pub starting_time_hour: String,
+}
+
+impl From<BackupSettingRequestRequired> for BackupSettingRequest {
+    /// A `BackupSettingRequest` with these members; optional members start empty.
+    fn from(required: BackupSettingRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -378,11 +538,11 @@ pub struct BlockStorageGroupRequest {
 }
 
 impl BlockStorageGroupRequest {
-    /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
+    /// A `BlockStorageGroupRequest` from its required members, each named (see [`BlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupRequestRequired) -> Self {
         Self {
-            role_type,
-            size_gb,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
             volume_type: None,
         }
     }
@@ -391,6 +551,28 @@ impl BlockStorageGroupRequest {
     pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+/// The required members of [`BlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`BlockStorageGroupRequest::new`], or to any method that takes `impl Into<BlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockRoleType,
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `104`
+    pub size_gb: i64,
+}
+
+impl From<BlockStorageGroupRequestRequired> for BlockStorageGroupRequest {
+    /// A `BlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -436,21 +618,41 @@ pub struct BlockStorageGroupResponse {
 }
 
 impl BlockStorageGroupResponse {
-    /// A `BlockStorageGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        role_type: BlockRoleType,
-        size_gb: i64,
-        volume_type: VolumeType,
-    ) -> Self {
+    /// A `BlockStorageGroupResponse` from its required members, each named (see [`BlockStorageGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupResponseRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
-            role_type,
-            size_gb,
-            volume_type,
+            id: required.id,
+            name: required.name,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
+            volume_type: required.volume_type,
         }
+    }
+}
+
+/// The required members of [`BlockStorageGroupResponse`], each named: write one as a struct literal and pass it to [`BlockStorageGroupResponse::new`], or to any method that takes `impl Into<BlockStorageGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupResponseRequired {
+    /// ID
+    pub id: String,
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockRoleType,
+    /// Size in GB
+    pub size_gb: i64,
+    /// Volume type
+    ///
+    /// - Example: `"SSD"`
+    pub volume_type: VolumeType,
+}
+
+impl From<BlockStorageGroupResponseRequired> for BlockStorageGroupResponse {
+    /// A `BlockStorageGroupResponse` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -493,21 +695,17 @@ pub struct ClusterRestoreRequest {
 }
 
 impl ClusterRestoreRequest {
-    /// A `ClusterRestoreRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        instance_name_prefix: impl Into<String>,
-        name: impl Into<String>,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// A `ClusterRestoreRequest` from its required members, each named (see [`ClusterRestoreRequestRequired`]); optional members start empty.
+    pub fn new(required: ClusterRestoreRequestRequired) -> Self {
         Self {
             allowable_ip_addresses: None,
             backup_history_number: None,
             backup_recovery_time: None,
             block_storage_groups: None,
-            instance_name_prefix: instance_name_prefix.into(),
+            instance_name_prefix: required.instance_name_prefix,
             maintenance_option: None,
-            name: name.into(),
-            server_type_name: server_type_name.into(),
+            name: required.name,
+            server_type_name: required.server_type_name,
             tags: None,
         }
     }
@@ -561,6 +759,32 @@ impl ClusterRestoreRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`ClusterRestoreRequest`], each named: write one as a struct literal and pass it to [`ClusterRestoreRequest::new`], or to any method that takes `impl Into<ClusterRestoreRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterRestoreRequestRequired {
+    /// Instance name prefix
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 16
+    /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
+    pub instance_name_prefix: String,
+    /// Cluster name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z]*$`
+    pub name: String,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<ClusterRestoreRequestRequired> for ClusterRestoreRequest {
+    /// A `ClusterRestoreRequest` with these members; optional members start empty.
+    fn from(required: ClusterRestoreRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -784,24 +1008,17 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// A `Engine` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        major_version: impl Into<String>,
-        name: impl Into<String>,
-        os_type: impl Into<String>,
-        os_version: impl Into<String>,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// An `Engine` from its required members, each named (see [`EngineRequired`]); optional members start empty.
+    pub fn new(required: EngineRequired) -> Self {
         Self {
             end_of_service: None,
-            id: id.into(),
-            major_version: major_version.into(),
-            name: name.into(),
-            os_type: os_type.into(),
-            os_version: os_version.into(),
+            id: required.id,
+            major_version: required.major_version,
+            name: required.name,
+            os_type: required.os_type,
+            os_version: required.os_version,
             product_image_type: None,
-            software_version: software_version.into(),
+            software_version: required.software_version,
         }
     }
 
@@ -821,6 +1038,30 @@ impl Engine {
     }
 }
 
+/// The required members of [`Engine`], each named: write one as a struct literal and pass it to [`Engine::new`], or to any method that takes `impl Into<Engine>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineRequired {
+    /// ID
+    pub id: String,
+    /// Software major version
+    pub major_version: String,
+    /// DBaaS engine version name
+    pub name: String,
+    /// OS type
+    pub os_type: String,
+    /// OS version
+    pub os_version: String,
+    /// Software version
+    pub software_version: String,
+}
+
+impl From<EngineRequired> for Engine {
+    /// An `Engine` with these members; optional members start empty.
+    fn from(required: EngineRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `EngineListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -830,9 +1071,25 @@ pub struct EngineListResponse {
 }
 
 impl EngineListResponse {
-    /// A `EngineListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<Engine>) -> Self {
-        Self { contents }
+    /// An `EngineListResponse` from its required members, each named (see [`EngineListResponseRequired`]); optional members start empty.
+    pub fn new(required: EngineListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EngineListResponse`], each named: write one as a struct literal and pass it to [`EngineListResponse::new`], or to any method that takes `impl Into<EngineListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineListResponseRequired {
+    /// DBaaS engine list
+    pub contents: Vec<Engine>,
+}
+
+impl From<EngineListResponseRequired> for EngineListResponse {
+    /// An `EngineListResponse` with these members; optional members start empty.
+    fn from(required: EngineListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -847,12 +1104,28 @@ pub struct EngineProperty {
 }
 
 impl EngineProperty {
-    /// A `EngineProperty` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// An `EngineProperty` from its required members, each named (see [`EnginePropertyRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyRequired) -> Self {
         Self {
-            name: name.into(),
-            value: value.into(),
+            name: required.name,
+            value: required.value,
         }
+    }
+}
+
+/// The required members of [`EngineProperty`], each named: write one as a struct literal and pass it to [`EngineProperty::new`], or to any method that takes `impl Into<EngineProperty>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyRequired {
+    /// DBaas engine property name
+    pub name: String,
+    /// DBaas engine property value
+    pub value: String,
+}
+
+impl From<EnginePropertyRequired> for EngineProperty {
+    /// An `EngineProperty` with these members; optional members start empty.
+    fn from(required: EnginePropertyRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -865,9 +1138,25 @@ pub struct EnginePropertyListResponse {
 }
 
 impl EnginePropertyListResponse {
-    /// A `EnginePropertyListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<EngineProperty>) -> Self {
-        Self { contents }
+    /// An `EnginePropertyListResponse` from its required members, each named (see [`EnginePropertyListResponseRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EnginePropertyListResponse`], each named: write one as a struct literal and pass it to [`EnginePropertyListResponse::new`], or to any method that takes `impl Into<EnginePropertyListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyListResponseRequired {
+    /// DBaas engine property list
+    pub contents: Vec<EngineProperty>,
+}
+
+impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
+    /// An `EnginePropertyListResponse` with these members; optional members start empty.
+    fn from(required: EnginePropertyListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -895,7 +1184,7 @@ pub struct EpasBackupOption {
 }
 
 impl EpasBackupOption {
-    /// A `EpasBackupOption` from its required fields; optional fields start empty.
+    /// An `EpasBackupOption` with every member empty.
     pub fn new() -> Self {
         Self {
             archive_frequency_minute: None,
@@ -989,30 +1278,22 @@ pub struct EpasClusterCreateRequest {
 }
 
 impl EpasClusterCreateRequest {
-    /// A `EpasClusterCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        dbaas_engine_version_id: impl Into<String>,
-        init_config_option: EpasInitConfigOptionRequest,
-        instance_groups: Vec<InstanceGroupRequest>,
-        instance_name_prefix: impl Into<String>,
-        name: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// An `EpasClusterCreateRequest` from its required members, each named (see [`EpasClusterCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: EpasClusterCreateRequestRequired) -> Self {
         Self {
             allowable_ip_addresses: None,
-            dbaas_engine_version_id: dbaas_engine_version_id.into(),
+            dbaas_engine_version_id: required.dbaas_engine_version_id,
             ha_enabled: None,
-            init_config_option,
-            instance_groups,
-            instance_name_prefix: instance_name_prefix.into(),
+            init_config_option: required.init_config_option,
+            instance_groups: required.instance_groups,
+            instance_name_prefix: required.instance_name_prefix,
             maintenance_option: None,
-            name: name.into(),
+            name: required.name,
             nat_enabled: None,
             origin_cluster_id: None,
-            subnet_id: subnet_id.into(),
+            subnet_id: required.subnet_id,
             tags: None,
-            timezone: timezone.into(),
+            timezone: required.timezone,
             vip_public_ip_id: None,
             virtual_ip_address: None,
         }
@@ -1076,6 +1357,40 @@ impl EpasClusterCreateRequest {
     ) -> Self {
         self.virtual_ip_address = Some(virtual_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`EpasClusterCreateRequest`], each named: write one as a struct literal and pass it to [`EpasClusterCreateRequest::new`], or to any method that takes `impl Into<EpasClusterCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpasClusterCreateRequestRequired {
+    /// DBaaS engine version ID
+    pub dbaas_engine_version_id: String,
+    /// DB initial configuration option
+    pub init_config_option: EpasInitConfigOptionRequest,
+    /// Instance groups list
+    pub instance_groups: Vec<InstanceGroupRequest>,
+    /// Instance name prefix
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 13
+    /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
+    pub instance_name_prefix: String,
+    /// Cluster name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z]*$`
+    pub name: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<EpasClusterCreateRequestRequired> for EpasClusterCreateRequest {
+    /// An `EpasClusterCreateRequest` with these members; optional members start empty.
+    fn from(required: EpasClusterCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1221,54 +1536,34 @@ pub struct EpasClusterDetailResponse {
 }
 
 impl EpasClusterDetailResponse {
-    /// A `EpasClusterDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        dbaas_engine: impl Into<String>,
-        dbaas_engine_version_name: impl Into<String>,
-        id: impl Into<String>,
-        init_config_option: EpasInitConfigOptionDetail,
-        instance_groups: Vec<InstanceGroupResponse>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: EpasClusterDetailResponseProductType,
-        replicas: Vec<String>,
-        service_state: ServiceState,
-        software_version: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// An `EpasClusterDetailResponse` from its required members, each named (see [`EpasClusterDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: EpasClusterDetailResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
+            account_id: required.account_id,
             allowable_ip_addresses: None,
-            created_at,
-            created_by: created_by.into(),
-            dbaas_engine: dbaas_engine.into(),
-            dbaas_engine_version_name: dbaas_engine_version_name.into(),
+            created_at: required.created_at,
+            created_by: required.created_by,
+            dbaas_engine: required.dbaas_engine,
+            dbaas_engine_version_name: required.dbaas_engine_version_name,
             ha_enabled: None,
-            id: id.into(),
-            init_config_option,
+            id: required.id,
+            init_config_option: required.init_config_option,
             instance_count: None,
-            instance_groups,
+            instance_groups: required.instance_groups,
             maintenance_option: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             nat_enabled: None,
             origin_cluster_id: None,
-            product_image_type: product_image_type.into(),
-            product_type,
-            replicas,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
+            replicas: required.replicas,
             role_type: None,
-            service_state,
-            software_version: software_version.into(),
-            subnet_id: subnet_id.into(),
-            timezone: timezone.into(),
+            service_state: required.service_state,
+            software_version: required.software_version,
+            subnet_id: required.subnet_id,
+            timezone: required.timezone,
             vip_public_ip_address: None,
             vip_public_ip_id: None,
             virtual_ip_address: None,
@@ -1348,6 +1643,68 @@ impl EpasClusterDetailResponse {
     ) -> Self {
         self.virtual_ip_address = Some(virtual_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`EpasClusterDetailResponse`], each named: write one as a struct literal and pass it to [`EpasClusterDetailResponse::new`], or to any method that takes `impl Into<EpasClusterDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpasClusterDetailResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Created At
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Created By
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// DBaaS engine
+    pub dbaas_engine: String,
+    /// DBaaS engine version name
+    pub dbaas_engine_version_name: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// DB initial configuration option
+    pub init_config_option: EpasInitConfigOptionDetail,
+    /// Instance groups list
+    pub instance_groups: Vec<InstanceGroupResponse>,
+    /// Modified At
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modified By
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    ///
+    /// - Example: `"QOS"`
+    pub product_type: EpasClusterDetailResponseProductType,
+    /// Replicas list
+    pub replicas: Vec<String>,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+    /// Software version
+    pub software_version: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<EpasClusterDetailResponseRequired> for EpasClusterDetailResponse {
+    /// An `EpasClusterDetailResponse` with these members; optional members start empty.
+    fn from(required: EpasClusterDetailResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1489,19 +1846,16 @@ pub struct EpasInitConfigOptionDetail {
 }
 
 impl EpasInitConfigOptionDetail {
-    /// A `EpasInitConfigOptionDetail` from its required fields; optional fields start empty.
-    pub fn new(
-        database_name: impl Into<String>,
-        database_user_name: impl Into<String>,
-    ) -> Self {
+    /// An `EpasInitConfigOptionDetail` from its required members, each named (see [`EpasInitConfigOptionDetailRequired`]); optional members start empty.
+    pub fn new(required: EpasInitConfigOptionDetailRequired) -> Self {
         Self {
             audit_enabled: None,
             backup_option: None,
             database_encoding: None,
             database_locale: None,
-            database_name: database_name.into(),
+            database_name: required.database_name,
             database_port: None,
-            database_user_name: database_user_name.into(),
+            database_user_name: required.database_user_name,
             origin_region: None,
         }
     }
@@ -1543,6 +1897,22 @@ impl EpasInitConfigOptionDetail {
     pub fn with_origin_region(mut self, origin_region: impl Into<String>) -> Self {
         self.origin_region = Some(origin_region.into());
         self
+    }
+}
+
+/// The required members of [`EpasInitConfigOptionDetail`], each named: write one as a struct literal and pass it to [`EpasInitConfigOptionDetail::new`], or to any method that takes `impl Into<EpasInitConfigOptionDetail>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpasInitConfigOptionDetailRequired {
+    /// Database Name
+    pub database_name: String,
+    /// Database User Name
+    pub database_user_name: String,
+}
+
+impl From<EpasInitConfigOptionDetailRequired> for EpasInitConfigOptionDetail {
+    /// An `EpasInitConfigOptionDetail` with these members; optional members start empty.
+    fn from(required: EpasInitConfigOptionDetailRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1596,21 +1966,17 @@ pub struct EpasInitConfigOptionRequest {
 }
 
 impl EpasInitConfigOptionRequest {
-    /// A `EpasInitConfigOptionRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        database_name: impl Into<String>,
-        database_user_name: impl Into<String>,
-        database_user_password: impl Into<String>,
-    ) -> Self {
+    /// An `EpasInitConfigOptionRequest` from its required members, each named (see [`EpasInitConfigOptionRequestRequired`]); optional members start empty.
+    pub fn new(required: EpasInitConfigOptionRequestRequired) -> Self {
         Self {
             audit_enabled: None,
             backup_option: None,
             database_encoding: None,
             database_locale: None,
-            database_name: database_name.into(),
+            database_name: required.database_name,
             database_port: None,
-            database_user_name: database_user_name.into(),
-            database_user_password: database_user_password.into(),
+            database_user_name: required.database_user_name,
+            database_user_password: required.database_user_password,
         }
     }
 
@@ -1660,6 +2026,45 @@ impl ::std::fmt::Debug for EpasInitConfigOptionRequest {
             .field("database_user_name", &self.database_user_name)
             .field("database_user_password", &"<redacted>")
             .finish()
+    }
+}
+
+/// The required members of [`EpasInitConfigOptionRequest`], each named: write one as a struct literal and pass it to [`EpasInitConfigOptionRequest::new`], or to any method that takes `impl Into<EpasInitConfigOptionRequest>`.
+#[derive(Clone, PartialEq)]
+pub struct EpasInitConfigOptionRequestRequired {
+    /// Database Name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z][a-zA-Z0-9]*$`
+    pub database_name: String,
+    /// Database User Name
+    ///
+    /// - Minimum length: 2
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z]*$`
+    pub database_user_name: String,
+    /// Database user password
+    ///
+    /// - Minimum length: 8
+    /// - Maximum length: 30
+    pub database_user_password: String,
+}
+
+impl ::std::fmt::Debug for EpasInitConfigOptionRequestRequired {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EpasInitConfigOptionRequestRequired")
+            .field("database_name", &self.database_name)
+            .field("database_user_name", &self.database_user_name)
+            .field("database_user_password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl From<EpasInitConfigOptionRequestRequired> for EpasInitConfigOptionRequest {
+    /// An `EpasInitConfigOptionRequest` with these members; optional members start empty.
+    fn from(required: EpasInitConfigOptionRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1725,17 +2130,13 @@ pub struct InstanceGroupRequest {
 }
 
 impl InstanceGroupRequest {
-    /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// An `InstanceGroupRequest` from its required members, each named (see [`InstanceGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupRequestRequired) -> Self {
         Self {
-            block_storage_groups,
+            block_storage_groups: required.block_storage_groups,
             instances: None,
-            role_type,
-            server_type_name: server_type_name.into(),
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
     }
 
@@ -1743,6 +2144,26 @@ impl InstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+/// The required members of [`InstanceGroupRequest`], each named: write one as a struct literal and pass it to [`InstanceGroupRequest::new`], or to any method that takes `impl Into<InstanceGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupRequestRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupRequest>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupRequestRequired> for InstanceGroupRequest {
+    /// An `InstanceGroupRequest` with these members; optional members start empty.
+    fn from(required: InstanceGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1767,11 +2188,25 @@ pub struct InstanceGroupResizeRequest {
 }
 
 impl InstanceGroupResizeRequest {
-    /// A `InstanceGroupResizeRequest` from its required fields; optional fields start empty.
-    pub fn new(server_type_name: impl Into<String>) -> Self {
+    /// An `InstanceGroupResizeRequest` from its required members, each named (see [`InstanceGroupResizeRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupResizeRequestRequired) -> Self {
         Self {
-            server_type_name: server_type_name.into(),
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`InstanceGroupResizeRequest`], each named: write one as a struct literal and pass it to [`InstanceGroupResizeRequest::new`], or to any method that takes `impl Into<InstanceGroupResizeRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupResizeRequestRequired {
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
+    /// An `InstanceGroupResizeRequest` with these members; optional members start empty.
+    fn from(required: InstanceGroupResizeRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1794,21 +2229,39 @@ pub struct InstanceGroupResponse {
 }
 
 impl InstanceGroupResponse {
-    /// A `InstanceGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupResponse>,
-        id: impl Into<String>,
-        instances: Vec<InstanceResponse>,
-        role_type: InstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// An `InstanceGroupResponse` from its required members, each named (see [`InstanceGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupResponseRequired) -> Self {
         Self {
-            block_storage_groups,
-            id: id.into(),
-            instances,
-            role_type,
-            server_type_name: server_type_name.into(),
+            block_storage_groups: required.block_storage_groups,
+            id: required.id,
+            instances: required.instances,
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`InstanceGroupResponse`], each named: write one as a struct literal and pass it to [`InstanceGroupResponse::new`], or to any method that takes `impl Into<InstanceGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupResponseRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupResponse>,
+    /// ID
+    pub id: String,
+    /// Instances list
+    pub instances: Vec<InstanceResponse>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupResponseRequired> for InstanceGroupResponse {
+    /// An `InstanceGroupResponse` with these members; optional members start empty.
+    fn from(required: InstanceGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1959,11 +2412,11 @@ pub struct InstanceRequest {
 }
 
 impl InstanceRequest {
-    /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRoleType) -> Self {
+    /// An `InstanceRequest` from its required members, each named (see [`InstanceRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceRequestRequired) -> Self {
         Self {
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
         }
     }
@@ -1981,6 +2434,22 @@ impl InstanceRequest {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`InstanceRequest`], each named: write one as a struct literal and pass it to [`InstanceRequest::new`], or to any method that takes `impl Into<InstanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+}
+
+impl From<InstanceRequestRequired> for InstanceRequest {
+    /// An `InstanceRequest` with these members; optional members start empty.
+    fn from(required: InstanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2010,19 +2479,15 @@ pub struct InstanceResponse {
 }
 
 impl InstanceResponse {
-    /// A `InstanceResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        name: impl Into<String>,
-        role_type: InstanceRoleType,
-        service_state: ServiceState,
-    ) -> Self {
+    /// An `InstanceResponse` from its required members, each named (see [`InstanceResponseRequired`]); optional members start empty.
+    pub fn new(required: InstanceResponseRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             public_ip_address: None,
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -2048,6 +2513,28 @@ impl InstanceResponse {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`InstanceResponse`], each named: write one as a struct literal and pass it to [`InstanceResponse::new`], or to any method that takes `impl Into<InstanceResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceResponseRequired {
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<InstanceResponseRequired> for InstanceResponse {
+    /// An `InstanceResponse` with these members; optional members start empty.
+    fn from(required: InstanceResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2241,19 +2728,15 @@ pub struct LogExportConfig {
 }
 
 impl LogExportConfig {
-    /// A `LogExportConfig` from its required fields; optional fields start empty.
-    pub fn new(
-        is_registered: bool,
-        log_label: impl Into<String>,
-        log_type: impl Into<String>,
-    ) -> Self {
+    /// A `LogExportConfig` from its required members, each named (see [`LogExportConfigRequired`]); optional members start empty.
+    pub fn new(required: LogExportConfigRequired) -> Self {
         Self {
             bucket_name: None,
             delete_on_export: None,
             is_bucket_deleted: None,
-            is_registered,
-            log_label: log_label.into(),
-            log_type: log_type.into(),
+            is_registered: required.is_registered,
+            log_label: required.log_label,
+            log_type: required.log_type,
             schedule_day_of_month: None,
             schedule_day_of_week: None,
             schedule_frequency_type: None,
@@ -2307,6 +2790,30 @@ impl LogExportConfig {
     pub fn with_schedule_hour(mut self, schedule_hour: impl Into<String>) -> Self {
         self.schedule_hour = Some(schedule_hour.into());
         self
+    }
+}
+
+/// The required members of [`LogExportConfig`], each named: write one as a struct literal and pass it to [`LogExportConfig::new`], or to any method that takes `impl Into<LogExportConfig>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogExportConfigRequired {
+    /// Log type registration state
+    ///
+    /// - Example: `true`
+    pub is_registered: bool,
+    /// Log label
+    ///
+    /// - Example: `"DB Alert Log"`
+    pub log_label: String,
+    /// Log type
+    ///
+    /// - Example: `"alert"`
+    pub log_type: String,
+}
+
+impl From<LogExportConfigRequired> for LogExportConfig {
+    /// A `LogExportConfig` with these members; optional members start empty.
+    fn from(required: LogExportConfigRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2376,13 +2883,13 @@ pub struct LogExportConfigCreateRequest {
 }
 
 impl LogExportConfigCreateRequest {
-    /// A `LogExportConfigCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(bucket_name: impl Into<String>, log_type: impl Into<String>) -> Self {
+    /// A `LogExportConfigCreateRequest` from its required members, each named (see [`LogExportConfigCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: LogExportConfigCreateRequestRequired) -> Self {
         Self {
             access_key: None,
-            bucket_name: bucket_name.into(),
+            bucket_name: required.bucket_name,
             delete_on_export: None,
-            log_type: log_type.into(),
+            log_type: required.log_type,
             schedule_day_of_month: None,
             schedule_day_of_week: None,
             schedule_frequency_type: None,
@@ -2456,6 +2963,26 @@ impl ::std::fmt::Debug for LogExportConfigCreateRequest {
     }
 }
 
+/// The required members of [`LogExportConfigCreateRequest`], each named: write one as a struct literal and pass it to [`LogExportConfigCreateRequest::new`], or to any method that takes `impl Into<LogExportConfigCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogExportConfigCreateRequestRequired {
+    /// Bucket name
+    ///
+    /// - Example: `"examplebucket"`
+    pub bucket_name: String,
+    /// Log type
+    ///
+    /// - Example: `"alert"`
+    pub log_type: String,
+}
+
+impl From<LogExportConfigCreateRequestRequired> for LogExportConfigCreateRequest {
+    /// A `LogExportConfigCreateRequest` with these members; optional members start empty.
+    fn from(required: LogExportConfigCreateRequestRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `LogExportConfigListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2469,9 +2996,30 @@ pub struct LogExportConfigListResponse {
 }
 
 impl LogExportConfigListResponse {
-    /// A `LogExportConfigListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<LogExportConfig>, count: i64) -> Self {
-        Self { contents, count }
+    /// A `LogExportConfigListResponse` from its required members, each named (see [`LogExportConfigListResponseRequired`]); optional members start empty.
+    pub fn new(required: LogExportConfigListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            count: required.count,
+        }
+    }
+}
+
+/// The required members of [`LogExportConfigListResponse`], each named: write one as a struct literal and pass it to [`LogExportConfigListResponse::new`], or to any method that takes `impl Into<LogExportConfigListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogExportConfigListResponseRequired {
+    /// Log export config contents
+    pub contents: Vec<LogExportConfig>,
+    /// Log export config count
+    ///
+    /// - Example: `1`
+    pub count: i64,
+}
+
+impl From<LogExportConfigListResponseRequired> for LogExportConfigListResponse {
+    /// A `LogExportConfigListResponse` with these members; optional members start empty.
+    fn from(required: LogExportConfigListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2533,7 +3081,7 @@ pub struct LogExportConfigModifyRequest {
 }
 
 impl LogExportConfigModifyRequest {
-    /// A `LogExportConfigModifyRequest` from its required fields; optional fields start empty.
+    /// A `LogExportConfigModifyRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             access_key: None,
@@ -2693,7 +3241,7 @@ pub struct MaintenanceOption {
 }
 
 impl MaintenanceOption {
-    /// A `MaintenanceOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -2740,19 +3288,38 @@ pub struct MaintenanceRequest {
 }
 
 impl MaintenanceRequest {
-    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        start_day_of_week: DayOfWeek,
-        start_minute: impl Into<String>,
-        start_time: impl Into<String>,
-        term_hour: impl Into<String>,
-    ) -> Self {
+    /// A `MaintenanceRequest` from its required members, each named (see [`MaintenanceRequestRequired`]); optional members start empty.
+    pub fn new(required: MaintenanceRequestRequired) -> Self {
         Self {
-            start_day_of_week,
-            start_minute: start_minute.into(),
-            start_time: start_time.into(),
-            term_hour: term_hour.into(),
+            start_day_of_week: required.start_day_of_week,
+            start_minute: required.start_minute,
+            start_time: required.start_time,
+            term_hour: required.term_hour,
         }
+    }
+}
+
+/// The required members of [`MaintenanceRequest`], each named: write one as a struct literal and pass it to [`MaintenanceRequest::new`], or to any method that takes `impl Into<MaintenanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaintenanceRequestRequired {
+    /// start_day_of_week
+    ///
+    /// - Example: `"MON"`
+    pub start_day_of_week: DayOfWeek,
+    /// start_minute
+    pub start_minute: String,
+    /// start_time
+    pub start_time: String,
+    /// term_hour
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    pub term_hour: String,
+}
+
+impl From<MaintenanceRequestRequired> for MaintenanceRequest {
+    /// A `MaintenanceRequest` with these members; optional members start empty.
+    fn from(required: MaintenanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2779,7 +3346,7 @@ pub struct MaintenanceResponseOption {
 }
 
 impl MaintenanceResponseOption {
-    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceResponseOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -2825,15 +3392,28 @@ pub struct MinorPatchRequest {
 }
 
 impl MinorPatchRequest {
-    /// A `MinorPatchRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        backup_before_upgrade: bool,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// A `MinorPatchRequest` from its required members, each named (see [`MinorPatchRequestRequired`]); optional members start empty.
+    pub fn new(required: MinorPatchRequestRequired) -> Self {
         Self {
-            backup_before_upgrade,
-            software_version: software_version.into(),
+            backup_before_upgrade: required.backup_before_upgrade,
+            software_version: required.software_version,
         }
+    }
+}
+
+/// The required members of [`MinorPatchRequest`], each named: write one as a struct literal and pass it to [`MinorPatchRequest::new`], or to any method that takes `impl Into<MinorPatchRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MinorPatchRequestRequired {
+    /// backup_before_upgrade
+    pub backup_before_upgrade: bool,
+    /// software_version
+    pub software_version: String,
+}
+
+impl From<MinorPatchRequestRequired> for MinorPatchRequest {
+    /// A `MinorPatchRequest` with these members; optional members start empty.
+    fn from(required: MinorPatchRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2870,28 +3450,18 @@ pub struct ParameterDto {
 }
 
 impl ParameterDto {
-    /// A `ParameterDto` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        allows_value: impl Into<String>,
-        applied_value: impl Into<String>,
-        apply_type: impl Into<String>,
-        data_type: impl Into<String>,
-        default_value: impl Into<String>,
-        id: impl Into<String>,
-        is_modifiable: bool,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterDto` from its required members, each named (see [`ParameterDtoRequired`]); optional members start empty.
+    pub fn new(required: ParameterDtoRequired) -> Self {
         Self {
-            allows_value: allows_value.into(),
-            applied_value: applied_value.into(),
-            apply_type: apply_type.into(),
-            data_type: data_type.into(),
-            default_value: default_value.into(),
+            allows_value: required.allows_value,
+            applied_value: required.applied_value,
+            apply_type: required.apply_type,
+            data_type: required.data_type,
+            default_value: required.default_value,
             description: None,
-            id: id.into(),
-            is_modifiable,
-            name: name.into(),
+            id: required.id,
+            is_modifiable: required.is_modifiable,
+            name: required.name,
             software_type: None,
         }
     }
@@ -2906,6 +3476,34 @@ impl ParameterDto {
     pub fn with_software_type(mut self, software_type: impl Into<String>) -> Self {
         self.software_type = Some(software_type.into());
         self
+    }
+}
+
+/// The required members of [`ParameterDto`], each named: write one as a struct literal and pass it to [`ParameterDto::new`], or to any method that takes `impl Into<ParameterDto>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterDtoRequired {
+    /// Parameter allows value
+    pub allows_value: String,
+    /// Parameter applied value
+    pub applied_value: String,
+    /// Parameter apply type
+    pub apply_type: String,
+    /// Parameter data type
+    pub data_type: String,
+    /// Parameter default value
+    pub default_value: String,
+    /// Parameter id
+    pub id: String,
+    /// Parameter is_modifiable
+    pub is_modifiable: bool,
+    /// Parameter name
+    pub name: String,
+}
+
+impl From<ParameterDtoRequired> for ParameterDto {
+    /// A `ParameterDto` with these members; optional members start empty.
+    fn from(required: ParameterDtoRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2926,21 +3524,37 @@ pub struct ParameterGroup {
 }
 
 impl ParameterGroup {
-    /// A `ParameterGroup` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        major_version: impl Into<String>,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterGroup` from its required members, each named (see [`ParameterGroupRequired`]); optional members start empty.
+    pub fn new(required: ParameterGroupRequired) -> Self {
         Self {
-            id: id.into(),
-            major_version: major_version.into(),
-            name: name.into(),
-            product_image_type: product_image_type.into(),
-            product_type: product_type.into(),
+            id: required.id,
+            major_version: required.major_version,
+            name: required.name,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
         }
+    }
+}
+
+/// The required members of [`ParameterGroup`], each named: write one as a struct literal and pass it to [`ParameterGroup::new`], or to any method that takes `impl Into<ParameterGroup>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterGroupRequired {
+    /// Parameter group ID
+    pub id: String,
+    /// Software major version
+    pub major_version: String,
+    /// Parameter group name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    pub product_type: String,
+}
+
+impl From<ParameterGroupRequired> for ParameterGroup {
+    /// A `ParameterGroup` with these members; optional members start empty.
+    fn from(required: ParameterGroupRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2956,15 +3570,32 @@ pub struct ParameterGroupListResponse {
 }
 
 impl ParameterGroupListResponse {
-    /// A `ParameterGroupListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ParameterGroup>) -> Self {
-        Self { contents, sort: None }
+    /// A `ParameterGroupListResponse` from its required members, each named (see [`ParameterGroupListResponseRequired`]); optional members start empty.
+    pub fn new(required: ParameterGroupListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            sort: None,
+        }
     }
 
     /// Sets [`ParameterGroupListResponse::sort`].
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ParameterGroupListResponse`], each named: write one as a struct literal and pass it to [`ParameterGroupListResponse::new`], or to any method that takes `impl Into<ParameterGroupListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterGroupListResponseRequired {
+    /// Parameter group list
+    pub contents: Vec<ParameterGroup>,
+}
+
+impl From<ParameterGroupListResponseRequired> for ParameterGroupListResponse {
+    /// A `ParameterGroupListResponse` with these members; optional members start empty.
+    fn from(required: ParameterGroupListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2994,13 +3625,13 @@ pub struct ParameterPageResponse {
 }
 
 impl ParameterPageResponse {
-    /// A `ParameterPageResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<Parameters>, count: i64, page: i64, size: i64) -> Self {
+    /// A `ParameterPageResponse` from its required members, each named (see [`ParameterPageResponseRequired`]); optional members start empty.
+    pub fn new(required: ParameterPageResponseRequired) -> Self {
         Self {
-            contents,
-            count,
-            page,
-            size,
+            contents: required.contents,
+            count: required.count,
+            page: required.page,
+            size: required.size,
             sort: None,
         }
     }
@@ -3009,6 +3640,32 @@ impl ParameterPageResponse {
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ParameterPageResponse`], each named: write one as a struct literal and pass it to [`ParameterPageResponse::new`], or to any method that takes `impl Into<ParameterPageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterPageResponseRequired {
+    /// Parameter list
+    pub contents: Vec<Parameters>,
+    /// count
+    ///
+    /// - Example: `20`
+    pub count: i64,
+    /// page
+    ///
+    /// - Example: `0`
+    pub page: i64,
+    /// size
+    ///
+    /// - Example: `20`
+    pub size: i64,
+}
+
+impl From<ParameterPageResponseRequired> for ParameterPageResponse {
+    /// A `ParameterPageResponse` with these members; optional members start empty.
+    fn from(required: ParameterPageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3025,17 +3682,31 @@ pub struct ParameterRequest {
 }
 
 impl ParameterRequest {
-    /// A `ParameterRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        new_value: impl Into<String>,
-        old_value: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterRequest` from its required members, each named (see [`ParameterRequestRequired`]); optional members start empty.
+    pub fn new(required: ParameterRequestRequired) -> Self {
         Self {
-            id: id.into(),
-            new_value: new_value.into(),
-            old_value: old_value.into(),
+            id: required.id,
+            new_value: required.new_value,
+            old_value: required.old_value,
         }
+    }
+}
+
+/// The required members of [`ParameterRequest`], each named: write one as a struct literal and pass it to [`ParameterRequest::new`], or to any method that takes `impl Into<ParameterRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterRequestRequired {
+    /// Parameter id
+    pub id: String,
+    /// Parameter new value
+    pub new_value: String,
+    /// Parameter old value
+    pub old_value: String,
+}
+
+impl From<ParameterRequestRequired> for ParameterRequest {
+    /// A `ParameterRequest` with these members; optional members start empty.
+    fn from(required: ParameterRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3061,20 +3732,14 @@ pub struct Parameters {
 }
 
 impl Parameters {
-    /// A `Parameters` from its required fields; optional fields start empty.
-    pub fn new(
-        dbaas_parameter_group_id: impl Into<String>,
-        default_value: impl Into<String>,
-        description: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `Parameters` from its required members, each named (see [`ParametersRequired`]); optional members start empty.
+    pub fn new(required: ParametersRequired) -> Self {
         Self {
-            dbaas_parameter_group_id: dbaas_parameter_group_id.into(),
-            default_value: default_value.into(),
-            description: description.into(),
-            id: id.into(),
-            name: name.into(),
+            dbaas_parameter_group_id: required.dbaas_parameter_group_id,
+            default_value: required.default_value,
+            description: required.description,
+            id: required.id,
+            name: required.name,
             software_type: None,
         }
     }
@@ -3083,6 +3748,28 @@ impl Parameters {
     pub fn with_software_type(mut self, software_type: impl Into<String>) -> Self {
         self.software_type = Some(software_type.into());
         self
+    }
+}
+
+/// The required members of [`Parameters`], each named: write one as a struct literal and pass it to [`Parameters::new`], or to any method that takes `impl Into<Parameters>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersRequired {
+    /// Parameter id
+    pub dbaas_parameter_group_id: String,
+    /// Parameter default value
+    pub default_value: String,
+    /// Parameter description
+    pub description: String,
+    /// Parameter id
+    pub id: String,
+    /// Parameter name
+    pub name: String,
+}
+
+impl From<ParametersRequired> for Parameters {
+    /// A `Parameters` with these members; optional members start empty.
+    fn from(required: ParametersRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3095,9 +3782,25 @@ pub struct ParametersRequest {
 }
 
 impl ParametersRequest {
-    /// A `ParametersRequest` from its required fields; optional fields start empty.
-    pub fn new(parameters: Vec<ParameterRequest>) -> Self {
-        Self { parameters }
+    /// A `ParametersRequest` from its required members, each named (see [`ParametersRequestRequired`]); optional members start empty.
+    pub fn new(required: ParametersRequestRequired) -> Self {
+        Self {
+            parameters: required.parameters,
+        }
+    }
+}
+
+/// The required members of [`ParametersRequest`], each named: write one as a struct literal and pass it to [`ParametersRequest::new`], or to any method that takes `impl Into<ParametersRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersRequestRequired {
+    /// Parameter request list
+    pub parameters: Vec<ParameterRequest>,
+}
+
+impl From<ParametersRequestRequired> for ParametersRequest {
+    /// A `ParametersRequest` with these members; optional members start empty.
+    fn from(required: ParametersRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3114,17 +3817,31 @@ pub struct ParametersResponse {
 }
 
 impl ParametersResponse {
-    /// A `ParametersResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        contents: Vec<ParameterDto>,
-        count: i64,
-        modified_at: impl Into<String>,
-    ) -> Self {
+    /// A `ParametersResponse` from its required members, each named (see [`ParametersResponseRequired`]); optional members start empty.
+    pub fn new(required: ParametersResponseRequired) -> Self {
         Self {
-            contents,
-            count,
-            modified_at: modified_at.into(),
+            contents: required.contents,
+            count: required.count,
+            modified_at: required.modified_at,
         }
+    }
+}
+
+/// The required members of [`ParametersResponse`], each named: write one as a struct literal and pass it to [`ParametersResponse::new`], or to any method that takes `impl Into<ParametersResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersResponseRequired {
+    /// Parameter contents
+    pub contents: Vec<ParameterDto>,
+    /// Parameter count
+    pub count: i64,
+    /// Modification time
+    pub modified_at: String,
+}
+
+impl From<ParametersResponseRequired> for ParametersResponse {
+    /// A `ParametersResponse` with these members; optional members start empty.
+    fn from(required: ParametersResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3265,13 +3982,13 @@ pub struct RdbClusterPageResponse {
 }
 
 impl RdbClusterPageResponse {
-    /// A `RdbClusterPageResponse` from its required fields; optional fields start empty.
-    pub fn new(count: i64, page: i64, size: i64) -> Self {
+    /// A `RdbClusterPageResponse` from its required members, each named (see [`RdbClusterPageResponseRequired`]); optional members start empty.
+    pub fn new(required: RdbClusterPageResponseRequired) -> Self {
         Self {
             contents: None,
-            count,
-            page,
-            size,
+            count: required.count,
+            page: required.page,
+            size: required.size,
             sort: None,
         }
     }
@@ -3286,6 +4003,30 @@ impl RdbClusterPageResponse {
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`RdbClusterPageResponse`], each named: write one as a struct literal and pass it to [`RdbClusterPageResponse::new`], or to any method that takes `impl Into<RdbClusterPageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RdbClusterPageResponseRequired {
+    /// count
+    ///
+    /// - Example: `20`
+    pub count: i64,
+    /// page
+    ///
+    /// - Example: `0`
+    pub page: i64,
+    /// size
+    ///
+    /// - Example: `20`
+    pub size: i64,
+}
+
+impl From<RdbClusterPageResponseRequired> for RdbClusterPageResponse {
+    /// A `RdbClusterPageResponse` with these members; optional members start empty.
+    fn from(required: RdbClusterPageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3346,31 +4087,21 @@ pub struct RdbClusterResponse {
 }
 
 impl RdbClusterResponse {
-    /// A `RdbClusterResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        id: impl Into<String>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        service_state: ServiceState,
-    ) -> Self {
+    /// A `RdbClusterResponse` from its required members, each named (see [`RdbClusterResponseRequired`]); optional members start empty.
+    pub fn new(required: RdbClusterResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
-            created_at,
-            created_by: created_by.into(),
+            account_id: required.account_id,
+            created_at: required.created_at,
+            created_by: required.created_by,
             database_name: None,
             ha_enabled: None,
-            id: id.into(),
+            id: required.id,
             instance_count: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             role_type: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -3396,6 +4127,46 @@ impl RdbClusterResponse {
     pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
+    }
+}
+
+/// The required members of [`RdbClusterResponse`], each named: write one as a struct literal and pass it to [`RdbClusterResponse::new`], or to any method that takes `impl Into<RdbClusterResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RdbClusterResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Created At
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Created By
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// Modified At
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modified By
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<RdbClusterResponseRequired> for RdbClusterResponse {
+    /// A `RdbClusterResponse` with these members; optional members start empty.
+    fn from(required: RdbClusterResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3428,10 +4199,10 @@ pub struct ReplicaItem {
 }
 
 impl ReplicaItem {
-    /// A `ReplicaItem` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// A `ReplicaItem` from its required members, each named (see [`ReplicaItemRequired`]); optional members start empty.
+    pub fn new(required: ReplicaItemRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             region: None,
             replica_state: None,
             replica_state_detail: None,
@@ -3467,6 +4238,20 @@ impl ReplicaItem {
     }
 }
 
+/// The required members of [`ReplicaItem`], each named: write one as a struct literal and pass it to [`ReplicaItem::new`], or to any method that takes `impl Into<ReplicaItem>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicaItemRequired {
+    /// Server name
+    pub name: String,
+}
+
+impl From<ReplicaItemRequired> for ReplicaItem {
+    /// A `ReplicaItem` with these members; optional members start empty.
+    fn from(required: ReplicaItemRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `Replicas` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -3482,15 +4267,32 @@ pub struct Replicas {
 }
 
 impl Replicas {
-    /// A `Replicas` from its required fields; optional fields start empty.
-    pub fn new(
-        instance_groups: Vec<InstanceGroupRequest>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `Replicas` from its required members, each named (see [`ReplicasRequired`]); optional members start empty.
+    pub fn new(required: ReplicasRequired) -> Self {
         Self {
-            instance_groups,
-            name: name.into(),
+            instance_groups: required.instance_groups,
+            name: required.name,
         }
+    }
+}
+
+/// The required members of [`Replicas`], each named: write one as a struct literal and pass it to [`Replicas::new`], or to any method that takes `impl Into<Replicas>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicasRequired {
+    /// Instance groups list
+    pub instance_groups: Vec<InstanceGroupRequest>,
+    /// Replica Name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 19
+    /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
+    pub name: String,
+}
+
+impl From<ReplicasRequired> for Replicas {
+    /// A `Replicas` with these members; optional members start empty.
+    fn from(required: ReplicasRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3541,13 +4343,13 @@ pub struct ReplicasCreateRequest {
 }
 
 impl ReplicasCreateRequest {
-    /// A `ReplicasCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(replica_count: i64, replicas: Vec<Replicas>) -> Self {
+    /// A `ReplicasCreateRequest` from its required members, each named (see [`ReplicasCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: ReplicasCreateRequestRequired) -> Self {
         Self {
             allowable_ip_addresses: None,
             maintenance_option: None,
-            replica_count,
-            replicas,
+            replica_count: required.replica_count,
+            replicas: required.replicas,
             tags: None,
         }
     }
@@ -3577,6 +4379,22 @@ impl ReplicasCreateRequest {
     }
 }
 
+/// The required members of [`ReplicasCreateRequest`], each named: write one as a struct literal and pass it to [`ReplicasCreateRequest::new`], or to any method that takes `impl Into<ReplicasCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicasCreateRequestRequired {
+    /// Replica count
+    pub replica_count: i64,
+    /// Replicas list
+    pub replicas: Vec<Replicas>,
+}
+
+impl From<ReplicasCreateRequestRequired> for ReplicasCreateRequest {
+    /// A `ReplicasCreateRequest` with these members; optional members start empty.
+    fn from(required: ReplicasCreateRequestRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 impl rt::validate::Validate for ReplicasCreateRequest {
     fn validate(&self, path: &str, problems: &mut Vec<String>) {
         {
@@ -3600,9 +4418,28 @@ pub struct ReplicasListResponse {
 }
 
 impl ReplicasListResponse {
-    /// A `ReplicasListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ReplicaItem>, count: i64) -> Self {
-        Self { contents, count }
+    /// A `ReplicasListResponse` from its required members, each named (see [`ReplicasListResponseRequired`]); optional members start empty.
+    pub fn new(required: ReplicasListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            count: required.count,
+        }
+    }
+}
+
+/// The required members of [`ReplicasListResponse`], each named: write one as a struct literal and pass it to [`ReplicasListResponse::new`], or to any method that takes `impl Into<ReplicasListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplicasListResponseRequired {
+    /// Replicas list
+    pub contents: Vec<ReplicaItem>,
+    /// Replica count
+    pub count: i64,
+}
+
+impl From<ReplicasListResponseRequired> for ReplicasListResponse {
+    /// A `ReplicasListResponse` with these members; optional members start empty.
+    fn from(required: ReplicasListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3617,12 +4454,28 @@ pub struct RequestStateResponse {
 }
 
 impl RequestStateResponse {
-    /// A `RequestStateResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, state: impl Into<String>) -> Self {
+    /// A `RequestStateResponse` from its required members, each named (see [`RequestStateResponseRequired`]); optional members start empty.
+    pub fn new(required: RequestStateResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            state: state.into(),
+            request_id: required.request_id,
+            state: required.state,
         }
+    }
+}
+
+/// The required members of [`RequestStateResponse`], each named: write one as a struct literal and pass it to [`RequestStateResponse::new`], or to any method that takes `impl Into<RequestStateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestStateResponseRequired {
+    /// Request ID
+    pub request_id: String,
+    /// Request state
+    pub state: String,
+}
+
+impl From<RequestStateResponseRequired> for RequestStateResponse {
+    /// A `RequestStateResponse` with these members; optional members start empty.
+    fn from(required: RequestStateResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3639,9 +4492,27 @@ pub struct ResizeBlockStorageGroupRequest {
 }
 
 impl ResizeBlockStorageGroupRequest {
-    /// A `ResizeBlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(size_gb: i64) -> Self {
-        Self { size_gb }
+    /// A `ResizeBlockStorageGroupRequest` from its required members, each named (see [`ResizeBlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self { size_gb: required.size_gb }
+    }
+}
+
+/// The required members of [`ResizeBlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`ResizeBlockStorageGroupRequest::new`], or to any method that takes `impl Into<ResizeBlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeBlockStorageGroupRequestRequired {
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `16`
+    pub size_gb: i64,
+}
+
+impl From<ResizeBlockStorageGroupRequestRequired> for ResizeBlockStorageGroupRequest {
+    /// A `ResizeBlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3677,9 +4548,25 @@ pub struct ResourceInfo {
 }
 
 impl ResourceInfo {
-    /// A `ResourceInfo` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// A `ResourceInfo` from its required members, each named (see [`ResourceInfoRequired`]); optional members start empty.
+    pub fn new(required: ResourceInfoRequired) -> Self {
+        Self { id: required.id }
+    }
+}
+
+/// The required members of [`ResourceInfo`], each named: write one as a struct literal and pass it to [`ResourceInfo::new`], or to any method that takes `impl Into<ResourceInfo>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceInfoRequired {
+    /// request resource id
+    ///
+    /// - Example: `"109a585ae67b4e8482fdafc8a4a5be74"`
+    pub id: String,
+}
+
+impl From<ResourceInfoRequired> for ResourceInfo {
+    /// A `ResourceInfo` with these members; optional members start empty.
+    fn from(required: ResourceInfoRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3707,28 +4594,46 @@ pub struct ServerType {
 }
 
 impl ServerType {
-    /// A `ServerType` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cpu_core: i64,
-        description: impl Into<String>,
-        memory_gb: i64,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: impl Into<String>,
-        purpose: impl Into<String>,
-        type_: impl Into<String>,
-    ) -> Self {
+    /// A `ServerType` from its required members, each named (see [`ServerTypeRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeRequired) -> Self {
         Self {
-            cpu_core,
-            description: description.into(),
-            memory_gb,
-            name: name.into(),
-            product_image_type: product_image_type.into(),
-            product_type: product_type.into(),
-            purpose: purpose.into(),
-            type_: type_.into(),
+            cpu_core: required.cpu_core,
+            description: required.description,
+            memory_gb: required.memory_gb,
+            name: required.name,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
+            purpose: required.purpose,
+            type_: required.type_,
         }
+    }
+}
+
+/// The required members of [`ServerType`], each named: write one as a struct literal and pass it to [`ServerType::new`], or to any method that takes `impl Into<ServerType>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeRequired {
+    /// Server type cpu core
+    pub cpu_core: i64,
+    /// Server type description
+    pub description: String,
+    /// Server type memory
+    pub memory_gb: i64,
+    /// Server type name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    pub product_type: String,
+    /// Server type purpose
+    pub purpose: String,
+    /// Server type class
+    pub type_: String,
+}
+
+impl From<ServerTypeRequired> for ServerType {
+    /// A `ServerType` with these members; optional members start empty.
+    fn from(required: ServerTypeRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3741,9 +4646,25 @@ pub struct ServerTypeListResponse {
 }
 
 impl ServerTypeListResponse {
-    /// A `ServerTypeListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ServerType>) -> Self {
-        Self { contents }
+    /// A `ServerTypeListResponse` from its required members, each named (see [`ServerTypeListResponseRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`ServerTypeListResponse`], each named: write one as a struct literal and pass it to [`ServerTypeListResponse::new`], or to any method that takes `impl Into<ServerTypeListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeListResponseRequired {
+    /// Server type list
+    pub contents: Vec<ServerType>,
+}
+
+impl From<ServerTypeListResponseRequired> for ServerTypeListResponse {
+    /// A `ServerTypeListResponse` with these members; optional members start empty.
+    fn from(required: ServerTypeListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -3874,7 +4795,7 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A `Tag` from its required fields; optional fields start empty.
+    /// A `Tag` with every member empty.
     pub fn new() -> Self {
         Self { key: None, value: None }
     }
@@ -3905,7 +4826,7 @@ pub struct UpdateSecurityGroupRulesRequest {
 }
 
 impl UpdateSecurityGroupRulesRequest {
-    /// A `UpdateSecurityGroupRulesRequest` from its required fields; optional fields start empty.
+    /// An `UpdateSecurityGroupRulesRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             add_ip_addresses: None,

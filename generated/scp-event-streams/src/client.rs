@@ -167,9 +167,9 @@ impl Client {
     pub fn add_instances(
         &self,
         cluster_id: impl Into<String>,
-        body: types::EventStreamsClusterAddInstancesRequest,
+        body: impl Into<types::EventStreamsClusterAddInstancesRequest>,
     ) -> operation::AddInstances {
-        operation::AddInstances::new(self.clone(), cluster_id.into(), body)
+        operation::AddInstances::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Create Cluster
@@ -181,9 +181,9 @@ impl Client {
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
-        body: types::EventStreamsClusterCreateRequest,
+        body: impl Into<types::EventStreamsClusterCreateRequest>,
     ) -> operation::CreateCluster {
-        operation::CreateCluster::new(self.clone(), body)
+        operation::CreateCluster::new(self.clone(), body.into())
     }
 
     /// List Clusters
@@ -299,12 +299,12 @@ impl Client {
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
-        body: types::ResizeBlockStorageGroupRequest,
+        body: impl Into<types::ResizeBlockStorageGroupRequest>,
     ) -> operation::SetBlockStorageSize {
         operation::SetBlockStorageSize::new(
             self.clone(),
             block_storage_group_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -320,9 +320,9 @@ impl Client {
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
-        body: types::MaintenanceRequest,
+        body: impl Into<types::MaintenanceRequest>,
     ) -> operation::SetMaintenance {
-        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body)
+        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Parameter Values
@@ -337,9 +337,9 @@ impl Client {
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
-        body: types::ParametersRequest,
+        body: impl Into<types::ParametersRequest>,
     ) -> operation::SetParameterValues {
-        operation::SetParameterValues::new(self.clone(), cluster_id.into(), body)
+        operation::SetParameterValues::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Security Group Rules
@@ -354,9 +354,13 @@ impl Client {
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
-        body: types::UpdateSecurityGroupRulesRequest,
+        body: impl Into<types::UpdateSecurityGroupRulesRequest>,
     ) -> operation::SetSecurityGroupRules {
-        operation::SetSecurityGroupRules::new(self.clone(), cluster_id.into(), body)
+        operation::SetSecurityGroupRules::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Set Server Type
@@ -371,9 +375,13 @@ impl Client {
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
-        body: types::InstanceGroupResizeRequest,
+        body: impl Into<types::InstanceGroupResizeRequest>,
     ) -> operation::SetServerType {
-        operation::SetServerType::new(self.clone(), instance_group_id.into(), body)
+        operation::SetServerType::new(
+            self.clone(),
+            instance_group_id.into(),
+            body.into(),
+        )
     }
 
     /// Show Cluster

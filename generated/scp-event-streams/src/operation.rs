@@ -246,9 +246,9 @@ impl ListEngineVersions {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 
@@ -314,9 +314,9 @@ impl ListParameterGroups {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 
@@ -506,9 +506,9 @@ impl ListServerTypes {
     /// Product image type
     pub fn product_image_type(
         mut self,
-        product_image_type: types::ProductImageType,
+        product_image_type: impl Into<types::ProductImageType>,
     ) -> Self {
-        self.product_image_type = Some(product_image_type);
+        self.product_image_type = Some(product_image_type.into());
         self
     }
 

@@ -16,12 +16,30 @@ pub struct AsyncResponse {
 }
 
 impl AsyncResponse {
-    /// A `AsyncResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, resource: ResourceInfo) -> Self {
+    /// An `AsyncResponse` from its required members, each named (see [`AsyncResponseRequired`]); optional members start empty.
+    pub fn new(required: AsyncResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            resource,
+            request_id: required.request_id,
+            resource: required.resource,
         }
+    }
+}
+
+/// The required members of [`AsyncResponse`], each named: write one as a struct literal and pass it to [`AsyncResponse::new`], or to any method that takes `impl Into<AsyncResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsyncResponseRequired {
+    /// Request ID
+    ///
+    /// - Example: `"req-4f668846-8a3d-49f1-8111-451ebccf445c"`
+    pub request_id: String,
+    /// Resource
+    pub resource: ResourceInfo,
+}
+
+impl From<AsyncResponseRequired> for AsyncResponse {
+    /// An `AsyncResponse` with these members; optional members start empty.
+    fn from(required: AsyncResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -48,11 +66,11 @@ pub struct BlockStorageGroupRequest {
 }
 
 impl BlockStorageGroupRequest {
-    /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockStorageGroupRoleType, size_gb: i64) -> Self {
+    /// A `BlockStorageGroupRequest` from its required members, each named (see [`BlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupRequestRequired) -> Self {
         Self {
-            role_type,
-            size_gb,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
             volume_type: None,
         }
     }
@@ -61,6 +79,28 @@ impl BlockStorageGroupRequest {
     pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+/// The required members of [`BlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`BlockStorageGroupRequest::new`], or to any method that takes `impl Into<BlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockStorageGroupRoleType,
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `104`
+    pub size_gb: i64,
+}
+
+impl From<BlockStorageGroupRequestRequired> for BlockStorageGroupRequest {
+    /// A `BlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -106,21 +146,41 @@ pub struct BlockStorageGroupResponse {
 }
 
 impl BlockStorageGroupResponse {
-    /// A `BlockStorageGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        role_type: BlockStorageGroupRoleType,
-        size_gb: i64,
-        volume_type: VolumeType,
-    ) -> Self {
+    /// A `BlockStorageGroupResponse` from its required members, each named (see [`BlockStorageGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupResponseRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
-            role_type,
-            size_gb,
-            volume_type,
+            id: required.id,
+            name: required.name,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
+            volume_type: required.volume_type,
         }
+    }
+}
+
+/// The required members of [`BlockStorageGroupResponse`], each named: write one as a struct literal and pass it to [`BlockStorageGroupResponse::new`], or to any method that takes `impl Into<BlockStorageGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupResponseRequired {
+    /// ID
+    pub id: String,
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockStorageGroupRoleType,
+    /// Size in GB
+    pub size_gb: i64,
+    /// Volume type
+    ///
+    /// - Example: `"SSD"`
+    pub volume_type: VolumeType,
+}
+
+impl From<BlockStorageGroupResponseRequired> for BlockStorageGroupResponse {
+    /// A `BlockStorageGroupResponse` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -227,13 +287,13 @@ pub struct ClusterPageResponse {
 }
 
 impl ClusterPageResponse {
-    /// A `ClusterPageResponse` from its required fields; optional fields start empty.
-    pub fn new(count: i64, page: i64, size: i64) -> Self {
+    /// A `ClusterPageResponse` from its required members, each named (see [`ClusterPageResponseRequired`]); optional members start empty.
+    pub fn new(required: ClusterPageResponseRequired) -> Self {
         Self {
             contents: None,
-            count,
-            page,
-            size,
+            count: required.count,
+            page: required.page,
+            size: required.size,
             sort: None,
         }
     }
@@ -248,6 +308,30 @@ impl ClusterPageResponse {
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ClusterPageResponse`], each named: write one as a struct literal and pass it to [`ClusterPageResponse::new`], or to any method that takes `impl Into<ClusterPageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterPageResponseRequired {
+    /// count
+    ///
+    /// - Example: `20`
+    pub count: i64,
+    /// page
+    ///
+    /// - Example: `0`
+    pub page: i64,
+    /// size
+    ///
+    /// - Example: `20`
+    pub size: i64,
+}
+
+impl From<ClusterPageResponseRequired> for ClusterPageResponse {
+    /// A `ClusterPageResponse` with these members; optional members start empty.
+    fn from(required: ClusterPageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -303,30 +387,20 @@ pub struct ClusterResponse {
 }
 
 impl ClusterResponse {
-    /// A `ClusterResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        id: impl Into<String>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        service_state: ServiceState,
-    ) -> Self {
+    /// A `ClusterResponse` from its required members, each named (see [`ClusterResponseRequired`]); optional members start empty.
+    pub fn new(required: ClusterResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
-            created_at,
-            created_by: created_by.into(),
+            account_id: required.account_id,
+            created_at: required.created_at,
+            created_by: required.created_by,
             ha_enabled: None,
-            id: id.into(),
+            id: required.id,
             instance_count: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             role_type: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -346,6 +420,46 @@ impl ClusterResponse {
     pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
+    }
+}
+
+/// The required members of [`ClusterResponse`], each named: write one as a struct literal and pass it to [`ClusterResponse::new`], or to any method that takes `impl Into<ClusterResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Creation time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Creator
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// Modification time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modifier
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<ClusterResponseRequired> for ClusterResponse {
+    /// A `ClusterResponse` with these members; optional members start empty.
+    fn from(required: ClusterResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -532,24 +646,17 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// A `Engine` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        major_version: impl Into<String>,
-        name: impl Into<String>,
-        os_type: impl Into<String>,
-        os_version: impl Into<String>,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// An `Engine` from its required members, each named (see [`EngineRequired`]); optional members start empty.
+    pub fn new(required: EngineRequired) -> Self {
         Self {
             end_of_service: None,
-            id: id.into(),
-            major_version: major_version.into(),
-            name: name.into(),
-            os_type: os_type.into(),
-            os_version: os_version.into(),
+            id: required.id,
+            major_version: required.major_version,
+            name: required.name,
+            os_type: required.os_type,
+            os_version: required.os_version,
             product_image_type: None,
-            software_version: software_version.into(),
+            software_version: required.software_version,
         }
     }
 
@@ -569,6 +676,30 @@ impl Engine {
     }
 }
 
+/// The required members of [`Engine`], each named: write one as a struct literal and pass it to [`Engine::new`], or to any method that takes `impl Into<Engine>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineRequired {
+    /// ID
+    pub id: String,
+    /// Software major version
+    pub major_version: String,
+    /// DBaaS engine version name
+    pub name: String,
+    /// OS type
+    pub os_type: String,
+    /// OS version
+    pub os_version: String,
+    /// Software version
+    pub software_version: String,
+}
+
+impl From<EngineRequired> for Engine {
+    /// An `Engine` with these members; optional members start empty.
+    fn from(required: EngineRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `EngineListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -578,9 +709,25 @@ pub struct EngineListResponse {
 }
 
 impl EngineListResponse {
-    /// A `EngineListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<Engine>) -> Self {
-        Self { contents }
+    /// An `EngineListResponse` from its required members, each named (see [`EngineListResponseRequired`]); optional members start empty.
+    pub fn new(required: EngineListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EngineListResponse`], each named: write one as a struct literal and pass it to [`EngineListResponse::new`], or to any method that takes `impl Into<EngineListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineListResponseRequired {
+    /// DBaaS engine list
+    pub contents: Vec<Engine>,
+}
+
+impl From<EngineListResponseRequired> for EngineListResponse {
+    /// An `EngineListResponse` with these members; optional members start empty.
+    fn from(required: EngineListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -595,12 +742,28 @@ pub struct EngineProperty {
 }
 
 impl EngineProperty {
-    /// A `EngineProperty` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// An `EngineProperty` from its required members, each named (see [`EnginePropertyRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyRequired) -> Self {
         Self {
-            name: name.into(),
-            value: value.into(),
+            name: required.name,
+            value: required.value,
         }
+    }
+}
+
+/// The required members of [`EngineProperty`], each named: write one as a struct literal and pass it to [`EngineProperty::new`], or to any method that takes `impl Into<EngineProperty>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyRequired {
+    /// DBaas engine property name
+    pub name: String,
+    /// DBaas engine property value
+    pub value: String,
+}
+
+impl From<EnginePropertyRequired> for EngineProperty {
+    /// An `EngineProperty` with these members; optional members start empty.
+    fn from(required: EnginePropertyRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -613,9 +776,25 @@ pub struct EnginePropertyListResponse {
 }
 
 impl EnginePropertyListResponse {
-    /// A `EnginePropertyListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<EngineProperty>) -> Self {
-        Self { contents }
+    /// An `EnginePropertyListResponse` from its required members, each named (see [`EnginePropertyListResponseRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EnginePropertyListResponse`], each named: write one as a struct literal and pass it to [`EnginePropertyListResponse::new`], or to any method that takes `impl Into<EnginePropertyListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyListResponseRequired {
+    /// DBaas engine property list
+    pub contents: Vec<EngineProperty>,
+}
+
+impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
+    /// An `EnginePropertyListResponse` with these members; optional members start empty.
+    fn from(required: EnginePropertyListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -633,12 +812,12 @@ pub struct EventStreamsClusterAddInstancesRequest {
 }
 
 impl EventStreamsClusterAddInstancesRequest {
-    /// A `EventStreamsClusterAddInstancesRequest` from its required fields; optional fields start empty.
-    pub fn new(instance_count: i64, service_ip_addresses: Vec<String>) -> Self {
+    /// An `EventStreamsClusterAddInstancesRequest` from its required members, each named (see [`EventStreamsClusterAddInstancesRequestRequired`]); optional members start empty.
+    pub fn new(required: EventStreamsClusterAddInstancesRequestRequired) -> Self {
         Self {
-            instance_count,
+            instance_count: required.instance_count,
             public_ip_ids: None,
-            service_ip_addresses,
+            service_ip_addresses: required.service_ip_addresses,
         }
     }
 
@@ -646,6 +825,23 @@ impl EventStreamsClusterAddInstancesRequest {
     pub fn with_public_ip_ids(mut self, public_ip_ids: Vec<String>) -> Self {
         self.public_ip_ids = Some(public_ip_ids);
         self
+    }
+}
+
+/// The required members of [`EventStreamsClusterAddInstancesRequest`], each named: write one as a struct literal and pass it to [`EventStreamsClusterAddInstancesRequest::new`], or to any method that takes `impl Into<EventStreamsClusterAddInstancesRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventStreamsClusterAddInstancesRequestRequired {
+    /// Instance Count
+    pub instance_count: i64,
+    /// User subnet IP address
+    pub service_ip_addresses: Vec<String>,
+}
+
+impl From<EventStreamsClusterAddInstancesRequestRequired>
+for EventStreamsClusterAddInstancesRequest {
+    /// An `EventStreamsClusterAddInstancesRequest` with these members; optional members start empty.
+    fn from(required: EventStreamsClusterAddInstancesRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -702,30 +898,22 @@ pub struct EventStreamsClusterCreateRequest {
 }
 
 impl EventStreamsClusterCreateRequest {
-    /// A `EventStreamsClusterCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        dbaas_engine_version_id: impl Into<String>,
-        init_config_option: EventStreamsInitConfigOptionRequest,
-        instance_groups: Vec<InstanceGroupRequest>,
-        instance_name_prefix: impl Into<String>,
-        name: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// An `EventStreamsClusterCreateRequest` from its required members, each named (see [`EventStreamsClusterCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: EventStreamsClusterCreateRequestRequired) -> Self {
         Self {
             akhq_enabled: None,
             allowable_ip_addresses: None,
-            dbaas_engine_version_id: dbaas_engine_version_id.into(),
-            init_config_option,
-            instance_groups,
-            instance_name_prefix: instance_name_prefix.into(),
+            dbaas_engine_version_id: required.dbaas_engine_version_id,
+            init_config_option: required.init_config_option,
+            instance_groups: required.instance_groups,
+            instance_name_prefix: required.instance_name_prefix,
             is_combined: None,
             maintenance_option: None,
-            name: name.into(),
+            name: required.name,
             nat_enabled: None,
-            subnet_id: subnet_id.into(),
+            subnet_id: required.subnet_id,
             tags: None,
-            timezone: timezone.into(),
+            timezone: required.timezone,
         }
     }
 
@@ -769,6 +957,41 @@ impl EventStreamsClusterCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`EventStreamsClusterCreateRequest`], each named: write one as a struct literal and pass it to [`EventStreamsClusterCreateRequest::new`], or to any method that takes `impl Into<EventStreamsClusterCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventStreamsClusterCreateRequestRequired {
+    /// DBaaS engine version ID
+    pub dbaas_engine_version_id: String,
+    /// DB initial configuration option
+    pub init_config_option: EventStreamsInitConfigOptionRequest,
+    /// Instance groups list
+    pub instance_groups: Vec<InstanceGroupRequest>,
+    /// Instance name prefix
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 13
+    /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
+    pub instance_name_prefix: String,
+    /// Cluster name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z]*$`
+    pub name: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<EventStreamsClusterCreateRequestRequired>
+for EventStreamsClusterCreateRequest {
+    /// An `EventStreamsClusterCreateRequest` with these members; optional members start empty.
+    fn from(required: EventStreamsClusterCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -896,51 +1119,32 @@ pub struct EventStreamsClusterDetailResponse {
 }
 
 impl EventStreamsClusterDetailResponse {
-    /// A `EventStreamsClusterDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        dbaas_engine: impl Into<String>,
-        dbaas_engine_version_name: impl Into<String>,
-        id: impl Into<String>,
-        init_config_option: EventStreamsInitConfigOptionDetail,
-        instance_groups: Vec<InstanceGroupResponse>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: EventStreamsClusterDetailResponseProductType,
-        service_state: ServiceState,
-        software_version: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// An `EventStreamsClusterDetailResponse` from its required members, each named (see [`EventStreamsClusterDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: EventStreamsClusterDetailResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
+            account_id: required.account_id,
             allowable_ip_addresses: None,
-            created_at,
-            created_by: created_by.into(),
-            dbaas_engine: dbaas_engine.into(),
-            dbaas_engine_version_name: dbaas_engine_version_name.into(),
-            id: id.into(),
-            init_config_option,
+            created_at: required.created_at,
+            created_by: required.created_by,
+            dbaas_engine: required.dbaas_engine,
+            dbaas_engine_version_name: required.dbaas_engine_version_name,
+            id: required.id,
+            init_config_option: required.init_config_option,
             instance_count: None,
-            instance_groups,
+            instance_groups: required.instance_groups,
             is_combined: None,
             maintenance_option: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             nat_enabled: None,
-            product_image_type: product_image_type.into(),
-            product_type,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
             role_type: None,
-            service_state,
-            software_version: software_version.into(),
-            subnet_id: subnet_id.into(),
-            timezone: timezone.into(),
+            service_state: required.service_state,
+            software_version: required.software_version,
+            subnet_id: required.subnet_id,
+            timezone: required.timezone,
         }
     }
 
@@ -984,6 +1188,67 @@ impl EventStreamsClusterDetailResponse {
     pub fn with_role_type(mut self, role_type: ClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
+    }
+}
+
+/// The required members of [`EventStreamsClusterDetailResponse`], each named: write one as a struct literal and pass it to [`EventStreamsClusterDetailResponse::new`], or to any method that takes `impl Into<EventStreamsClusterDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventStreamsClusterDetailResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Creation time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Creator
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// DBaaS engine
+    pub dbaas_engine: String,
+    /// DBaaS engine version name
+    pub dbaas_engine_version_name: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// DB initial configuration option
+    pub init_config_option: EventStreamsInitConfigOptionDetail,
+    /// Instance groups list
+    pub instance_groups: Vec<InstanceGroupResponse>,
+    /// Modification time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modifier
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    ///
+    /// - Example: `"Event Streams"`
+    pub product_type: EventStreamsClusterDetailResponseProductType,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+    /// Software version
+    pub software_version: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<EventStreamsClusterDetailResponseRequired>
+for EventStreamsClusterDetailResponse {
+    /// An `EventStreamsClusterDetailResponse` with these members; optional members start empty.
+    fn from(required: EventStreamsClusterDetailResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1120,7 +1385,7 @@ pub struct EventStreamsInitConfigOptionDetail {
 }
 
 impl EventStreamsInitConfigOptionDetail {
-    /// A `EventStreamsInitConfigOptionDetail` from its required fields; optional fields start empty.
+    /// An `EventStreamsInitConfigOptionDetail` with every member empty.
     pub fn new() -> Self {
         Self {
             broker_port: None,
@@ -1227,22 +1492,17 @@ pub struct EventStreamsInitConfigOptionRequest {
 }
 
 impl EventStreamsInitConfigOptionRequest {
-    /// A `EventStreamsInitConfigOptionRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        broker_sasl_id: impl Into<String>,
-        broker_sasl_password: impl Into<String>,
-        zookeeper_sasl_id: impl Into<String>,
-        zookeeper_sasl_password: impl Into<String>,
-    ) -> Self {
+    /// An `EventStreamsInitConfigOptionRequest` from its required members, each named (see [`EventStreamsInitConfigOptionRequestRequired`]); optional members start empty.
+    pub fn new(required: EventStreamsInitConfigOptionRequestRequired) -> Self {
         Self {
             akhq_id: None,
             akhq_password: None,
             broker_port: None,
-            broker_sasl_id: broker_sasl_id.into(),
-            broker_sasl_password: broker_sasl_password.into(),
+            broker_sasl_id: required.broker_sasl_id,
+            broker_sasl_password: required.broker_sasl_password,
             zookeeper_port: None,
-            zookeeper_sasl_id: zookeeper_sasl_id.into(),
-            zookeeper_sasl_password: zookeeper_sasl_password.into(),
+            zookeeper_sasl_id: required.zookeeper_sasl_id,
+            zookeeper_sasl_password: required.zookeeper_sasl_password,
         }
     }
 
@@ -1283,6 +1543,50 @@ impl ::std::fmt::Debug for EventStreamsInitConfigOptionRequest {
             .field("zookeeper_sasl_id", &self.zookeeper_sasl_id)
             .field("zookeeper_sasl_password", &"<redacted>")
             .finish()
+    }
+}
+
+/// The required members of [`EventStreamsInitConfigOptionRequest`], each named: write one as a struct literal and pass it to [`EventStreamsInitConfigOptionRequest::new`], or to any method that takes `impl Into<EventStreamsInitConfigOptionRequest>`.
+#[derive(Clone, PartialEq)]
+pub struct EventStreamsInitConfigOptionRequestRequired {
+    /// broker sasl id
+    ///
+    /// - Minimum length: 2
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z]+$`
+    pub broker_sasl_id: String,
+    /// broker sasl password
+    ///
+    /// - Maximum length: 30
+    pub broker_sasl_password: String,
+    /// zookeeper sasl id
+    ///
+    /// - Minimum length: 2
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z]+$`
+    pub zookeeper_sasl_id: String,
+    /// zookeeper sasl password
+    ///
+    /// - Maximum length: 30
+    pub zookeeper_sasl_password: String,
+}
+
+impl ::std::fmt::Debug for EventStreamsInitConfigOptionRequestRequired {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("EventStreamsInitConfigOptionRequestRequired")
+            .field("broker_sasl_id", &self.broker_sasl_id)
+            .field("broker_sasl_password", &"<redacted>")
+            .field("zookeeper_sasl_id", &self.zookeeper_sasl_id)
+            .field("zookeeper_sasl_password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl From<EventStreamsInitConfigOptionRequestRequired>
+for EventStreamsInitConfigOptionRequest {
+    /// An `EventStreamsInitConfigOptionRequest` with these members; optional members start empty.
+    fn from(required: EventStreamsInitConfigOptionRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1379,17 +1683,13 @@ pub struct InstanceGroupRequest {
 }
 
 impl InstanceGroupRequest {
-    /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// An `InstanceGroupRequest` from its required members, each named (see [`InstanceGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupRequestRequired) -> Self {
         Self {
-            block_storage_groups,
+            block_storage_groups: required.block_storage_groups,
             instances: None,
-            role_type,
-            server_type_name: server_type_name.into(),
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
     }
 
@@ -1397,6 +1697,26 @@ impl InstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+/// The required members of [`InstanceGroupRequest`], each named: write one as a struct literal and pass it to [`InstanceGroupRequest::new`], or to any method that takes `impl Into<InstanceGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupRequestRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupRequest>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupRequestRequired> for InstanceGroupRequest {
+    /// An `InstanceGroupRequest` with these members; optional members start empty.
+    fn from(required: InstanceGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1421,11 +1741,25 @@ pub struct InstanceGroupResizeRequest {
 }
 
 impl InstanceGroupResizeRequest {
-    /// A `InstanceGroupResizeRequest` from its required fields; optional fields start empty.
-    pub fn new(server_type_name: impl Into<String>) -> Self {
+    /// An `InstanceGroupResizeRequest` from its required members, each named (see [`InstanceGroupResizeRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupResizeRequestRequired) -> Self {
         Self {
-            server_type_name: server_type_name.into(),
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`InstanceGroupResizeRequest`], each named: write one as a struct literal and pass it to [`InstanceGroupResizeRequest::new`], or to any method that takes `impl Into<InstanceGroupResizeRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupResizeRequestRequired {
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
+    /// An `InstanceGroupResizeRequest` with these members; optional members start empty.
+    fn from(required: InstanceGroupResizeRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1448,21 +1782,39 @@ pub struct InstanceGroupResponse {
 }
 
 impl InstanceGroupResponse {
-    /// A `InstanceGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupResponse>,
-        id: impl Into<String>,
-        instances: Vec<InstanceResponse>,
-        role_type: InstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// An `InstanceGroupResponse` from its required members, each named (see [`InstanceGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupResponseRequired) -> Self {
         Self {
-            block_storage_groups,
-            id: id.into(),
-            instances,
-            role_type,
-            server_type_name: server_type_name.into(),
+            block_storage_groups: required.block_storage_groups,
+            id: required.id,
+            instances: required.instances,
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`InstanceGroupResponse`], each named: write one as a struct literal and pass it to [`InstanceGroupResponse::new`], or to any method that takes `impl Into<InstanceGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupResponseRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupResponse>,
+    /// ID
+    pub id: String,
+    /// Instances list
+    pub instances: Vec<InstanceResponse>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupResponseRequired> for InstanceGroupResponse {
+    /// An `InstanceGroupResponse` with these members; optional members start empty.
+    fn from(required: InstanceGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1613,11 +1965,11 @@ pub struct InstanceRequest {
 }
 
 impl InstanceRequest {
-    /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRoleType) -> Self {
+    /// An `InstanceRequest` from its required members, each named (see [`InstanceRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceRequestRequired) -> Self {
         Self {
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
         }
     }
@@ -1635,6 +1987,22 @@ impl InstanceRequest {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`InstanceRequest`], each named: write one as a struct literal and pass it to [`InstanceRequest::new`], or to any method that takes `impl Into<InstanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+}
+
+impl From<InstanceRequestRequired> for InstanceRequest {
+    /// An `InstanceRequest` with these members; optional members start empty.
+    fn from(required: InstanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1664,19 +2032,15 @@ pub struct InstanceResponse {
 }
 
 impl InstanceResponse {
-    /// A `InstanceResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        name: impl Into<String>,
-        role_type: InstanceRoleType,
-        service_state: ServiceState,
-    ) -> Self {
+    /// An `InstanceResponse` from its required members, each named (see [`InstanceResponseRequired`]); optional members start empty.
+    pub fn new(required: InstanceResponseRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             public_ip_address: None,
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -1702,6 +2066,28 @@ impl InstanceResponse {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`InstanceResponse`], each named: write one as a struct literal and pass it to [`InstanceResponse::new`], or to any method that takes `impl Into<InstanceResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceResponseRequired {
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<InstanceResponseRequired> for InstanceResponse {
+    /// An `InstanceResponse` with these members; optional members start empty.
+    fn from(required: InstanceResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1847,7 +2233,7 @@ pub struct MaintenanceOption {
 }
 
 impl MaintenanceOption {
-    /// A `MaintenanceOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -1894,19 +2280,38 @@ pub struct MaintenanceRequest {
 }
 
 impl MaintenanceRequest {
-    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        start_day_of_week: DayOfWeek,
-        start_minute: impl Into<String>,
-        start_time: impl Into<String>,
-        term_hour: impl Into<String>,
-    ) -> Self {
+    /// A `MaintenanceRequest` from its required members, each named (see [`MaintenanceRequestRequired`]); optional members start empty.
+    pub fn new(required: MaintenanceRequestRequired) -> Self {
         Self {
-            start_day_of_week,
-            start_minute: start_minute.into(),
-            start_time: start_time.into(),
-            term_hour: term_hour.into(),
+            start_day_of_week: required.start_day_of_week,
+            start_minute: required.start_minute,
+            start_time: required.start_time,
+            term_hour: required.term_hour,
         }
+    }
+}
+
+/// The required members of [`MaintenanceRequest`], each named: write one as a struct literal and pass it to [`MaintenanceRequest::new`], or to any method that takes `impl Into<MaintenanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaintenanceRequestRequired {
+    /// start_day_of_week
+    ///
+    /// - Example: `"MON"`
+    pub start_day_of_week: DayOfWeek,
+    /// start_minute
+    pub start_minute: String,
+    /// start_time
+    pub start_time: String,
+    /// term_hour
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    pub term_hour: String,
+}
+
+impl From<MaintenanceRequestRequired> for MaintenanceRequest {
+    /// A `MaintenanceRequest` with these members; optional members start empty.
+    fn from(required: MaintenanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1933,7 +2338,7 @@ pub struct MaintenanceResponseOption {
 }
 
 impl MaintenanceResponseOption {
-    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceResponseOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -2001,28 +2406,18 @@ pub struct ParameterDto {
 }
 
 impl ParameterDto {
-    /// A `ParameterDto` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        allows_value: impl Into<String>,
-        applied_value: impl Into<String>,
-        apply_type: impl Into<String>,
-        data_type: impl Into<String>,
-        default_value: impl Into<String>,
-        id: impl Into<String>,
-        is_modifiable: bool,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterDto` from its required members, each named (see [`ParameterDtoRequired`]); optional members start empty.
+    pub fn new(required: ParameterDtoRequired) -> Self {
         Self {
-            allows_value: allows_value.into(),
-            applied_value: applied_value.into(),
-            apply_type: apply_type.into(),
-            data_type: data_type.into(),
-            default_value: default_value.into(),
+            allows_value: required.allows_value,
+            applied_value: required.applied_value,
+            apply_type: required.apply_type,
+            data_type: required.data_type,
+            default_value: required.default_value,
             description: None,
-            id: id.into(),
-            is_modifiable,
-            name: name.into(),
+            id: required.id,
+            is_modifiable: required.is_modifiable,
+            name: required.name,
             software_type: None,
         }
     }
@@ -2037,6 +2432,34 @@ impl ParameterDto {
     pub fn with_software_type(mut self, software_type: impl Into<String>) -> Self {
         self.software_type = Some(software_type.into());
         self
+    }
+}
+
+/// The required members of [`ParameterDto`], each named: write one as a struct literal and pass it to [`ParameterDto::new`], or to any method that takes `impl Into<ParameterDto>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterDtoRequired {
+    /// Parameter allows value
+    pub allows_value: String,
+    /// Parameter applied value
+    pub applied_value: String,
+    /// Parameter apply type
+    pub apply_type: String,
+    /// Parameter data type
+    pub data_type: String,
+    /// Parameter default value
+    pub default_value: String,
+    /// Parameter id
+    pub id: String,
+    /// Parameter is_modifiable
+    pub is_modifiable: bool,
+    /// Parameter name
+    pub name: String,
+}
+
+impl From<ParameterDtoRequired> for ParameterDto {
+    /// A `ParameterDto` with these members; optional members start empty.
+    fn from(required: ParameterDtoRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2057,21 +2480,37 @@ pub struct ParameterGroup {
 }
 
 impl ParameterGroup {
-    /// A `ParameterGroup` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        major_version: impl Into<String>,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterGroup` from its required members, each named (see [`ParameterGroupRequired`]); optional members start empty.
+    pub fn new(required: ParameterGroupRequired) -> Self {
         Self {
-            id: id.into(),
-            major_version: major_version.into(),
-            name: name.into(),
-            product_image_type: product_image_type.into(),
-            product_type: product_type.into(),
+            id: required.id,
+            major_version: required.major_version,
+            name: required.name,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
         }
+    }
+}
+
+/// The required members of [`ParameterGroup`], each named: write one as a struct literal and pass it to [`ParameterGroup::new`], or to any method that takes `impl Into<ParameterGroup>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterGroupRequired {
+    /// Parameter group ID
+    pub id: String,
+    /// Software major version
+    pub major_version: String,
+    /// Parameter group name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    pub product_type: String,
+}
+
+impl From<ParameterGroupRequired> for ParameterGroup {
+    /// A `ParameterGroup` with these members; optional members start empty.
+    fn from(required: ParameterGroupRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2087,15 +2526,32 @@ pub struct ParameterGroupListResponse {
 }
 
 impl ParameterGroupListResponse {
-    /// A `ParameterGroupListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ParameterGroup>) -> Self {
-        Self { contents, sort: None }
+    /// A `ParameterGroupListResponse` from its required members, each named (see [`ParameterGroupListResponseRequired`]); optional members start empty.
+    pub fn new(required: ParameterGroupListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            sort: None,
+        }
     }
 
     /// Sets [`ParameterGroupListResponse::sort`].
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ParameterGroupListResponse`], each named: write one as a struct literal and pass it to [`ParameterGroupListResponse::new`], or to any method that takes `impl Into<ParameterGroupListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterGroupListResponseRequired {
+    /// Parameter group list
+    pub contents: Vec<ParameterGroup>,
+}
+
+impl From<ParameterGroupListResponseRequired> for ParameterGroupListResponse {
+    /// A `ParameterGroupListResponse` with these members; optional members start empty.
+    fn from(required: ParameterGroupListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2125,13 +2581,13 @@ pub struct ParameterPageResponse {
 }
 
 impl ParameterPageResponse {
-    /// A `ParameterPageResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<Parameters>, count: i64, page: i64, size: i64) -> Self {
+    /// A `ParameterPageResponse` from its required members, each named (see [`ParameterPageResponseRequired`]); optional members start empty.
+    pub fn new(required: ParameterPageResponseRequired) -> Self {
         Self {
-            contents,
-            count,
-            page,
-            size,
+            contents: required.contents,
+            count: required.count,
+            page: required.page,
+            size: required.size,
             sort: None,
         }
     }
@@ -2140,6 +2596,32 @@ impl ParameterPageResponse {
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`ParameterPageResponse`], each named: write one as a struct literal and pass it to [`ParameterPageResponse::new`], or to any method that takes `impl Into<ParameterPageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterPageResponseRequired {
+    /// Parameter list
+    pub contents: Vec<Parameters>,
+    /// count
+    ///
+    /// - Example: `20`
+    pub count: i64,
+    /// page
+    ///
+    /// - Example: `0`
+    pub page: i64,
+    /// size
+    ///
+    /// - Example: `20`
+    pub size: i64,
+}
+
+impl From<ParameterPageResponseRequired> for ParameterPageResponse {
+    /// A `ParameterPageResponse` with these members; optional members start empty.
+    fn from(required: ParameterPageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2156,17 +2638,31 @@ pub struct ParameterRequest {
 }
 
 impl ParameterRequest {
-    /// A `ParameterRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        new_value: impl Into<String>,
-        old_value: impl Into<String>,
-    ) -> Self {
+    /// A `ParameterRequest` from its required members, each named (see [`ParameterRequestRequired`]); optional members start empty.
+    pub fn new(required: ParameterRequestRequired) -> Self {
         Self {
-            id: id.into(),
-            new_value: new_value.into(),
-            old_value: old_value.into(),
+            id: required.id,
+            new_value: required.new_value,
+            old_value: required.old_value,
         }
+    }
+}
+
+/// The required members of [`ParameterRequest`], each named: write one as a struct literal and pass it to [`ParameterRequest::new`], or to any method that takes `impl Into<ParameterRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParameterRequestRequired {
+    /// Parameter id
+    pub id: String,
+    /// Parameter new value
+    pub new_value: String,
+    /// Parameter old value
+    pub old_value: String,
+}
+
+impl From<ParameterRequestRequired> for ParameterRequest {
+    /// A `ParameterRequest` with these members; optional members start empty.
+    fn from(required: ParameterRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2192,20 +2688,14 @@ pub struct Parameters {
 }
 
 impl Parameters {
-    /// A `Parameters` from its required fields; optional fields start empty.
-    pub fn new(
-        dbaas_parameter_group_id: impl Into<String>,
-        default_value: impl Into<String>,
-        description: impl Into<String>,
-        id: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `Parameters` from its required members, each named (see [`ParametersRequired`]); optional members start empty.
+    pub fn new(required: ParametersRequired) -> Self {
         Self {
-            dbaas_parameter_group_id: dbaas_parameter_group_id.into(),
-            default_value: default_value.into(),
-            description: description.into(),
-            id: id.into(),
-            name: name.into(),
+            dbaas_parameter_group_id: required.dbaas_parameter_group_id,
+            default_value: required.default_value,
+            description: required.description,
+            id: required.id,
+            name: required.name,
             software_type: None,
         }
     }
@@ -2214,6 +2704,28 @@ impl Parameters {
     pub fn with_software_type(mut self, software_type: impl Into<String>) -> Self {
         self.software_type = Some(software_type.into());
         self
+    }
+}
+
+/// The required members of [`Parameters`], each named: write one as a struct literal and pass it to [`Parameters::new`], or to any method that takes `impl Into<Parameters>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersRequired {
+    /// Parameter id
+    pub dbaas_parameter_group_id: String,
+    /// Parameter default value
+    pub default_value: String,
+    /// Parameter description
+    pub description: String,
+    /// Parameter id
+    pub id: String,
+    /// Parameter name
+    pub name: String,
+}
+
+impl From<ParametersRequired> for Parameters {
+    /// A `Parameters` with these members; optional members start empty.
+    fn from(required: ParametersRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2226,9 +2738,25 @@ pub struct ParametersRequest {
 }
 
 impl ParametersRequest {
-    /// A `ParametersRequest` from its required fields; optional fields start empty.
-    pub fn new(parameters: Vec<ParameterRequest>) -> Self {
-        Self { parameters }
+    /// A `ParametersRequest` from its required members, each named (see [`ParametersRequestRequired`]); optional members start empty.
+    pub fn new(required: ParametersRequestRequired) -> Self {
+        Self {
+            parameters: required.parameters,
+        }
+    }
+}
+
+/// The required members of [`ParametersRequest`], each named: write one as a struct literal and pass it to [`ParametersRequest::new`], or to any method that takes `impl Into<ParametersRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersRequestRequired {
+    /// Parameter request list
+    pub parameters: Vec<ParameterRequest>,
+}
+
+impl From<ParametersRequestRequired> for ParametersRequest {
+    /// A `ParametersRequest` with these members; optional members start empty.
+    fn from(required: ParametersRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2245,17 +2773,31 @@ pub struct ParametersResponse {
 }
 
 impl ParametersResponse {
-    /// A `ParametersResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        contents: Vec<ParameterDto>,
-        count: i64,
-        modified_at: impl Into<String>,
-    ) -> Self {
+    /// A `ParametersResponse` from its required members, each named (see [`ParametersResponseRequired`]); optional members start empty.
+    pub fn new(required: ParametersResponseRequired) -> Self {
         Self {
-            contents,
-            count,
-            modified_at: modified_at.into(),
+            contents: required.contents,
+            count: required.count,
+            modified_at: required.modified_at,
         }
+    }
+}
+
+/// The required members of [`ParametersResponse`], each named: write one as a struct literal and pass it to [`ParametersResponse::new`], or to any method that takes `impl Into<ParametersResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParametersResponseRequired {
+    /// Parameter contents
+    pub contents: Vec<ParameterDto>,
+    /// Parameter count
+    pub count: i64,
+    /// Modification time
+    pub modified_at: String,
+}
+
+impl From<ParametersResponseRequired> for ParametersResponse {
+    /// A `ParametersResponse` with these members; optional members start empty.
+    fn from(required: ParametersResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2378,12 +2920,28 @@ pub struct RequestStateResponse {
 }
 
 impl RequestStateResponse {
-    /// A `RequestStateResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, state: impl Into<String>) -> Self {
+    /// A `RequestStateResponse` from its required members, each named (see [`RequestStateResponseRequired`]); optional members start empty.
+    pub fn new(required: RequestStateResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            state: state.into(),
+            request_id: required.request_id,
+            state: required.state,
         }
+    }
+}
+
+/// The required members of [`RequestStateResponse`], each named: write one as a struct literal and pass it to [`RequestStateResponse::new`], or to any method that takes `impl Into<RequestStateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestStateResponseRequired {
+    /// Request ID
+    pub request_id: String,
+    /// Request state
+    pub state: String,
+}
+
+impl From<RequestStateResponseRequired> for RequestStateResponse {
+    /// A `RequestStateResponse` with these members; optional members start empty.
+    fn from(required: RequestStateResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2400,9 +2958,27 @@ pub struct ResizeBlockStorageGroupRequest {
 }
 
 impl ResizeBlockStorageGroupRequest {
-    /// A `ResizeBlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(size_gb: i64) -> Self {
-        Self { size_gb }
+    /// A `ResizeBlockStorageGroupRequest` from its required members, each named (see [`ResizeBlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self { size_gb: required.size_gb }
+    }
+}
+
+/// The required members of [`ResizeBlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`ResizeBlockStorageGroupRequest::new`], or to any method that takes `impl Into<ResizeBlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeBlockStorageGroupRequestRequired {
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `16`
+    pub size_gb: i64,
+}
+
+impl From<ResizeBlockStorageGroupRequestRequired> for ResizeBlockStorageGroupRequest {
+    /// A `ResizeBlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2438,9 +3014,25 @@ pub struct ResourceInfo {
 }
 
 impl ResourceInfo {
-    /// A `ResourceInfo` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// A `ResourceInfo` from its required members, each named (see [`ResourceInfoRequired`]); optional members start empty.
+    pub fn new(required: ResourceInfoRequired) -> Self {
+        Self { id: required.id }
+    }
+}
+
+/// The required members of [`ResourceInfo`], each named: write one as a struct literal and pass it to [`ResourceInfo::new`], or to any method that takes `impl Into<ResourceInfo>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceInfoRequired {
+    /// request resource id
+    ///
+    /// - Example: `"109a585ae67b4e8482fdafc8a4a5be74"`
+    pub id: String,
+}
+
+impl From<ResourceInfoRequired> for ResourceInfo {
+    /// A `ResourceInfo` with these members; optional members start empty.
+    fn from(required: ResourceInfoRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2468,28 +3060,46 @@ pub struct ServerType {
 }
 
 impl ServerType {
-    /// A `ServerType` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cpu_core: i64,
-        description: impl Into<String>,
-        memory_gb: i64,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: impl Into<String>,
-        purpose: impl Into<String>,
-        type_: impl Into<String>,
-    ) -> Self {
+    /// A `ServerType` from its required members, each named (see [`ServerTypeRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeRequired) -> Self {
         Self {
-            cpu_core,
-            description: description.into(),
-            memory_gb,
-            name: name.into(),
-            product_image_type: product_image_type.into(),
-            product_type: product_type.into(),
-            purpose: purpose.into(),
-            type_: type_.into(),
+            cpu_core: required.cpu_core,
+            description: required.description,
+            memory_gb: required.memory_gb,
+            name: required.name,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
+            purpose: required.purpose,
+            type_: required.type_,
         }
+    }
+}
+
+/// The required members of [`ServerType`], each named: write one as a struct literal and pass it to [`ServerType::new`], or to any method that takes `impl Into<ServerType>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeRequired {
+    /// Server type cpu core
+    pub cpu_core: i64,
+    /// Server type description
+    pub description: String,
+    /// Server type memory
+    pub memory_gb: i64,
+    /// Server type name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    pub product_type: String,
+    /// Server type purpose
+    pub purpose: String,
+    /// Server type class
+    pub type_: String,
+}
+
+impl From<ServerTypeRequired> for ServerType {
+    /// A `ServerType` with these members; optional members start empty.
+    fn from(required: ServerTypeRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2502,9 +3112,25 @@ pub struct ServerTypeListResponse {
 }
 
 impl ServerTypeListResponse {
-    /// A `ServerTypeListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ServerType>) -> Self {
-        Self { contents }
+    /// A `ServerTypeListResponse` from its required members, each named (see [`ServerTypeListResponseRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`ServerTypeListResponse`], each named: write one as a struct literal and pass it to [`ServerTypeListResponse::new`], or to any method that takes `impl Into<ServerTypeListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeListResponseRequired {
+    /// Server type list
+    pub contents: Vec<ServerType>,
+}
+
+impl From<ServerTypeListResponseRequired> for ServerTypeListResponse {
+    /// A `ServerTypeListResponse` with these members; optional members start empty.
+    fn from(required: ServerTypeListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2635,7 +3261,7 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A `Tag` from its required fields; optional fields start empty.
+    /// A `Tag` with every member empty.
     pub fn new() -> Self {
         Self { key: None, value: None }
     }
@@ -2666,7 +3292,7 @@ pub struct UpdateSecurityGroupRulesRequest {
 }
 
 impl UpdateSecurityGroupRulesRequest {
-    /// A `UpdateSecurityGroupRulesRequest` from its required fields; optional fields start empty.
+    /// An `UpdateSecurityGroupRulesRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             add_ip_addresses: None,

@@ -25,12 +25,12 @@ pub struct AsyncResponse {
 }
 
 impl AsyncResponse {
-    /// A `AsyncResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, resource_id: impl Into<String>) -> Self {
+    /// An `AsyncResponse` from its required members, each named (see [`AsyncResponseRequired`]); optional members start empty.
+    pub fn new(required: AsyncResponseRequired) -> Self {
         Self {
             project_id: None,
-            request_id: request_id.into(),
-            resource_id: resource_id.into(),
+            request_id: required.request_id,
+            resource_id: required.resource_id,
         }
     }
 
@@ -38,6 +38,26 @@ impl AsyncResponse {
     pub fn with_project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
         self
+    }
+}
+
+/// The required members of [`AsyncResponse`], each named: write one as a struct literal and pass it to [`AsyncResponse::new`], or to any method that takes `impl Into<AsyncResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsyncResponseRequired {
+    /// Request ID
+    ///
+    /// - Example: `"10a599e031e749b7b260868f441e862b"`
+    pub request_id: String,
+    /// Resource ID
+    ///
+    /// - Example: `"10a599e031e749b7b260868f441e862b"`
+    pub resource_id: String,
+}
+
+impl From<AsyncResponseRequired> for AsyncResponse {
+    /// An `AsyncResponse` with these members; optional members start empty.
+    fn from(required: AsyncResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -50,9 +70,23 @@ pub struct CheckResponse {
 }
 
 impl CheckResponse {
-    /// A `CheckResponse` from its required fields; optional fields start empty.
-    pub fn new(result: bool) -> Self {
-        Self { result }
+    /// A `CheckResponse` from its required members, each named (see [`CheckResponseRequired`]); optional members start empty.
+    pub fn new(required: CheckResponseRequired) -> Self {
+        Self { result: required.result }
+    }
+}
+
+/// The required members of [`CheckResponse`], each named: write one as a struct literal and pass it to [`CheckResponse::new`], or to any method that takes `impl Into<CheckResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckResponseRequired {
+    /// check result
+    pub result: bool,
+}
+
+impl From<CheckResponseRequired> for CheckResponse {
+    /// A `CheckResponse` with these members; optional members start empty.
+    fn from(required: CheckResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -69,7 +103,7 @@ pub struct HostAliasList {
 }
 
 impl HostAliasList {
-    /// A `HostAliasList` from its required fields; optional fields start empty.
+    /// A `HostAliasList` with every member empty.
     pub fn new() -> Self {
         Self { hostnames: None, ip: None }
     }
@@ -102,19 +136,34 @@ pub struct ImageAttr {
 }
 
 impl ImageAttr {
-    /// A `ImageAttr` from its required fields; optional fields start empty.
-    pub fn new(
-        image_attr: QuickQueryImageAttr,
-        image_id: impl Into<String>,
-        image_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// An `ImageAttr` from its required members, each named (see [`ImageAttrRequired`]); optional members start empty.
+    pub fn new(required: ImageAttrRequired) -> Self {
         Self {
-            image_attr,
-            image_id: image_id.into(),
-            image_name: image_name.into(),
-            version: version.into(),
+            image_attr: required.image_attr,
+            image_id: required.image_id,
+            image_name: required.image_name,
+            version: required.version,
         }
+    }
+}
+
+/// The required members of [`ImageAttr`], each named: write one as a struct literal and pass it to [`ImageAttr::new`], or to any method that takes `impl Into<ImageAttr>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageAttrRequired {
+    /// image_attr
+    pub image_attr: QuickQueryImageAttr,
+    /// image_id
+    pub image_id: String,
+    /// image_name
+    pub image_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<ImageAttrRequired> for ImageAttr {
+    /// An `ImageAttr` with these members; optional members start empty.
+    fn from(required: ImageAttrRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -129,9 +178,28 @@ pub struct ImageVersionsResponse {
 }
 
 impl ImageVersionsResponse {
-    /// A `ImageVersionsResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ImageAttr>, total_count: i64) -> Self {
-        Self { contents, total_count }
+    /// An `ImageVersionsResponse` from its required members, each named (see [`ImageVersionsResponseRequired`]); optional members start empty.
+    pub fn new(required: ImageVersionsResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            total_count: required.total_count,
+        }
+    }
+}
+
+/// The required members of [`ImageVersionsResponse`], each named: write one as a struct literal and pass it to [`ImageVersionsResponse::new`], or to any method that takes `impl Into<ImageVersionsResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageVersionsResponseRequired {
+    /// contents
+    pub contents: Vec<ImageAttr>,
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ImageVersionsResponseRequired> for ImageVersionsResponse {
+    /// An `ImageVersionsResponse` with these members; optional members start empty.
+    fn from(required: ImageVersionsResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -200,35 +268,25 @@ pub struct InternalNodeSummary {
 }
 
 impl InternalNodeSummary {
-    /// A `InternalNodeSummary` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        age: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_at: rt::DateTime,
-        name: impl Into<String>,
-        node_capacities: Vec<NodeCapacity>,
-        node_status: impl Into<String>,
-        number_of_allocated_pods: impl Into<String>,
-        uid: impl Into<String>,
-    ) -> Self {
+    /// An `InternalNodeSummary` from its required members, each named (see [`InternalNodeSummaryRequired`]); optional members start empty.
+    pub fn new(required: InternalNodeSummaryRequired) -> Self {
         Self {
-            age: age.into(),
-            cluster_id: cluster_id.into(),
+            age: required.age,
+            cluster_id: required.cluster_id,
             container_version: None,
-            created_at,
+            created_at: required.created_at,
             external_ip_address: None,
             gpu_name: None,
             ip: None,
             kernel_version: None,
             kubernetes_version: None,
-            name: name.into(),
-            node_capacities,
-            node_status: node_status.into(),
-            number_of_allocated_pods: number_of_allocated_pods.into(),
+            name: required.name,
+            node_capacities: required.node_capacities,
+            node_status: required.node_status,
+            number_of_allocated_pods: required.number_of_allocated_pods,
             number_of_gpu: None,
             os_image: None,
-            uid: uid.into(),
+            uid: required.uid,
         }
     }
 
@@ -290,6 +348,36 @@ impl InternalNodeSummary {
     }
 }
 
+/// The required members of [`InternalNodeSummary`], each named: write one as a struct literal and pass it to [`InternalNodeSummary::new`], or to any method that takes `impl Into<InternalNodeSummary>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InternalNodeSummaryRequired {
+    /// age
+    pub age: String,
+    /// cluster id
+    pub cluster_id: String,
+    /// created at
+    ///
+    /// - Example: `"2026-02-11T06:43:40.292Z"`
+    pub created_at: rt::DateTime,
+    /// name
+    pub name: String,
+    /// Node Capacities
+    pub node_capacities: Vec<NodeCapacity>,
+    /// node status
+    pub node_status: String,
+    /// Number of allocated pods
+    pub number_of_allocated_pods: String,
+    /// uid
+    pub uid: String,
+}
+
+impl From<InternalNodeSummaryRequired> for InternalNodeSummary {
+    /// An `InternalNodeSummary` with these members; optional members start empty.
+    fn from(required: InternalNodeSummaryRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `KubernetesEngineCreateRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -327,28 +415,20 @@ pub struct KubernetesEngineCreateRequest {
 }
 
 impl KubernetesEngineCreateRequest {
-    /// A `KubernetesEngineCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        cloud_logging_enabled: bool,
-        k8s_version: impl Into<String>,
-        kubernetes_engine_name: impl Into<String>,
-        security_group_id_list: Vec<String>,
-        subnet_id: impl Into<String>,
-        volume_id: impl Into<String>,
-        vpc_id: impl Into<String>,
-    ) -> Self {
+    /// A `KubernetesEngineCreateRequest` from its required members, each named (see [`KubernetesEngineCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: KubernetesEngineCreateRequestRequired) -> Self {
         Self {
             cifs_volume_id: None,
-            cloud_logging_enabled,
-            k8s_version: k8s_version.into(),
-            kubernetes_engine_name: kubernetes_engine_name.into(),
+            cloud_logging_enabled: required.cloud_logging_enabled,
+            k8s_version: required.k8s_version,
+            kubernetes_engine_name: required.kubernetes_engine_name,
             lb_id: None,
             public_acl_ip_address: None,
-            security_group_id_list,
-            subnet_id: subnet_id.into(),
+            security_group_id_list: required.security_group_id_list,
+            subnet_id: required.subnet_id,
             tags: None,
-            volume_id: volume_id.into(),
-            vpc_id: vpc_id.into(),
+            volume_id: required.volume_id,
+            vpc_id: required.vpc_id,
         }
     }
 
@@ -377,6 +457,36 @@ impl KubernetesEngineCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`KubernetesEngineCreateRequest`], each named: write one as a struct literal and pass it to [`KubernetesEngineCreateRequest::new`], or to any method that takes `impl Into<KubernetesEngineCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KubernetesEngineCreateRequestRequired {
+    /// cloud_logging_enabled
+    pub cloud_logging_enabled: bool,
+    /// k8s_version
+    pub k8s_version: String,
+    /// kubernetes_engine_name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 30
+    /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
+    pub kubernetes_engine_name: String,
+    /// security_group_id_list
+    pub security_group_id_list: Vec<String>,
+    /// subnet_id
+    pub subnet_id: String,
+    /// volume_id
+    pub volume_id: String,
+    /// vpc_id
+    pub vpc_id: String,
+}
+
+impl From<KubernetesEngineCreateRequestRequired> for KubernetesEngineCreateRequest {
+    /// A `KubernetesEngineCreateRequest` with these members; optional members start empty.
+    fn from(required: KubernetesEngineCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -510,25 +620,17 @@ pub struct NodeCapacity {
 }
 
 impl NodeCapacity {
-    /// A `NodeCapacity` from its required fields; optional fields start empty.
-    pub fn new(
-        cpu: impl Into<String>,
-        ephemeral_storage: impl Into<String>,
-        hugepages_1gi: impl Into<String>,
-        hugepages_2mi: impl Into<String>,
-        memory: impl Into<String>,
-        node_capacity_type: impl Into<String>,
-        pod_count: impl Into<String>,
-    ) -> Self {
+    /// A `NodeCapacity` from its required members, each named (see [`NodeCapacityRequired`]); optional members start empty.
+    pub fn new(required: NodeCapacityRequired) -> Self {
         Self {
-            cpu: cpu.into(),
-            ephemeral_storage: ephemeral_storage.into(),
+            cpu: required.cpu,
+            ephemeral_storage: required.ephemeral_storage,
             gpu: None,
-            hugepages_1gi: hugepages_1gi.into(),
-            hugepages_2mi: hugepages_2mi.into(),
-            memory: memory.into(),
-            node_capacity_type: node_capacity_type.into(),
-            pod_count: pod_count.into(),
+            hugepages_1gi: required.hugepages_1gi,
+            hugepages_2mi: required.hugepages_2mi,
+            memory: required.memory,
+            node_capacity_type: required.node_capacity_type,
+            pod_count: required.pod_count,
         }
     }
 
@@ -536,6 +638,32 @@ impl NodeCapacity {
     pub fn with_gpu(mut self, gpu: impl Into<String>) -> Self {
         self.gpu = Some(gpu.into());
         self
+    }
+}
+
+/// The required members of [`NodeCapacity`], each named: write one as a struct literal and pass it to [`NodeCapacity::new`], or to any method that takes `impl Into<NodeCapacity>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeCapacityRequired {
+    /// CPU
+    pub cpu: String,
+    /// Ephemeral Storage
+    pub ephemeral_storage: String,
+    /// Hugepages 1Gi
+    pub hugepages_1gi: String,
+    /// Hugepages 2Mi
+    pub hugepages_2mi: String,
+    /// Memory
+    pub memory: String,
+    /// Node Capacity Type
+    pub node_capacity_type: String,
+    /// Pod Count
+    pub pod_count: String,
+}
+
+impl From<NodeCapacityRequired> for NodeCapacity {
+    /// A `NodeCapacity` with these members; optional members start empty.
+    fn from(required: NodeCapacityRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -588,32 +716,22 @@ pub struct NodePoolCreateRequest {
 }
 
 impl NodePoolCreateRequest {
-    /// A `NodePoolCreateRequest` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        image_os: impl Into<String>,
-        image_os_version: impl Into<String>,
-        k8s_version: impl Into<String>,
-        keypair_name: impl Into<String>,
-        name: impl Into<String>,
-        scale_name: impl Into<String>,
-        volume_size: i64,
-        volume_type_name: impl Into<String>,
-    ) -> Self {
+    /// A `NodePoolCreateRequest` from its required members, each named (see [`NodePoolCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: NodePoolCreateRequestRequired) -> Self {
         Self {
             auto_recovery: None,
             auto_scale: None,
             desired_node_count: None,
-            image_os: image_os.into(),
-            image_os_version: image_os_version.into(),
-            k8s_version: k8s_version.into(),
-            keypair_name: keypair_name.into(),
+            image_os: required.image_os,
+            image_os_version: required.image_os_version,
+            k8s_version: required.k8s_version,
+            keypair_name: required.keypair_name,
             max_node_count: None,
             min_node_count: None,
-            name: name.into(),
-            scale_name: scale_name.into(),
-            volume_size,
-            volume_type_name: volume_type_name.into(),
+            name: required.name,
+            scale_name: required.scale_name,
+            volume_size: required.volume_size,
+            volume_type_name: required.volume_type_name,
         }
     }
 
@@ -645,6 +763,41 @@ impl NodePoolCreateRequest {
     pub fn with_min_node_count(mut self, min_node_count: i64) -> Self {
         self.min_node_count = Some(min_node_count);
         self
+    }
+}
+
+/// The required members of [`NodePoolCreateRequest`], each named: write one as a struct literal and pass it to [`NodePoolCreateRequest::new`], or to any method that takes `impl Into<NodePoolCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePoolCreateRequestRequired {
+    /// image_os
+    pub image_os: String,
+    /// image_os_version
+    pub image_os_version: String,
+    /// k8s_version
+    pub k8s_version: String,
+    /// keypair_name
+    pub keypair_name: String,
+    /// name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
+    pub name: String,
+    /// scale_name
+    pub scale_name: String,
+    /// volume_size
+    ///
+    /// - Minimum: 104
+    /// - Maximum: 1000
+    pub volume_size: i64,
+    /// volume_type_name
+    pub volume_type_name: String,
+}
+
+impl From<NodePoolCreateRequestRequired> for NodePoolCreateRequest {
+    /// A `NodePoolCreateRequest` with these members; optional members start empty.
+    fn from(required: NodePoolCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -701,18 +854,14 @@ pub struct NodePoolResourceValidationRequest {
 }
 
 impl NodePoolResourceValidationRequest {
-    /// A `NodePoolResourceValidationRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        auto_scale: bool,
-        desired_node_count: i64,
-        scale_name: impl Into<String>,
-    ) -> Self {
+    /// A `NodePoolResourceValidationRequest` from its required members, each named (see [`NodePoolResourceValidationRequestRequired`]); optional members start empty.
+    pub fn new(required: NodePoolResourceValidationRequestRequired) -> Self {
         Self {
-            auto_scale,
-            desired_node_count,
+            auto_scale: required.auto_scale,
+            desired_node_count: required.desired_node_count,
             max_node_count: None,
             min_node_count: None,
-            scale_name: scale_name.into(),
+            scale_name: required.scale_name,
         }
     }
 
@@ -726,6 +875,25 @@ impl NodePoolResourceValidationRequest {
     pub fn with_min_node_count(mut self, min_node_count: i64) -> Self {
         self.min_node_count = Some(min_node_count);
         self
+    }
+}
+
+/// The required members of [`NodePoolResourceValidationRequest`], each named: write one as a struct literal and pass it to [`NodePoolResourceValidationRequest::new`], or to any method that takes `impl Into<NodePoolResourceValidationRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePoolResourceValidationRequestRequired {
+    /// auto_scale
+    pub auto_scale: bool,
+    /// desired_node_count
+    pub desired_node_count: i64,
+    /// scale_name
+    pub scale_name: String,
+}
+
+impl From<NodePoolResourceValidationRequestRequired>
+for NodePoolResourceValidationRequest {
+    /// A `NodePoolResourceValidationRequest` with these members; optional members start empty.
+    fn from(required: NodePoolResourceValidationRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -747,11 +915,11 @@ pub struct NodePoolSpecResponse {
 }
 
 impl NodePoolSpecResponse {
-    /// A `NodePoolSpecResponse` from its required fields; optional fields start empty.
-    pub fn new(is_node_pool_auto_scalable: bool) -> Self {
+    /// A `NodePoolSpecResponse` from its required members, each named (see [`NodePoolSpecResponseRequired`]); optional members start empty.
+    pub fn new(required: NodePoolSpecResponseRequired) -> Self {
         Self {
             cpu: None,
-            is_node_pool_auto_scalable,
+            is_node_pool_auto_scalable: required.is_node_pool_auto_scalable,
             memory: None,
             replica: None,
         }
@@ -773,6 +941,20 @@ impl NodePoolSpecResponse {
     pub fn with_replica(mut self, replica: impl Into<String>) -> Self {
         self.replica = Some(replica.into());
         self
+    }
+}
+
+/// The required members of [`NodePoolSpecResponse`], each named: write one as a struct literal and pass it to [`NodePoolSpecResponse::new`], or to any method that takes `impl Into<NodePoolSpecResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodePoolSpecResponseRequired {
+    /// is_node_pool_auto_scalable
+    pub is_node_pool_auto_scalable: bool,
+}
+
+impl From<NodePoolSpecResponseRequired> for NodePoolSpecResponse {
+    /// A `NodePoolSpecResponse` with these members; optional members start empty.
+    fn from(required: NodePoolSpecResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -804,7 +986,7 @@ pub struct QueryEngineSpec {
 }
 
 impl QueryEngineSpec {
-    /// A `QueryEngineSpec` from its required fields; optional fields start empty.
+    /// A `QueryEngineSpec` with every member empty.
     pub fn new() -> Self {
         Self {
             auto_scale: None,
@@ -896,32 +1078,22 @@ pub struct QuickQueryCreateRequest {
 }
 
 impl QuickQueryCreateRequest {
-    /// A `QuickQueryCreateRequest` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        domain: impl Into<String>,
-        dsc_domain: impl Into<String>,
-        image_id: impl Into<String>,
-        is_engine_type_private: bool,
-        max_query: impl Into<String>,
-        query_engine_spec: QueryEngineSpec,
-        quick_query_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `QuickQueryCreateRequest` from its required members, each named (see [`QuickQueryCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryCreateRequestRequired) -> Self {
         Self {
             description: None,
-            domain: domain.into(),
+            domain: required.domain,
             dsc_console_ip: None,
-            dsc_domain: dsc_domain.into(),
+            dsc_domain: required.dsc_domain,
             host_alias_list: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             instance_id: None,
-            is_engine_type_private,
-            max_query: max_query.into(),
+            is_engine_type_private: required.is_engine_type_private,
+            max_query: required.max_query,
             product_group_id: None,
-            query_engine_spec,
-            quick_query_name: quick_query_name.into(),
-            version: version.into(),
+            query_engine_spec: required.query_engine_spec,
+            quick_query_name: required.quick_query_name,
+            version: required.version,
         }
     }
 
@@ -953,6 +1125,46 @@ impl QuickQueryCreateRequest {
     pub fn with_product_group_id(mut self, product_group_id: impl Into<String>) -> Self {
         self.product_group_id = Some(product_group_id.into());
         self
+    }
+}
+
+/// The required members of [`QuickQueryCreateRequest`], each named: write one as a struct literal and pass it to [`QuickQueryCreateRequest::new`], or to any method that takes `impl Into<QuickQueryCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryCreateRequestRequired {
+    /// domain
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 50
+    pub domain: String,
+    /// dsc_domain
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 50
+    pub dsc_domain: String,
+    /// image_id
+    pub image_id: String,
+    /// is_engine_type_private
+    pub is_engine_type_private: bool,
+    /// max_query
+    ///
+    /// - Pattern: `^(32|64|96|128)$`
+    pub max_query: String,
+    /// query_engine_spec
+    pub query_engine_spec: QueryEngineSpec,
+    /// quick_query_name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 30
+    /// - Pattern: `^[a-z][a-z0-9\-]*[a-z0-9]$`
+    pub quick_query_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<QuickQueryCreateRequestRequired> for QuickQueryCreateRequest {
+    /// A `QuickQueryCreateRequest` with these members; optional members start empty.
+    fn from(required: QuickQueryCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1009,11 +1221,25 @@ pub struct QuickQueryDescriptionRequest {
 }
 
 impl QuickQueryDescriptionRequest {
-    /// A `QuickQueryDescriptionRequest` from its required fields; optional fields start empty.
-    pub fn new(description: impl Into<String>) -> Self {
+    /// A `QuickQueryDescriptionRequest` from its required members, each named (see [`QuickQueryDescriptionRequestRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryDescriptionRequestRequired) -> Self {
         Self {
-            description: description.into(),
+            description: required.description,
         }
+    }
+}
+
+/// The required members of [`QuickQueryDescriptionRequest`], each named: write one as a struct literal and pass it to [`QuickQueryDescriptionRequest::new`], or to any method that takes `impl Into<QuickQueryDescriptionRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryDescriptionRequestRequired {
+    /// description
+    pub description: String,
+}
+
+impl From<QuickQueryDescriptionRequestRequired> for QuickQueryDescriptionRequest {
+    /// A `QuickQueryDescriptionRequest` with these members; optional members start empty.
+    fn from(required: QuickQueryDescriptionRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1028,15 +1254,28 @@ pub struct QuickQueryDescriptionResponse {
 }
 
 impl QuickQueryDescriptionResponse {
-    /// A `QuickQueryDescriptionResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        description: impl Into<String>,
-        quick_query_id: impl Into<String>,
-    ) -> Self {
+    /// A `QuickQueryDescriptionResponse` from its required members, each named (see [`QuickQueryDescriptionResponseRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryDescriptionResponseRequired) -> Self {
         Self {
-            description: description.into(),
-            quick_query_id: quick_query_id.into(),
+            description: required.description,
+            quick_query_id: required.quick_query_id,
         }
+    }
+}
+
+/// The required members of [`QuickQueryDescriptionResponse`], each named: write one as a struct literal and pass it to [`QuickQueryDescriptionResponse::new`], or to any method that takes `impl Into<QuickQueryDescriptionResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryDescriptionResponseRequired {
+    /// description
+    pub description: String,
+    /// quick_query_id
+    pub quick_query_id: String,
+}
+
+impl From<QuickQueryDescriptionResponseRequired> for QuickQueryDescriptionResponse {
+    /// A `QuickQueryDescriptionResponse` with these members; optional members start empty.
+    fn from(required: QuickQueryDescriptionResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1117,24 +1356,14 @@ pub struct QuickQueryDetailResponse {
 }
 
 impl QuickQueryDetailResponse {
-    /// A `QuickQueryDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        modified_dt: rt::DateTime,
-        provisioning_state: impl Into<String>,
-        quick_query_id: impl Into<String>,
-        quick_query_name: impl Into<String>,
-        quick_query_state: impl Into<String>,
-        quick_query_version: impl Into<String>,
-    ) -> Self {
+    /// A `QuickQueryDetailResponse` from its required members, each named (see [`QuickQueryDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryDetailResponseRequired) -> Self {
         Self {
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
+            created_dt: required.created_dt,
             description: None,
             domain: None,
             dsc_console_domain: None,
@@ -1145,15 +1374,15 @@ impl QuickQueryDetailResponse {
             is_active_image: None,
             is_engine_type_private: None,
             max_query: None,
-            modified_dt,
+            modified_dt: required.modified_dt,
             namespace_name: None,
             node_information: None,
-            provisioning_state: provisioning_state.into(),
+            provisioning_state: required.provisioning_state,
             query_engine_spec: None,
-            quick_query_id: quick_query_id.into(),
-            quick_query_name: quick_query_name.into(),
-            quick_query_state: quick_query_state.into(),
-            quick_query_version: quick_query_version.into(),
+            quick_query_id: required.quick_query_id,
+            quick_query_name: required.quick_query_name,
+            quick_query_state: required.quick_query_state,
+            quick_query_version: required.quick_query_version,
         }
     }
 
@@ -1269,6 +1498,38 @@ impl QuickQueryDetailResponse {
     }
 }
 
+/// The required members of [`QuickQueryDetailResponse`], each named: write one as a struct literal and pass it to [`QuickQueryDetailResponse::new`], or to any method that takes `impl Into<QuickQueryDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryDetailResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:43:40.135Z"`
+    pub created_dt: rt::DateTime,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:43:40.159Z"`
+    pub modified_dt: rt::DateTime,
+    /// provisioning_state
+    pub provisioning_state: String,
+    /// quick_query_id
+    pub quick_query_id: String,
+    /// quick_query_name
+    pub quick_query_name: String,
+    /// quick_query_state
+    pub quick_query_state: String,
+    /// quick_query_version
+    pub quick_query_version: String,
+}
+
+impl From<QuickQueryDetailResponseRequired> for QuickQueryDetailResponse {
+    /// A `QuickQueryDetailResponse` with these members; optional members start empty.
+    fn from(required: QuickQueryDetailResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `QuickQueryDomainRequest` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1278,9 +1539,23 @@ pub struct QuickQueryDomainRequest {
 }
 
 impl QuickQueryDomainRequest {
-    /// A `QuickQueryDomainRequest` from its required fields; optional fields start empty.
-    pub fn new(domain: impl Into<String>) -> Self {
-        Self { domain: domain.into() }
+    /// A `QuickQueryDomainRequest` from its required members, each named (see [`QuickQueryDomainRequestRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryDomainRequestRequired) -> Self {
+        Self { domain: required.domain }
+    }
+}
+
+/// The required members of [`QuickQueryDomainRequest`], each named: write one as a struct literal and pass it to [`QuickQueryDomainRequest::new`], or to any method that takes `impl Into<QuickQueryDomainRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryDomainRequestRequired {
+    /// domain
+    pub domain: String,
+}
+
+impl From<QuickQueryDomainRequestRequired> for QuickQueryDomainRequest {
+    /// A `QuickQueryDomainRequest` with these members; optional members start empty.
+    fn from(required: QuickQueryDomainRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1293,11 +1568,25 @@ pub struct QuickQueryDscDomainRequest {
 }
 
 impl QuickQueryDscDomainRequest {
-    /// A `QuickQueryDscDomainRequest` from its required fields; optional fields start empty.
-    pub fn new(dsc_domain: impl Into<String>) -> Self {
+    /// A `QuickQueryDscDomainRequest` from its required members, each named (see [`QuickQueryDscDomainRequestRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryDscDomainRequestRequired) -> Self {
         Self {
-            dsc_domain: dsc_domain.into(),
+            dsc_domain: required.dsc_domain,
         }
+    }
+}
+
+/// The required members of [`QuickQueryDscDomainRequest`], each named: write one as a struct literal and pass it to [`QuickQueryDscDomainRequest::new`], or to any method that takes `impl Into<QuickQueryDscDomainRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryDscDomainRequestRequired {
+    /// dsc_domain
+    pub dsc_domain: String,
+}
+
+impl From<QuickQueryDscDomainRequestRequired> for QuickQueryDscDomainRequest {
+    /// A `QuickQueryDscDomainRequest` with these members; optional members start empty.
+    fn from(required: QuickQueryDscDomainRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1326,7 +1615,7 @@ pub struct QuickQueryEngineRequest {
 }
 
 impl QuickQueryEngineRequest {
-    /// A `QuickQueryEngineRequest` from its required fields; optional fields start empty.
+    /// A `QuickQueryEngineRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             auto_scale: None,
@@ -1385,7 +1674,7 @@ pub struct QuickQueryHostAliasRequest {
 }
 
 impl QuickQueryHostAliasRequest {
-    /// A `QuickQueryHostAliasRequest` from its required fields; optional fields start empty.
+    /// A `QuickQueryHostAliasRequest` with every member empty.
     pub fn new() -> Self {
         Self { host_alias_list: None }
     }
@@ -1410,7 +1699,7 @@ pub struct QuickQueryImageAttr {
 }
 
 impl QuickQueryImageAttr {
-    /// A `QuickQueryImageAttr` from its required fields; optional fields start empty.
+    /// A `QuickQueryImageAttr` with every member empty.
     pub fn new() -> Self {
         Self {
             k8s_version: None,
@@ -1471,29 +1760,21 @@ pub struct QuickQueryListResponse {
 }
 
 impl QuickQueryListResponse {
-    /// A `QuickQueryListResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        quick_query_id: impl Into<String>,
-        quick_query_name: impl Into<String>,
-        quick_query_state: impl Into<String>,
-        quick_query_version: impl Into<String>,
-    ) -> Self {
+    /// A `QuickQueryListResponse` from its required members, each named (see [`QuickQueryListResponseRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryListResponseRequired) -> Self {
         Self {
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
+            created_by: required.created_by,
+            created_dt: required.created_dt,
             modified_by: None,
             modified_dt: None,
-            quick_query_id: quick_query_id.into(),
-            quick_query_name: quick_query_name.into(),
-            quick_query_state: quick_query_state.into(),
-            quick_query_version: quick_query_version.into(),
+            quick_query_id: required.quick_query_id,
+            quick_query_name: required.quick_query_name,
+            quick_query_state: required.quick_query_state,
+            quick_query_version: required.quick_query_version,
         }
     }
 
@@ -1531,6 +1812,34 @@ impl QuickQueryListResponse {
     }
 }
 
+/// The required members of [`QuickQueryListResponse`], each named: write one as a struct literal and pass it to [`QuickQueryListResponse::new`], or to any method that takes `impl Into<QuickQueryListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryListResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:43:39.763Z"`
+    pub created_dt: rt::DateTime,
+    /// quick_query_id
+    pub quick_query_id: String,
+    /// quick_query_name
+    pub quick_query_name: String,
+    /// quick_query_state
+    pub quick_query_state: String,
+    /// quick_query_version
+    pub quick_query_version: String,
+}
+
+impl From<QuickQueryListResponseRequired> for QuickQueryListResponse {
+    /// A `QuickQueryListResponse` with these members; optional members start empty.
+    fn from(required: QuickQueryListResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `QuickQueryListSearchResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -1548,21 +1857,37 @@ pub struct QuickQueryListSearchResponse {
 }
 
 impl QuickQueryListSearchResponse {
-    /// A `QuickQueryListSearchResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        contents: Vec<QuickQueryListResponse>,
-        page: i64,
-        size: i64,
-        sort: Vec<String>,
-        total_count: i64,
-    ) -> Self {
+    /// A `QuickQueryListSearchResponse` from its required members, each named (see [`QuickQueryListSearchResponseRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryListSearchResponseRequired) -> Self {
         Self {
-            contents,
-            page,
-            size,
-            sort,
-            total_count,
+            contents: required.contents,
+            page: required.page,
+            size: required.size,
+            sort: required.sort,
+            total_count: required.total_count,
         }
+    }
+}
+
+/// The required members of [`QuickQueryListSearchResponse`], each named: write one as a struct literal and pass it to [`QuickQueryListSearchResponse::new`], or to any method that takes `impl Into<QuickQueryListSearchResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryListSearchResponseRequired {
+    /// contents
+    pub contents: Vec<QuickQueryListResponse>,
+    /// page
+    pub page: i64,
+    /// size
+    pub size: i64,
+    /// sort
+    pub sort: Vec<String>,
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<QuickQueryListSearchResponseRequired> for QuickQueryListSearchResponse {
+    /// A `QuickQueryListSearchResponse` with these members; optional members start empty.
+    fn from(required: QuickQueryListSearchResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1582,16 +1907,12 @@ pub struct QuickQueryTotalCreateRequest {
 }
 
 impl QuickQueryTotalCreateRequest {
-    /// A `QuickQueryTotalCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        kubernetes_engine_create_request: KubernetesEngineCreateRequest,
-        node_pool_create_requests: Vec<NodePoolCreateRequest>,
-        quick_query_create_request: QuickQueryCreateRequest,
-    ) -> Self {
+    /// A `QuickQueryTotalCreateRequest` from its required members, each named (see [`QuickQueryTotalCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryTotalCreateRequestRequired) -> Self {
         Self {
-            kubernetes_engine_create_request,
-            node_pool_create_requests,
-            quick_query_create_request,
+            kubernetes_engine_create_request: required.kubernetes_engine_create_request,
+            node_pool_create_requests: required.node_pool_create_requests,
+            quick_query_create_request: required.quick_query_create_request,
             tags: None,
         }
     }
@@ -1600,6 +1921,24 @@ impl QuickQueryTotalCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`QuickQueryTotalCreateRequest`], each named: write one as a struct literal and pass it to [`QuickQueryTotalCreateRequest::new`], or to any method that takes `impl Into<QuickQueryTotalCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryTotalCreateRequestRequired {
+    /// kubernetes_engine_create_request
+    pub kubernetes_engine_create_request: KubernetesEngineCreateRequest,
+    /// node_pool_create_requests
+    pub node_pool_create_requests: Vec<NodePoolCreateRequest>,
+    /// quick_query_create_request
+    pub quick_query_create_request: QuickQueryCreateRequest,
+}
+
+impl From<QuickQueryTotalCreateRequestRequired> for QuickQueryTotalCreateRequest {
+    /// A `QuickQueryTotalCreateRequest` with these members; optional members start empty.
+    fn from(required: QuickQueryTotalCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1651,17 +1990,13 @@ pub struct QuickQueryUpdateEngineRequest {
 }
 
 impl QuickQueryUpdateEngineRequest {
-    /// A `QuickQueryUpdateEngineRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        cpu: impl Into<String>,
-        memory: impl Into<String>,
-        replica: impl Into<String>,
-    ) -> Self {
+    /// A `QuickQueryUpdateEngineRequest` from its required members, each named (see [`QuickQueryUpdateEngineRequestRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryUpdateEngineRequestRequired) -> Self {
         Self {
             cluster_size: None,
-            cpu: cpu.into(),
-            memory: memory.into(),
-            replica: replica.into(),
+            cpu: required.cpu,
+            memory: required.memory,
+            replica: required.replica,
         }
     }
 
@@ -1669,6 +2004,24 @@ impl QuickQueryUpdateEngineRequest {
     pub fn with_cluster_size(mut self, cluster_size: impl Into<String>) -> Self {
         self.cluster_size = Some(cluster_size.into());
         self
+    }
+}
+
+/// The required members of [`QuickQueryUpdateEngineRequest`], each named: write one as a struct literal and pass it to [`QuickQueryUpdateEngineRequest::new`], or to any method that takes `impl Into<QuickQueryUpdateEngineRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryUpdateEngineRequestRequired {
+    /// cpu
+    pub cpu: String,
+    /// memory
+    pub memory: String,
+    /// replica
+    pub replica: String,
+}
+
+impl From<QuickQueryUpdateEngineRequestRequired> for QuickQueryUpdateEngineRequest {
+    /// A `QuickQueryUpdateEngineRequest` with these members; optional members start empty.
+    fn from(required: QuickQueryUpdateEngineRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1686,15 +2039,12 @@ pub struct QuickQueryValidateResourceRequest {
 }
 
 impl QuickQueryValidateResourceRequest {
-    /// A `QuickQueryValidateResourceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        node_pool_validation_request: Vec<NodePoolResourceValidationRequest>,
-        quick_query_engine_request: QuickQueryEngineRequest,
-    ) -> Self {
+    /// A `QuickQueryValidateResourceRequest` from its required members, each named (see [`QuickQueryValidateResourceRequestRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryValidateResourceRequestRequired) -> Self {
         Self {
             cluster_id: None,
-            node_pool_validation_request,
-            quick_query_engine_request,
+            node_pool_validation_request: required.node_pool_validation_request,
+            quick_query_engine_request: required.quick_query_engine_request,
         }
     }
 
@@ -1702,6 +2052,23 @@ impl QuickQueryValidateResourceRequest {
     pub fn with_cluster_id(mut self, cluster_id: impl Into<String>) -> Self {
         self.cluster_id = Some(cluster_id.into());
         self
+    }
+}
+
+/// The required members of [`QuickQueryValidateResourceRequest`], each named: write one as a struct literal and pass it to [`QuickQueryValidateResourceRequest::new`], or to any method that takes `impl Into<QuickQueryValidateResourceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryValidateResourceRequestRequired {
+    /// node_pool_validation_request
+    pub node_pool_validation_request: Vec<NodePoolResourceValidationRequest>,
+    /// quick_query_engine_request
+    pub quick_query_engine_request: QuickQueryEngineRequest,
+}
+
+impl From<QuickQueryValidateResourceRequestRequired>
+for QuickQueryValidateResourceRequest {
+    /// A `QuickQueryValidateResourceRequest` with these members; optional members start empty.
+    fn from(required: QuickQueryValidateResourceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1717,11 +2084,11 @@ pub struct QuickQueryValidateResourceResponse {
 }
 
 impl QuickQueryValidateResourceResponse {
-    /// A `QuickQueryValidateResourceResponse` from its required fields; optional fields start empty.
-    pub fn new(result: bool) -> Self {
+    /// A `QuickQueryValidateResourceResponse` from its required members, each named (see [`QuickQueryValidateResourceResponseRequired`]); optional members start empty.
+    pub fn new(required: QuickQueryValidateResourceResponseRequired) -> Self {
         Self {
             min_spec_node_pool: None,
-            result,
+            result: required.result,
         }
     }
 
@@ -1732,6 +2099,21 @@ impl QuickQueryValidateResourceResponse {
     ) -> Self {
         self.min_spec_node_pool = Some(min_spec_node_pool);
         self
+    }
+}
+
+/// The required members of [`QuickQueryValidateResourceResponse`], each named: write one as a struct literal and pass it to [`QuickQueryValidateResourceResponse::new`], or to any method that takes `impl Into<QuickQueryValidateResourceResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QuickQueryValidateResourceResponseRequired {
+    /// result
+    pub result: bool,
+}
+
+impl From<QuickQueryValidateResourceResponseRequired>
+for QuickQueryValidateResourceResponse {
+    /// A `QuickQueryValidateResourceResponse` with these members; optional members start empty.
+    fn from(required: QuickQueryValidateResourceResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1753,10 +2135,10 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A `Tag` from its required fields; optional fields start empty.
-    pub fn new(tag_key: impl Into<String>) -> Self {
+    /// A `Tag` from its required members, each named (see [`TagRequired`]); optional members start empty.
+    pub fn new(required: TagRequired) -> Self {
         Self {
-            tag_key: tag_key.into(),
+            tag_key: required.tag_key,
             tag_value: None,
         }
     }
@@ -1765,6 +2147,23 @@ impl Tag {
     pub fn with_tag_value(mut self, tag_value: impl Into<String>) -> Self {
         self.tag_value = Some(tag_value.into());
         self
+    }
+}
+
+/// The required members of [`Tag`], each named: write one as a struct literal and pass it to [`Tag::new`], or to any method that takes `impl Into<Tag>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TagRequired {
+    /// tag_key
+    ///
+    /// - Maximum length: 128
+    /// - Pattern: `^[a-zA-Z0-9가-힣ㄱ-ㅎㅏ-ㅣ \+\-\=\.\_:/@]*$`
+    pub tag_key: String,
+}
+
+impl From<TagRequired> for Tag {
+    /// A `Tag` with these members; optional members start empty.
+    fn from(required: TagRequired) -> Self {
+        Self::new(required)
     }
 }
 

@@ -167,9 +167,13 @@ impl Client {
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
-        body: types::AddBlockStoragesRequest,
+        body: impl Into<types::AddBlockStoragesRequest>,
     ) -> operation::AddBlockStorages {
-        operation::AddBlockStorages::new(self.clone(), instance_group_id.into(), body)
+        operation::AddBlockStorages::new(
+            self.clone(),
+            instance_group_id.into(),
+            body.into(),
+        )
     }
 
     /// Add Instances
@@ -184,9 +188,9 @@ impl Client {
     pub fn add_instances(
         &self,
         cluster_id: impl Into<String>,
-        body: types::SearchEngineClusterAddInstancesRequest,
+        body: impl Into<types::SearchEngineClusterAddInstancesRequest>,
     ) -> operation::AddInstances {
-        operation::AddInstances::new(self.clone(), cluster_id.into(), body)
+        operation::AddInstances::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Create Cluster
@@ -198,9 +202,9 @@ impl Client {
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
     pub fn create_cluster(
         &self,
-        body: types::SearchEngineClusterCreateRequest,
+        body: impl Into<types::SearchEngineClusterCreateRequest>,
     ) -> operation::CreateCluster {
-        operation::CreateCluster::new(self.clone(), body)
+        operation::CreateCluster::new(self.clone(), body.into())
     }
 
     /// Create Restore Cluster
@@ -215,9 +219,13 @@ impl Client {
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
-        body: types::SearchEngineClusterRestoreRequest,
+        body: impl Into<types::SearchEngineClusterRestoreRequest>,
     ) -> operation::CreateRestoreCluster {
-        operation::CreateRestoreCluster::new(self.clone(), cluster_id.into(), body)
+        operation::CreateRestoreCluster::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// List Backup Histories
@@ -292,9 +300,13 @@ impl Client {
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
-        body: types::BackupHistoryNumberRequest,
+        body: impl Into<types::BackupHistoryNumberRequest>,
     ) -> operation::RemoveBackupHistories {
-        operation::RemoveBackupHistories::new(self.clone(), cluster_id.into(), body)
+        operation::RemoveBackupHistories::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Restart Cluster
@@ -325,9 +337,9 @@ impl Client {
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
-        body: types::BackupSettingExcludingArchiveRequest,
+        body: impl Into<types::BackupSettingExcludingArchiveRequest>,
     ) -> operation::SetBackup {
-        operation::SetBackup::new(self.clone(), cluster_id.into(), body)
+        operation::SetBackup::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Block Storage Size
@@ -342,12 +354,12 @@ impl Client {
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
-        body: types::ResizeBlockStorageGroupRequest,
+        body: impl Into<types::ResizeBlockStorageGroupRequest>,
     ) -> operation::SetBlockStorageSize {
         operation::SetBlockStorageSize::new(
             self.clone(),
             block_storage_group_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -363,9 +375,9 @@ impl Client {
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
-        body: types::MaintenanceRequest,
+        body: impl Into<types::MaintenanceRequest>,
     ) -> operation::SetMaintenance {
-        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body)
+        operation::SetMaintenance::new(self.clone(), cluster_id.into(), body.into())
     }
 
     /// Set Security Group Rules
@@ -380,9 +392,13 @@ impl Client {
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
-        body: types::UpdateSecurityGroupRulesRequest,
+        body: impl Into<types::UpdateSecurityGroupRulesRequest>,
     ) -> operation::SetSecurityGroupRules {
-        operation::SetSecurityGroupRules::new(self.clone(), cluster_id.into(), body)
+        operation::SetSecurityGroupRules::new(
+            self.clone(),
+            cluster_id.into(),
+            body.into(),
+        )
     }
 
     /// Set Server Type
@@ -397,9 +413,13 @@ impl Client {
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
-        body: types::InstanceGroupResizeRequest,
+        body: impl Into<types::InstanceGroupResizeRequest>,
     ) -> operation::SetServerType {
-        operation::SetServerType::new(self.clone(), instance_group_id.into(), body)
+        operation::SetServerType::new(
+            self.clone(),
+            instance_group_id.into(),
+            body.into(),
+        )
     }
 
     /// Show Cluster

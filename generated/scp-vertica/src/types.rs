@@ -26,11 +26,11 @@ pub struct AddBlockStoragesRequest {
 }
 
 impl AddBlockStoragesRequest {
-    /// A `AddBlockStoragesRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
+    /// An `AddBlockStoragesRequest` from its required members, each named (see [`AddBlockStoragesRequestRequired`]); optional members start empty.
+    pub fn new(required: AddBlockStoragesRequestRequired) -> Self {
         Self {
-            role_type,
-            size_gb,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
             volume_type: None,
         }
     }
@@ -39,6 +39,28 @@ impl AddBlockStoragesRequest {
     pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+/// The required members of [`AddBlockStoragesRequest`], each named: write one as a struct literal and pass it to [`AddBlockStoragesRequest::new`], or to any method that takes `impl Into<AddBlockStoragesRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddBlockStoragesRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockRoleType,
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `104`
+    pub size_gb: i64,
+}
+
+impl From<AddBlockStoragesRequestRequired> for AddBlockStoragesRequest {
+    /// An `AddBlockStoragesRequest` with these members; optional members start empty.
+    fn from(required: AddBlockStoragesRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -76,12 +98,30 @@ pub struct AsyncResponse {
 }
 
 impl AsyncResponse {
-    /// A `AsyncResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, resource: ResourceInfo) -> Self {
+    /// An `AsyncResponse` from its required members, each named (see [`AsyncResponseRequired`]); optional members start empty.
+    pub fn new(required: AsyncResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            resource,
+            request_id: required.request_id,
+            resource: required.resource,
         }
+    }
+}
+
+/// The required members of [`AsyncResponse`], each named: write one as a struct literal and pass it to [`AsyncResponse::new`], or to any method that takes `impl Into<AsyncResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AsyncResponseRequired {
+    /// Request ID
+    ///
+    /// - Example: `"req-4f668846-8a3d-49f1-8111-451ebccf445c"`
+    pub request_id: String,
+    /// Resource
+    pub resource: ResourceInfo,
+}
+
+impl From<AsyncResponseRequired> for AsyncResponse {
+    /// An `AsyncResponse` with these members; optional members start empty.
+    fn from(required: AsyncResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -107,23 +147,16 @@ pub struct BackupHistoryApiItem {
 }
 
 impl BackupHistoryApiItem {
-    /// A `BackupHistoryApiItem` from its required fields; optional fields start empty.
-    pub fn new(
-        backup_end_at: impl Into<String>,
-        backup_history_number: impl Into<String>,
-        backup_size_gb: rt::serde_json::Value,
-        backup_start_at: impl Into<String>,
-        backup_state: impl Into<String>,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// A `BackupHistoryApiItem` from its required members, each named (see [`BackupHistoryApiItemRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryApiItemRequired) -> Self {
         Self {
-            backup_end_at: backup_end_at.into(),
-            backup_history_number: backup_history_number.into(),
-            backup_size_gb,
-            backup_start_at: backup_start_at.into(),
-            backup_state: backup_state.into(),
+            backup_end_at: required.backup_end_at,
+            backup_history_number: required.backup_history_number,
+            backup_size_gb: required.backup_size_gb,
+            backup_start_at: required.backup_start_at,
+            backup_state: required.backup_state,
             backup_state_detail: None,
-            software_version: software_version.into(),
+            software_version: required.software_version,
         }
     }
 
@@ -134,6 +167,30 @@ impl BackupHistoryApiItem {
     ) -> Self {
         self.backup_state_detail = Some(backup_state_detail.into());
         self
+    }
+}
+
+/// The required members of [`BackupHistoryApiItem`], each named: write one as a struct literal and pass it to [`BackupHistoryApiItem::new`], or to any method that takes `impl Into<BackupHistoryApiItem>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryApiItemRequired {
+    /// Backup end time
+    pub backup_end_at: String,
+    /// Backup id
+    pub backup_history_number: String,
+    /// Backup amount(GB)
+    pub backup_size_gb: rt::serde_json::Value,
+    /// Backup start time
+    pub backup_start_at: String,
+    /// Backup state
+    pub backup_state: String,
+    /// Software version
+    pub software_version: String,
+}
+
+impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
+    /// A `BackupHistoryApiItem` with these members; optional members start empty.
+    fn from(required: BackupHistoryApiItemRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -148,9 +205,28 @@ pub struct BackupHistoryListApiResponse {
 }
 
 impl BackupHistoryListApiResponse {
-    /// A `BackupHistoryListApiResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<BackupHistoryApiItem>, total_count: i64) -> Self {
-        Self { contents, total_count }
+    /// A `BackupHistoryListApiResponse` from its required members, each named (see [`BackupHistoryListApiResponseRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryListApiResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+            total_count: required.total_count,
+        }
+    }
+}
+
+/// The required members of [`BackupHistoryListApiResponse`], each named: write one as a struct literal and pass it to [`BackupHistoryListApiResponse::new`], or to any method that takes `impl Into<BackupHistoryListApiResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryListApiResponseRequired {
+    /// backup list information
+    pub contents: Vec<BackupHistoryApiItem>,
+    /// total number of backup history
+    pub total_count: i64,
+}
+
+impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse {
+    /// A `BackupHistoryListApiResponse` with these members; optional members start empty.
+    fn from(required: BackupHistoryListApiResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -163,9 +239,25 @@ pub struct BackupHistoryNumberRequest {
 }
 
 impl BackupHistoryNumberRequest {
-    /// A `BackupHistoryNumberRequest` from its required fields; optional fields start empty.
-    pub fn new(backup_history_number: Vec<String>) -> Self {
-        Self { backup_history_number }
+    /// A `BackupHistoryNumberRequest` from its required members, each named (see [`BackupHistoryNumberRequestRequired`]); optional members start empty.
+    pub fn new(required: BackupHistoryNumberRequestRequired) -> Self {
+        Self {
+            backup_history_number: required.backup_history_number,
+        }
+    }
+}
+
+/// The required members of [`BackupHistoryNumberRequest`], each named: write one as a struct literal and pass it to [`BackupHistoryNumberRequest::new`], or to any method that takes `impl Into<BackupHistoryNumberRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupHistoryNumberRequestRequired {
+    /// Backup id
+    pub backup_history_number: Vec<String>,
+}
+
+impl From<BackupHistoryNumberRequestRequired> for BackupHistoryNumberRequest {
+    /// A `BackupHistoryNumberRequest` with these members; optional members start empty.
+    fn from(required: BackupHistoryNumberRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -184,15 +276,33 @@ pub struct BackupSettingExcludingArchiveRequest {
 }
 
 impl BackupSettingExcludingArchiveRequest {
-    /// A `BackupSettingExcludingArchiveRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        retention_period_day: impl Into<String>,
-        starting_time_hour: impl Into<String>,
-    ) -> Self {
+    /// A `BackupSettingExcludingArchiveRequest` from its required members, each named (see [`BackupSettingExcludingArchiveRequestRequired`]); optional members start empty.
+    pub fn new(required: BackupSettingExcludingArchiveRequestRequired) -> Self {
         Self {
-            retention_period_day: retention_period_day.into(),
-            starting_time_hour: starting_time_hour.into(),
+            retention_period_day: required.retention_period_day,
+            starting_time_hour: required.starting_time_hour,
         }
+    }
+}
+
+/// The required members of [`BackupSettingExcludingArchiveRequest`], each named: write one as a struct literal and pass it to [`BackupSettingExcludingArchiveRequest::new`], or to any method that takes `impl Into<BackupSettingExcludingArchiveRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BackupSettingExcludingArchiveRequestRequired {
+    /// Backup retention period (day)
+    ///
+    /// - Pattern: `^([7-9]|^[1-2]\d|^3[0-5])$`
+    pub retention_period_day: String,
+    /// Backup starting time (hour)
+    ///
+    /// - Pattern: `^(\d|1\d|2[0-3])$`
+    pub starting_time_hour: String,
+}
+
+impl From<BackupSettingExcludingArchiveRequestRequired>
+for BackupSettingExcludingArchiveRequest {
+    /// A `BackupSettingExcludingArchiveRequest` with these members; optional members start empty.
+    fn from(required: BackupSettingExcludingArchiveRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -293,11 +403,11 @@ pub struct BlockStorageGroupRequest {
 }
 
 impl BlockStorageGroupRequest {
-    /// A `BlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: BlockRoleType, size_gb: i64) -> Self {
+    /// A `BlockStorageGroupRequest` from its required members, each named (see [`BlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupRequestRequired) -> Self {
         Self {
-            role_type,
-            size_gb,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
             volume_type: None,
         }
     }
@@ -306,6 +416,28 @@ impl BlockStorageGroupRequest {
     pub fn with_volume_type(mut self, volume_type: VolumeType) -> Self {
         self.volume_type = Some(volume_type);
         self
+    }
+}
+
+/// The required members of [`BlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`BlockStorageGroupRequest::new`], or to any method that takes `impl Into<BlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockRoleType,
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `104`
+    pub size_gb: i64,
+}
+
+impl From<BlockStorageGroupRequestRequired> for BlockStorageGroupRequest {
+    /// A `BlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -351,21 +483,41 @@ pub struct BlockStorageGroupResponse {
 }
 
 impl BlockStorageGroupResponse {
-    /// A `BlockStorageGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        name: impl Into<String>,
-        role_type: BlockRoleType,
-        size_gb: i64,
-        volume_type: VolumeType,
-    ) -> Self {
+    /// A `BlockStorageGroupResponse` from its required members, each named (see [`BlockStorageGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: BlockStorageGroupResponseRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
-            role_type,
-            size_gb,
-            volume_type,
+            id: required.id,
+            name: required.name,
+            role_type: required.role_type,
+            size_gb: required.size_gb,
+            volume_type: required.volume_type,
         }
+    }
+}
+
+/// The required members of [`BlockStorageGroupResponse`], each named: write one as a struct literal and pass it to [`BlockStorageGroupResponse::new`], or to any method that takes `impl Into<BlockStorageGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockStorageGroupResponseRequired {
+    /// ID
+    pub id: String,
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"OS"`
+    pub role_type: BlockRoleType,
+    /// Size in GB
+    pub size_gb: i64,
+    /// Volume type
+    ///
+    /// - Example: `"SSD"`
+    pub volume_type: VolumeType,
+}
+
+impl From<BlockStorageGroupResponseRequired> for BlockStorageGroupResponse {
+    /// A `BlockStorageGroupResponse` with these members; optional members start empty.
+    fn from(required: BlockStorageGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -478,24 +630,17 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// A `Engine` from its required fields; optional fields start empty.
-    pub fn new(
-        id: impl Into<String>,
-        major_version: impl Into<String>,
-        name: impl Into<String>,
-        os_type: impl Into<String>,
-        os_version: impl Into<String>,
-        software_version: impl Into<String>,
-    ) -> Self {
+    /// An `Engine` from its required members, each named (see [`EngineRequired`]); optional members start empty.
+    pub fn new(required: EngineRequired) -> Self {
         Self {
             end_of_service: None,
-            id: id.into(),
-            major_version: major_version.into(),
-            name: name.into(),
-            os_type: os_type.into(),
-            os_version: os_version.into(),
+            id: required.id,
+            major_version: required.major_version,
+            name: required.name,
+            os_type: required.os_type,
+            os_version: required.os_version,
             product_image_type: None,
-            software_version: software_version.into(),
+            software_version: required.software_version,
         }
     }
 
@@ -515,6 +660,30 @@ impl Engine {
     }
 }
 
+/// The required members of [`Engine`], each named: write one as a struct literal and pass it to [`Engine::new`], or to any method that takes `impl Into<Engine>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineRequired {
+    /// ID
+    pub id: String,
+    /// Software major version
+    pub major_version: String,
+    /// DBaaS engine version name
+    pub name: String,
+    /// OS type
+    pub os_type: String,
+    /// OS version
+    pub os_version: String,
+    /// Software version
+    pub software_version: String,
+}
+
+impl From<EngineRequired> for Engine {
+    /// An `Engine` with these members; optional members start empty.
+    fn from(required: EngineRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `EngineListResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -524,9 +693,25 @@ pub struct EngineListResponse {
 }
 
 impl EngineListResponse {
-    /// A `EngineListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<Engine>) -> Self {
-        Self { contents }
+    /// An `EngineListResponse` from its required members, each named (see [`EngineListResponseRequired`]); optional members start empty.
+    pub fn new(required: EngineListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EngineListResponse`], each named: write one as a struct literal and pass it to [`EngineListResponse::new`], or to any method that takes `impl Into<EngineListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineListResponseRequired {
+    /// DBaaS engine list
+    pub contents: Vec<Engine>,
+}
+
+impl From<EngineListResponseRequired> for EngineListResponse {
+    /// An `EngineListResponse` with these members; optional members start empty.
+    fn from(required: EngineListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -541,12 +726,28 @@ pub struct EngineProperty {
 }
 
 impl EngineProperty {
-    /// A `EngineProperty` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    /// An `EngineProperty` from its required members, each named (see [`EnginePropertyRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyRequired) -> Self {
         Self {
-            name: name.into(),
-            value: value.into(),
+            name: required.name,
+            value: required.value,
         }
+    }
+}
+
+/// The required members of [`EngineProperty`], each named: write one as a struct literal and pass it to [`EngineProperty::new`], or to any method that takes `impl Into<EngineProperty>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyRequired {
+    /// DBaas engine property name
+    pub name: String,
+    /// DBaas engine property value
+    pub value: String,
+}
+
+impl From<EnginePropertyRequired> for EngineProperty {
+    /// An `EngineProperty` with these members; optional members start empty.
+    fn from(required: EnginePropertyRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -559,9 +760,25 @@ pub struct EnginePropertyListResponse {
 }
 
 impl EnginePropertyListResponse {
-    /// A `EnginePropertyListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<EngineProperty>) -> Self {
-        Self { contents }
+    /// An `EnginePropertyListResponse` from its required members, each named (see [`EnginePropertyListResponseRequired`]); optional members start empty.
+    pub fn new(required: EnginePropertyListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`EnginePropertyListResponse`], each named: write one as a struct literal and pass it to [`EnginePropertyListResponse::new`], or to any method that takes `impl Into<EnginePropertyListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnginePropertyListResponseRequired {
+    /// DBaas engine property list
+    pub contents: Vec<EngineProperty>,
+}
+
+impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
+    /// An `EnginePropertyListResponse` with these members; optional members start empty.
+    fn from(required: EnginePropertyListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -583,17 +800,13 @@ pub struct InstanceGroupRequest {
 }
 
 impl InstanceGroupRequest {
-    /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// An `InstanceGroupRequest` from its required members, each named (see [`InstanceGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupRequestRequired) -> Self {
         Self {
-            block_storage_groups,
+            block_storage_groups: required.block_storage_groups,
             instances: None,
-            role_type,
-            server_type_name: server_type_name.into(),
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
     }
 
@@ -601,6 +814,26 @@ impl InstanceGroupRequest {
     pub fn with_instances(mut self, instances: Vec<InstanceRequest>) -> Self {
         self.instances = Some(instances);
         self
+    }
+}
+
+/// The required members of [`InstanceGroupRequest`], each named: write one as a struct literal and pass it to [`InstanceGroupRequest::new`], or to any method that takes `impl Into<InstanceGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupRequestRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupRequest>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupRequestRequired> for InstanceGroupRequest {
+    /// An `InstanceGroupRequest` with these members; optional members start empty.
+    fn from(required: InstanceGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -625,11 +858,25 @@ pub struct InstanceGroupResizeRequest {
 }
 
 impl InstanceGroupResizeRequest {
-    /// A `InstanceGroupResizeRequest` from its required fields; optional fields start empty.
-    pub fn new(server_type_name: impl Into<String>) -> Self {
+    /// An `InstanceGroupResizeRequest` from its required members, each named (see [`InstanceGroupResizeRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupResizeRequestRequired) -> Self {
         Self {
-            server_type_name: server_type_name.into(),
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`InstanceGroupResizeRequest`], each named: write one as a struct literal and pass it to [`InstanceGroupResizeRequest::new`], or to any method that takes `impl Into<InstanceGroupResizeRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupResizeRequestRequired {
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
+    /// An `InstanceGroupResizeRequest` with these members; optional members start empty.
+    fn from(required: InstanceGroupResizeRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -652,21 +899,39 @@ pub struct InstanceGroupResponse {
 }
 
 impl InstanceGroupResponse {
-    /// A `InstanceGroupResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupResponse>,
-        id: impl Into<String>,
-        instances: Vec<InstanceResponse>,
-        role_type: InstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// An `InstanceGroupResponse` from its required members, each named (see [`InstanceGroupResponseRequired`]); optional members start empty.
+    pub fn new(required: InstanceGroupResponseRequired) -> Self {
         Self {
-            block_storage_groups,
-            id: id.into(),
-            instances,
-            role_type,
-            server_type_name: server_type_name.into(),
+            block_storage_groups: required.block_storage_groups,
+            id: required.id,
+            instances: required.instances,
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`InstanceGroupResponse`], each named: write one as a struct literal and pass it to [`InstanceGroupResponse::new`], or to any method that takes `impl Into<InstanceGroupResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceGroupResponseRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupResponse>,
+    /// ID
+    pub id: String,
+    /// Instances list
+    pub instances: Vec<InstanceResponse>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<InstanceGroupResponseRequired> for InstanceGroupResponse {
+    /// An `InstanceGroupResponse` with these members; optional members start empty.
+    fn from(required: InstanceGroupResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -817,11 +1082,11 @@ pub struct InstanceRequest {
 }
 
 impl InstanceRequest {
-    /// A `InstanceRequest` from its required fields; optional fields start empty.
-    pub fn new(role_type: InstanceRoleType) -> Self {
+    /// An `InstanceRequest` from its required members, each named (see [`InstanceRequestRequired`]); optional members start empty.
+    pub fn new(required: InstanceRequestRequired) -> Self {
         Self {
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
         }
     }
@@ -839,6 +1104,22 @@ impl InstanceRequest {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`InstanceRequest`], each named: write one as a struct literal and pass it to [`InstanceRequest::new`], or to any method that takes `impl Into<InstanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceRequestRequired {
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+}
+
+impl From<InstanceRequestRequired> for InstanceRequest {
+    /// An `InstanceRequest` with these members; optional members start empty.
+    fn from(required: InstanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -868,19 +1149,15 @@ pub struct InstanceResponse {
 }
 
 impl InstanceResponse {
-    /// A `InstanceResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        name: impl Into<String>,
-        role_type: InstanceRoleType,
-        service_state: ServiceState,
-    ) -> Self {
+    /// An `InstanceResponse` from its required members, each named (see [`InstanceResponseRequired`]); optional members start empty.
+    pub fn new(required: InstanceResponseRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             public_ip_address: None,
             public_ip_id: None,
-            role_type,
+            role_type: required.role_type,
             service_ip_address: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -906,6 +1183,28 @@ impl InstanceResponse {
     ) -> Self {
         self.service_ip_address = Some(service_ip_address.into());
         self
+    }
+}
+
+/// The required members of [`InstanceResponse`], each named: write one as a struct literal and pass it to [`InstanceResponse::new`], or to any method that takes `impl Into<InstanceResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceResponseRequired {
+    /// Name
+    pub name: String,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceRoleType,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<InstanceResponseRequired> for InstanceResponse {
+    /// An `InstanceResponse` with these members; optional members start empty.
+    fn from(required: InstanceResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1051,7 +1350,7 @@ pub struct MaintenanceOption {
 }
 
 impl MaintenanceOption {
-    /// A `MaintenanceOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -1098,19 +1397,38 @@ pub struct MaintenanceRequest {
 }
 
 impl MaintenanceRequest {
-    /// A `MaintenanceRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        start_day_of_week: DayOfWeek,
-        start_minute: impl Into<String>,
-        start_time: impl Into<String>,
-        term_hour: impl Into<String>,
-    ) -> Self {
+    /// A `MaintenanceRequest` from its required members, each named (see [`MaintenanceRequestRequired`]); optional members start empty.
+    pub fn new(required: MaintenanceRequestRequired) -> Self {
         Self {
-            start_day_of_week,
-            start_minute: start_minute.into(),
-            start_time: start_time.into(),
-            term_hour: term_hour.into(),
+            start_day_of_week: required.start_day_of_week,
+            start_minute: required.start_minute,
+            start_time: required.start_time,
+            term_hour: required.term_hour,
         }
+    }
+}
+
+/// The required members of [`MaintenanceRequest`], each named: write one as a struct literal and pass it to [`MaintenanceRequest::new`], or to any method that takes `impl Into<MaintenanceRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaintenanceRequestRequired {
+    /// start_day_of_week
+    ///
+    /// - Example: `"MON"`
+    pub start_day_of_week: DayOfWeek,
+    /// start_minute
+    pub start_minute: String,
+    /// start_time
+    pub start_time: String,
+    /// term_hour
+    ///
+    /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
+    pub term_hour: String,
+}
+
+impl From<MaintenanceRequestRequired> for MaintenanceRequest {
+    /// A `MaintenanceRequest` with these members; optional members start empty.
+    fn from(required: MaintenanceRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1137,7 +1455,7 @@ pub struct MaintenanceResponseOption {
 }
 
 impl MaintenanceResponseOption {
-    /// A `MaintenanceResponseOption` from its required fields; optional fields start empty.
+    /// A `MaintenanceResponseOption` with every member empty.
     pub fn new() -> Self {
         Self {
             period_hour: None,
@@ -1291,12 +1609,28 @@ pub struct RequestStateResponse {
 }
 
 impl RequestStateResponse {
-    /// A `RequestStateResponse` from its required fields; optional fields start empty.
-    pub fn new(request_id: impl Into<String>, state: impl Into<String>) -> Self {
+    /// A `RequestStateResponse` from its required members, each named (see [`RequestStateResponseRequired`]); optional members start empty.
+    pub fn new(required: RequestStateResponseRequired) -> Self {
         Self {
-            request_id: request_id.into(),
-            state: state.into(),
+            request_id: required.request_id,
+            state: required.state,
         }
+    }
+}
+
+/// The required members of [`RequestStateResponse`], each named: write one as a struct literal and pass it to [`RequestStateResponse::new`], or to any method that takes `impl Into<RequestStateResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestStateResponseRequired {
+    /// Request ID
+    pub request_id: String,
+    /// Request state
+    pub state: String,
+}
+
+impl From<RequestStateResponseRequired> for RequestStateResponse {
+    /// A `RequestStateResponse` with these members; optional members start empty.
+    fn from(required: RequestStateResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1313,9 +1647,27 @@ pub struct ResizeBlockStorageGroupRequest {
 }
 
 impl ResizeBlockStorageGroupRequest {
-    /// A `ResizeBlockStorageGroupRequest` from its required fields; optional fields start empty.
-    pub fn new(size_gb: i64) -> Self {
-        Self { size_gb }
+    /// A `ResizeBlockStorageGroupRequest` from its required members, each named (see [`ResizeBlockStorageGroupRequestRequired`]); optional members start empty.
+    pub fn new(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self { size_gb: required.size_gb }
+    }
+}
+
+/// The required members of [`ResizeBlockStorageGroupRequest`], each named: write one as a struct literal and pass it to [`ResizeBlockStorageGroupRequest::new`], or to any method that takes `impl Into<ResizeBlockStorageGroupRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeBlockStorageGroupRequestRequired {
+    /// Size in GB
+    ///
+    /// - Minimum: 16
+    /// - Maximum: 5120
+    /// - Example: `16`
+    pub size_gb: i64,
+}
+
+impl From<ResizeBlockStorageGroupRequestRequired> for ResizeBlockStorageGroupRequest {
+    /// A `ResizeBlockStorageGroupRequest` with these members; optional members start empty.
+    fn from(required: ResizeBlockStorageGroupRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1351,9 +1703,25 @@ pub struct ResourceInfo {
 }
 
 impl ResourceInfo {
-    /// A `ResourceInfo` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// A `ResourceInfo` from its required members, each named (see [`ResourceInfoRequired`]); optional members start empty.
+    pub fn new(required: ResourceInfoRequired) -> Self {
+        Self { id: required.id }
+    }
+}
+
+/// The required members of [`ResourceInfo`], each named: write one as a struct literal and pass it to [`ResourceInfo::new`], or to any method that takes `impl Into<ResourceInfo>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResourceInfoRequired {
+    /// request resource id
+    ///
+    /// - Example: `"109a585ae67b4e8482fdafc8a4a5be74"`
+    pub id: String,
+}
+
+impl From<ResourceInfoRequired> for ResourceInfo {
+    /// A `ResourceInfo` with these members; optional members start empty.
+    fn from(required: ResourceInfoRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1381,28 +1749,46 @@ pub struct ServerType {
 }
 
 impl ServerType {
-    /// A `ServerType` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cpu_core: i64,
-        description: impl Into<String>,
-        memory_gb: i64,
-        name: impl Into<String>,
-        product_image_type: impl Into<String>,
-        product_type: impl Into<String>,
-        purpose: impl Into<String>,
-        type_: impl Into<String>,
-    ) -> Self {
+    /// A `ServerType` from its required members, each named (see [`ServerTypeRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeRequired) -> Self {
         Self {
-            cpu_core,
-            description: description.into(),
-            memory_gb,
-            name: name.into(),
-            product_image_type: product_image_type.into(),
-            product_type: product_type.into(),
-            purpose: purpose.into(),
-            type_: type_.into(),
+            cpu_core: required.cpu_core,
+            description: required.description,
+            memory_gb: required.memory_gb,
+            name: required.name,
+            product_image_type: required.product_image_type,
+            product_type: required.product_type,
+            purpose: required.purpose,
+            type_: required.type_,
         }
+    }
+}
+
+/// The required members of [`ServerType`], each named: write one as a struct literal and pass it to [`ServerType::new`], or to any method that takes `impl Into<ServerType>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeRequired {
+    /// Server type cpu core
+    pub cpu_core: i64,
+    /// Server type description
+    pub description: String,
+    /// Server type memory
+    pub memory_gb: i64,
+    /// Server type name
+    pub name: String,
+    /// Product image type
+    pub product_image_type: String,
+    /// Product type
+    pub product_type: String,
+    /// Server type purpose
+    pub purpose: String,
+    /// Server type class
+    pub type_: String,
+}
+
+impl From<ServerTypeRequired> for ServerType {
+    /// A `ServerType` with these members; optional members start empty.
+    fn from(required: ServerTypeRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1415,9 +1801,25 @@ pub struct ServerTypeListResponse {
 }
 
 impl ServerTypeListResponse {
-    /// A `ServerTypeListResponse` from its required fields; optional fields start empty.
-    pub fn new(contents: Vec<ServerType>) -> Self {
-        Self { contents }
+    /// A `ServerTypeListResponse` from its required members, each named (see [`ServerTypeListResponseRequired`]); optional members start empty.
+    pub fn new(required: ServerTypeListResponseRequired) -> Self {
+        Self {
+            contents: required.contents,
+        }
+    }
+}
+
+/// The required members of [`ServerTypeListResponse`], each named: write one as a struct literal and pass it to [`ServerTypeListResponse::new`], or to any method that takes `impl Into<ServerTypeListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServerTypeListResponseRequired {
+    /// Server type list
+    pub contents: Vec<ServerType>,
+}
+
+impl From<ServerTypeListResponseRequired> for ServerTypeListResponse {
+    /// A `ServerTypeListResponse` with these members; optional members start empty.
+    fn from(required: ServerTypeListResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1548,7 +1950,7 @@ pub struct Tag {
 }
 
 impl Tag {
-    /// A `Tag` from its required fields; optional fields start empty.
+    /// A `Tag` with every member empty.
     pub fn new() -> Self {
         Self { key: None, value: None }
     }
@@ -1579,7 +1981,7 @@ pub struct UpdateSecurityGroupRulesRequest {
 }
 
 impl UpdateSecurityGroupRulesRequest {
-    /// A `UpdateSecurityGroupRulesRequest` from its required fields; optional fields start empty.
+    /// An `UpdateSecurityGroupRulesRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             add_ip_addresses: None,
@@ -1648,29 +2050,21 @@ pub struct VerticaClusterCreateRequest {
 }
 
 impl VerticaClusterCreateRequest {
-    /// A `VerticaClusterCreateRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        dbaas_engine_version_id: impl Into<String>,
-        init_config_option: VerticaInitConfigOptionRequest,
-        instance_groups: Vec<InstanceGroupRequest>,
-        instance_name_prefix: impl Into<String>,
-        name: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// A `VerticaClusterCreateRequest` from its required members, each named (see [`VerticaClusterCreateRequestRequired`]); optional members start empty.
+    pub fn new(required: VerticaClusterCreateRequestRequired) -> Self {
         Self {
             allowable_ip_addresses: None,
-            dbaas_engine_version_id: dbaas_engine_version_id.into(),
-            init_config_option,
-            instance_groups,
-            instance_name_prefix: instance_name_prefix.into(),
+            dbaas_engine_version_id: required.dbaas_engine_version_id,
+            init_config_option: required.init_config_option,
+            instance_groups: required.instance_groups,
+            instance_name_prefix: required.instance_name_prefix,
             license: None,
             maintenance_option: None,
-            name: name.into(),
+            name: required.name,
             nat_enabled: None,
-            subnet_id: subnet_id.into(),
+            subnet_id: required.subnet_id,
             tags: None,
-            timezone: timezone.into(),
+            timezone: required.timezone,
         }
     }
 
@@ -1708,6 +2102,40 @@ impl VerticaClusterCreateRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`VerticaClusterCreateRequest`], each named: write one as a struct literal and pass it to [`VerticaClusterCreateRequest::new`], or to any method that takes `impl Into<VerticaClusterCreateRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticaClusterCreateRequestRequired {
+    /// DBaaS engine version ID
+    pub dbaas_engine_version_id: String,
+    /// DB initial configuration option
+    pub init_config_option: VerticaInitConfigOptionRequest,
+    /// Instance groups list
+    pub instance_groups: Vec<InstanceGroupRequest>,
+    /// Instance name prefix
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 13
+    /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
+    pub instance_name_prefix: String,
+    /// Cluster name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z]*$`
+    pub name: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<VerticaClusterCreateRequestRequired> for VerticaClusterCreateRequest {
+    /// A `VerticaClusterCreateRequest` with these members; optional members start empty.
+    fn from(required: VerticaClusterCreateRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1845,49 +2273,31 @@ pub struct VerticaClusterDetailResponse {
 }
 
 impl VerticaClusterDetailResponse {
-    /// A `VerticaClusterDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        dbaas_engine: VerticaClusterDetailResponseDbaasEngine,
-        dbaas_engine_version_name: impl Into<String>,
-        id: impl Into<String>,
-        init_config_option: VerticaInitConfigOptionResponse,
-        instance_groups: Vec<InstanceGroupResponse>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        product_type: VerticaClusterDetailResponseProductType,
-        service_state: ServiceState,
-        software_version: impl Into<String>,
-        subnet_id: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
+    /// A `VerticaClusterDetailResponse` from its required members, each named (see [`VerticaClusterDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: VerticaClusterDetailResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
+            account_id: required.account_id,
             allowable_ip_addresses: None,
             console_included: None,
-            created_at,
-            created_by: created_by.into(),
-            dbaas_engine,
-            dbaas_engine_version_name: dbaas_engine_version_name.into(),
-            id: id.into(),
-            init_config_option,
+            created_at: required.created_at,
+            created_by: required.created_by,
+            dbaas_engine: required.dbaas_engine,
+            dbaas_engine_version_name: required.dbaas_engine_version_name,
+            id: required.id,
+            init_config_option: required.init_config_option,
             instance_count: None,
-            instance_groups,
+            instance_groups: required.instance_groups,
             maintenance_option: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             nat_enabled: None,
-            product_type,
+            product_type: required.product_type,
             role_type: None,
-            service_state,
-            software_version: software_version.into(),
-            subnet_id: subnet_id.into(),
-            timezone: timezone.into(),
+            service_state: required.service_state,
+            software_version: required.software_version,
+            subnet_id: required.subnet_id,
+            timezone: required.timezone,
         }
     }
 
@@ -1931,6 +2341,68 @@ impl VerticaClusterDetailResponse {
     pub fn with_role_type(mut self, role_type: VerticaClusterRoleType) -> Self {
         self.role_type = Some(role_type);
         self
+    }
+}
+
+/// The required members of [`VerticaClusterDetailResponse`], each named: write one as a struct literal and pass it to [`VerticaClusterDetailResponse::new`], or to any method that takes `impl Into<VerticaClusterDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticaClusterDetailResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Created time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Creator
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// DBaaS engine
+    ///
+    /// - Example: `"Vertica"`
+    pub dbaas_engine: VerticaClusterDetailResponseDbaasEngine,
+    /// DBaaS engine version name
+    ///
+    /// - Example: `"09c2fe88089040ffa035604e38f7e4e9"`
+    pub dbaas_engine_version_name: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// DB initial configuration option
+    pub init_config_option: VerticaInitConfigOptionResponse,
+    /// Instance groups list
+    pub instance_groups: Vec<InstanceGroupResponse>,
+    /// Modified time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modifier
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Product type
+    ///
+    /// - Example: `"Vertica"`
+    pub product_type: VerticaClusterDetailResponseProductType,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+    /// Software version
+    pub software_version: String,
+    /// Subnet ID
+    pub subnet_id: String,
+    /// Timezone
+    pub timezone: String,
+}
+
+impl From<VerticaClusterDetailResponseRequired> for VerticaClusterDetailResponse {
+    /// A `VerticaClusterDetailResponse` with these members; optional members start empty.
+    fn from(required: VerticaClusterDetailResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2190,32 +2662,22 @@ pub struct VerticaClusterListResponse {
 }
 
 impl VerticaClusterListResponse {
-    /// A `VerticaClusterListResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        created_at: rt::DateTime,
-        created_by: impl Into<String>,
-        id: impl Into<String>,
-        modified_at: rt::DateTime,
-        modified_by: impl Into<String>,
-        name: impl Into<String>,
-        service_state: ServiceState,
-    ) -> Self {
+    /// A `VerticaClusterListResponse` from its required members, each named (see [`VerticaClusterListResponseRequired`]); optional members start empty.
+    pub fn new(required: VerticaClusterListResponseRequired) -> Self {
         Self {
-            account_id: account_id.into(),
+            account_id: required.account_id,
             console_included: None,
-            created_at,
-            created_by: created_by.into(),
+            created_at: required.created_at,
+            created_by: required.created_by,
             database_name: None,
-            id: id.into(),
+            id: required.id,
             instance_count: None,
-            modified_at,
-            modified_by: modified_by.into(),
-            name: name.into(),
+            modified_at: required.modified_at,
+            modified_by: required.modified_by,
+            name: required.name,
             nat_enabled: None,
             role_type: None,
-            service_state,
+            service_state: required.service_state,
         }
     }
 
@@ -2250,6 +2712,46 @@ impl VerticaClusterListResponse {
     }
 }
 
+/// The required members of [`VerticaClusterListResponse`], each named: write one as a struct literal and pass it to [`VerticaClusterListResponse::new`], or to any method that takes `impl Into<VerticaClusterListResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticaClusterListResponseRequired {
+    /// Account ID
+    pub account_id: String,
+    /// Created time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub created_at: rt::DateTime,
+    /// Creator
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub created_by: String,
+    /// ID
+    ///
+    /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
+    pub id: String,
+    /// Modified time
+    ///
+    /// - Example: `"2024-05-17T00:23:17Z"`
+    pub modified_at: rt::DateTime,
+    /// Modifier
+    ///
+    /// - Example: `"90dddfc2b1e04edba54ba2b41539a9ac"`
+    pub modified_by: String,
+    /// Cluster name
+    pub name: String,
+    /// Service state
+    ///
+    /// - Example: `"RUNNING"`
+    pub service_state: ServiceState,
+}
+
+impl From<VerticaClusterListResponseRequired> for VerticaClusterListResponse {
+    /// A `VerticaClusterListResponse` with these members; optional members start empty.
+    fn from(required: VerticaClusterListResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `VerticaClusterPageResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2279,13 +2781,13 @@ pub struct VerticaClusterPageResponse {
 }
 
 impl VerticaClusterPageResponse {
-    /// A `VerticaClusterPageResponse` from its required fields; optional fields start empty.
-    pub fn new(count: i64, page: i64, size: i64) -> Self {
+    /// A `VerticaClusterPageResponse` from its required members, each named (see [`VerticaClusterPageResponseRequired`]); optional members start empty.
+    pub fn new(required: VerticaClusterPageResponseRequired) -> Self {
         Self {
             contents: None,
-            count,
-            page,
-            size,
+            count: required.count,
+            page: required.page,
+            size: required.size,
             sort: None,
         }
     }
@@ -2300,6 +2802,30 @@ impl VerticaClusterPageResponse {
     pub fn with_sort(mut self, sort: Vec<String>) -> Self {
         self.sort = Some(sort);
         self
+    }
+}
+
+/// The required members of [`VerticaClusterPageResponse`], each named: write one as a struct literal and pass it to [`VerticaClusterPageResponse::new`], or to any method that takes `impl Into<VerticaClusterPageResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticaClusterPageResponseRequired {
+    /// count
+    ///
+    /// - Example: `20`
+    pub count: i64,
+    /// page
+    ///
+    /// - Example: `0`
+    pub page: i64,
+    /// size
+    ///
+    /// - Example: `20`
+    pub size: i64,
+}
+
+impl From<VerticaClusterPageResponseRequired> for VerticaClusterPageResponse {
+    /// A `VerticaClusterPageResponse` with these members; optional members start empty.
+    fn from(required: VerticaClusterPageResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2340,21 +2866,16 @@ pub struct VerticaClusterRestoreRequest {
 }
 
 impl VerticaClusterRestoreRequest {
-    /// A `VerticaClusterRestoreRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        backup_history_number: impl Into<String>,
-        instance_groups: Vec<VerticaRestoreInstanceGroup>,
-        instance_name_prefix: impl Into<String>,
-        name: impl Into<String>,
-    ) -> Self {
+    /// A `VerticaClusterRestoreRequest` from its required members, each named (see [`VerticaClusterRestoreRequestRequired`]); optional members start empty.
+    pub fn new(required: VerticaClusterRestoreRequestRequired) -> Self {
         Self {
             allowable_ip_addresses: None,
-            backup_history_number: backup_history_number.into(),
-            instance_groups,
-            instance_name_prefix: instance_name_prefix.into(),
+            backup_history_number: required.backup_history_number,
+            instance_groups: required.instance_groups,
+            instance_name_prefix: required.instance_name_prefix,
             license: None,
             maintenance_option: None,
-            name: name.into(),
+            name: required.name,
             tags: None,
         }
     }
@@ -2387,6 +2908,34 @@ impl VerticaClusterRestoreRequest {
     pub fn with_tags(mut self, tags: Vec<Tag>) -> Self {
         self.tags = Some(tags);
         self
+    }
+}
+
+/// The required members of [`VerticaClusterRestoreRequest`], each named: write one as a struct literal and pass it to [`VerticaClusterRestoreRequest::new`], or to any method that takes `impl Into<VerticaClusterRestoreRequest>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticaClusterRestoreRequestRequired {
+    /// Backup id
+    pub backup_history_number: String,
+    /// Instance groups list
+    pub instance_groups: Vec<VerticaRestoreInstanceGroup>,
+    /// Instance name prefix
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 16
+    /// - Pattern: `^[a-z][a-zA-Z0-9\-]*$`
+    pub instance_name_prefix: String,
+    /// Cluster name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z]*$`
+    pub name: String,
+}
+
+impl From<VerticaClusterRestoreRequestRequired> for VerticaClusterRestoreRequest {
+    /// A `VerticaClusterRestoreRequest` with these members; optional members start empty.
+    fn from(required: VerticaClusterRestoreRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2541,18 +3090,14 @@ pub struct VerticaInitConfigOptionRequest {
 }
 
 impl VerticaInitConfigOptionRequest {
-    /// A `VerticaInitConfigOptionRequest` from its required fields; optional fields start empty.
-    pub fn new(
-        database_name: impl Into<String>,
-        database_user_name: impl Into<String>,
-        database_user_password: impl Into<String>,
-    ) -> Self {
+    /// A `VerticaInitConfigOptionRequest` from its required members, each named (see [`VerticaInitConfigOptionRequestRequired`]); optional members start empty.
+    pub fn new(required: VerticaInitConfigOptionRequestRequired) -> Self {
         Self {
             backup_option: None,
             database_locale: None,
-            database_name: database_name.into(),
-            database_user_name: database_user_name.into(),
-            database_user_password: database_user_password.into(),
+            database_name: required.database_name,
+            database_user_name: required.database_user_name,
+            database_user_password: required.database_user_password,
         }
     }
 
@@ -2581,6 +3126,45 @@ impl ::std::fmt::Debug for VerticaInitConfigOptionRequest {
             .field("database_user_name", &self.database_user_name)
             .field("database_user_password", &"<redacted>")
             .finish()
+    }
+}
+
+/// The required members of [`VerticaInitConfigOptionRequest`], each named: write one as a struct literal and pass it to [`VerticaInitConfigOptionRequest::new`], or to any method that takes `impl Into<VerticaInitConfigOptionRequest>`.
+#[derive(Clone, PartialEq)]
+pub struct VerticaInitConfigOptionRequestRequired {
+    /// Database Name
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-zA-Z][a-zA-Z0-9]*$`
+    pub database_name: String,
+    /// Database User Name
+    ///
+    /// - Minimum length: 2
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z]*$`
+    pub database_user_name: String,
+    /// Database user password
+    ///
+    /// - Minimum length: 8
+    /// - Maximum length: 30
+    pub database_user_password: String,
+}
+
+impl ::std::fmt::Debug for VerticaInitConfigOptionRequestRequired {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("VerticaInitConfigOptionRequestRequired")
+            .field("database_name", &self.database_name)
+            .field("database_user_name", &self.database_user_name)
+            .field("database_user_password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl From<VerticaInitConfigOptionRequestRequired> for VerticaInitConfigOptionRequest {
+    /// A `VerticaInitConfigOptionRequest` with these members; optional members start empty.
+    fn from(required: VerticaInitConfigOptionRequestRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -2659,17 +3243,14 @@ pub struct VerticaInitConfigOptionResponse {
 }
 
 impl VerticaInitConfigOptionResponse {
-    /// A `VerticaInitConfigOptionResponse` from its required fields; optional fields start empty.
-    pub fn new(
-        database_name: impl Into<String>,
-        database_user_name: impl Into<String>,
-    ) -> Self {
+    /// A `VerticaInitConfigOptionResponse` from its required members, each named (see [`VerticaInitConfigOptionResponseRequired`]); optional members start empty.
+    pub fn new(required: VerticaInitConfigOptionResponseRequired) -> Self {
         Self {
             backup_option: None,
             database_locale: None,
-            database_name: database_name.into(),
+            database_name: required.database_name,
             database_port: None,
-            database_user_name: database_user_name.into(),
+            database_user_name: required.database_user_name,
             mc_port: None,
         }
     }
@@ -2702,6 +3283,22 @@ impl VerticaInitConfigOptionResponse {
     }
 }
 
+/// The required members of [`VerticaInitConfigOptionResponse`], each named: write one as a struct literal and pass it to [`VerticaInitConfigOptionResponse::new`], or to any method that takes `impl Into<VerticaInitConfigOptionResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticaInitConfigOptionResponseRequired {
+    /// Database Name
+    pub database_name: String,
+    /// Database User Name
+    pub database_user_name: String,
+}
+
+impl From<VerticaInitConfigOptionResponseRequired> for VerticaInitConfigOptionResponse {
+    /// A `VerticaInitConfigOptionResponse` with these members; optional members start empty.
+    fn from(required: VerticaInitConfigOptionResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `VerticaRestoreInstanceGroup` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -2717,17 +3314,33 @@ pub struct VerticaRestoreInstanceGroup {
 }
 
 impl VerticaRestoreInstanceGroup {
-    /// A `VerticaRestoreInstanceGroup` from its required fields; optional fields start empty.
-    pub fn new(
-        block_storage_groups: Vec<BlockStorageGroupRequest>,
-        role_type: InstanceGroupRoleType,
-        server_type_name: impl Into<String>,
-    ) -> Self {
+    /// A `VerticaRestoreInstanceGroup` from its required members, each named (see [`VerticaRestoreInstanceGroupRequired`]); optional members start empty.
+    pub fn new(required: VerticaRestoreInstanceGroupRequired) -> Self {
         Self {
-            block_storage_groups,
-            role_type,
-            server_type_name: server_type_name.into(),
+            block_storage_groups: required.block_storage_groups,
+            role_type: required.role_type,
+            server_type_name: required.server_type_name,
         }
+    }
+}
+
+/// The required members of [`VerticaRestoreInstanceGroup`], each named: write one as a struct literal and pass it to [`VerticaRestoreInstanceGroup::new`], or to any method that takes `impl Into<VerticaRestoreInstanceGroup>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerticaRestoreInstanceGroupRequired {
+    /// Block storage groups list
+    pub block_storage_groups: Vec<BlockStorageGroupRequest>,
+    /// Role type
+    ///
+    /// - Example: `"ACTIVE"`
+    pub role_type: InstanceGroupRoleType,
+    /// Server type name
+    pub server_type_name: String,
+}
+
+impl From<VerticaRestoreInstanceGroupRequired> for VerticaRestoreInstanceGroup {
+    /// A `VerticaRestoreInstanceGroup` with these members; optional members start empty.
+    fn from(required: VerticaRestoreInstanceGroupRequired) -> Self {
+        Self::new(required)
     }
 }
 

@@ -402,8 +402,8 @@ impl ListDataFlowService {
     }
 
     /// state
-    pub fn state(mut self, state: types::State) -> Self {
-        self.state = Some(state);
+    pub fn state(mut self, state: impl Into<types::State>) -> Self {
+        self.state = Some(state.into());
         self
     }
 
@@ -536,8 +536,8 @@ impl ListDataFlows {
     }
 
     /// state
-    pub fn state(mut self, state: types::State) -> Self {
-        self.state = Some(state);
+    pub fn state(mut self, state: impl Into<types::State>) -> Self {
+        self.state = Some(state.into());
         self
     }
 

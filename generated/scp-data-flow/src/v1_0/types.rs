@@ -99,46 +99,34 @@ pub struct DataFlowDetailResponse {
 }
 
 impl DataFlowDetailResponse {
-    /// A `DataFlowDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowDetailResponse` from its required members, each named (see [`DataFlowDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowDetailResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
             count_data_flow_service: None,
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
             description: None,
             domain: None,
             host_alias_list: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -252,6 +240,42 @@ impl DataFlowDetailResponse {
     }
 }
 
+/// The required members of [`DataFlowDetailResponse`], each named: write one as a struct literal and pass it to [`DataFlowDetailResponse::new`], or to any method that takes `impl Into<DataFlowDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowDetailResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.563Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.623Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowDetailResponseRequired> for DataFlowDetailResponse {
+    /// A `DataFlowDetailResponse` with these members; optional members start empty.
+    fn from(required: DataFlowDetailResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataFlowServiceDetailResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -349,33 +373,19 @@ pub struct DataFlowServiceDetailResponse {
 }
 
 impl DataFlowServiceDetailResponse {
-    /// A `DataFlowServiceDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        data_flow_service_id: impl Into<String>,
-        data_flow_service_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowServiceDetailResponse` from its required members, each named (see [`DataFlowServiceDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowServiceDetailResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
-            data_flow_service_id: data_flow_service_id.into(),
-            data_flow_service_name: data_flow_service_name.into(),
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
+            data_flow_service_id: required.data_flow_service_id,
+            data_flow_service_name: required.data_flow_service_name,
             description: None,
             domain: None,
             host_alias: None,
@@ -383,17 +393,17 @@ impl DataFlowServiceDetailResponse {
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
             service_workload: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url_nifi: None,
             web_url_registry: None,
         }
@@ -526,6 +536,46 @@ impl DataFlowServiceDetailResponse {
     }
 }
 
+/// The required members of [`DataFlowServiceDetailResponse`], each named: write one as a struct literal and pass it to [`DataFlowServiceDetailResponse::new`], or to any method that takes `impl Into<DataFlowServiceDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServiceDetailResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.201Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// data_flow_service_id
+    pub data_flow_service_id: String,
+    /// data_flow_service_name
+    pub data_flow_service_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.261Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowServiceDetailResponseRequired> for DataFlowServiceDetailResponse {
+    /// A `DataFlowServiceDetailResponse` with these members; optional members start empty.
+    fn from(required: DataFlowServiceDetailResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataFlowServicesResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -573,37 +623,24 @@ pub struct DataFlowServicesResponse {
 }
 
 impl DataFlowServicesResponse {
-    /// A `DataFlowServicesResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        data_flow_service_id: impl Into<String>,
-        data_flow_service_name: impl Into<String>,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowServicesResponse` from its required members, each named (see [`DataFlowServicesResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowServicesResponseRequired) -> Self {
         Self {
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
-            data_flow_service_id: data_flow_service_id.into(),
-            data_flow_service_name: data_flow_service_name.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
+            data_flow_service_id: required.data_flow_service_id,
+            data_flow_service_name: required.data_flow_service_name,
             description: None,
-            modified_by: modified_by.into(),
-            modified_dt,
-            state: state.into(),
-            version: version.into(),
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -632,6 +669,44 @@ impl DataFlowServicesResponse {
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
+    }
+}
+
+/// The required members of [`DataFlowServicesResponse`], each named: write one as a struct literal and pass it to [`DataFlowServicesResponse::new`], or to any method that takes `impl Into<DataFlowServicesResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServicesResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:25.071Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// data_flow_service_id
+    pub data_flow_service_id: String,
+    /// data_flow_service_name
+    pub data_flow_service_name: String,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:25.077Z"`
+    pub modified_dt: rt::DateTime,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowServicesResponseRequired> for DataFlowServicesResponse {
+    /// A `DataFlowServicesResponse` with these members; optional members start empty.
+    fn from(required: DataFlowServicesResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -686,39 +761,25 @@ pub struct DataFlowsConsoleResponse {
 }
 
 impl DataFlowsConsoleResponse {
-    /// A `DataFlowsConsoleResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        image_id: impl Into<String>,
-        is_active_image: bool,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowsConsoleResponse` from its required members, each named (see [`DataFlowsConsoleResponseRequired`]); optional members start empty.
+    pub fn new(required: DataFlowsConsoleResponseRequired) -> Self {
         Self {
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
-            image_id: image_id.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
+            image_id: required.image_id,
             instance_id: None,
-            is_active_image,
-            modified_by: modified_by.into(),
-            modified_dt,
-            namespace_name: namespace_name.into(),
-            state: state.into(),
-            version: version.into(),
+            is_active_image: required.is_active_image,
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -750,6 +811,46 @@ impl DataFlowsConsoleResponse {
     }
 }
 
+/// The required members of [`DataFlowsConsoleResponse`], each named: write one as a struct literal and pass it to [`DataFlowsConsoleResponse::new`], or to any method that takes `impl Into<DataFlowsConsoleResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowsConsoleResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:25.463Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// image_id
+    pub image_id: String,
+    /// is_active_image
+    pub is_active_image: bool,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:25.469Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowsConsoleResponseRequired> for DataFlowsConsoleResponse {
+    /// A `DataFlowsConsoleResponse` with these members; optional members start empty.
+    fn from(required: DataFlowsConsoleResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `ListDataFlowServicesConsoleResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -762,11 +863,11 @@ pub struct ListDataFlowServicesConsoleResponse {
 }
 
 impl ListDataFlowServicesConsoleResponse {
-    /// A `ListDataFlowServicesConsoleResponse` from its required fields; optional fields start empty.
-    pub fn new(total_count: i64) -> Self {
+    /// A `ListDataFlowServicesConsoleResponse` from its required members, each named (see [`ListDataFlowServicesConsoleResponseRequired`]); optional members start empty.
+    pub fn new(required: ListDataFlowServicesConsoleResponseRequired) -> Self {
         Self {
             contents: None,
-            total_count,
+            total_count: required.total_count,
         }
     }
 
@@ -774,6 +875,21 @@ impl ListDataFlowServicesConsoleResponse {
     pub fn with_contents(mut self, contents: Vec<DataFlowServicesResponse>) -> Self {
         self.contents = Some(contents);
         self
+    }
+}
+
+/// The required members of [`ListDataFlowServicesConsoleResponse`], each named: write one as a struct literal and pass it to [`ListDataFlowServicesConsoleResponse::new`], or to any method that takes `impl Into<ListDataFlowServicesConsoleResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListDataFlowServicesConsoleResponseRequired {
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ListDataFlowServicesConsoleResponseRequired>
+for ListDataFlowServicesConsoleResponse {
+    /// A `ListDataFlowServicesConsoleResponse` with these members; optional members start empty.
+    fn from(required: ListDataFlowServicesConsoleResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -790,7 +906,7 @@ pub struct ListDataFlowsConsoleResponse {
 }
 
 impl ListDataFlowsConsoleResponse {
-    /// A `ListDataFlowsConsoleResponse` from its required fields; optional fields start empty.
+    /// A `ListDataFlowsConsoleResponse` with every member empty.
     pub fn new() -> Self {
         Self {
             contents: None,

@@ -165,12 +165,12 @@ impl Client {
     pub fn check_cluster_resource_size_for_data_flow_service_create(
         &self,
         cluster_id: impl Into<String>,
-        body: types::DataFlowServiceValidateResourceRequest,
+        body: impl Into<types::DataFlowServiceValidateResourceRequest>,
     ) -> operation::CheckClusterResourceSizeForDataFlowServiceCreate {
         operation::CheckClusterResourceSizeForDataFlowServiceCreate::new(
             self.clone(),
             cluster_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -184,12 +184,12 @@ impl Client {
     pub fn check_cluster_resource_size_for_data_flow_service_update(
         &self,
         data_flow_service_id: impl Into<String>,
-        body: types::DataFlowServiceValidateResourceRequest,
+        body: impl Into<types::DataFlowServiceValidateResourceRequest>,
     ) -> operation::CheckClusterResourceSizeForDataFlowServiceUpdate {
         operation::CheckClusterResourceSizeForDataFlowServiceUpdate::new(
             self.clone(),
             data_flow_service_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -231,9 +231,9 @@ impl Client {
     /// `POST /v1/data-flows`
     pub fn create_data_flow(
         &self,
-        body: types::DataFlowBodyCreate,
+        body: impl Into<types::DataFlowBodyCreate>,
     ) -> operation::CreateDataFlow {
-        operation::CreateDataFlow::new(self.clone(), body)
+        operation::CreateDataFlow::new(self.clone(), body.into())
     }
 
     /// CreateDataFlowService
@@ -243,9 +243,9 @@ impl Client {
     /// `POST /v1/data-flow-services`
     pub fn create_data_flow_service(
         &self,
-        body: types::DataFlowServiceCreateRequest,
+        body: impl Into<types::DataFlowServiceCreateRequest>,
     ) -> operation::CreateDataFlowService {
-        operation::CreateDataFlowService::new(self.clone(), body)
+        operation::CreateDataFlowService::new(self.clone(), body.into())
     }
 
     /// DeleteDataFlow
@@ -373,9 +373,9 @@ impl Client {
     pub fn update_data_flow(
         &self,
         data_flow_id: impl Into<String>,
-        body: types::DataFlowBodyUpdate,
+        body: impl Into<types::DataFlowBodyUpdate>,
     ) -> operation::UpdateDataFlow {
-        operation::UpdateDataFlow::new(self.clone(), data_flow_id.into(), body)
+        operation::UpdateDataFlow::new(self.clone(), data_flow_id.into(), body.into())
     }
 
     /// UpdateDataFlowService
@@ -388,12 +388,12 @@ impl Client {
     pub fn update_data_flow_service(
         &self,
         data_flow_service_id: impl Into<String>,
-        body: types::DataFlowServicesUpdateRequest,
+        body: impl Into<types::DataFlowServicesUpdateRequest>,
     ) -> operation::UpdateDataFlowService {
         operation::UpdateDataFlowService::new(
             self.clone(),
             data_flow_service_id.into(),
-            body,
+            body.into(),
         )
     }
 }

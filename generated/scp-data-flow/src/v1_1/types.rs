@@ -101,48 +101,35 @@ pub struct DataFlowDetailResponseV1Dot1 {
 }
 
 impl DataFlowDetailResponseV1Dot1 {
-    /// A `DataFlowDetailResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowDetailResponseV1Dot1` from its required members, each named (see [`DataFlowDetailResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataFlowDetailResponseV1Dot1Required) -> Self {
         Self {
             account: None,
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
             count_data_flow_service: None,
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
             description: None,
             domain: None,
             host_alias_list: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -256,6 +243,44 @@ impl DataFlowDetailResponseV1Dot1 {
     }
 }
 
+/// The required members of [`DataFlowDetailResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataFlowDetailResponseV1Dot1::new`], or to any method that takes `impl Into<DataFlowDetailResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowDetailResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:26.085Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:26.140Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowDetailResponseV1Dot1Required> for DataFlowDetailResponseV1Dot1 {
+    /// A `DataFlowDetailResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataFlowDetailResponseV1Dot1Required) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataFlowServiceDetailResponseV1Dot1` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -355,35 +380,20 @@ pub struct DataFlowServiceDetailResponseV1Dot1 {
 }
 
 impl DataFlowServiceDetailResponseV1Dot1 {
-    /// A `DataFlowServiceDetailResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        data_flow_service_id: impl Into<String>,
-        data_flow_service_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowServiceDetailResponseV1Dot1` from its required members, each named (see [`DataFlowServiceDetailResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataFlowServiceDetailResponseV1Dot1Required) -> Self {
         Self {
             account: None,
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
-            data_flow_service_id: data_flow_service_id.into(),
-            data_flow_service_name: data_flow_service_name.into(),
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
+            data_flow_service_id: required.data_flow_service_id,
+            data_flow_service_name: required.data_flow_service_name,
             description: None,
             domain: None,
             host_alias: None,
@@ -391,17 +401,17 @@ impl DataFlowServiceDetailResponseV1Dot1 {
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
             service_workload: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url_nifi: None,
             web_url_registry: None,
         }
@@ -534,6 +544,49 @@ impl DataFlowServiceDetailResponseV1Dot1 {
     }
 }
 
+/// The required members of [`DataFlowServiceDetailResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataFlowServiceDetailResponseV1Dot1::new`], or to any method that takes `impl Into<DataFlowServiceDetailResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServiceDetailResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:25.941Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// data_flow_service_id
+    pub data_flow_service_id: String,
+    /// data_flow_service_name
+    pub data_flow_service_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:26.001Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowServiceDetailResponseV1Dot1Required>
+for DataFlowServiceDetailResponseV1Dot1 {
+    /// A `DataFlowServiceDetailResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataFlowServiceDetailResponseV1Dot1Required) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataFlowServicesResponseV1Dot1` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -583,39 +636,25 @@ pub struct DataFlowServicesResponseV1Dot1 {
 }
 
 impl DataFlowServicesResponseV1Dot1 {
-    /// A `DataFlowServicesResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        data_flow_service_id: impl Into<String>,
-        data_flow_service_name: impl Into<String>,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowServicesResponseV1Dot1` from its required members, each named (see [`DataFlowServicesResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataFlowServicesResponseV1Dot1Required) -> Self {
         Self {
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
-            data_flow_service_id: data_flow_service_id.into(),
-            data_flow_service_name: data_flow_service_name.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
+            data_flow_service_id: required.data_flow_service_id,
+            data_flow_service_name: required.data_flow_service_name,
             description: None,
-            modified_by: modified_by.into(),
-            modified_dt,
-            state: state.into(),
-            version: version.into(),
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -644,6 +683,46 @@ impl DataFlowServicesResponseV1Dot1 {
     pub fn with_description(mut self, description: impl Into<String>) -> Self {
         self.description = Some(description.into());
         self
+    }
+}
+
+/// The required members of [`DataFlowServicesResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataFlowServicesResponseV1Dot1::new`], or to any method that takes `impl Into<DataFlowServicesResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowServicesResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:25.909Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// data_flow_service_id
+    pub data_flow_service_id: String,
+    /// data_flow_service_name
+    pub data_flow_service_name: String,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:25.915Z"`
+    pub modified_dt: rt::DateTime,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowServicesResponseV1Dot1Required> for DataFlowServicesResponseV1Dot1 {
+    /// A `DataFlowServicesResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataFlowServicesResponseV1Dot1Required) -> Self {
+        Self::new(required)
     }
 }
 
@@ -700,41 +779,26 @@ pub struct DataFlowsConsoleResponseV1Dot1 {
 }
 
 impl DataFlowsConsoleResponseV1Dot1 {
-    /// A `DataFlowsConsoleResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_flow_id: impl Into<String>,
-        data_flow_name: impl Into<String>,
-        image_id: impl Into<String>,
-        is_active_image: bool,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataFlowsConsoleResponseV1Dot1` from its required members, each named (see [`DataFlowsConsoleResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataFlowsConsoleResponseV1Dot1Required) -> Self {
         Self {
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_flow_id: data_flow_id.into(),
-            data_flow_name: data_flow_name.into(),
-            image_id: image_id.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_flow_id: required.data_flow_id,
+            data_flow_name: required.data_flow_name,
+            image_id: required.image_id,
             instance_id: None,
-            is_active_image,
-            modified_by: modified_by.into(),
-            modified_dt,
-            namespace_name: namespace_name.into(),
-            state: state.into(),
-            version: version.into(),
+            is_active_image: required.is_active_image,
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -766,6 +830,48 @@ impl DataFlowsConsoleResponseV1Dot1 {
     }
 }
 
+/// The required members of [`DataFlowsConsoleResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataFlowsConsoleResponseV1Dot1::new`], or to any method that takes `impl Into<DataFlowsConsoleResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataFlowsConsoleResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:26.053Z"`
+    pub created_dt: rt::DateTime,
+    /// data_flow_id
+    pub data_flow_id: String,
+    /// data_flow_name
+    pub data_flow_name: String,
+    /// image_id
+    pub image_id: String,
+    /// is_active_image
+    pub is_active_image: bool,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:26.060Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataFlowsConsoleResponseV1Dot1Required> for DataFlowsConsoleResponseV1Dot1 {
+    /// A `DataFlowsConsoleResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataFlowsConsoleResponseV1Dot1Required) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `ListDataFlowServicesConsoleResponseV1Dot1` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -778,11 +884,11 @@ pub struct ListDataFlowServicesConsoleResponseV1Dot1 {
 }
 
 impl ListDataFlowServicesConsoleResponseV1Dot1 {
-    /// A `ListDataFlowServicesConsoleResponseV1Dot1` from its required fields; optional fields start empty.
-    pub fn new(total_count: i64) -> Self {
+    /// A `ListDataFlowServicesConsoleResponseV1Dot1` from its required members, each named (see [`ListDataFlowServicesConsoleResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: ListDataFlowServicesConsoleResponseV1Dot1Required) -> Self {
         Self {
             contents: None,
-            total_count,
+            total_count: required.total_count,
         }
     }
 
@@ -793,6 +899,21 @@ impl ListDataFlowServicesConsoleResponseV1Dot1 {
     ) -> Self {
         self.contents = Some(contents);
         self
+    }
+}
+
+/// The required members of [`ListDataFlowServicesConsoleResponseV1Dot1`], each named: write one as a struct literal and pass it to [`ListDataFlowServicesConsoleResponseV1Dot1::new`], or to any method that takes `impl Into<ListDataFlowServicesConsoleResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListDataFlowServicesConsoleResponseV1Dot1Required {
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ListDataFlowServicesConsoleResponseV1Dot1Required>
+for ListDataFlowServicesConsoleResponseV1Dot1 {
+    /// A `ListDataFlowServicesConsoleResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: ListDataFlowServicesConsoleResponseV1Dot1Required) -> Self {
+        Self::new(required)
     }
 }
 
@@ -809,7 +930,7 @@ pub struct ListDataFlowsConsoleResponseV1Dot1 {
 }
 
 impl ListDataFlowsConsoleResponseV1Dot1 {
-    /// A `ListDataFlowsConsoleResponseV1Dot1` from its required fields; optional fields start empty.
+    /// A `ListDataFlowsConsoleResponseV1Dot1` with every member empty.
     pub fn new() -> Self {
         Self {
             contents: None,

@@ -335,8 +335,8 @@ impl ListDataOps {
     }
 
     /// state
-    pub fn state(mut self, state: types::State) -> Self {
-        self.state = Some(state);
+    pub fn state(mut self, state: impl Into<types::State>) -> Self {
+        self.state = Some(state.into());
         self
     }
 
@@ -530,8 +530,8 @@ impl ListDataOpsService {
     }
 
     /// state
-    pub fn state(mut self, state: types::State) -> Self {
-        self.state = Some(state);
+    pub fn state(mut self, state: impl Into<types::State>) -> Self {
+        self.state = Some(state.into());
         self
     }
 

@@ -62,39 +62,25 @@ pub struct DataOpsConsoleResponse {
 }
 
 impl DataOpsConsoleResponse {
-    /// A `DataOpsConsoleResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        image_id: impl Into<String>,
-        is_active_image: bool,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsConsoleResponse` from its required members, each named (see [`DataOpsConsoleResponseRequired`]); optional members start empty.
+    pub fn new(required: DataOpsConsoleResponseRequired) -> Self {
         Self {
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
-            image_id: image_id.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
+            image_id: required.image_id,
             instance_id: None,
-            is_active_image,
-            modified_by: modified_by.into(),
-            modified_dt,
-            namespace_name: namespace_name.into(),
-            state: state.into(),
-            version: version.into(),
+            is_active_image: required.is_active_image,
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -123,6 +109,46 @@ impl DataOpsConsoleResponse {
     pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
         self.instance_id = Some(instance_id.into());
         self
+    }
+}
+
+/// The required members of [`DataOpsConsoleResponse`], each named: write one as a struct literal and pass it to [`DataOpsConsoleResponse::new`], or to any method that takes `impl Into<DataOpsConsoleResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsConsoleResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:29.993Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// image_id
+    pub image_id: String,
+    /// is_active_image
+    pub is_active_image: bool,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:30.000Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsConsoleResponseRequired> for DataOpsConsoleResponse {
+    /// A `DataOpsConsoleResponse` with these members; optional members start empty.
+    fn from(required: DataOpsConsoleResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -210,45 +236,33 @@ pub struct DataOpsDetailResponse {
 }
 
 impl DataOpsDetailResponse {
-    /// A `DataOpsDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsDetailResponse` from its required members, each named (see [`DataOpsDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: DataOpsDetailResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
             description: None,
             domain: None,
             host_alias_list: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -356,6 +370,42 @@ impl DataOpsDetailResponse {
     }
 }
 
+/// The required members of [`DataOpsDetailResponse`], each named: write one as a struct literal and pass it to [`DataOpsDetailResponse::new`], or to any method that takes `impl Into<DataOpsDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsDetailResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.482Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.537Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsDetailResponseRequired> for DataOpsDetailResponse {
+    /// A `DataOpsDetailResponse` with these members; optional members start empty.
+    fn from(required: DataOpsDetailResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataOpsServiceDetailResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -447,50 +497,36 @@ pub struct DataOpsServiceDetailResponse {
 }
 
 impl DataOpsServiceDetailResponse {
-    /// A `DataOpsServiceDetailResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        data_ops_service_id: impl Into<String>,
-        data_ops_service_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsServiceDetailResponse` from its required members, each named (see [`DataOpsServiceDetailResponseRequired`]); optional members start empty.
+    pub fn new(required: DataOpsServiceDetailResponseRequired) -> Self {
         Self {
             account: None,
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
-            data_ops_service_id: data_ops_service_id.into(),
-            data_ops_service_name: data_ops_service_name.into(),
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
+            data_ops_service_id: required.data_ops_service_id,
+            data_ops_service_name: required.data_ops_service_name,
             description: None,
             domain: None,
             host_alias: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
             service_workload: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -607,6 +643,46 @@ impl DataOpsServiceDetailResponse {
     }
 }
 
+/// The required members of [`DataOpsServiceDetailResponse`], each named: write one as a struct literal and pass it to [`DataOpsServiceDetailResponse::new`], or to any method that takes `impl Into<DataOpsServiceDetailResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServiceDetailResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.212Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// data_ops_service_id
+    pub data_ops_service_id: String,
+    /// data_ops_service_name
+    pub data_ops_service_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.267Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsServiceDetailResponseRequired> for DataOpsServiceDetailResponse {
+    /// A `DataOpsServiceDetailResponse` with these members; optional members start empty.
+    fn from(required: DataOpsServiceDetailResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataOpsServicesConsoleResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -654,37 +730,24 @@ pub struct DataOpsServicesConsoleResponse {
 }
 
 impl DataOpsServicesConsoleResponse {
-    /// A `DataOpsServicesConsoleResponse` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        data_ops_service_id: impl Into<String>,
-        data_ops_service_name: impl Into<String>,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsServicesConsoleResponse` from its required members, each named (see [`DataOpsServicesConsoleResponseRequired`]); optional members start empty.
+    pub fn new(required: DataOpsServicesConsoleResponseRequired) -> Self {
         Self {
-            cluster_id: cluster_id.into(),
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
-            data_ops_service_id: data_ops_service_id.into(),
-            data_ops_service_name: data_ops_service_name.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
+            data_ops_service_id: required.data_ops_service_id,
+            data_ops_service_name: required.data_ops_service_name,
             description: None,
-            modified_by: modified_by.into(),
-            modified_dt,
-            state: state.into(),
-            version: version.into(),
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -716,6 +779,44 @@ impl DataOpsServicesConsoleResponse {
     }
 }
 
+/// The required members of [`DataOpsServicesConsoleResponse`], each named: write one as a struct literal and pass it to [`DataOpsServicesConsoleResponse::new`], or to any method that takes `impl Into<DataOpsServicesConsoleResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServicesConsoleResponseRequired {
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:30.089Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// data_ops_service_id
+    pub data_ops_service_id: String,
+    /// data_ops_service_name
+    pub data_ops_service_name: String,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:30.095Z"`
+    pub modified_dt: rt::DateTime,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsServicesConsoleResponseRequired> for DataOpsServicesConsoleResponse {
+    /// A `DataOpsServicesConsoleResponse` with these members; optional members start empty.
+    fn from(required: DataOpsServicesConsoleResponseRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `ListDataOpsConsoleResponse` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -728,11 +829,11 @@ pub struct ListDataOpsConsoleResponse {
 }
 
 impl ListDataOpsConsoleResponse {
-    /// A `ListDataOpsConsoleResponse` from its required fields; optional fields start empty.
-    pub fn new(total_count: i64) -> Self {
+    /// A `ListDataOpsConsoleResponse` from its required members, each named (see [`ListDataOpsConsoleResponseRequired`]); optional members start empty.
+    pub fn new(required: ListDataOpsConsoleResponseRequired) -> Self {
         Self {
             contents: None,
-            total_count,
+            total_count: required.total_count,
         }
     }
 
@@ -740,6 +841,20 @@ impl ListDataOpsConsoleResponse {
     pub fn with_contents(mut self, contents: Vec<DataOpsConsoleResponse>) -> Self {
         self.contents = Some(contents);
         self
+    }
+}
+
+/// The required members of [`ListDataOpsConsoleResponse`], each named: write one as a struct literal and pass it to [`ListDataOpsConsoleResponse::new`], or to any method that takes `impl Into<ListDataOpsConsoleResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListDataOpsConsoleResponseRequired {
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ListDataOpsConsoleResponseRequired> for ListDataOpsConsoleResponse {
+    /// A `ListDataOpsConsoleResponse` with these members; optional members start empty.
+    fn from(required: ListDataOpsConsoleResponseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -755,11 +870,11 @@ pub struct ListDataOpsServicesConsoleResponse {
 }
 
 impl ListDataOpsServicesConsoleResponse {
-    /// A `ListDataOpsServicesConsoleResponse` from its required fields; optional fields start empty.
-    pub fn new(total_count: i64) -> Self {
+    /// A `ListDataOpsServicesConsoleResponse` from its required members, each named (see [`ListDataOpsServicesConsoleResponseRequired`]); optional members start empty.
+    pub fn new(required: ListDataOpsServicesConsoleResponseRequired) -> Self {
         Self {
             contents: None,
-            total_count,
+            total_count: required.total_count,
         }
     }
 
@@ -770,5 +885,20 @@ impl ListDataOpsServicesConsoleResponse {
     ) -> Self {
         self.contents = Some(contents);
         self
+    }
+}
+
+/// The required members of [`ListDataOpsServicesConsoleResponse`], each named: write one as a struct literal and pass it to [`ListDataOpsServicesConsoleResponse::new`], or to any method that takes `impl Into<ListDataOpsServicesConsoleResponse>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListDataOpsServicesConsoleResponseRequired {
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ListDataOpsServicesConsoleResponseRequired>
+for ListDataOpsServicesConsoleResponse {
+    /// A `ListDataOpsServicesConsoleResponse` with these members; optional members start empty.
+    fn from(required: ListDataOpsServicesConsoleResponseRequired) -> Self {
+        Self::new(required)
     }
 }

@@ -165,12 +165,12 @@ impl Client {
     pub fn check_cluster_resource_size_for_data_ops_service_create(
         &self,
         cluster_id: impl Into<String>,
-        body: types::DataOpsServiceValidateResourceRequest,
+        body: impl Into<types::DataOpsServiceValidateResourceRequest>,
     ) -> operation::CheckClusterResourceSizeForDataOpsServiceCreate {
         operation::CheckClusterResourceSizeForDataOpsServiceCreate::new(
             self.clone(),
             cluster_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -184,12 +184,12 @@ impl Client {
     pub fn check_cluster_resource_size_for_data_ops_service_update(
         &self,
         data_ops_service_id: impl Into<String>,
-        body: types::DataOpsServiceValidateResourceRequest,
+        body: impl Into<types::DataOpsServiceValidateResourceRequest>,
     ) -> operation::CheckClusterResourceSizeForDataOpsServiceUpdate {
         operation::CheckClusterResourceSizeForDataOpsServiceUpdate::new(
             self.clone(),
             data_ops_service_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -231,9 +231,9 @@ impl Client {
     /// `POST /v1/data-ops`
     pub fn create_data_ops(
         &self,
-        body: types::DataOpsCreateRequest,
+        body: impl Into<types::DataOpsCreateRequest>,
     ) -> operation::CreateDataOps {
-        operation::CreateDataOps::new(self.clone(), body)
+        operation::CreateDataOps::new(self.clone(), body.into())
     }
 
     /// CreateDataOpsService
@@ -243,9 +243,9 @@ impl Client {
     /// `POST /v1/data-ops-services`
     pub fn create_data_ops_service(
         &self,
-        body: types::DataOpsServiceCreateRequest,
+        body: impl Into<types::DataOpsServiceCreateRequest>,
     ) -> operation::CreateDataOpsService {
-        operation::CreateDataOpsService::new(self.clone(), body)
+        operation::CreateDataOpsService::new(self.clone(), body.into())
     }
 
     /// DeleteDataOps
@@ -373,9 +373,9 @@ impl Client {
     pub fn update_data_ops(
         &self,
         data_ops_id: impl Into<String>,
-        body: types::DataOpsUpdateRequest,
+        body: impl Into<types::DataOpsUpdateRequest>,
     ) -> operation::UpdateDataOps {
-        operation::UpdateDataOps::new(self.clone(), data_ops_id.into(), body)
+        operation::UpdateDataOps::new(self.clone(), data_ops_id.into(), body.into())
     }
 
     /// UpdateDataOpsService
@@ -388,12 +388,12 @@ impl Client {
     pub fn update_data_ops_service(
         &self,
         data_ops_service_id: impl Into<String>,
-        body: types::DataOpsServiceUpdateRequest,
+        body: impl Into<types::DataOpsServiceUpdateRequest>,
     ) -> operation::UpdateDataOpsService {
         operation::UpdateDataOpsService::new(
             self.clone(),
             data_ops_service_id.into(),
-            body,
+            body.into(),
         )
     }
 }

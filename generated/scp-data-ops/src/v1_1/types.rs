@@ -64,41 +64,26 @@ pub struct DataOpsConsoleResponseV1Dot1 {
 }
 
 impl DataOpsConsoleResponseV1Dot1 {
-    /// A `DataOpsConsoleResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        image_id: impl Into<String>,
-        is_active_image: bool,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsConsoleResponseV1Dot1` from its required members, each named (see [`DataOpsConsoleResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataOpsConsoleResponseV1Dot1Required) -> Self {
         Self {
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
-            image_id: image_id.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
+            image_id: required.image_id,
             instance_id: None,
-            is_active_image,
-            modified_by: modified_by.into(),
-            modified_dt,
-            namespace_name: namespace_name.into(),
-            state: state.into(),
-            version: version.into(),
+            is_active_image: required.is_active_image,
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -127,6 +112,48 @@ impl DataOpsConsoleResponseV1Dot1 {
     pub fn with_instance_id(mut self, instance_id: impl Into<String>) -> Self {
         self.instance_id = Some(instance_id.into());
         self
+    }
+}
+
+/// The required members of [`DataOpsConsoleResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataOpsConsoleResponseV1Dot1::new`], or to any method that takes `impl Into<DataOpsConsoleResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsConsoleResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:30.704Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// image_id
+    pub image_id: String,
+    /// is_active_image
+    pub is_active_image: bool,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:30.710Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsConsoleResponseV1Dot1Required> for DataOpsConsoleResponseV1Dot1 {
+    /// A `DataOpsConsoleResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataOpsConsoleResponseV1Dot1Required) -> Self {
+        Self::new(required)
     }
 }
 
@@ -216,47 +243,34 @@ pub struct DataOpsDetailResponseV1Dot1 {
 }
 
 impl DataOpsDetailResponseV1Dot1 {
-    /// A `DataOpsDetailResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsDetailResponseV1Dot1` from its required members, each named (see [`DataOpsDetailResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataOpsDetailResponseV1Dot1Required) -> Self {
         Self {
             account: None,
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
             description: None,
             domain: None,
             host_alias_list: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -364,6 +378,44 @@ impl DataOpsDetailResponseV1Dot1 {
     }
 }
 
+/// The required members of [`DataOpsDetailResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataOpsDetailResponseV1Dot1::new`], or to any method that takes `impl Into<DataOpsDetailResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsDetailResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.871Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.927Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsDetailResponseV1Dot1Required> for DataOpsDetailResponseV1Dot1 {
+    /// A `DataOpsDetailResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataOpsDetailResponseV1Dot1Required) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataOpsServiceDetailResponseV1Dot1` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -457,52 +509,37 @@ pub struct DataOpsServiceDetailResponseV1Dot1 {
 }
 
 impl DataOpsServiceDetailResponseV1Dot1 {
-    /// A `DataOpsServiceDetailResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        data_ops_service_id: impl Into<String>,
-        data_ops_service_name: impl Into<String>,
-        image_id: impl Into<String>,
-        modified_dt: rt::DateTime,
-        namespace_name: impl Into<String>,
-        state: impl Into<String>,
-        storage_class_name: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsServiceDetailResponseV1Dot1` from its required members, each named (see [`DataOpsServiceDetailResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataOpsServiceDetailResponseV1Dot1Required) -> Self {
         Self {
             account: None,
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
-            data_ops_service_id: data_ops_service_id.into(),
-            data_ops_service_name: data_ops_service_name.into(),
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
+            data_ops_service_id: required.data_ops_service_id,
+            data_ops_service_name: required.data_ops_service_name,
             description: None,
             domain: None,
             host_alias: None,
             hosts_file: None,
             http_port: None,
             https_port: None,
-            image_id: image_id.into(),
+            image_id: required.image_id,
             ingress_class_name: None,
             instance_id: None,
             is_active_image: None,
-            modified_dt,
-            namespace_name: namespace_name.into(),
+            modified_dt: required.modified_dt,
+            namespace_name: required.namespace_name,
             node_selector: None,
             service_workload: None,
-            state: state.into(),
-            storage_class_name: storage_class_name.into(),
-            version: version.into(),
+            state: required.state,
+            storage_class_name: required.storage_class_name,
+            version: required.version,
             web_url: None,
         }
     }
@@ -619,6 +656,49 @@ impl DataOpsServiceDetailResponseV1Dot1 {
     }
 }
 
+/// The required members of [`DataOpsServiceDetailResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataOpsServiceDetailResponseV1Dot1::new`], or to any method that takes `impl Into<DataOpsServiceDetailResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServiceDetailResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.772Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// data_ops_service_id
+    pub data_ops_service_id: String,
+    /// data_ops_service_name
+    pub data_ops_service_name: String,
+    /// image_id
+    pub image_id: String,
+    /// modified_dt
+    ///
+    /// - Example: `"2026-02-11T06:41:30.828Z"`
+    pub modified_dt: rt::DateTime,
+    /// namespace_name
+    pub namespace_name: String,
+    /// state
+    pub state: String,
+    /// storage_class_name
+    pub storage_class_name: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsServiceDetailResponseV1Dot1Required>
+for DataOpsServiceDetailResponseV1Dot1 {
+    /// A `DataOpsServiceDetailResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataOpsServiceDetailResponseV1Dot1Required) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `DataOpsServicesConsoleResponseV1Dot1` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -668,39 +748,25 @@ pub struct DataOpsServicesConsoleResponseV1Dot1 {
 }
 
 impl DataOpsServicesConsoleResponseV1Dot1 {
-    /// A `DataOpsServicesConsoleResponseV1Dot1` from its required fields; optional fields start empty.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        account_id: impl Into<String>,
-        cluster_id: impl Into<String>,
-        created_by: impl Into<String>,
-        created_dt: rt::DateTime,
-        data_ops_id: impl Into<String>,
-        data_ops_name: impl Into<String>,
-        data_ops_service_id: impl Into<String>,
-        data_ops_service_name: impl Into<String>,
-        modified_by: impl Into<String>,
-        modified_dt: rt::DateTime,
-        state: impl Into<String>,
-        version: impl Into<String>,
-    ) -> Self {
+    /// A `DataOpsServicesConsoleResponseV1Dot1` from its required members, each named (see [`DataOpsServicesConsoleResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: DataOpsServicesConsoleResponseV1Dot1Required) -> Self {
         Self {
-            account_id: account_id.into(),
-            cluster_id: cluster_id.into(),
+            account_id: required.account_id,
+            cluster_id: required.cluster_id,
             cluster_name: None,
             cluster_permission: None,
             cluster_request_failed: None,
-            created_by: created_by.into(),
-            created_dt,
-            data_ops_id: data_ops_id.into(),
-            data_ops_name: data_ops_name.into(),
-            data_ops_service_id: data_ops_service_id.into(),
-            data_ops_service_name: data_ops_service_name.into(),
+            created_by: required.created_by,
+            created_dt: required.created_dt,
+            data_ops_id: required.data_ops_id,
+            data_ops_name: required.data_ops_name,
+            data_ops_service_id: required.data_ops_service_id,
+            data_ops_service_name: required.data_ops_service_name,
             description: None,
-            modified_by: modified_by.into(),
-            modified_dt,
-            state: state.into(),
-            version: version.into(),
+            modified_by: required.modified_by,
+            modified_dt: required.modified_dt,
+            state: required.state,
+            version: required.version,
         }
     }
 
@@ -732,6 +798,47 @@ impl DataOpsServicesConsoleResponseV1Dot1 {
     }
 }
 
+/// The required members of [`DataOpsServicesConsoleResponseV1Dot1`], each named: write one as a struct literal and pass it to [`DataOpsServicesConsoleResponseV1Dot1::new`], or to any method that takes `impl Into<DataOpsServicesConsoleResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DataOpsServicesConsoleResponseV1Dot1Required {
+    /// account_id
+    pub account_id: String,
+    /// cluster_id
+    pub cluster_id: String,
+    /// created_by
+    pub created_by: String,
+    /// created_at
+    ///
+    /// - Example: `"2026-02-11T06:41:30.741Z"`
+    pub created_dt: rt::DateTime,
+    /// data_ops_id
+    pub data_ops_id: String,
+    /// data_ops_name
+    pub data_ops_name: String,
+    /// data_ops_service_id
+    pub data_ops_service_id: String,
+    /// data_ops_service_name
+    pub data_ops_service_name: String,
+    /// modified_by
+    pub modified_by: String,
+    /// modified_at
+    ///
+    /// - Example: `"2026-02-11T06:41:30.747Z"`
+    pub modified_dt: rt::DateTime,
+    /// state
+    pub state: String,
+    /// version
+    pub version: String,
+}
+
+impl From<DataOpsServicesConsoleResponseV1Dot1Required>
+for DataOpsServicesConsoleResponseV1Dot1 {
+    /// A `DataOpsServicesConsoleResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: DataOpsServicesConsoleResponseV1Dot1Required) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `ListDataOpsConsoleResponseV1Dot1` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -744,11 +851,11 @@ pub struct ListDataOpsConsoleResponseV1Dot1 {
 }
 
 impl ListDataOpsConsoleResponseV1Dot1 {
-    /// A `ListDataOpsConsoleResponseV1Dot1` from its required fields; optional fields start empty.
-    pub fn new(total_count: i64) -> Self {
+    /// A `ListDataOpsConsoleResponseV1Dot1` from its required members, each named (see [`ListDataOpsConsoleResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: ListDataOpsConsoleResponseV1Dot1Required) -> Self {
         Self {
             contents: None,
-            total_count,
+            total_count: required.total_count,
         }
     }
 
@@ -756,6 +863,21 @@ impl ListDataOpsConsoleResponseV1Dot1 {
     pub fn with_contents(mut self, contents: Vec<DataOpsConsoleResponseV1Dot1>) -> Self {
         self.contents = Some(contents);
         self
+    }
+}
+
+/// The required members of [`ListDataOpsConsoleResponseV1Dot1`], each named: write one as a struct literal and pass it to [`ListDataOpsConsoleResponseV1Dot1::new`], or to any method that takes `impl Into<ListDataOpsConsoleResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListDataOpsConsoleResponseV1Dot1Required {
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ListDataOpsConsoleResponseV1Dot1Required>
+for ListDataOpsConsoleResponseV1Dot1 {
+    /// A `ListDataOpsConsoleResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: ListDataOpsConsoleResponseV1Dot1Required) -> Self {
+        Self::new(required)
     }
 }
 
@@ -771,11 +893,11 @@ pub struct ListDataOpsServicesConsoleResponseV1Dot1 {
 }
 
 impl ListDataOpsServicesConsoleResponseV1Dot1 {
-    /// A `ListDataOpsServicesConsoleResponseV1Dot1` from its required fields; optional fields start empty.
-    pub fn new(total_count: i64) -> Self {
+    /// A `ListDataOpsServicesConsoleResponseV1Dot1` from its required members, each named (see [`ListDataOpsServicesConsoleResponseV1Dot1Required`]); optional members start empty.
+    pub fn new(required: ListDataOpsServicesConsoleResponseV1Dot1Required) -> Self {
         Self {
             contents: None,
-            total_count,
+            total_count: required.total_count,
         }
     }
 
@@ -786,5 +908,20 @@ impl ListDataOpsServicesConsoleResponseV1Dot1 {
     ) -> Self {
         self.contents = Some(contents);
         self
+    }
+}
+
+/// The required members of [`ListDataOpsServicesConsoleResponseV1Dot1`], each named: write one as a struct literal and pass it to [`ListDataOpsServicesConsoleResponseV1Dot1::new`], or to any method that takes `impl Into<ListDataOpsServicesConsoleResponseV1Dot1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListDataOpsServicesConsoleResponseV1Dot1Required {
+    /// total_count
+    pub total_count: i64,
+}
+
+impl From<ListDataOpsServicesConsoleResponseV1Dot1Required>
+for ListDataOpsServicesConsoleResponseV1Dot1 {
+    /// A `ListDataOpsServicesConsoleResponseV1Dot1` with these members; optional members start empty.
+    fn from(required: ListDataOpsServicesConsoleResponseV1Dot1Required) -> Self {
+        Self::new(required)
     }
 }

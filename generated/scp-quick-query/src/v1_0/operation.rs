@@ -186,9 +186,9 @@ impl ListQuickQuery {
     /// state
     pub fn quick_query_state(
         mut self,
-        quick_query_state: types::ListQuickQueryQuickQueryState,
+        quick_query_state: impl Into<types::ListQuickQueryQuickQueryState>,
     ) -> Self {
-        self.quick_query_state = Some(quick_query_state);
+        self.quick_query_state = Some(quick_query_state.into());
         self
     }
 

@@ -162,9 +162,9 @@ impl Client {
     /// `POST /v1/quick-query/validate-resources`
     pub fn check_cluster_resource_size_for_quick_query(
         &self,
-        body: types::QuickQueryValidateResourceRequest,
+        body: impl Into<types::QuickQueryValidateResourceRequest>,
     ) -> operation::CheckClusterResourceSizeForQuickQuery {
-        operation::CheckClusterResourceSizeForQuickQuery::new(self.clone(), body)
+        operation::CheckClusterResourceSizeForQuickQuery::new(self.clone(), body.into())
     }
 
     /// CheckDuplicationQuickQueryName
@@ -191,9 +191,9 @@ impl Client {
     /// `POST /v1/quick-query`
     pub fn create_quick_query(
         &self,
-        body: types::QuickQueryTotalCreateRequest,
+        body: impl Into<types::QuickQueryTotalCreateRequest>,
     ) -> operation::CreateQuickQuery {
-        operation::CreateQuickQuery::new(self.clone(), body)
+        operation::CreateQuickQuery::new(self.clone(), body.into())
     }
 
     /// DeleteQuickQuery
@@ -257,12 +257,12 @@ impl Client {
     pub fn update_quick_query_description(
         &self,
         quick_query_id: impl Into<String>,
-        body: types::QuickQueryDescriptionRequest,
+        body: impl Into<types::QuickQueryDescriptionRequest>,
     ) -> operation::UpdateQuickQueryDescription {
         operation::UpdateQuickQueryDescription::new(
             self.clone(),
             quick_query_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -276,9 +276,13 @@ impl Client {
     pub fn update_quick_query_domain(
         &self,
         quick_query_id: impl Into<String>,
-        body: types::QuickQueryDomainRequest,
+        body: impl Into<types::QuickQueryDomainRequest>,
     ) -> operation::UpdateQuickQueryDomain {
-        operation::UpdateQuickQueryDomain::new(self.clone(), quick_query_id.into(), body)
+        operation::UpdateQuickQueryDomain::new(
+            self.clone(),
+            quick_query_id.into(),
+            body.into(),
+        )
     }
 
     /// UpdateQuickQueryDscDomain
@@ -291,12 +295,12 @@ impl Client {
     pub fn update_quick_query_dsc_domain(
         &self,
         quick_query_id: impl Into<String>,
-        body: types::QuickQueryDscDomainRequest,
+        body: impl Into<types::QuickQueryDscDomainRequest>,
     ) -> operation::UpdateQuickQueryDscDomain {
         operation::UpdateQuickQueryDscDomain::new(
             self.clone(),
             quick_query_id.into(),
-            body,
+            body.into(),
         )
     }
 
@@ -310,9 +314,13 @@ impl Client {
     pub fn update_quick_query_engine(
         &self,
         quick_query_id: impl Into<String>,
-        body: types::QuickQueryUpdateEngineRequest,
+        body: impl Into<types::QuickQueryUpdateEngineRequest>,
     ) -> operation::UpdateQuickQueryEngine {
-        operation::UpdateQuickQueryEngine::new(self.clone(), quick_query_id.into(), body)
+        operation::UpdateQuickQueryEngine::new(
+            self.clone(),
+            quick_query_id.into(),
+            body.into(),
+        )
     }
 
     /// UpdateQuickQueryHostAlias
@@ -325,12 +333,12 @@ impl Client {
     pub fn update_quick_query_host_alias(
         &self,
         quick_query_id: impl Into<String>,
-        body: types::QuickQueryHostAliasRequest,
+        body: impl Into<types::QuickQueryHostAliasRequest>,
     ) -> operation::UpdateQuickQueryHostAlias {
         operation::UpdateQuickQueryHostAlias::new(
             self.clone(),
             quick_query_id.into(),
-            body,
+            body.into(),
         )
     }
 }

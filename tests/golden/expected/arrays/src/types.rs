@@ -25,7 +25,7 @@ pub struct Lists {
 }
 
 impl Lists {
-    /// A `Lists` from its required fields; optional fields start empty.
+    /// A `Lists` with every member empty.
     pub fn new() -> Self {
         Self {
             names: None,
@@ -87,7 +87,7 @@ pub struct Thing {
 }
 
 impl Thing {
-    /// A `Thing` from its required fields; optional fields start empty.
+    /// A `Thing` with every member empty.
     pub fn new() -> Self {
         Self { id: None }
     }

@@ -11,7 +11,7 @@ pub struct Old {
 }
 
 impl Old {
-    /// A `Old` from its required fields; optional fields start empty.
+    /// An `Old` with every member empty.
     pub fn new() -> Self {
         Self { legacy: None }
     }

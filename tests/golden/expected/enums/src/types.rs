@@ -11,7 +11,7 @@ pub struct Holder {
 }
 
 impl Holder {
-    /// A `Holder` from its required fields; optional fields start empty.
+    /// A `Holder` with every member empty.
     pub fn new() -> Self {
         Self { mode: None }
     }

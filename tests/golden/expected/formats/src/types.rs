@@ -38,7 +38,7 @@ pub struct Formats {
 }
 
 impl Formats {
-    /// A `Formats` from its required fields; optional fields start empty.
+    /// A `Formats` with every member empty.
     pub fn new() -> Self {
         Self {
             small: None,

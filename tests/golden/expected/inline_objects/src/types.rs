@@ -11,7 +11,7 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// A `Cluster` from its required fields; optional fields start empty.
+    /// A `Cluster` with every member empty.
     pub fn new() -> Self {
         Self { config: None }
     }
@@ -36,7 +36,7 @@ pub struct ClusterConfig2 {
 }
 
 impl ClusterConfig2 {
-    /// A `ClusterConfig2` from its required fields; optional fields start empty.
+    /// A `ClusterConfig2` with every member empty.
     pub fn new() -> Self {
         Self { backup: None }
     }
@@ -58,7 +58,7 @@ pub struct ClusterConfig2Backup {
 }
 
 impl ClusterConfig2Backup {
-    /// A `ClusterConfig2Backup` from its required fields; optional fields start empty.
+    /// A `ClusterConfig2Backup` with every member empty.
     pub fn new() -> Self {
         Self { hour: None }
     }

@@ -19,7 +19,7 @@ pub struct Maps {
 }
 
 impl Maps {
-    /// A `Maps` from its required fields; optional fields start empty.
+    /// A `Maps` with every member empty.
     pub fn new() -> Self {
         Self {
             typed: None,
@@ -69,7 +69,7 @@ pub struct Open {
 }
 
 impl Open {
-    /// A `Open` from its required fields; optional fields start empty.
+    /// An `Open` with every member empty.
     pub fn new() -> Self {
         Self {
             id: None,

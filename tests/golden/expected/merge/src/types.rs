@@ -71,7 +71,7 @@ pub struct InstanceGroupRequest {
 }
 
 impl InstanceGroupRequest {
-    /// A `InstanceGroupRequest` from its required fields; optional fields start empty.
+    /// An `InstanceGroupRequest` with every member empty.
     pub fn new() -> Self {
         Self { role_type: None }
     }
@@ -93,7 +93,7 @@ pub struct InstanceGroupResponse {
 }
 
 impl InstanceGroupResponse {
-    /// A `InstanceGroupResponse` from its required fields; optional fields start empty.
+    /// An `InstanceGroupResponse` with every member empty.
     pub fn new() -> Self {
         Self { role_type: None }
     }
@@ -175,7 +175,7 @@ pub struct InstanceRequest {
 }
 
 impl InstanceRequest {
-    /// A `InstanceRequest` from its required fields; optional fields start empty.
+    /// An `InstanceRequest` with every member empty.
     pub fn new() -> Self {
         Self { role_type: None }
     }
@@ -200,7 +200,7 @@ pub struct InstanceResponse {
 }
 
 impl InstanceResponse {
-    /// A `InstanceResponse` from its required fields; optional fields start empty.
+    /// An `InstanceResponse` with every member empty.
     pub fn new() -> Self {
         Self {
             role_type: None,
@@ -294,7 +294,7 @@ pub struct LogExportRequest {
 }
 
 impl LogExportRequest {
-    /// A `LogExportRequest` from its required fields; optional fields start empty.
+    /// A `LogExportRequest` with every member empty.
     pub fn new() -> Self {
         Self {
             schedule_day_of_week: None,
@@ -328,7 +328,7 @@ pub struct Maintenance {
 }
 
 impl Maintenance {
-    /// A `Maintenance` from its required fields; optional fields start empty.
+    /// A `Maintenance` with every member empty.
     pub fn new() -> Self {
         Self {
             start_day_of_week: None,
@@ -419,7 +419,7 @@ pub struct Window {
 }
 
 impl Window {
-    /// A `Window` from its required fields; optional fields start empty.
+    /// A `Window` with every member empty.
     pub fn new() -> Self {
         Self { hours: None }
     }

@@ -115,7 +115,7 @@ pub struct Names {
 }
 
 impl Names {
-    /// A `Names` from its required fields; optional fields start empty.
+    /// A `Names` with every member empty.
     pub fn new() -> Self {
         Self {
             type_: None,
@@ -222,7 +222,7 @@ pub struct ResultModel {
 }
 
 impl ResultModel {
-    /// A `ResultModel` from its required fields; optional fields start empty.
+    /// A `ResultModel` with every member empty.
     pub fn new() -> Self {
         Self { ok: None }
     }

@@ -16,7 +16,7 @@ pub struct Nulls {
 }
 
 impl Nulls {
-    /// A `Nulls` from its required fields; optional fields start empty.
+    /// A `Nulls` with every member empty.
     pub fn new() -> Self {
         Self {
             always: None,

@@ -58,9 +58,9 @@ impl Client {
     pub fn item_action(
         &self,
         id: impl Into<String>,
-        body: types::ItemActionBody,
+        body: impl Into<types::ItemActionBody>,
     ) -> operation::ItemAction {
-        operation::ItemAction::new(self.clone(), id.into(), body)
+        operation::ItemAction::new(self.clone(), id.into(), body.into())
     }
 
     /// Start the item.
@@ -68,7 +68,7 @@ impl Client {
     /// Same request as [`Client::item_action`]; the body is a [`StartAction`](types::StartAction).
     pub fn start_item(&self, id: impl Into<String>) -> operation::ItemAction {
         self.item_action(
-            id.into(),
+            id,
             types::ItemActionBody::StartAction(types::StartAction::new()),
         )
     }
@@ -79,8 +79,8 @@ impl Client {
     pub fn resize_item(
         &self,
         id: impl Into<String>,
-        body: types::ResizeAction,
+        body: impl Into<types::ResizeAction>,
     ) -> operation::ItemAction {
-        self.item_action(id.into(), types::ItemActionBody::ResizeAction(body))
+        self.item_action(id, types::ItemActionBody::ResizeAction(body.into()))
     }
 }

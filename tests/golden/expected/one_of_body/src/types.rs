@@ -37,9 +37,23 @@ pub struct ResizeAction {
 }
 
 impl ResizeAction {
-    /// A `ResizeAction` from its required fields; optional fields start empty.
-    pub fn new(resize: impl Into<String>) -> Self {
-        Self { resize: resize.into() }
+    /// A `ResizeAction` from its required members, each named (see [`ResizeActionRequired`]); optional members start empty.
+    pub fn new(required: ResizeActionRequired) -> Self {
+        Self { resize: required.resize }
+    }
+}
+
+/// The required members of [`ResizeAction`], each named: write one as a struct literal and pass it to [`ResizeAction::new`], or to any method that takes `impl Into<ResizeAction>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeActionRequired {
+    /// `resize`
+    pub resize: String,
+}
+
+impl From<ResizeActionRequired> for ResizeAction {
+    /// A `ResizeAction` with these members; optional members start empty.
+    fn from(required: ResizeActionRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -58,7 +72,7 @@ pub struct StartAction {
 }
 
 impl StartAction {
-    /// A `StartAction` from its required fields; optional fields start empty.
+    /// A `StartAction` with every member empty.
     pub fn new() -> Self {
         Self { start: None }
     }

@@ -164,9 +164,9 @@ impl Client {
     pub fn item_action(
         &self,
         item_id: impl Into<String>,
-        body: types::ItemActionBody,
+        body: impl Into<types::ItemActionBody>,
     ) -> operation::ItemAction {
-        operation::ItemAction::new(self.clone(), item_id.into(), body)
+        operation::ItemAction::new(self.clone(), item_id.into(), body.into())
     }
 
     /// Start the item.
@@ -174,7 +174,7 @@ impl Client {
     /// Same request as [`Client::item_action`]; the body is a [`StartAction`](types::StartAction).
     pub fn start_item(&self, item_id: impl Into<String>) -> operation::ItemAction {
         self.item_action(
-            item_id.into(),
+            item_id,
             types::ItemActionBody::StartAction(types::StartAction::new()),
         )
     }
@@ -185,9 +185,9 @@ impl Client {
     pub fn resize_item(
         &self,
         item_id: impl Into<String>,
-        body: types::ResizeAction,
+        body: impl Into<types::ResizeAction>,
     ) -> operation::ItemAction {
-        self.item_action(item_id.into(), types::ItemActionBody::ResizeAction(body))
+        self.item_action(item_id, types::ItemActionBody::ResizeAction(body.into()))
     }
 
     /// List items
@@ -215,9 +215,9 @@ impl Client {
     /// Response header `Location` (201): URL of the item. Read it with `response.header("location")`.
     pub fn post_v2_tenant_id_items(
         &self,
-        body: types::Item,
+        body: impl Into<types::Item>,
     ) -> operation::PostV2TenantIdItems {
-        operation::PostV2TenantIdItems::new(self.clone(), body)
+        operation::PostV2TenantIdItems::new(self.clone(), body.into())
     }
 
     /// Three success statuses, one without a body.
@@ -226,8 +226,11 @@ impl Client {
     /// \~\~\~
     ///
     /// `POST /v2/{tenantId}/jobs`
-    pub fn submit_job(&self, body: types::Credentials) -> operation::SubmitJob {
-        operation::SubmitJob::new(self.clone(), body)
+    pub fn submit_job(
+        &self,
+        body: impl Into<types::Credentials>,
+    ) -> operation::SubmitJob {
+        operation::SubmitJob::new(self.clone(), body.into())
     }
 
     /// `PUT /v2/{tenantId}/items/{itemId}`

@@ -143,8 +143,8 @@ impl ListItems {
     }
 
     /// Sets the `status` parameter.
-    pub fn status(mut self, status: types::ListItemsStatus) -> Self {
-        self.status = Some(status);
+    pub fn status(mut self, status: impl Into<types::ListItemsStatus>) -> Self {
+        self.status = Some(status.into());
         self
     }
 

@@ -19,11 +19,11 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    /// A `Credentials` from its required fields; optional fields start empty.
-    pub fn new(user: impl Into<String>, password: impl Into<String>) -> Self {
+    /// A `Credentials` from its required members, each named (see [`CredentialsRequired`]); optional members start empty.
+    pub fn new(required: CredentialsRequired) -> Self {
         Self {
-            user: user.into(),
-            password: password.into(),
+            user: required.user,
+            password: required.password,
             api_secret: None,
         }
     }
@@ -45,6 +45,33 @@ impl ::std::fmt::Debug for Credentials {
     }
 }
 
+/// The required members of [`Credentials`], each named: write one as a struct literal and pass it to [`Credentials::new`], or to any method that takes `impl Into<Credentials>`.
+#[derive(Clone, PartialEq)]
+pub struct CredentialsRequired {
+    /// `user`
+    pub user: String,
+    /// `password`
+    ///
+    /// - Format: `password`
+    pub password: String,
+}
+
+impl ::std::fmt::Debug for CredentialsRequired {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CredentialsRequired")
+            .field("user", &self.user)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+impl From<CredentialsRequired> for Credentials {
+    /// A `Credentials` with these members; optional members start empty.
+    fn from(required: CredentialsRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 /// The `Item` schema.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -57,11 +84,11 @@ pub struct Item {
 }
 
 impl Item {
-    /// A `Item` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// An `Item` from its required members, each named (see [`ItemRequired`]); optional members start empty.
+    pub fn new(required: ItemRequired) -> Self {
         Self {
             id: None,
-            name: name.into(),
+            name: required.name,
         }
     }
 
@@ -69,6 +96,20 @@ impl Item {
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
         self
+    }
+}
+
+/// The required members of [`Item`], each named: write one as a struct literal and pass it to [`Item::new`], or to any method that takes `impl Into<Item>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemRequired {
+    /// `name`
+    pub name: String,
+}
+
+impl From<ItemRequired> for Item {
+    /// An `Item` with these members; optional members start empty.
+    fn from(required: ItemRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -105,9 +146,23 @@ pub struct ItemList {
 }
 
 impl ItemList {
-    /// A `ItemList` from its required fields; optional fields start empty.
-    pub fn new(items: Vec<Item>) -> Self {
-        Self { items }
+    /// An `ItemList` from its required members, each named (see [`ItemListRequired`]); optional members start empty.
+    pub fn new(required: ItemListRequired) -> Self {
+        Self { items: required.items }
+    }
+}
+
+/// The required members of [`ItemList`], each named: write one as a struct literal and pass it to [`ItemList::new`], or to any method that takes `impl Into<ItemList>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemListRequired {
+    /// `items`
+    pub items: Vec<Item>,
+}
+
+impl From<ItemListRequired> for ItemList {
+    /// An `ItemList` with these members; optional members start empty.
+    fn from(required: ItemListRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -184,7 +239,7 @@ pub struct ListPagesResponse {
 }
 
 impl ListPagesResponse {
-    /// A `ListPagesResponse` from its required fields; optional fields start empty.
+    /// A `ListPagesResponse` with every member empty.
     pub fn new() -> Self {
         Self {
             contents: None,
@@ -215,7 +270,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    /// A `Problem` from its required fields; optional fields start empty.
+    /// A `Problem` with every member empty.
     pub fn new() -> Self {
         Self { message: None }
     }
@@ -237,9 +292,23 @@ pub struct ResizeAction {
 }
 
 impl ResizeAction {
-    /// A `ResizeAction` from its required fields; optional fields start empty.
-    pub fn new(resize: ResizeActionResize) -> Self {
-        Self { resize }
+    /// A `ResizeAction` from its required members, each named (see [`ResizeActionRequired`]); optional members start empty.
+    pub fn new(required: ResizeActionRequired) -> Self {
+        Self { resize: required.resize }
+    }
+}
+
+/// The required members of [`ResizeAction`], each named: write one as a struct literal and pass it to [`ResizeAction::new`], or to any method that takes `impl Into<ResizeAction>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeActionRequired {
+    /// `resize`
+    pub resize: ResizeActionResize,
+}
+
+impl From<ResizeActionRequired> for ResizeAction {
+    /// A `ResizeAction` with these members; optional members start empty.
+    fn from(required: ResizeActionRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -253,11 +322,25 @@ pub struct ResizeActionResize {
 }
 
 impl ResizeActionResize {
-    /// A `ResizeActionResize` from its required fields; optional fields start empty.
-    pub fn new(flavor_ref: impl Into<String>) -> Self {
+    /// A `ResizeActionResize` from its required members, each named (see [`ResizeActionResizeRequired`]); optional members start empty.
+    pub fn new(required: ResizeActionResizeRequired) -> Self {
         Self {
-            flavor_ref: flavor_ref.into(),
+            flavor_ref: required.flavor_ref,
         }
+    }
+}
+
+/// The required members of [`ResizeActionResize`], each named: write one as a struct literal and pass it to [`ResizeActionResize::new`], or to any method that takes `impl Into<ResizeActionResize>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResizeActionResizeRequired {
+    /// `flavorRef`
+    pub flavor_ref: String,
+}
+
+impl From<ResizeActionResizeRequired> for ResizeActionResize {
+    /// A `ResizeActionResize` with these members; optional members start empty.
+    fn from(required: ResizeActionResizeRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -276,7 +359,7 @@ pub struct StartAction {
 }
 
 impl StartAction {
-    /// A `StartAction` from its required fields; optional fields start empty.
+    /// A `StartAction` with every member empty.
     pub fn new() -> Self {
         Self { start: None }
     }
@@ -298,7 +381,7 @@ pub struct Ticket {
 }
 
 impl Ticket {
-    /// A `Ticket` from its required fields; optional fields start empty.
+    /// A `Ticket` with every member empty.
     pub fn new() -> Self {
         Self { ticket: None }
     }

@@ -14,7 +14,7 @@ pub struct Holder {
 }
 
 impl Holder {
-    /// A `Holder` from its required fields; optional fields start empty.
+    /// A `Holder` with every member empty.
     pub fn new() -> Self {
         Self { inner: None, renamed: None }
     }
@@ -42,7 +42,7 @@ pub struct Inner {
 }
 
 impl Inner {
-    /// A `Inner` from its required fields; optional fields start empty.
+    /// An `Inner` with every member empty.
     pub fn new() -> Self {
         Self { x: None }
     }

@@ -28,10 +28,10 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// A `Settings` from its required fields; optional fields start empty.
-    pub fn new(name: impl Into<String>) -> Self {
+    /// A `Settings` from its required members, each named (see [`SettingsRequired`]); optional members start empty.
+    pub fn new(required: SettingsRequired) -> Self {
         Self {
-            name: name.into(),
+            name: required.name,
             size: None,
             enabled: None,
         }
@@ -47,6 +47,24 @@ impl Settings {
     pub fn with_enabled(mut self, enabled: bool) -> Self {
         self.enabled = Some(enabled);
         self
+    }
+}
+
+/// The required members of [`Settings`], each named: write one as a struct literal and pass it to [`Settings::new`], or to any method that takes `impl Into<Settings>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SettingsRequired {
+    /// `name`
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z][a-z0-9-]*$`
+    pub name: String,
+}
+
+impl From<SettingsRequired> for Settings {
+    /// A `Settings` with these members; optional members start empty.
+    fn from(required: SettingsRequired) -> Self {
+        Self::new(required)
     }
 }
 

@@ -55,8 +55,8 @@ impl Client {
     }
 
     /// `POST /graph`
-    pub fn put_graph(&self, body: types::Graph) -> operation::PutGraph {
-        operation::PutGraph::new(self.clone(), body)
+    pub fn put_graph(&self, body: impl Into<types::Graph>) -> operation::PutGraph {
+        operation::PutGraph::new(self.clone(), body.into())
     }
 
     /// `GET /clusters/{id}`

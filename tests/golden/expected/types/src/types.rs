@@ -12,9 +12,23 @@ pub struct Base {
 }
 
 impl Base {
-    /// A `Base` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self { id: id.into() }
+    /// A `Base` from its required members, each named (see [`BaseRequired`]); optional members start empty.
+    pub fn new(required: BaseRequired) -> Self {
+        Self { id: required.id }
+    }
+}
+
+/// The required members of [`Base`], each named: write one as a struct literal and pass it to [`Base::new`], or to any method that takes `impl Into<Base>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaseRequired {
+    /// `id`
+    pub id: String,
+}
+
+impl From<BaseRequired> for Base {
+    /// A `Base` with these members; optional members start empty.
+    fn from(required: BaseRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -29,9 +43,28 @@ pub struct Circle {
 }
 
 impl Circle {
-    /// A `Circle` from its required fields; optional fields start empty.
-    pub fn new(kind: impl Into<String>, radius: f64) -> Self {
-        Self { kind: kind.into(), radius }
+    /// A `Circle` from its required members, each named (see [`CircleRequired`]); optional members start empty.
+    pub fn new(required: CircleRequired) -> Self {
+        Self {
+            kind: required.kind,
+            radius: required.radius,
+        }
+    }
+}
+
+/// The required members of [`Circle`], each named: write one as a struct literal and pass it to [`Circle::new`], or to any method that takes `impl Into<Circle>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CircleRequired {
+    /// `kind`
+    pub kind: String,
+    /// `radius`
+    pub radius: f64,
+}
+
+impl From<CircleRequired> for Circle {
+    /// A `Circle` with these members; optional members start empty.
+    fn from(required: CircleRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -135,11 +168,11 @@ pub struct Cluster {
 }
 
 impl Cluster {
-    /// A `Cluster` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>, name: impl Into<String>, status: Region) -> Self {
+    /// A `Cluster` from its required members, each named (see [`ClusterRequired`]); optional members start empty.
+    pub fn new(required: ClusterRequired) -> Self {
         Self {
-            id: id.into(),
-            name: name.into(),
+            id: required.id,
+            name: required.name,
             size: None,
             bytes: None,
             ratio: None,
@@ -150,7 +183,7 @@ impl Cluster {
             os_flv_disabled_disabled: None,
             foo_bar: None,
             foo_bar_2: None,
-            status,
+            status: required.status,
             mode: None,
             config: None,
             tags: None,
@@ -273,6 +306,30 @@ impl Cluster {
     }
 }
 
+/// The required members of [`Cluster`], each named: write one as a struct literal and pass it to [`Cluster::new`], or to any method that takes `impl Into<Cluster>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterRequired {
+    /// Cluster ID.
+    ///
+    /// - Format: `uuid`
+    pub id: String,
+    /// `name`
+    ///
+    /// - Minimum length: 3
+    /// - Maximum length: 20
+    /// - Pattern: `^[a-z][a-z0-9-]*$`
+    pub name: String,
+    /// `status`
+    pub status: Region,
+}
+
+impl From<ClusterRequired> for Cluster {
+    /// A `Cluster` with these members; optional members start empty.
+    fn from(required: ClusterRequired) -> Self {
+        Self::new(required)
+    }
+}
+
 impl rt::validate::Validate for Cluster {
     fn validate(&self, path: &str, problems: &mut Vec<String>) {
         {
@@ -353,7 +410,7 @@ pub struct ClusterConfig2 {
 }
 
 impl ClusterConfig2 {
-    /// A `ClusterConfig2` from its required fields; optional fields start empty.
+    /// A `ClusterConfig2` with every member empty.
     pub fn new() -> Self {
         Self { backup: None }
     }
@@ -389,7 +446,7 @@ pub struct ClusterConfig2Backup {
 }
 
 impl ClusterConfig2Backup {
-    /// A `ClusterConfig2Backup` from its required fields; optional fields start empty.
+    /// A `ClusterConfig2Backup` with every member empty.
     pub fn new() -> Self {
         Self { hour: None }
     }
@@ -492,9 +549,28 @@ pub struct Extended {
 }
 
 impl Extended {
-    /// A `Extended` from its required fields; optional fields start empty.
-    pub fn new(id: impl Into<String>, extra: bool) -> Self {
-        Self { id: id.into(), extra }
+    /// An `Extended` from its required members, each named (see [`ExtendedRequired`]); optional members start empty.
+    pub fn new(required: ExtendedRequired) -> Self {
+        Self {
+            id: required.id,
+            extra: required.extra,
+        }
+    }
+}
+
+/// The required members of [`Extended`], each named: write one as a struct literal and pass it to [`Extended::new`], or to any method that takes `impl Into<Extended>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtendedRequired {
+    /// `id`
+    pub id: String,
+    /// `extra`
+    pub extra: bool,
+}
+
+impl From<ExtendedRequired> for Extended {
+    /// An `Extended` with these members; optional members start empty.
+    fn from(required: ExtendedRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -538,7 +614,7 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// A `Graph` from its required fields; optional fields start empty.
+    /// A `Graph` with every member empty.
     pub fn new() -> Self {
         Self {
             root: None,
@@ -664,7 +740,7 @@ pub struct Node {
 }
 
 impl Node {
-    /// A `Node` from its required fields; optional fields start empty.
+    /// A `Node` with every member empty.
     pub fn new() -> Self {
         Self {
             children: None,
@@ -732,7 +808,7 @@ pub struct Ping {
 }
 
 impl Ping {
-    /// A `Ping` from its required fields; optional fields start empty.
+    /// A `Ping` with every member empty.
     pub fn new() -> Self {
         Self { pong: None }
     }
@@ -757,7 +833,7 @@ pub struct Pong {
 }
 
 impl Pong {
-    /// A `Pong` from its required fields; optional fields start empty.
+    /// A `Pong` with every member empty.
     pub fn new() -> Self {
         Self { ping: None }
     }
@@ -855,7 +931,7 @@ pub struct ResultModel {
 }
 
 impl ResultModel {
-    /// A `ResultModel` from its required fields; optional fields start empty.
+    /// A `ResultModel` with every member empty.
     pub fn new() -> Self {
         Self { ok: None }
     }
@@ -875,7 +951,7 @@ impl ResultModel {
 pub enum Scalar {
     /// A `String`.
     String(String),
-    /// A `Integer`.
+    /// An `Integer`.
     Integer(i64),
 }
 
@@ -975,9 +1051,28 @@ pub struct Square {
 }
 
 impl Square {
-    /// A `Square` from its required fields; optional fields start empty.
-    pub fn new(kind: impl Into<String>, side: f64) -> Self {
-        Self { kind: kind.into(), side }
+    /// A `Square` from its required members, each named (see [`SquareRequired`]); optional members start empty.
+    pub fn new(required: SquareRequired) -> Self {
+        Self {
+            kind: required.kind,
+            side: required.side,
+        }
+    }
+}
+
+/// The required members of [`Square`], each named: write one as a struct literal and pass it to [`Square::new`], or to any method that takes `impl Into<Square>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SquareRequired {
+    /// `kind`
+    pub kind: String,
+    /// `side`
+    pub side: f64,
+}
+
+impl From<SquareRequired> for Square {
+    /// A `Square` with these members; optional members start empty.
+    fn from(required: SquareRequired) -> Self {
+        Self::new(required)
     }
 }
 
@@ -1011,7 +1106,7 @@ pub struct Strict {
 }
 
 impl Strict {
-    /// A `Strict` from its required fields; optional fields start empty.
+    /// A `Strict` with every member empty.
     pub fn new() -> Self {
         Self { only: None }
     }

@@ -291,6 +291,46 @@ fn state_access(waiter: &Waiter) -> TokenStream {
     quote!(Some(#access.as_str()))
 }
 
+/// What a server variable's value is: its meaning where the variable's
+/// description gives one (`kr1 Korea (Pangyo), …`), a plain note where an
+/// abbreviation is not explained, and the values of the other variables it is
+/// served with.
+fn variable_value_doc(server: &crate::ir::Server, var: &crate::ir::ServerVariable, value: &str) -> Vec<String> {
+    let mut lines = vec![doc::code(value)];
+    match var.description.as_deref().and_then(|d| meaning_in(d, value)) {
+        Some(meaning) => lines[0] = format!("{}: {}", doc::code(value), doc::escape(&meaning)),
+        None if value.chars().count() <= 2 => {
+            doc::paragraph(&mut lines, &format!("The docs do not say what `{value}` stands for."))
+        }
+        None => {}
+    }
+    for other in server.variables.iter().filter(|o| o.name != var.name) {
+        let with: Vec<String> = server
+            .combinations
+            .iter()
+            .filter(|c| c.get(&var.name).map(String::as_str) == Some(value))
+            .filter_map(|c| c.get(&other.name).map(|v| format!("`{v}`")))
+            .collect();
+        if !with.is_empty() {
+            doc::paragraph(&mut lines, &format!("Served with `{}` {}.", other.name, with.join(", ")));
+        }
+    }
+    lines
+}
+
+/// The words after `value` in a description that lists values with their
+/// meanings (`Region: kr1 Korea (Pangyo), kr2 …` → `Korea (Pangyo)`).
+fn meaning_in(description: &str, value: &str) -> Option<String> {
+    let at = description.match_indices(value).map(|(i, _)| i).find(|&i| {
+        let before = description[..i].chars().next_back();
+        let after = description[i + value.len()..].chars().next();
+        before.is_none_or(|c| c == ' ' || c == ':') && after == Some(' ')
+    })?;
+    let rest = &description[at + value.len()..];
+    let meaning = rest.split([',', ';']).next()?.trim().trim_end_matches('.');
+    (!meaning.is_empty()).then(|| meaning.to_owned())
+}
+
 /// `Endpoint` and one enum per variable of the first server.
 fn emit_endpoint(service: &Service) -> TokenStream {
     let Some(server) = service.servers.first() else {
@@ -308,9 +348,9 @@ fn emit_endpoint(service: &Service) -> TokenStream {
         let name = ident(&var.rust_name);
         let variants = var.values.iter().map(|v| {
             let variant = ident(&v.rust_name);
-            let line = format!(" {}", doc::code(&v.value));
+            let docs = doc::attrs(&variable_value_doc(server, var, &v.value));
             let default = (v.value == var.default).then(|| quote!(#[default]));
-            quote!(#[doc = #line] #default #variant,)
+            quote!(#docs #default #variant,)
         });
         let strs = var.values.iter().map(|v| {
             let variant = ident(&v.rust_name);

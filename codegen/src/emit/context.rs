@@ -1,10 +1,10 @@
 //! What is the same for a whole crate, or a whole version, computed once and
 //! read by every emitter.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::validate;
-use crate::ir::{Service, TypeDef};
+use crate::ir::{Service, Success, TypeDef, TypeKind};
 use crate::CrateSpec;
 
 /// Facts about one crate that every emitter reads, computed once.
@@ -27,13 +27,21 @@ pub(crate) struct Version<'a> {
     pub crate_name: &'a str,
     /// Types that have a `Validate` impl.
     pub checked: BTreeSet<String>,
+    /// Where each type is used, as a sentence: the doc of a type the spec
+    /// does not describe.
+    pub uses: BTreeMap<String, String>,
 }
 
 impl<'a> Crate<'a> {
     pub fn new(spec: &'a CrateSpec, services: &'a [Service]) -> Self {
         let versions = services
             .iter()
-            .map(|service| Version { service, crate_name: &spec.name, checked: validate::checked_types(service) })
+            .map(|service| Version {
+                service,
+                crate_name: &spec.name,
+                checked: validate::checked_types(service),
+                uses: type_uses(service),
+            })
             .collect();
         let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };
         let current_index =
@@ -49,6 +57,66 @@ impl<'a> Crate<'a> {
 
     pub fn services(&self) -> impl Iterator<Item = &'a Service> + '_ {
         self.versions.iter().map(|v| v.service)
+    }
+}
+
+/// For each type, a sentence saying where it is used: `The request body of
+/// `create_cluster`.`, `Returned by `show_cluster`.`, `Part of `Cluster`.`.
+fn type_uses(service: &Service) -> BTreeMap<String, String> {
+    let mut roles: BTreeMap<String, [Vec<String>; 4]> = BTreeMap::new();
+    let mut note = |ty: Option<&crate::ir::Type>, role: usize, by: String| {
+        if let Some(name) = ty.and_then(crate::ir::Type::named) {
+            let entry = &mut roles.entry(name.to_owned()).or_default()[role];
+            if !entry.contains(&by) {
+                entry.push(by);
+            }
+        }
+    };
+    for op in &service.operations {
+        note(op.body.as_ref().map(|b| &b.ty), 0, op.name.clone());
+        let returned: Vec<&crate::ir::Type> = match &op.success {
+            Success::Body(ty) | Success::BodyOrEmpty(ty) => vec![ty],
+            Success::ByStatus(bodies) => bodies.iter().filter_map(|b| b.ty.as_ref()).collect(),
+            Success::Empty => Vec::new(),
+        };
+        for ty in returned {
+            note(Some(ty), 1, op.name.clone());
+        }
+        for p in &op.params {
+            note(Some(&p.ty), 2, format!("{}` of `{}", p.name, op.name));
+        }
+    }
+    for def in service.types.values() {
+        let kind_types = match &def.kind {
+            TypeKind::Alias(_) => Vec::new(),
+            kind => kind.member_types().into_iter().chain(kind.additional()).collect(),
+        };
+        for ty in kind_types {
+            note(Some(ty), 3, def.name.clone());
+        }
+    }
+    const SENTENCES: [&str; 4] = ["The request body of", "Returned by", "The parameter", "Part of"];
+    roles
+        .into_iter()
+        .map(|(name, roles)| {
+            let clauses: Vec<String> = roles
+                .iter()
+                .zip(SENTENCES)
+                .filter(|(users, _)| !users.is_empty())
+                .map(|(users, sentence)| format!("{sentence} {}.", listed(users)))
+                .collect();
+            (name, clauses.join(" "))
+        })
+        .collect()
+}
+
+/// `` `a` ``, `` `a` and `b` ``, `` `a`, `b` and 3 more ``.
+fn listed(names: &[String]) -> String {
+    let shown: Vec<String> = names.iter().take(3).map(|n| format!("`{n}`")).collect();
+    match names.len() {
+        1 => shown[0].clone(),
+        2 | 3 => format!("{} and {}", shown[..shown.len() - 1].join(", "), shown[shown.len() - 1]),
+        n => format!("{} and {} more", shown[..2].join(", "), n - 2),
     }
 }
 

@@ -37,6 +37,7 @@ pub fn lib_rs(krate: &Crate<'_>) -> Result<String, String> {
     let inner: String =
         doc.iter().map(|l| if l.is_empty() { "//!\n".to_owned() } else { format!("//! {l}\n") }).collect();
 
+    let prelude = prelude(current);
     let body = if spec.is_multi_version() {
         let current_module = &spec.versions[krate.current_index].module;
         let current_ident = super::spelling::ident(current_module);
@@ -58,6 +59,7 @@ pub fn lib_rs(krate: &Crate<'_>) -> Result<String, String> {
             pub use #current_ident::*;
             pub use ::cloudsdk_runtime as runtime;
             pub use ::cloudsdk_runtime::{Auth, Config, Error, Response};
+            #prelude
         }
     } else {
         quote! {
@@ -68,9 +70,33 @@ pub fn lib_rs(krate: &Crate<'_>) -> Result<String, String> {
             pub use client::*;
             pub use ::cloudsdk_runtime as runtime;
             pub use ::cloudsdk_runtime::{Auth, Config, Error, Response};
+            #prelude
         }
     };
     render(&krate.sources, &inner, body)
+}
+
+/// `prelude`: what a first program needs in one `use`: the client and its
+/// endpoint, the types module, errors, wait and retry settings, the stream
+/// traits (unnamed, for their methods) and the cloud's credentials.
+fn prelude(current: &Service) -> proc_macro2::TokenStream {
+    let variables = current.servers.first().into_iter().flat_map(|s| &s.variables);
+    let endpoint_enums = variables.map(|v| super::spelling::ident(&v.rust_name));
+    let credentials = current.auth.conventions().credentials.iter().map(|path| {
+        let segments = path.split("::").map(super::spelling::ident);
+        quote!(pub use crate::runtime::#(#segments)::*;)
+    });
+    quote! {
+        /// What a first program needs, in one import: `use` this module's items
+        /// with a glob (`prelude::*`).
+        pub mod prelude {
+            pub use crate::{types, Auth, Client, Config, Endpoint, Error, Response #(, #endpoint_enums)*};
+            pub use crate::runtime::futures_util::{StreamExt as _, TryStreamExt as _};
+            pub use crate::runtime::wait::WaitConfig;
+            pub use crate::runtime::RetryPolicy;
+            #(#credentials)*
+        }
+    }
 }
 
 pub fn version_mod_rs(service: &Service) -> Result<String, String> {

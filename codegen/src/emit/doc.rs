@@ -15,7 +15,10 @@ pub fn attrs(lines: &[String]) -> TokenStream {
 /// Lines documenting an item: summary, description, then its constraints.
 pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for text in [&doc.summary, &doc.description].into_iter().flatten() {
+    // A description that only repeats the summary ("Create Cluster" / "Create Cluster.") is said once.
+    let same = |a: &str, b: &str| a.trim().trim_end_matches('.').eq_ignore_ascii_case(b.trim().trim_end_matches('.'));
+    let description = doc.description.as_ref().filter(|d| !doc.summary.as_ref().is_some_and(|s| same(s, d)));
+    for text in [doc.summary.as_ref(), description].into_iter().flatten() {
         paragraph(&mut out, text);
     }
     if out.is_empty() {

@@ -45,7 +45,7 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
             render(
                 &krate.sources,
                 "//! Types identical in every API version, shared by all version modules.\n",
-                types::emit_types(defs, &first.checked),
+                types::emit_types(defs, first),
             )?,
         );
         for (module, version) in spec.versions.iter().zip(&krate.versions) {
@@ -84,7 +84,7 @@ fn version_files(
         let names = shared.iter().map(|n| spelling::ident(n));
         quote!(pub use crate::shared::{#(#names),*};)
     });
-    let defs = types::emit_types(own, &version.checked);
+    let defs = types::emit_types(own, version);
     let types_rs =
         render(source, "//! The request and response types of this API version.\n", quote!(#reexport #defs))?;
     let types_use = |tokens: &TokenStream| {

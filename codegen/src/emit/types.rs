@@ -3,27 +3,27 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::context::Version;
 use super::doc;
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{Field, Type, TypeDef, TypeKind, UnionVariant};
 
 /// All definitions of a `types` module, in name order, with the `Validate`
-/// impls of the types in `checked`.
-pub fn emit_types<'a>(
-    defs: impl Iterator<Item = &'a TypeDef>,
-    checked: &std::collections::BTreeSet<String>,
-) -> TokenStream {
+/// impls of the version's checked types.
+pub fn emit_types<'a>(defs: impl Iterator<Item = &'a TypeDef>, version: &Version<'_>) -> TokenStream {
     let items = defs.map(|def| {
-        let item = emit_type(def);
-        let validate = super::validate::emit_impl(def, checked);
+        let item = emit_type(def, version);
+        let validate = super::validate::emit_impl(def, &version.checked);
         quote!(#item #validate)
     });
     quote! { #(#items)* }
 }
 
-fn emit_type(def: &TypeDef) -> TokenStream {
+fn emit_type(def: &TypeDef, version: &Version<'_>) -> TokenStream {
     let name = ident(&def.name);
-    let docs = doc::attrs(&doc::lines(&def.doc, &format!("The `{}` schema.", def.name)));
+    // Undescribed types say where they are used instead.
+    let fallback = version.uses.get(&def.name).map_or("No operation of this API version uses it.", String::as_str);
+    let docs = doc::attrs(&doc::lines(&def.doc, fallback));
     match &def.kind {
         TypeKind::Struct { fields, additional, closed, required } => {
             let required_struct = required.as_deref().map(|r| emit_required(&name, r, fields));

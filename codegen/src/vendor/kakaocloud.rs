@@ -9,5 +9,6 @@ pub const CONVENTIONS: Conventions = Conventions {
     auth_note: "Requests carry an `X-Auth-Token`: a static token, or `KakaoCloudIam` which obtains and refreshes it with an application credential.",
     example_auth: "Auth::token(runtime::kakaocloud::KakaoCloudIam::from_env()?)",
     example_imports: "runtime, Auth",
+    credentials: &["kakaocloud::KakaoCloudIam"],
     ..TOKEN
 };

@@ -34,6 +34,9 @@ pub struct Conventions {
     pub example_auth: &'static str,
     /// What the crate example imports from the crate root besides `Client` and `Endpoint`.
     pub example_imports: &'static str,
+    /// The runtime's credential types for this cloud (paths from the runtime
+    /// root), which the crate's `prelude` re-exports.
+    pub credentials: &'static [&'static str],
     /// The `Auth` expression of conformance tests against a mock, relative to the crate root.
     pub test_auth: &'static str,
     /// Headers the runtime sends itself (lower case): a spec that lists them as
@@ -89,6 +92,7 @@ pub const TOKEN: Conventions = Conventions {
         "Authentication: `X-Auth-Token`, static or obtained and refreshed by the runtime's identity providers.\n",
     example_auth: "Auth::static_token(std::env::var(\"API_TOKEN\").unwrap_or_default())",
     example_imports: "Auth",
+    credentials: &[],
     test_auth: "Auth::static_token(\"conformance-token\")",
     transport_headers: &[],
     async_requests: None,

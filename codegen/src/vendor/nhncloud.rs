@@ -9,5 +9,6 @@ pub const CONVENTIONS: Conventions = Conventions {
     auth_note: "Requests carry an `X-Auth-Token`: a static token, or `NhnIdentity` which obtains and refreshes it from NHN Cloud Identity.",
     example_auth: "Auth::token(runtime::nhncloud::NhnIdentity::from_env()?)",
     example_imports: "runtime, Auth",
+    credentials: &["nhncloud::NhnIdentity"],
     ..TOKEN
 };

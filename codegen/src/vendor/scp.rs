@@ -10,6 +10,7 @@ pub const CONVENTIONS: Conventions = Conventions {
     readme_auth: "Authentication: SCP request signing. Credentials come from code (`ScpCredentials::new`), from `SCP_ACCESS_KEY` / `SCP_SECRET_KEY` / `SCP_ACCOUNT_ID`, or from the SCP config file.\n",
     example_auth: "runtime::scp::ScpCredentials::from_default_chain()?",
     example_imports: "runtime",
+    credentials: &["scp::ScpCredentials"],
     test_auth: "runtime::scp::ScpCredentials::new(\"conformance-access-key\", \"conformance-secret\")",
     // The signing headers of the SCP API docs' "Common request headers", which
     // the runtime's SCP signer sets on every request.

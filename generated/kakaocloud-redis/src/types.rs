@@ -182,7 +182,7 @@ impl rt::validate::Validate for BackupScheduleUpdate {
     }
 }
 
-/// The `CreateInstanceSetBody` schema.
+/// The request body of `create_instance_set`.
 ///
 /// The variant is the first whose shape matches.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]

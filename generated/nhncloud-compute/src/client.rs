@@ -15,14 +15,14 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Region {
-    /// `kr1`
+    /// `kr1`: Korea (Pangyo)
     #[default]
     Kr1,
-    /// `kr2`
+    /// `kr2`: Korea (Pyeongchon)
     Kr2,
-    /// `kr3`
+    /// `kr3`: Korea (Gwangju)
     Kr3,
-    /// `jp1`
+    /// `jp1`: Japan
     Jp1,
 }
 

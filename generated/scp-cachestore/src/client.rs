@@ -16,15 +16,25 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[non_exhaustive]
 pub enum Region {
     /// `kr-west1`
+    ///
+    /// Served with `environment` `s`, `e`.
     #[default]
     KrWest1,
     /// `kr-east1`
+    ///
+    /// Served with `environment` `s`, `e`.
     KrEast1,
     /// `kr-south1`
+    ///
+    /// Served with `environment` `g`.
     KrSouth1,
     /// `kr-south2`
+    ///
+    /// Served with `environment` `g`.
     KrSouth2,
     /// `kr-south3`
+    ///
+    /// Served with `environment` `g`.
     KrSouth3,
 }
 
@@ -52,11 +62,21 @@ impl ::std::fmt::Display for Region {
 #[non_exhaustive]
 pub enum Environment {
     /// `s`
+    ///
+    /// The docs do not say what `s` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     #[default]
     S,
-    /// `g`
+    /// `g`: or e)
+    ///
+    /// Served with `region` `kr-south1`, `kr-south2`, `kr-south3`.
     G,
     /// `e`
+    ///
+    /// The docs do not say what `e` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     E,
 }
 
@@ -157,8 +177,6 @@ impl Client {
 
     /// Create Cluster
     ///
-    /// Create Cluster.
-    ///
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
@@ -170,8 +188,6 @@ impl Client {
     }
 
     /// Create Restore Cluster
-    ///
-    /// Create Restore Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/restore`
     ///
@@ -192,8 +208,6 @@ impl Client {
 
     /// List Backup Histories
     ///
-    /// List Backup Histories.
-    ///
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
@@ -206,8 +220,6 @@ impl Client {
 
     /// List Clusters
     ///
-    /// List Clusters.
-    ///
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
@@ -216,8 +228,6 @@ impl Client {
     }
 
     /// List Commands
-    ///
-    /// List Commands.
     ///
     /// `GET /v1/clusters/{cluster_id}/commands`
     ///
@@ -230,8 +240,6 @@ impl Client {
     }
 
     /// List Engine Version Properties
-    ///
-    /// List Engine Version Properties.
     ///
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
@@ -248,8 +256,6 @@ impl Client {
 
     /// List Engine Versions
     ///
-    /// List Engine Versions.
-    ///
     /// `GET /v1/engine-versions`
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
@@ -257,16 +263,12 @@ impl Client {
 
     /// List Parameter Groups
     ///
-    /// List Parameter Groups.
-    ///
     /// `GET /v1/parameter-groups`
     pub fn list_parameter_groups(&self) -> operation::ListParameterGroups {
         operation::ListParameterGroups::new(self.clone())
     }
 
     /// List Parameter Values
-    ///
-    /// List Parameter Values.
     ///
     /// `GET /v1/clusters/{cluster_id}/parameters`
     ///
@@ -279,8 +281,6 @@ impl Client {
     }
 
     /// List Parameters
-    ///
-    /// List Parameters.
     ///
     /// `GET /v1/parameters`
     ///
@@ -296,16 +296,12 @@ impl Client {
 
     /// List Server Types
     ///
-    /// List Server Types.
-    ///
     /// `GET /v1/server-types`
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
 
     /// Remove Backup Histories
-    ///
-    /// Remove Backup Histories.
     ///
     /// `PUT /v1/clusters/{cluster_id}/backup-histories`
     ///
@@ -326,8 +322,6 @@ impl Client {
 
     /// Restart Cluster
     ///
-    /// Restart Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/restart`
     ///
     /// - `cluster_id`: Cluster ID
@@ -341,8 +335,6 @@ impl Client {
     }
 
     /// Set Backup
-    ///
-    /// Set Backup.
     ///
     /// `POST /v1/clusters/{cluster_id}/backups`
     ///
@@ -358,8 +350,6 @@ impl Client {
     }
 
     /// Set Block Storage Size
-    ///
-    /// Set Block Storage Size.
     ///
     /// `POST /v1/block-storage-groups/{block_storage_group_id}/resize`
     ///
@@ -380,8 +370,6 @@ impl Client {
 
     /// Set Maintenance
     ///
-    /// Set Maintenance.
-    ///
     /// `POST /v1/clusters/{cluster_id}/maintenance`
     ///
     /// - `cluster_id`: DB cluster id
@@ -397,8 +385,6 @@ impl Client {
 
     /// Set Parameter Values
     ///
-    /// Set Parameter Values.
-    ///
     /// `PUT /v1/clusters/{cluster_id}/parameters`
     ///
     /// - `cluster_id`: Cluster ID
@@ -413,8 +399,6 @@ impl Client {
     }
 
     /// Set Security Group Rules
-    ///
-    /// Set Security Group Rules.
     ///
     /// `POST /v1/clusters/{cluster_id}/security-group-rules`
     ///
@@ -435,8 +419,6 @@ impl Client {
 
     /// Set Server Type
     ///
-    /// Set Server Type.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/resize`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -456,8 +438,6 @@ impl Client {
 
     /// Show Cluster
     ///
-    /// Show Cluster.
-    ///
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -467,8 +447,6 @@ impl Client {
 
     /// Show Request
     ///
-    /// Show Request.
-    ///
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
@@ -477,8 +455,6 @@ impl Client {
     }
 
     /// Start Cluster
-    ///
-    /// Start Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/start`
     ///
@@ -494,8 +470,6 @@ impl Client {
 
     /// Stop Cluster
     ///
-    /// Stop Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/stop`
     ///
     /// - `cluster_id`: Cluster ID
@@ -506,8 +480,6 @@ impl Client {
     }
 
     /// Switchover Cluster
-    ///
-    /// Switchover Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/switchover`
     ///
@@ -524,8 +496,6 @@ impl Client {
 
     /// Synchronize Cluster State
     ///
-    /// Synchronize Cluster State.
-    ///
     /// `POST /v1/clusters/{cluster_id}/sync-state`
     ///
     /// - `cluster_id`: Cluster ID
@@ -539,8 +509,6 @@ impl Client {
     }
 
     /// Synchronize Commands
-    ///
-    /// Synchronize Commands.
     ///
     /// `POST /v1/clusters/{cluster_id}/commands/sync`
     ///
@@ -556,8 +524,6 @@ impl Client {
 
     /// Synchronize Parameter Values
     ///
-    /// Synchronize Parameter Values.
-    ///
     /// `POST /v1/clusters/{cluster_id}/parameters/sync`
     ///
     /// - `cluster_id`: Cluster ID
@@ -571,8 +537,6 @@ impl Client {
     }
 
     /// Terminate Cluster
-    ///
-    /// Terminate Cluster.
     ///
     /// `DELETE /v1/clusters/{cluster_id}`
     ///
@@ -588,8 +552,6 @@ impl Client {
 
     /// Unset Backup
     ///
-    /// Unset Backup.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}/backups`
     ///
     /// - `cluster_id`: Cluster ID
@@ -600,8 +562,6 @@ impl Client {
     }
 
     /// Unset Maintenance
-    ///
-    /// Unset Maintenance.
     ///
     /// `DELETE /v1/clusters/{cluster_id}/maintenance`
     ///
@@ -616,8 +576,6 @@ impl Client {
     }
 
     /// Update Commands
-    ///
-    /// Update Commands.
     ///
     /// `PUT /v1/clusters/{cluster_id}/commands`
     ///

@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `AsyncResponse` schema.
+/// Returned by `create_cluster`, `create_restore_cluster` and 18 more.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AsyncResponse {
@@ -43,7 +43,7 @@ impl From<AsyncResponseRequired> for AsyncResponse {
     }
 }
 
-/// The `BackupHistoryApiItem` schema.
+/// Part of `BackupHistoryListApiResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryApiItem {
@@ -112,7 +112,7 @@ impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
     }
 }
 
-/// The `BackupHistoryListApiResponse` schema.
+/// Returned by `list_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryListApiResponse {
@@ -148,7 +148,7 @@ impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse
     }
 }
 
-/// The `BackupHistoryNumberRequest` schema.
+/// The request body of `remove_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryNumberRequest {
@@ -179,7 +179,7 @@ impl From<BackupHistoryNumberRequestRequired> for BackupHistoryNumberRequest {
     }
 }
 
-/// The `BackupOption` schema.
+/// Part of `RedisInitConfigOption` and `RedisInitConfigOptionResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupOption {
@@ -223,7 +223,7 @@ impl BackupOption {
     }
 }
 
-/// The `BackupSettingExcludingArchiveRequest` schema.
+/// The request body of `set_backup`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupSettingExcludingArchiveRequest {
@@ -268,7 +268,7 @@ for BackupSettingExcludingArchiveRequest {
     }
 }
 
-/// The `BlockStorageGroupRequest` schema.
+/// Part of `ClusterRestoreRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupRequest {
@@ -350,7 +350,7 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// The `BlockStorageGroupResponse` schema.
+/// Part of `RedisInstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupResponse {
@@ -483,7 +483,7 @@ impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRoleType {
     }
 }
 
-/// The `ClusterPageResponse` schema.
+/// Returned by `list_clusters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterPageResponse {
@@ -560,7 +560,7 @@ impl From<ClusterPageResponseRequired> for ClusterPageResponse {
     }
 }
 
-/// The `ClusterResponse` schema.
+/// Part of `ClusterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterResponse {
@@ -688,7 +688,7 @@ impl From<ClusterResponseRequired> for ClusterResponse {
     }
 }
 
-/// The `ClusterRestoreRequest` schema.
+/// The request body of `create_restore_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterRestoreRequest {
@@ -931,7 +931,7 @@ impl<'de> ::serde::Deserialize<'de> for ClusterRoleType {
     }
 }
 
-/// The `CommandItem` schema.
+/// Part of `CommandListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommandItem {
@@ -992,7 +992,7 @@ impl From<CommandItemRequired> for CommandItem {
     }
 }
 
-/// The `CommandListResponse` schema.
+/// Returned by `list_commands`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CommandListResponse {
@@ -1033,7 +1033,7 @@ impl From<CommandListResponseRequired> for CommandListResponse {
     }
 }
 
-/// The `DayOfWeek` schema.
+/// Part of `MaintenanceOption`, `MaintenanceRequest` and `MaintenanceResponseOption`.
 ///
 /// - Example: `"MON"`
 ///
@@ -1115,7 +1115,7 @@ impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     }
 }
 
-/// The `Engine` schema.
+/// Part of `EngineListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Engine {
@@ -1196,7 +1196,7 @@ impl From<EngineRequired> for Engine {
     }
 }
 
-/// The `EngineListResponse` schema.
+/// Returned by `list_engine_versions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineListResponse {
@@ -1227,7 +1227,7 @@ impl From<EngineListResponseRequired> for EngineListResponse {
     }
 }
 
-/// The `EngineProperty` schema.
+/// Part of `EnginePropertyListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineProperty {
@@ -1263,7 +1263,7 @@ impl From<EnginePropertyRequired> for EngineProperty {
     }
 }
 
-/// The `EnginePropertyListResponse` schema.
+/// Returned by `list_engine_version_properties`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnginePropertyListResponse {
@@ -1294,7 +1294,7 @@ impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
     }
 }
 
-/// The `InstanceGroupResizeRequest` schema.
+/// The request body of `set_server_type`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResizeRequest {
@@ -1325,7 +1325,7 @@ impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
     }
 }
 
-/// The `InstanceRequest` schema.
+/// Part of `RedisInstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRequest {
@@ -1505,7 +1505,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     }
 }
 
-/// The `MaintenanceOption` schema.
+/// Part of `ClusterRestoreRequest` and `RedisClusterCreateRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceOption {
@@ -1553,7 +1553,7 @@ impl MaintenanceOption {
     }
 }
 
-/// The `MaintenanceRequest` schema.
+/// The request body of `set_maintenance`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceRequest {
@@ -1607,7 +1607,7 @@ impl From<MaintenanceRequestRequired> for MaintenanceRequest {
     }
 }
 
-/// The `MaintenanceResponseOption` schema.
+/// Part of `RedisClusterDetailResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
@@ -1665,7 +1665,7 @@ impl MaintenanceResponseOption {
     }
 }
 
-/// The `ModifyCommandItem` schema.
+/// Part of `ModifyCommandRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyCommandItem {
@@ -1730,7 +1730,7 @@ impl rt::validate::Validate for ModifyCommandItem {
     }
 }
 
-/// The `ModifyCommandRequest` schema.
+/// The request body of `update_commands`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyCommandRequest {
@@ -1773,7 +1773,7 @@ impl rt::validate::Validate for ModifyCommandRequest {
     }
 }
 
-/// The `ParameterDto` schema.
+/// Part of `ParametersResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterDto {
@@ -1863,7 +1863,7 @@ impl From<ParameterDtoRequired> for ParameterDto {
     }
 }
 
-/// The `ParameterGroup` schema.
+/// Part of `ParameterGroupListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterGroup {
@@ -1914,7 +1914,7 @@ impl From<ParameterGroupRequired> for ParameterGroup {
     }
 }
 
-/// The `ParameterGroupListResponse` schema.
+/// Returned by `list_parameter_groups`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterGroupListResponse {
@@ -1955,7 +1955,7 @@ impl From<ParameterGroupListResponseRequired> for ParameterGroupListResponse {
     }
 }
 
-/// The `ParameterPageResponse` schema.
+/// Returned by `list_parameters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterPageResponse {
@@ -2025,7 +2025,7 @@ impl From<ParameterPageResponseRequired> for ParameterPageResponse {
     }
 }
 
-/// The `ParameterRequest` schema.
+/// Part of `ParametersRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterRequest {
@@ -2066,7 +2066,7 @@ impl From<ParameterRequestRequired> for ParameterRequest {
     }
 }
 
-/// The `Parameters` schema.
+/// Part of `ParameterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Parameters {
@@ -2129,7 +2129,7 @@ impl From<ParametersRequired> for Parameters {
     }
 }
 
-/// The `ParametersRequest` schema.
+/// The request body of `set_parameter_values`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParametersRequest {
@@ -2160,7 +2160,7 @@ impl From<ParametersRequestRequired> for ParametersRequest {
     }
 }
 
-/// The `ParametersResponse` schema.
+/// Returned by `list_parameter_values`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParametersResponse {
@@ -2201,7 +2201,7 @@ impl From<ParametersResponseRequired> for ParametersResponse {
     }
 }
 
-/// The `ProductImageType` schema.
+/// The parameter `product_image_type` of `list_engine_versions`, `product_image_type` of `list_parameter_groups` and `product_image_type` of `list_server_types`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -2309,7 +2309,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductImageType {
     }
 }
 
-/// The `RedisBlockStorageGroupRequest` schema.
+/// Part of `RedisInstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisBlockStorageGroupRequest {
@@ -2391,7 +2391,7 @@ impl rt::validate::Validate for RedisBlockStorageGroupRequest {
     }
 }
 
-/// The `RedisClusterCreateRequest` schema.
+/// The request body of `create_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisClusterCreateRequest {
@@ -2602,7 +2602,7 @@ impl rt::validate::Validate for RedisClusterCreateRequest {
     }
 }
 
-/// The `RedisClusterDetailResponse` schema.
+/// Returned by `show_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisClusterDetailResponse {
@@ -2915,7 +2915,7 @@ impl<'de> ::serde::Deserialize<'de> for RedisClusterDetailResponseProductType {
     }
 }
 
-/// The `RedisInitConfigOption` schema.
+/// Part of `RedisClusterCreateRequest`.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisInitConfigOption {
@@ -3046,7 +3046,7 @@ impl rt::validate::Validate for RedisInitConfigOption {
     }
 }
 
-/// The `RedisInitConfigOptionResponse` schema.
+/// Part of `RedisClusterDetailResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisInitConfigOptionResponse {
@@ -3094,7 +3094,7 @@ impl RedisInitConfigOptionResponse {
     }
 }
 
-/// The `RedisInstanceGroupRequest` schema.
+/// Part of `RedisClusterCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisInstanceGroupRequest {
@@ -3163,7 +3163,7 @@ impl rt::validate::Validate for RedisInstanceGroupRequest {
     }
 }
 
-/// The `RedisInstanceGroupResponse` schema.
+/// Part of `RedisClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisInstanceGroupResponse {
@@ -3355,7 +3355,7 @@ impl<'de> ::serde::Deserialize<'de> for RedisInstanceGroupRoleType {
     }
 }
 
-/// The `RedisInstanceResponse` schema.
+/// Part of `RedisInstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisInstanceResponse {
@@ -3450,7 +3450,7 @@ impl From<RedisInstanceResponseRequired> for RedisInstanceResponse {
     }
 }
 
-/// The `RedisSwitchOverTargetRequest` schema.
+/// The request body of `switchover_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedisSwitchOverTargetRequest {
@@ -3481,7 +3481,7 @@ impl From<RedisSwitchOverTargetRequestRequired> for RedisSwitchOverTargetRequest
     }
 }
 
-/// The `RequestStateResponse` schema.
+/// Returned by `show_request`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestStateResponse {
@@ -3517,7 +3517,7 @@ impl From<RequestStateResponseRequired> for RequestStateResponse {
     }
 }
 
-/// The `ResizeBlockStorageGroupRequest` schema.
+/// The request body of `set_block_storage_size`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeBlockStorageGroupRequest {
@@ -3575,7 +3575,7 @@ impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
     }
 }
 
-/// The `ResourceInfo` schema.
+/// Part of `AsyncResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceInfo {
@@ -3608,7 +3608,7 @@ impl From<ResourceInfoRequired> for ResourceInfo {
     }
 }
 
-/// The `ServerType` schema.
+/// Part of `ServerTypeListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerType {
@@ -3675,7 +3675,7 @@ impl From<ServerTypeRequired> for ServerType {
     }
 }
 
-/// The `ServerTypeListResponse` schema.
+/// Returned by `list_server_types`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerTypeListResponse {
@@ -3820,7 +3820,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceState {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `ClusterRestoreRequest` and `RedisClusterCreateRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
@@ -3851,7 +3851,7 @@ impl Tag {
     }
 }
 
-/// The `UpdateSecurityGroupRulesRequest` schema.
+/// The request body of `set_security_group_rules`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRulesRequest {

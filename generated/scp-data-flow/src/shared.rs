@@ -3,7 +3,7 @@
 //! Types identical in every API version, shared by all version modules.
 use ::cloudsdk_runtime as rt;
 
-/// The `ClusterResourceCheckResponse` schema.
+/// Returned by `check_cluster_resource_size_for_data_flow_service_create` and `check_cluster_resource_size_for_data_flow_service_update`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterResourceCheckResponse {
@@ -65,7 +65,7 @@ impl From<ClusterResourceCheckResponseRequired> for ClusterResourceCheckResponse
     }
 }
 
-/// The `DataFlowBodyCreate` schema.
+/// The request body of `create_data_flow`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowBodyCreate {
@@ -244,7 +244,7 @@ impl rt::validate::Validate for DataFlowBodyCreate {
     }
 }
 
-/// The `DataFlowBodyUpdate` schema.
+/// The request body of `update_data_flow`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowBodyUpdate {
@@ -318,7 +318,7 @@ impl DataFlowBodyUpdate {
     }
 }
 
-/// The `DataFlowCheckDuplicationResponse` schema.
+/// Returned by `check_data_flow_name_duplication`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowCheckDuplicationResponse {
@@ -348,7 +348,7 @@ for DataFlowCheckDuplicationResponse {
     }
 }
 
-/// The `DataFlowImageListResponse` schema.
+/// Returned by `list_data_flow_images`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowImageListResponse {
@@ -389,7 +389,7 @@ impl From<DataFlowImageListResponseRequired> for DataFlowImageListResponse {
     }
 }
 
-/// The `DataFlowImageResponse` schema.
+/// Part of `DataFlowImageListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowImageResponse {
@@ -430,7 +430,7 @@ impl From<DataFlowImageResponseRequired> for DataFlowImageResponse {
     }
 }
 
-/// The `DataFlowServiceCheckDuplicationResponse` schema.
+/// Returned by `check_data_flow_service_name_duplication`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceCheckDuplicationResponse {
@@ -460,7 +460,7 @@ for DataFlowServiceCheckDuplicationResponse {
     }
 }
 
-/// The `DataFlowServiceCreateRequest` schema.
+/// The request body of `create_data_flow_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceCreateRequest {
@@ -616,7 +616,7 @@ impl rt::validate::Validate for DataFlowServiceCreateRequest {
     }
 }
 
-/// The `DataFlowServiceImageResponse` schema.
+/// Returned by `show_data_flow_service_sub_versions`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceImageResponse {
@@ -650,7 +650,7 @@ impl DataFlowServiceImageResponse {
     }
 }
 
-/// The `DataFlowServiceSubVersionResponse` schema.
+/// Part of `DataFlowServiceImageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceSubVersionResponse {
@@ -692,7 +692,7 @@ for DataFlowServiceSubVersionResponse {
     }
 }
 
-/// The `DataFlowServiceUpdateResponse` schema.
+/// Returned by `update_data_flow_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceUpdateResponse {
@@ -982,7 +982,7 @@ impl From<DataFlowServiceUpdateResponseRequired> for DataFlowServiceUpdateRespon
     }
 }
 
-/// The `DataFlowServiceValidateResourceRequest` schema.
+/// The request body of `check_cluster_resource_size_for_data_flow_service_create` and `check_cluster_resource_size_for_data_flow_service_update`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceValidateResourceRequest {
@@ -1014,7 +1014,7 @@ for DataFlowServiceValidateResourceRequest {
     }
 }
 
-/// The `DataFlowServicesUpdateRequest` schema.
+/// The request body of `update_data_flow_service`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServicesUpdateRequest {
@@ -1101,7 +1101,7 @@ impl DataFlowServicesUpdateRequest {
     }
 }
 
-/// The `DataFlowUpdateResponse` schema.
+/// Returned by `update_data_flow`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowUpdateResponse {
@@ -1355,7 +1355,7 @@ impl From<DataFlowUpdateResponseRequired> for DataFlowUpdateResponse {
     }
 }
 
-/// The `State` schema.
+/// The parameter `state` of `list_data_flow_service` and `state` of `list_data_flows`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -1435,7 +1435,7 @@ impl<'de> ::serde::Deserialize<'de> for State {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `DataFlowBodyCreate` and `DataFlowServiceCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {

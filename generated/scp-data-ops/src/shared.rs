@@ -3,7 +3,7 @@
 //! Types identical in every API version, shared by all version modules.
 use ::cloudsdk_runtime as rt;
 
-/// The `ClusterResourceCheckResponse` schema.
+/// Returned by `check_cluster_resource_size_for_data_ops_service_create` and `check_cluster_resource_size_for_data_ops_service_update`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterResourceCheckResponse {
@@ -65,7 +65,7 @@ impl From<ClusterResourceCheckResponseRequired> for ClusterResourceCheckResponse
     }
 }
 
-/// The `DataOpsCreateRequest` schema.
+/// The request body of `create_data_ops`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsCreateRequest {
@@ -246,7 +246,7 @@ impl rt::validate::Validate for DataOpsCreateRequest {
     }
 }
 
-/// The `DataOpsServiceCreateRequest` schema.
+/// The request body of `create_data_ops_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceCreateRequest {
@@ -407,7 +407,7 @@ impl rt::validate::Validate for DataOpsServiceCreateRequest {
     }
 }
 
-/// The `DataOpsServiceImageResponse` schema.
+/// Returned by `show_data_ops_service_sub_version`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceImageResponse {
@@ -441,7 +441,7 @@ impl DataOpsServiceImageResponse {
     }
 }
 
-/// The `DataOpsServiceSubVersionResponse` schema.
+/// Part of `DataOpsServiceImageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceSubVersionResponse {
@@ -483,7 +483,7 @@ for DataOpsServiceSubVersionResponse {
     }
 }
 
-/// The `DataOpsServiceUpdateRequest` schema.
+/// The request body of `update_data_ops_service`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceUpdateRequest {
@@ -565,7 +565,7 @@ impl DataOpsServiceUpdateRequest {
     }
 }
 
-/// The `DataOpsServiceUpdateResponse` schema.
+/// Returned by `update_data_ops_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceUpdateResponse {
@@ -832,7 +832,7 @@ impl From<DataOpsServiceUpdateResponseRequired> for DataOpsServiceUpdateResponse
     }
 }
 
-/// The `DataOpsServiceValidateResourceRequest` schema.
+/// The request body of `check_cluster_resource_size_for_data_ops_service_create` and `check_cluster_resource_size_for_data_ops_service_update`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceValidateResourceRequest {
@@ -864,7 +864,7 @@ for DataOpsServiceValidateResourceRequest {
     }
 }
 
-/// The `DataOpsUpdateRequest` schema.
+/// The request body of `update_data_ops`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsUpdateRequest {
@@ -938,7 +938,7 @@ impl DataOpsUpdateRequest {
     }
 }
 
-/// The `DataOpsUpdateResponse` schema.
+/// Returned by `update_data_ops`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsUpdateResponse {
@@ -1182,7 +1182,7 @@ impl From<DataOpsUpdateResponseRequired> for DataOpsUpdateResponse {
     }
 }
 
-/// The `ImageAttr` schema.
+/// Part of `ImageVersionsResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageAttr {
@@ -1228,7 +1228,7 @@ impl From<ImageAttrRequired> for ImageAttr {
     }
 }
 
-/// The `ImageVersionsResponse` schema.
+/// Returned by `list_data_ops_image_versions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageVersionsResponse {
@@ -1264,7 +1264,7 @@ impl From<ImageVersionsResponseRequired> for ImageVersionsResponse {
     }
 }
 
-/// The `QuickQueryImageAttr` schema.
+/// Part of `ImageAttr`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryImageAttr {
@@ -1298,7 +1298,7 @@ impl QuickQueryImageAttr {
     }
 }
 
-/// The `State` schema.
+/// The parameter `state` of `list_data_ops` and `state` of `list_data_ops_service`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -1378,7 +1378,7 @@ impl<'de> ::serde::Deserialize<'de> for State {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `DataOpsCreateRequest` and `DataOpsServiceCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {

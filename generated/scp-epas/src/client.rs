@@ -16,15 +16,25 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[non_exhaustive]
 pub enum Region {
     /// `kr-west1`
+    ///
+    /// Served with `environment` `s`, `e`.
     #[default]
     KrWest1,
     /// `kr-east1`
+    ///
+    /// Served with `environment` `s`, `e`.
     KrEast1,
     /// `kr-south1`
+    ///
+    /// Served with `environment` `g`.
     KrSouth1,
     /// `kr-south2`
+    ///
+    /// Served with `environment` `g`.
     KrSouth2,
     /// `kr-south3`
+    ///
+    /// Served with `environment` `g`.
     KrSouth3,
 }
 
@@ -52,11 +62,23 @@ impl ::std::fmt::Display for Region {
 #[non_exhaustive]
 pub enum Environment {
     /// `s`
+    ///
+    /// The docs do not say what `s` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     #[default]
     S,
     /// `g`
+    ///
+    /// The docs do not say what `g` stands for.
+    ///
+    /// Served with `region` `kr-south1`, `kr-south2`, `kr-south3`.
     G,
     /// `e`
+    ///
+    /// The docs do not say what `e` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     E,
 }
 
@@ -157,8 +179,6 @@ impl Client {
 
     /// Add Block Storages
     ///
-    /// Add Block Storages.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/block-storage-groups`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -178,8 +198,6 @@ impl Client {
 
     /// Create Cluster
     ///
-    /// Create Cluster.
-    ///
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
@@ -191,8 +209,6 @@ impl Client {
     }
 
     /// Create Replica
-    ///
-    /// Create Replica.
     ///
     /// `POST /v1/clusters/{cluster_id}/replicas`
     ///
@@ -208,8 +224,6 @@ impl Client {
     }
 
     /// Create Restore Cluster
-    ///
-    /// Create Restore Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/restore`
     ///
@@ -230,8 +244,6 @@ impl Client {
 
     /// Delete Archive Log
     ///
-    /// Delete Archive Log.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}/archive`
     ///
     /// - `cluster_id`: Cluster ID
@@ -245,8 +257,6 @@ impl Client {
     }
 
     /// Export Log
-    ///
-    /// Export Log.
     ///
     /// `POST /v1/clusters/{cluster_id}/log-export-configs/{log_type}/export`
     ///
@@ -264,8 +274,6 @@ impl Client {
 
     /// List Backup Histories
     ///
-    /// List Backup Histories.
-    ///
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
@@ -278,8 +286,6 @@ impl Client {
 
     /// List Clusters
     ///
-    /// List Clusters.
-    ///
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
@@ -288,8 +294,6 @@ impl Client {
     }
 
     /// List Engine Version Properties
-    ///
-    /// List Engine Version Properties.
     ///
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
@@ -306,16 +310,12 @@ impl Client {
 
     /// List Engine Versions
     ///
-    /// List Engine Versions.
-    ///
     /// `GET /v1/engine-versions`
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
     }
 
     /// List Log Export Configs
-    ///
-    /// List Log Export Configs.
     ///
     /// `GET /v1/clusters/{cluster_id}/log-export-configs`
     ///
@@ -329,16 +329,12 @@ impl Client {
 
     /// List Parameter Groups
     ///
-    /// List Parameter Groups.
-    ///
     /// `GET /v1/parameter-groups`
     pub fn list_parameter_groups(&self) -> operation::ListParameterGroups {
         operation::ListParameterGroups::new(self.clone())
     }
 
     /// List Parameter Values
-    ///
-    /// List Parameter Values.
     ///
     /// `GET /v1/clusters/{cluster_id}/parameters`
     ///
@@ -351,8 +347,6 @@ impl Client {
     }
 
     /// List Parameters
-    ///
-    /// List Parameters.
     ///
     /// `GET /v1/parameters`
     ///
@@ -368,8 +362,6 @@ impl Client {
 
     /// List Replicas
     ///
-    /// List Replicas.
-    ///
     /// `GET /v1/clusters/{cluster_id}/replicas`
     ///
     /// - `cluster_id`: Cluster ID
@@ -382,16 +374,12 @@ impl Client {
 
     /// List Server Types
     ///
-    /// List Server Types.
-    ///
     /// `GET /v1/server-types`
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
 
     /// Patch Minor Version
-    ///
-    /// Patch Minor Version.
     ///
     /// `PUT /v1/clusters/{cluster_id}/patch`
     ///
@@ -408,8 +396,6 @@ impl Client {
 
     /// Promote Replica Cluster
     ///
-    /// Promote Replica Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/promote`
     ///
     /// - `cluster_id`: Cluster ID
@@ -423,8 +409,6 @@ impl Client {
     }
 
     /// Register Log Export Config
-    ///
-    /// Register Log Export Config.
     ///
     /// `POST /v1/clusters/{cluster_id}/log-export-configs`
     ///
@@ -445,8 +429,6 @@ impl Client {
 
     /// Remove Backup Histories
     ///
-    /// Remove Backup Histories.
-    ///
     /// `PUT /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
@@ -466,8 +448,6 @@ impl Client {
 
     /// Reset Replica
     ///
-    /// Reset Replica.
-    ///
     /// `POST /v1/clusters/{replica_cluster_id}/reset-replica`
     ///
     /// - `replica_cluster_id`: Replica cluster id
@@ -482,8 +462,6 @@ impl Client {
 
     /// Restart Cluster
     ///
-    /// Restart Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/restart`
     ///
     /// - `cluster_id`: Cluster ID
@@ -497,8 +475,6 @@ impl Client {
     }
 
     /// Set Archive Config
-    ///
-    /// Set Archive Config.
     ///
     /// `PUT /v1/clusters/{cluster_id}/archive`
     ///
@@ -515,8 +491,6 @@ impl Client {
 
     /// Set Audit Log
     ///
-    /// Set Audit Log.
-    ///
     /// `PUT /v1/clusters/{cluster_id}/audit-log`
     ///
     /// - `cluster_id`: Cluster ID
@@ -532,8 +506,6 @@ impl Client {
 
     /// Set Backup
     ///
-    /// Set Backup.
-    ///
     /// `POST /v1/clusters/{cluster_id}/backups`
     ///
     /// - `cluster_id`: Cluster ID
@@ -548,8 +520,6 @@ impl Client {
     }
 
     /// Set Block Storage Size
-    ///
-    /// Set Block Storage Size.
     ///
     /// `POST /v1/block-storage-groups/{block_storage_group_id}/resize`
     ///
@@ -569,8 +539,6 @@ impl Client {
     }
 
     /// Set Log Export Config
-    ///
-    /// Set Log Export Config.
     ///
     /// `PUT /v1/clusters/{cluster_id}/log-export-configs/{log_type}`
     ///
@@ -594,8 +562,6 @@ impl Client {
 
     /// Set Maintenance
     ///
-    /// Set Maintenance.
-    ///
     /// `POST /v1/clusters/{cluster_id}/maintenance`
     ///
     /// - `cluster_id`: DB cluster id
@@ -611,8 +577,6 @@ impl Client {
 
     /// Set Parameter Values
     ///
-    /// Set Parameter Values.
-    ///
     /// `PUT /v1/clusters/{cluster_id}/parameters`
     ///
     /// - `cluster_id`: Cluster ID
@@ -627,8 +591,6 @@ impl Client {
     }
 
     /// Set Security Group Rules
-    ///
-    /// Set Security Group Rules.
     ///
     /// `POST /v1/clusters/{cluster_id}/security-group-rules`
     ///
@@ -649,8 +611,6 @@ impl Client {
 
     /// Set Server Type
     ///
-    /// Set Server Type.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/resize`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -670,8 +630,6 @@ impl Client {
 
     /// Show Archive Config
     ///
-    /// Show Archive Config.
-    ///
     /// `GET /v1/clusters/{cluster_id}/archive`
     ///
     /// - `cluster_id`: Cluster ID
@@ -684,8 +642,6 @@ impl Client {
 
     /// Show Cluster
     ///
-    /// Show Cluster.
-    ///
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -695,8 +651,6 @@ impl Client {
 
     /// Show Request
     ///
-    /// Show Request.
-    ///
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
@@ -705,8 +659,6 @@ impl Client {
     }
 
     /// Start Cluster
-    ///
-    /// Start Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/start`
     ///
@@ -722,8 +674,6 @@ impl Client {
 
     /// Stop Cluster
     ///
-    /// Stop Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/stop`
     ///
     /// - `cluster_id`: Cluster ID
@@ -734,8 +684,6 @@ impl Client {
     }
 
     /// Switchover Cluster
-    ///
-    /// Switchover Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/switchover`
     ///
@@ -751,8 +699,6 @@ impl Client {
 
     /// Synchronize Archive Config
     ///
-    /// Synchronize Archive Config.
-    ///
     /// `POST /v1/clusters/{cluster_id}/archive/sync`
     ///
     /// - `cluster_id`: Cluster ID
@@ -766,8 +712,6 @@ impl Client {
     }
 
     /// Synchronize Cluster State
-    ///
-    /// Synchronize Cluster State.
     ///
     /// `POST /v1/clusters/{cluster_id}/sync-state`
     ///
@@ -783,8 +727,6 @@ impl Client {
 
     /// Synchronize Parameter Values
     ///
-    /// Synchronize Parameter Values.
-    ///
     /// `POST /v1/clusters/{cluster_id}/parameters/sync`
     ///
     /// - `cluster_id`: Cluster ID
@@ -798,8 +740,6 @@ impl Client {
     }
 
     /// Synchronize Replica State
-    ///
-    /// Synchronize Replica State.
     ///
     /// `POST /v1/clusters/{origin_cluster_id}/sync-replica-state`
     ///
@@ -815,8 +755,6 @@ impl Client {
 
     /// Terminate Cluster
     ///
-    /// Terminate Cluster.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -830,8 +768,6 @@ impl Client {
     }
 
     /// Unregister Log Export Config
-    ///
-    /// Unregister Log Export Config.
     ///
     /// `DELETE /v1/clusters/{cluster_id}/log-export-configs/{log_type}`
     ///
@@ -853,8 +789,6 @@ impl Client {
 
     /// Unset Backup
     ///
-    /// Unset Backup.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}/backups`
     ///
     /// - `cluster_id`: Cluster ID
@@ -865,8 +799,6 @@ impl Client {
     }
 
     /// Unset Maintenance
-    ///
-    /// Unset Maintenance.
     ///
     /// `DELETE /v1/clusters/{cluster_id}/maintenance`
     ///

@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `AddBlockStoragesRequest` schema.
+/// The request body of `add_block_storages`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddBlockStoragesRequest {
@@ -85,7 +85,7 @@ impl rt::validate::Validate for AddBlockStoragesRequest {
     }
 }
 
-/// The `ArchiveConfigDetailResponse` schema.
+/// Returned by `show_archive_config`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ArchiveConfigDetailResponse {
@@ -133,7 +133,7 @@ impl From<ArchiveConfigDetailResponseRequired> for ArchiveConfigDetailResponse {
     }
 }
 
-/// The `ArchiveConfigSetRequest` schema.
+/// The request body of `set_archive_config`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ArchiveConfigSetRequest {
@@ -181,7 +181,7 @@ impl From<ArchiveConfigSetRequestRequired> for ArchiveConfigSetRequest {
     }
 }
 
-/// The `AsyncResponse` schema.
+/// Returned by `add_block_storages`, `create_cluster` and 30 more.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AsyncResponse {
@@ -221,7 +221,7 @@ impl From<AsyncResponseRequired> for AsyncResponse {
     }
 }
 
-/// The `AuditLogRequest` schema.
+/// The request body of `set_audit_log`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuditLogRequest {
@@ -252,7 +252,7 @@ impl From<AuditLogRequestRequired> for AuditLogRequest {
     }
 }
 
-/// The `BackupHistoryApiItem` schema.
+/// Part of `BackupHistoryListApiResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryApiItem {
@@ -321,7 +321,7 @@ impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
     }
 }
 
-/// The `BackupHistoryListApiResponse` schema.
+/// Returned by `list_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryListApiResponse {
@@ -357,7 +357,7 @@ impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse
     }
 }
 
-/// The `BackupHistoryNumberRequest` schema.
+/// The request body of `remove_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryNumberRequest {
@@ -388,7 +388,7 @@ impl From<BackupHistoryNumberRequestRequired> for BackupHistoryNumberRequest {
     }
 }
 
-/// The `BackupSettingRequest` schema.
+/// The request body of `set_backup`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupSettingRequest {
@@ -515,7 +515,7 @@ impl<'de> ::serde::Deserialize<'de> for BlockRoleType {
     }
 }
 
-/// The `BlockStorageGroupRequest` schema.
+/// Part of `ClusterRestoreRequest` and `InstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupRequest {
@@ -597,7 +597,7 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// The `BlockStorageGroupResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupResponse {
@@ -656,7 +656,7 @@ impl From<BlockStorageGroupResponseRequired> for BlockStorageGroupResponse {
     }
 }
 
-/// The `ClusterRestoreRequest` schema.
+/// The request body of `create_restore_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterRestoreRequest {
@@ -899,7 +899,7 @@ impl<'de> ::serde::Deserialize<'de> for ClusterRoleType {
     }
 }
 
-/// The `DayOfWeek` schema.
+/// Part of `LogExportConfig`, `LogExportConfigCreateRequest` and 4 more.
 ///
 /// - Example: `"MON"`
 ///
@@ -981,7 +981,7 @@ impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     }
 }
 
-/// The `Engine` schema.
+/// Part of `EngineListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Engine {
@@ -1062,7 +1062,7 @@ impl From<EngineRequired> for Engine {
     }
 }
 
-/// The `EngineListResponse` schema.
+/// Returned by `list_engine_versions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineListResponse {
@@ -1093,7 +1093,7 @@ impl From<EngineListResponseRequired> for EngineListResponse {
     }
 }
 
-/// The `EngineProperty` schema.
+/// Part of `EnginePropertyListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineProperty {
@@ -1129,7 +1129,7 @@ impl From<EnginePropertyRequired> for EngineProperty {
     }
 }
 
-/// The `EnginePropertyListResponse` schema.
+/// Returned by `list_engine_version_properties`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnginePropertyListResponse {
@@ -1160,7 +1160,7 @@ impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
     }
 }
 
-/// The `EpasBackupOption` schema.
+/// Part of `EpasInitConfigOptionDetail` and `EpasInitConfigOptionRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EpasBackupOption {
@@ -1221,7 +1221,7 @@ impl EpasBackupOption {
     }
 }
 
-/// The `EpasClusterCreateRequest` schema.
+/// The request body of `create_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EpasClusterCreateRequest {
@@ -1439,7 +1439,7 @@ impl rt::validate::Validate for EpasClusterCreateRequest {
     }
 }
 
-/// The `EpasClusterDetailResponse` schema.
+/// Returned by `show_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EpasClusterDetailResponse {
@@ -1806,7 +1806,7 @@ impl<'de> ::serde::Deserialize<'de> for EpasClusterDetailResponseProductType {
     }
 }
 
-/// The `EpasInitConfigOptionDetail` schema.
+/// Part of `EpasClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EpasInitConfigOptionDetail {
@@ -1916,7 +1916,7 @@ impl From<EpasInitConfigOptionDetailRequired> for EpasInitConfigOptionDetail {
     }
 }
 
-/// The `EpasInitConfigOptionRequest` schema.
+/// Part of `EpasClusterCreateRequest`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EpasInitConfigOptionRequest {
@@ -2112,7 +2112,7 @@ impl rt::validate::Validate for EpasInitConfigOptionRequest {
     }
 }
 
-/// The `InstanceGroupRequest` schema.
+/// Part of `EpasClusterCreateRequest` and `Replicas`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupRequest {
@@ -2179,7 +2179,7 @@ impl rt::validate::Validate for InstanceGroupRequest {
     }
 }
 
-/// The `InstanceGroupResizeRequest` schema.
+/// The request body of `set_server_type`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResizeRequest {
@@ -2210,7 +2210,7 @@ impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
     }
 }
 
-/// The `InstanceGroupResponse` schema.
+/// Part of `EpasClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResponse {
@@ -2395,7 +2395,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     }
 }
 
-/// The `InstanceRequest` schema.
+/// Part of `InstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRequest {
@@ -2453,7 +2453,7 @@ impl From<InstanceRequestRequired> for InstanceRequest {
     }
 }
 
-/// The `InstanceResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResponse {
@@ -2660,7 +2660,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     }
 }
 
-/// The `LogExportConfig` schema.
+/// Part of `LogExportConfigListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportConfig {
@@ -2817,7 +2817,7 @@ impl From<LogExportConfigRequired> for LogExportConfig {
     }
 }
 
-/// The `LogExportConfigCreateRequest` schema.
+/// The request body of `register_log_export_config`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportConfigCreateRequest {
@@ -2983,7 +2983,7 @@ impl From<LogExportConfigCreateRequestRequired> for LogExportConfigCreateRequest
     }
 }
 
-/// The `LogExportConfigListResponse` schema.
+/// Returned by `list_log_export_configs`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportConfigListResponse {
@@ -3023,7 +3023,7 @@ impl From<LogExportConfigListResponseRequired> for LogExportConfigListResponse {
     }
 }
 
-/// The `LogExportConfigModifyRequest` schema.
+/// The request body of `set_log_export_config`.
 #[derive(Clone, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportConfigModifyRequest {
@@ -3157,7 +3157,7 @@ impl ::std::fmt::Debug for LogExportConfigModifyRequest {
     }
 }
 
-/// The `LogType` schema.
+/// The parameter `log_type` of `export_log`, `type` of `list_log_export_configs` and 2 more.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -3221,7 +3221,7 @@ impl<'de> ::serde::Deserialize<'de> for LogType {
     }
 }
 
-/// The `MaintenanceOption` schema.
+/// Part of `ClusterRestoreRequest`, `EpasClusterCreateRequest` and `ReplicasCreateRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceOption {
@@ -3269,7 +3269,7 @@ impl MaintenanceOption {
     }
 }
 
-/// The `MaintenanceRequest` schema.
+/// The request body of `set_maintenance`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceRequest {
@@ -3323,7 +3323,7 @@ impl From<MaintenanceRequestRequired> for MaintenanceRequest {
     }
 }
 
-/// The `MaintenanceResponseOption` schema.
+/// Part of `EpasClusterDetailResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
@@ -3381,7 +3381,7 @@ impl MaintenanceResponseOption {
     }
 }
 
-/// The `MinorPatchRequest` schema.
+/// The request body of `patch_minor_version`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MinorPatchRequest {
@@ -3417,7 +3417,7 @@ impl From<MinorPatchRequestRequired> for MinorPatchRequest {
     }
 }
 
-/// The `ParameterDto` schema.
+/// Part of `ParametersResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterDto {
@@ -3507,7 +3507,7 @@ impl From<ParameterDtoRequired> for ParameterDto {
     }
 }
 
-/// The `ParameterGroup` schema.
+/// Part of `ParameterGroupListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterGroup {
@@ -3558,7 +3558,7 @@ impl From<ParameterGroupRequired> for ParameterGroup {
     }
 }
 
-/// The `ParameterGroupListResponse` schema.
+/// Returned by `list_parameter_groups`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterGroupListResponse {
@@ -3599,7 +3599,7 @@ impl From<ParameterGroupListResponseRequired> for ParameterGroupListResponse {
     }
 }
 
-/// The `ParameterPageResponse` schema.
+/// Returned by `list_parameters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterPageResponse {
@@ -3669,7 +3669,7 @@ impl From<ParameterPageResponseRequired> for ParameterPageResponse {
     }
 }
 
-/// The `ParameterRequest` schema.
+/// Part of `ParametersRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterRequest {
@@ -3710,7 +3710,7 @@ impl From<ParameterRequestRequired> for ParameterRequest {
     }
 }
 
-/// The `Parameters` schema.
+/// Part of `ParameterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Parameters {
@@ -3773,7 +3773,7 @@ impl From<ParametersRequired> for Parameters {
     }
 }
 
-/// The `ParametersRequest` schema.
+/// The request body of `set_parameter_values`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParametersRequest {
@@ -3804,7 +3804,7 @@ impl From<ParametersRequestRequired> for ParametersRequest {
     }
 }
 
-/// The `ParametersResponse` schema.
+/// Returned by `list_parameter_values`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParametersResponse {
@@ -3845,7 +3845,7 @@ impl From<ParametersResponseRequired> for ParametersResponse {
     }
 }
 
-/// The `ProductImageType` schema.
+/// The parameter `product_image_type` of `list_engine_versions`, `product_image_type` of `list_parameter_groups` and `product_image_type` of `list_server_types`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -3953,7 +3953,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductImageType {
     }
 }
 
-/// The `RdbClusterPageResponse` schema.
+/// Returned by `list_clusters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RdbClusterPageResponse {
@@ -4030,7 +4030,7 @@ impl From<RdbClusterPageResponseRequired> for RdbClusterPageResponse {
     }
 }
 
-/// The `RdbClusterResponse` schema.
+/// Part of `RdbClusterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RdbClusterResponse {
@@ -4170,7 +4170,7 @@ impl From<RdbClusterResponseRequired> for RdbClusterResponse {
     }
 }
 
-/// The `ReplicaItem` schema.
+/// Part of `ReplicasListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReplicaItem {
@@ -4252,7 +4252,7 @@ impl From<ReplicaItemRequired> for ReplicaItem {
     }
 }
 
-/// The `Replicas` schema.
+/// Part of `ReplicasCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Replicas {
@@ -4321,7 +4321,7 @@ impl rt::validate::Validate for Replicas {
     }
 }
 
-/// The `ReplicasCreateRequest` schema.
+/// The request body of `create_replica`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReplicasCreateRequest {
@@ -4407,7 +4407,7 @@ impl rt::validate::Validate for ReplicasCreateRequest {
     }
 }
 
-/// The `ReplicasListResponse` schema.
+/// Returned by `list_replicas`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReplicasListResponse {
@@ -4443,7 +4443,7 @@ impl From<ReplicasListResponseRequired> for ReplicasListResponse {
     }
 }
 
-/// The `RequestStateResponse` schema.
+/// Returned by `show_request`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestStateResponse {
@@ -4479,7 +4479,7 @@ impl From<RequestStateResponseRequired> for RequestStateResponse {
     }
 }
 
-/// The `ResizeBlockStorageGroupRequest` schema.
+/// The request body of `set_block_storage_size`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeBlockStorageGroupRequest {
@@ -4537,7 +4537,7 @@ impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
     }
 }
 
-/// The `ResourceInfo` schema.
+/// Part of `AsyncResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceInfo {
@@ -4570,7 +4570,7 @@ impl From<ResourceInfoRequired> for ResourceInfo {
     }
 }
 
-/// The `ServerType` schema.
+/// Part of `ServerTypeListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerType {
@@ -4637,7 +4637,7 @@ impl From<ServerTypeRequired> for ServerType {
     }
 }
 
-/// The `ServerTypeListResponse` schema.
+/// Returned by `list_server_types`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerTypeListResponse {
@@ -4782,7 +4782,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceState {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `ClusterRestoreRequest`, `EpasClusterCreateRequest` and `ReplicasCreateRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
@@ -4813,7 +4813,7 @@ impl Tag {
     }
 }
 
-/// The `UpdateSecurityGroupRulesRequest` schema.
+/// The request body of `set_security_group_rules`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRulesRequest {

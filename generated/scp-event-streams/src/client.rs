@@ -16,15 +16,25 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[non_exhaustive]
 pub enum Region {
     /// `kr-west1`
+    ///
+    /// Served with `environment` `s`, `e`.
     #[default]
     KrWest1,
     /// `kr-east1`
+    ///
+    /// Served with `environment` `s`, `e`.
     KrEast1,
     /// `kr-south1`
+    ///
+    /// Served with `environment` `g`.
     KrSouth1,
     /// `kr-south2`
+    ///
+    /// Served with `environment` `g`.
     KrSouth2,
     /// `kr-south3`
+    ///
+    /// Served with `environment` `g`.
     KrSouth3,
 }
 
@@ -52,11 +62,23 @@ impl ::std::fmt::Display for Region {
 #[non_exhaustive]
 pub enum Environment {
     /// `s`
+    ///
+    /// The docs do not say what `s` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     #[default]
     S,
     /// `g`
+    ///
+    /// The docs do not say what `g` stands for.
+    ///
+    /// Served with `region` `kr-south1`, `kr-south2`, `kr-south3`.
     G,
     /// `e`
+    ///
+    /// The docs do not say what `e` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     E,
 }
 
@@ -157,8 +179,6 @@ impl Client {
 
     /// Add Instances
     ///
-    /// Add Instances.
-    ///
     /// `POST /v1/clusters/{cluster_id}/add-instances`
     ///
     /// - `cluster_id`: Cluster ID
@@ -174,8 +194,6 @@ impl Client {
 
     /// Create Cluster
     ///
-    /// Create Cluster.
-    ///
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
@@ -188,8 +206,6 @@ impl Client {
 
     /// List Clusters
     ///
-    /// List Clusters.
-    ///
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
@@ -198,8 +214,6 @@ impl Client {
     }
 
     /// List Engine Version Properties
-    ///
-    /// List Engine Version Properties.
     ///
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
@@ -216,8 +230,6 @@ impl Client {
 
     /// List Engine Versions
     ///
-    /// List Engine Versions.
-    ///
     /// `GET /v1/engine-versions`
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
@@ -225,16 +237,12 @@ impl Client {
 
     /// List Parameter Groups
     ///
-    /// List Parameter Groups.
-    ///
     /// `GET /v1/parameter-groups`
     pub fn list_parameter_groups(&self) -> operation::ListParameterGroups {
         operation::ListParameterGroups::new(self.clone())
     }
 
     /// List Parameter Values
-    ///
-    /// List Parameter Values.
     ///
     /// `GET /v1/clusters/{cluster_id}/parameters`
     ///
@@ -247,8 +255,6 @@ impl Client {
     }
 
     /// List Parameters
-    ///
-    /// List Parameters.
     ///
     /// `GET /v1/parameters`
     ///
@@ -264,16 +270,12 @@ impl Client {
 
     /// List Server Types
     ///
-    /// List Server Types.
-    ///
     /// `GET /v1/server-types`
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
 
     /// Restart Cluster
-    ///
-    /// Restart Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/restart`
     ///
@@ -288,8 +290,6 @@ impl Client {
     }
 
     /// Set Block Storage Size
-    ///
-    /// Set Block Storage Size.
     ///
     /// `POST /v1/block-storage-groups/{block_storage_group_id}/resize`
     ///
@@ -310,8 +310,6 @@ impl Client {
 
     /// Set Maintenance
     ///
-    /// Set Maintenance.
-    ///
     /// `POST /v1/clusters/{cluster_id}/maintenance`
     ///
     /// - `cluster_id`: Cluster ID
@@ -327,8 +325,6 @@ impl Client {
 
     /// Set Parameter Values
     ///
-    /// Set Parameter Values.
-    ///
     /// `PUT /v1/clusters/{cluster_id}/parameters`
     ///
     /// - `cluster_id`: Cluster ID
@@ -343,8 +339,6 @@ impl Client {
     }
 
     /// Set Security Group Rules
-    ///
-    /// Set Security Group Rules.
     ///
     /// `POST /v1/clusters/{cluster_id}/security-group-rules`
     ///
@@ -365,8 +359,6 @@ impl Client {
 
     /// Set Server Type
     ///
-    /// Set Server Type.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/resize`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -386,8 +378,6 @@ impl Client {
 
     /// Show Cluster
     ///
-    /// Show Cluster.
-    ///
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -397,8 +387,6 @@ impl Client {
 
     /// Show Request
     ///
-    /// Show Request.
-    ///
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
@@ -407,8 +395,6 @@ impl Client {
     }
 
     /// Start Cluster
-    ///
-    /// Start Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/start`
     ///
@@ -424,8 +410,6 @@ impl Client {
 
     /// Stop Cluster
     ///
-    /// Stop Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/stop`
     ///
     /// - `cluster_id`: Cluster ID
@@ -436,8 +420,6 @@ impl Client {
     }
 
     /// Synchronize Cluster State
-    ///
-    /// Synchronize Cluster State.
     ///
     /// `POST /v1/clusters/{cluster_id}/sync-state`
     ///
@@ -453,8 +435,6 @@ impl Client {
 
     /// Synchronize Parameter Values
     ///
-    /// Synchronize Parameter Values.
-    ///
     /// `POST /v1/clusters/{cluster_id}/parameters/sync`
     ///
     /// - `cluster_id`: Cluster ID
@@ -469,8 +449,6 @@ impl Client {
 
     /// Terminate Cluster
     ///
-    /// Terminate Cluster.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -484,8 +462,6 @@ impl Client {
     }
 
     /// Unset Maintenance
-    ///
-    /// Unset Maintenance.
     ///
     /// `DELETE /v1/clusters/{cluster_id}/maintenance`
     ///

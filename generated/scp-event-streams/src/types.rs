@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `AsyncResponse` schema.
+/// Returned by `add_instances`, `create_cluster` and 12 more.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AsyncResponse {
@@ -43,7 +43,7 @@ impl From<AsyncResponseRequired> for AsyncResponse {
     }
 }
 
-/// The `BlockStorageGroupRequest` schema.
+/// Part of `InstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupRequest {
@@ -125,7 +125,7 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// The `BlockStorageGroupResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupResponse {
@@ -258,7 +258,7 @@ impl<'de> ::serde::Deserialize<'de> for BlockStorageGroupRoleType {
     }
 }
 
-/// The `ClusterPageResponse` schema.
+/// Returned by `list_clusters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterPageResponse {
@@ -335,7 +335,7 @@ impl From<ClusterPageResponseRequired> for ClusterPageResponse {
     }
 }
 
-/// The `ClusterResponse` schema.
+/// Part of `ClusterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterResponse {
@@ -537,7 +537,7 @@ impl<'de> ::serde::Deserialize<'de> for ClusterRoleType {
     }
 }
 
-/// The `DayOfWeek` schema.
+/// Part of `MaintenanceOption`, `MaintenanceRequest` and `MaintenanceResponseOption`.
 ///
 /// - Example: `"MON"`
 ///
@@ -619,7 +619,7 @@ impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     }
 }
 
-/// The `Engine` schema.
+/// Part of `EngineListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Engine {
@@ -700,7 +700,7 @@ impl From<EngineRequired> for Engine {
     }
 }
 
-/// The `EngineListResponse` schema.
+/// Returned by `list_engine_versions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineListResponse {
@@ -731,7 +731,7 @@ impl From<EngineListResponseRequired> for EngineListResponse {
     }
 }
 
-/// The `EngineProperty` schema.
+/// Part of `EnginePropertyListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineProperty {
@@ -767,7 +767,7 @@ impl From<EnginePropertyRequired> for EngineProperty {
     }
 }
 
-/// The `EnginePropertyListResponse` schema.
+/// Returned by `list_engine_version_properties`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnginePropertyListResponse {
@@ -798,7 +798,7 @@ impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
     }
 }
 
-/// The `EventStreamsClusterAddInstancesRequest` schema.
+/// The request body of `add_instances`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventStreamsClusterAddInstancesRequest {
@@ -845,7 +845,7 @@ for EventStreamsClusterAddInstancesRequest {
     }
 }
 
-/// The `EventStreamsClusterCreateRequest` schema.
+/// The request body of `create_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventStreamsClusterCreateRequest {
@@ -1040,7 +1040,7 @@ impl rt::validate::Validate for EventStreamsClusterCreateRequest {
     }
 }
 
-/// The `EventStreamsClusterDetailResponse` schema.
+/// Returned by `show_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventStreamsClusterDetailResponse {
@@ -1362,7 +1362,7 @@ impl<'de> ::serde::Deserialize<'de> for EventStreamsClusterDetailResponseProduct
     }
 }
 
-/// The `EventStreamsInitConfigOptionDetail` schema.
+/// Part of `EventStreamsClusterDetailResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventStreamsInitConfigOptionDetail {
@@ -1441,7 +1441,7 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionDetail {
     }
 }
 
-/// The `EventStreamsInitConfigOptionRequest` schema.
+/// Part of `EventStreamsClusterCreateRequest`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EventStreamsInitConfigOptionRequest {
@@ -1665,7 +1665,7 @@ impl rt::validate::Validate for EventStreamsInitConfigOptionRequest {
     }
 }
 
-/// The `InstanceGroupRequest` schema.
+/// Part of `EventStreamsClusterCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupRequest {
@@ -1732,7 +1732,7 @@ impl rt::validate::Validate for InstanceGroupRequest {
     }
 }
 
-/// The `InstanceGroupResizeRequest` schema.
+/// The request body of `set_server_type`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResizeRequest {
@@ -1763,7 +1763,7 @@ impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
     }
 }
 
-/// The `InstanceGroupResponse` schema.
+/// Part of `EventStreamsClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResponse {
@@ -1948,7 +1948,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     }
 }
 
-/// The `InstanceRequest` schema.
+/// Part of `InstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRequest {
@@ -2006,7 +2006,7 @@ impl From<InstanceRequestRequired> for InstanceRequest {
     }
 }
 
-/// The `InstanceResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResponse {
@@ -2213,7 +2213,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     }
 }
 
-/// The `MaintenanceOption` schema.
+/// Part of `EventStreamsClusterCreateRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceOption {
@@ -2261,7 +2261,7 @@ impl MaintenanceOption {
     }
 }
 
-/// The `MaintenanceRequest` schema.
+/// The request body of `set_maintenance`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceRequest {
@@ -2315,7 +2315,7 @@ impl From<MaintenanceRequestRequired> for MaintenanceRequest {
     }
 }
 
-/// The `MaintenanceResponseOption` schema.
+/// Part of `EventStreamsClusterDetailResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
@@ -2373,7 +2373,7 @@ impl MaintenanceResponseOption {
     }
 }
 
-/// The `ParameterDto` schema.
+/// Part of `ParametersResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterDto {
@@ -2463,7 +2463,7 @@ impl From<ParameterDtoRequired> for ParameterDto {
     }
 }
 
-/// The `ParameterGroup` schema.
+/// Part of `ParameterGroupListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterGroup {
@@ -2514,7 +2514,7 @@ impl From<ParameterGroupRequired> for ParameterGroup {
     }
 }
 
-/// The `ParameterGroupListResponse` schema.
+/// Returned by `list_parameter_groups`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterGroupListResponse {
@@ -2555,7 +2555,7 @@ impl From<ParameterGroupListResponseRequired> for ParameterGroupListResponse {
     }
 }
 
-/// The `ParameterPageResponse` schema.
+/// Returned by `list_parameters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterPageResponse {
@@ -2625,7 +2625,7 @@ impl From<ParameterPageResponseRequired> for ParameterPageResponse {
     }
 }
 
-/// The `ParameterRequest` schema.
+/// Part of `ParametersRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterRequest {
@@ -2666,7 +2666,7 @@ impl From<ParameterRequestRequired> for ParameterRequest {
     }
 }
 
-/// The `Parameters` schema.
+/// Part of `ParameterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Parameters {
@@ -2729,7 +2729,7 @@ impl From<ParametersRequired> for Parameters {
     }
 }
 
-/// The `ParametersRequest` schema.
+/// The request body of `set_parameter_values`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParametersRequest {
@@ -2760,7 +2760,7 @@ impl From<ParametersRequestRequired> for ParametersRequest {
     }
 }
 
-/// The `ParametersResponse` schema.
+/// Returned by `list_parameter_values`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParametersResponse {
@@ -2801,7 +2801,7 @@ impl From<ParametersResponseRequired> for ParametersResponse {
     }
 }
 
-/// The `ProductImageType` schema.
+/// The parameter `product_image_type` of `list_engine_versions`, `product_image_type` of `list_parameter_groups` and `product_image_type` of `list_server_types`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -2909,7 +2909,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductImageType {
     }
 }
 
-/// The `RequestStateResponse` schema.
+/// Returned by `show_request`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestStateResponse {
@@ -2945,7 +2945,7 @@ impl From<RequestStateResponseRequired> for RequestStateResponse {
     }
 }
 
-/// The `ResizeBlockStorageGroupRequest` schema.
+/// The request body of `set_block_storage_size`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeBlockStorageGroupRequest {
@@ -3003,7 +3003,7 @@ impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
     }
 }
 
-/// The `ResourceInfo` schema.
+/// Part of `AsyncResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceInfo {
@@ -3036,7 +3036,7 @@ impl From<ResourceInfoRequired> for ResourceInfo {
     }
 }
 
-/// The `ServerType` schema.
+/// Part of `ServerTypeListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerType {
@@ -3103,7 +3103,7 @@ impl From<ServerTypeRequired> for ServerType {
     }
 }
 
-/// The `ServerTypeListResponse` schema.
+/// Returned by `list_server_types`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerTypeListResponse {
@@ -3248,7 +3248,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceState {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `EventStreamsClusterCreateRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
@@ -3279,7 +3279,7 @@ impl Tag {
     }
 }
 
-/// The `UpdateSecurityGroupRulesRequest` schema.
+/// The request body of `set_security_group_rules`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRulesRequest {

@@ -3,7 +3,7 @@
 //! Types identical in every API version, shared by all version modules.
 use ::cloudsdk_runtime as rt;
 
-/// The `AsyncResponse` schema.
+/// Returned by `create_quick_query`, `delete_quick_query` and 4 more.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AsyncResponse {
@@ -61,7 +61,7 @@ impl From<AsyncResponseRequired> for AsyncResponse {
     }
 }
 
-/// The `CheckResponse` schema.
+/// Returned by `check_duplication_quick_query_name`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckResponse {
@@ -90,7 +90,7 @@ impl From<CheckResponseRequired> for CheckResponse {
     }
 }
 
-/// The `HostAliasList` schema.
+/// Part of `QuickQueryCreateRequest` and `QuickQueryHostAliasRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct HostAliasList {
@@ -121,7 +121,7 @@ impl HostAliasList {
     }
 }
 
-/// The `ImageAttr` schema.
+/// Part of `ImageVersionsResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageAttr {
@@ -167,7 +167,7 @@ impl From<ImageAttrRequired> for ImageAttr {
     }
 }
 
-/// The `ImageVersionsResponse` schema.
+/// Returned by `list_quick_query_images`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ImageVersionsResponse {
@@ -203,7 +203,7 @@ impl From<ImageVersionsResponseRequired> for ImageVersionsResponse {
     }
 }
 
-/// The `InternalNodeSummary` schema.
+/// Part of `QuickQueryDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InternalNodeSummary {
@@ -378,7 +378,7 @@ impl From<InternalNodeSummaryRequired> for InternalNodeSummary {
     }
 }
 
-/// The `KubernetesEngineCreateRequest` schema.
+/// Part of `QuickQueryTotalCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct KubernetesEngineCreateRequest {
@@ -514,7 +514,7 @@ impl rt::validate::Validate for KubernetesEngineCreateRequest {
     }
 }
 
-/// The `ListQuickQueryQuickQueryState` schema.
+/// The parameter `quick_query_state` of `list_quick_query`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -594,7 +594,7 @@ impl<'de> ::serde::Deserialize<'de> for ListQuickQueryQuickQueryState {
     }
 }
 
-/// The `NodeCapacity` schema.
+/// Part of `InternalNodeSummary`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NodeCapacity {
@@ -667,7 +667,7 @@ impl From<NodeCapacityRequired> for NodeCapacity {
     }
 }
 
-/// The `NodePoolCreateRequest` schema.
+/// Part of `QuickQueryTotalCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NodePoolCreateRequest {
@@ -835,7 +835,7 @@ impl rt::validate::Validate for NodePoolCreateRequest {
     }
 }
 
-/// The `NodePoolResourceValidationRequest` schema.
+/// Part of `QuickQueryValidateResourceRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NodePoolResourceValidationRequest {
@@ -897,7 +897,7 @@ for NodePoolResourceValidationRequest {
     }
 }
 
-/// The `NodePoolSpecResponse` schema.
+/// Part of `QuickQueryValidateResourceResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NodePoolSpecResponse {
@@ -958,7 +958,7 @@ impl From<NodePoolSpecResponseRequired> for NodePoolSpecResponse {
     }
 }
 
-/// The `QueryEngineSpec` schema.
+/// Part of `QuickQueryCreateRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryEngineSpec {
@@ -1028,7 +1028,7 @@ impl QueryEngineSpec {
     }
 }
 
-/// The `QuickQueryCreateRequest` schema.
+/// Part of `QuickQueryTotalCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryCreateRequest {
@@ -1212,7 +1212,7 @@ impl rt::validate::Validate for QuickQueryCreateRequest {
     }
 }
 
-/// The `QuickQueryDescriptionRequest` schema.
+/// The request body of `update_quick_query_description`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryDescriptionRequest {
@@ -1243,7 +1243,7 @@ impl From<QuickQueryDescriptionRequestRequired> for QuickQueryDescriptionRequest
     }
 }
 
-/// The `QuickQueryDescriptionResponse` schema.
+/// Returned by `update_quick_query_description`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryDescriptionResponse {
@@ -1279,7 +1279,7 @@ impl From<QuickQueryDescriptionResponseRequired> for QuickQueryDescriptionRespon
     }
 }
 
-/// The `QuickQueryDetailResponse` schema.
+/// Returned by `show_quick_query`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryDetailResponse {
@@ -1530,7 +1530,7 @@ impl From<QuickQueryDetailResponseRequired> for QuickQueryDetailResponse {
     }
 }
 
-/// The `QuickQueryDomainRequest` schema.
+/// The request body of `update_quick_query_domain`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryDomainRequest {
@@ -1559,7 +1559,7 @@ impl From<QuickQueryDomainRequestRequired> for QuickQueryDomainRequest {
     }
 }
 
-/// The `QuickQueryDscDomainRequest` schema.
+/// The request body of `update_quick_query_dsc_domain`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryDscDomainRequest {
@@ -1590,7 +1590,7 @@ impl From<QuickQueryDscDomainRequestRequired> for QuickQueryDscDomainRequest {
     }
 }
 
-/// The `QuickQueryEngineRequest` schema.
+/// Part of `QuickQueryValidateResourceRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryEngineRequest {
@@ -1664,7 +1664,7 @@ impl QuickQueryEngineRequest {
     }
 }
 
-/// The `QuickQueryHostAliasRequest` schema.
+/// The request body of `update_quick_query_host_alias`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryHostAliasRequest {
@@ -1686,7 +1686,7 @@ impl QuickQueryHostAliasRequest {
     }
 }
 
-/// The `QuickQueryImageAttr` schema.
+/// Part of `ImageAttr`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryImageAttr {
@@ -1720,7 +1720,7 @@ impl QuickQueryImageAttr {
     }
 }
 
-/// The `QuickQueryListResponse` schema.
+/// Part of `QuickQueryListSearchResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryListResponse {
@@ -1840,7 +1840,7 @@ impl From<QuickQueryListResponseRequired> for QuickQueryListResponse {
     }
 }
 
-/// The `QuickQueryListSearchResponse` schema.
+/// Returned by `list_quick_query`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryListSearchResponse {
@@ -1891,7 +1891,7 @@ impl From<QuickQueryListSearchResponseRequired> for QuickQueryListSearchResponse
     }
 }
 
-/// The `QuickQueryTotalCreateRequest` schema.
+/// The request body of `create_quick_query`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryTotalCreateRequest {
@@ -1974,7 +1974,7 @@ impl rt::validate::Validate for QuickQueryTotalCreateRequest {
     }
 }
 
-/// The `QuickQueryUpdateEngineRequest` schema.
+/// The request body of `update_quick_query_engine`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryUpdateEngineRequest {
@@ -2025,7 +2025,7 @@ impl From<QuickQueryUpdateEngineRequestRequired> for QuickQueryUpdateEngineReque
     }
 }
 
-/// The `QuickQueryValidateResourceRequest` schema.
+/// The request body of `check_cluster_resource_size_for_quick_query`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryValidateResourceRequest {
@@ -2072,7 +2072,7 @@ for QuickQueryValidateResourceRequest {
     }
 }
 
-/// The `QuickQueryValidateResourceResponse` schema.
+/// Returned by `check_cluster_resource_size_for_quick_query`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct QuickQueryValidateResourceResponse {
@@ -2117,7 +2117,7 @@ for QuickQueryValidateResourceResponse {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `KubernetesEngineCreateRequest` and `QuickQueryTotalCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {

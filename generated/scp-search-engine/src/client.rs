@@ -16,15 +16,25 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[non_exhaustive]
 pub enum Region {
     /// `kr-west1`
+    ///
+    /// Served with `environment` `s`, `e`.
     #[default]
     KrWest1,
     /// `kr-east1`
+    ///
+    /// Served with `environment` `s`, `e`.
     KrEast1,
     /// `kr-south1`
+    ///
+    /// Served with `environment` `g`.
     KrSouth1,
     /// `kr-south2`
+    ///
+    /// Served with `environment` `g`.
     KrSouth2,
     /// `kr-south3`
+    ///
+    /// Served with `environment` `g`.
     KrSouth3,
 }
 
@@ -52,11 +62,23 @@ impl ::std::fmt::Display for Region {
 #[non_exhaustive]
 pub enum Environment {
     /// `s`
+    ///
+    /// The docs do not say what `s` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     #[default]
     S,
     /// `g`
+    ///
+    /// The docs do not say what `g` stands for.
+    ///
+    /// Served with `region` `kr-south1`, `kr-south2`, `kr-south3`.
     G,
     /// `e`
+    ///
+    /// The docs do not say what `e` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     E,
 }
 
@@ -157,8 +179,6 @@ impl Client {
 
     /// Add Block Storages
     ///
-    /// Add Block Storages.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/block-storage-groups`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -178,8 +198,6 @@ impl Client {
 
     /// Add Instances
     ///
-    /// Add Instances.
-    ///
     /// `POST /v1/clusters/{cluster_id}/add-instances`
     ///
     /// - `cluster_id`: Cluster ID
@@ -195,8 +213,6 @@ impl Client {
 
     /// Create Cluster
     ///
-    /// Create Cluster.
-    ///
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
@@ -208,8 +224,6 @@ impl Client {
     }
 
     /// Create Restore Cluster
-    ///
-    /// Create Restore Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/restore`
     ///
@@ -230,8 +244,6 @@ impl Client {
 
     /// List Backup Histories
     ///
-    /// List Backup Histories.
-    ///
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
@@ -244,8 +256,6 @@ impl Client {
 
     /// List Clusters
     ///
-    /// List Clusters.
-    ///
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
@@ -254,8 +264,6 @@ impl Client {
     }
 
     /// List Engine Version Properties
-    ///
-    /// List Engine Version Properties.
     ///
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
@@ -272,8 +280,6 @@ impl Client {
 
     /// List Engine Versions
     ///
-    /// List Engine Versions.
-    ///
     /// `GET /v1/engine-versions`
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
@@ -281,16 +287,12 @@ impl Client {
 
     /// List Server Types
     ///
-    /// List Server Types.
-    ///
     /// `GET /v1/server-types`
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
 
     /// Remove Backup Histories
-    ///
-    /// Remove Backup Histories.
     ///
     /// `PUT /v1/clusters/{cluster_id}/backup-histories`
     ///
@@ -311,8 +313,6 @@ impl Client {
 
     /// Restart Cluster
     ///
-    /// Restart Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/restart`
     ///
     /// - `cluster_id`: Cluster ID
@@ -326,8 +326,6 @@ impl Client {
     }
 
     /// Set Backup
-    ///
-    /// Set Backup.
     ///
     /// `POST /v1/clusters/{cluster_id}/backups`
     ///
@@ -343,8 +341,6 @@ impl Client {
     }
 
     /// Set Block Storage Size
-    ///
-    /// Set Block Storage Size.
     ///
     /// `POST /v1/block-storage-groups/{block_storage_group_id}/resize`
     ///
@@ -365,8 +361,6 @@ impl Client {
 
     /// Set Maintenance
     ///
-    /// Set Maintenance.
-    ///
     /// `POST /v1/clusters/{cluster_id}/maintenance`
     ///
     /// - `cluster_id`: Cluster ID
@@ -381,8 +375,6 @@ impl Client {
     }
 
     /// Set Security Group Rules
-    ///
-    /// Set Security Group Rules.
     ///
     /// `POST /v1/clusters/{cluster_id}/security-group-rules`
     ///
@@ -403,8 +395,6 @@ impl Client {
 
     /// Set Server Type
     ///
-    /// Set Server Type.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/resize`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -424,8 +414,6 @@ impl Client {
 
     /// Show Cluster
     ///
-    /// Show Cluster.
-    ///
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -435,8 +423,6 @@ impl Client {
 
     /// Show Request
     ///
-    /// Show Request.
-    ///
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
@@ -445,8 +431,6 @@ impl Client {
     }
 
     /// Start Cluster
-    ///
-    /// Start Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/start`
     ///
@@ -462,8 +446,6 @@ impl Client {
 
     /// Stop Cluster
     ///
-    /// Stop Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/stop`
     ///
     /// - `cluster_id`: Cluster ID
@@ -474,8 +456,6 @@ impl Client {
     }
 
     /// Synchronize Cluster State
-    ///
-    /// Synchronize Cluster State.
     ///
     /// `POST /v1/clusters/{cluster_id}/sync-state`
     ///
@@ -491,8 +471,6 @@ impl Client {
 
     /// Terminate Cluster
     ///
-    /// Terminate Cluster.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -507,8 +485,6 @@ impl Client {
 
     /// Unset Backup
     ///
-    /// Unset Backup.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}/backups`
     ///
     /// - `cluster_id`: Cluster ID
@@ -519,8 +495,6 @@ impl Client {
     }
 
     /// Unset Maintenance
-    ///
-    /// Unset Maintenance.
     ///
     /// `DELETE /v1/clusters/{cluster_id}/maintenance`
     ///

@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `AddBlockStoragesRequest` schema.
+/// The request body of `add_block_storages`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddBlockStoragesRequest {
@@ -85,7 +85,7 @@ impl rt::validate::Validate for AddBlockStoragesRequest {
     }
 }
 
-/// The `AsyncResponse` schema.
+/// Returned by `add_block_storages`, `add_instances` and 15 more.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AsyncResponse {
@@ -125,7 +125,7 @@ impl From<AsyncResponseRequired> for AsyncResponse {
     }
 }
 
-/// The `BackupHistoryApiItem` schema.
+/// Part of `BackupHistoryListApiResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryApiItem {
@@ -194,7 +194,7 @@ impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
     }
 }
 
-/// The `BackupHistoryListApiResponse` schema.
+/// Returned by `list_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryListApiResponse {
@@ -230,7 +230,7 @@ impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse
     }
 }
 
-/// The `BackupHistoryNumberRequest` schema.
+/// The request body of `remove_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryNumberRequest {
@@ -261,7 +261,7 @@ impl From<BackupHistoryNumberRequestRequired> for BackupHistoryNumberRequest {
     }
 }
 
-/// The `BackupSettingExcludingArchiveRequest` schema.
+/// The request body of `set_backup`. Part of `SearchEngineInitConfigOptionRequest` and `SearchEngineInitConfigOptionResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupSettingExcludingArchiveRequest {
@@ -380,7 +380,7 @@ impl<'de> ::serde::Deserialize<'de> for BlockRoleType {
     }
 }
 
-/// The `BlockStorageGroupRequest` schema.
+/// Part of `InstanceGroupRequest` and `SearchEngineRestoreInstanceGroup`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupRequest {
@@ -462,7 +462,7 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// The `BlockStorageGroupResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupResponse {
@@ -521,7 +521,7 @@ impl From<BlockStorageGroupResponseRequired> for BlockStorageGroupResponse {
     }
 }
 
-/// The `ClusterPageResponse` schema.
+/// Returned by `list_clusters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterPageResponse {
@@ -598,7 +598,7 @@ impl From<ClusterPageResponseRequired> for ClusterPageResponse {
     }
 }
 
-/// The `ClusterResponse` schema.
+/// Part of `ClusterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterResponse {
@@ -800,7 +800,7 @@ impl<'de> ::serde::Deserialize<'de> for ClusterResponseRoleType {
     }
 }
 
-/// The `DayOfWeek` schema.
+/// Part of `MaintenanceOption`, `MaintenanceRequest` and `MaintenanceResponseOption`.
 ///
 /// - Example: `"MON"`
 ///
@@ -882,7 +882,7 @@ impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     }
 }
 
-/// The `Engine` schema.
+/// Part of `EngineListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Engine {
@@ -963,7 +963,7 @@ impl From<EngineRequired> for Engine {
     }
 }
 
-/// The `EngineListResponse` schema.
+/// Returned by `list_engine_versions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineListResponse {
@@ -994,7 +994,7 @@ impl From<EngineListResponseRequired> for EngineListResponse {
     }
 }
 
-/// The `EngineProperty` schema.
+/// Part of `EnginePropertyListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineProperty {
@@ -1030,7 +1030,7 @@ impl From<EnginePropertyRequired> for EngineProperty {
     }
 }
 
-/// The `EnginePropertyListResponse` schema.
+/// Returned by `list_engine_version_properties`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnginePropertyListResponse {
@@ -1061,7 +1061,7 @@ impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
     }
 }
 
-/// The `InstanceGroupRequest` schema.
+/// Part of `SearchEngineClusterCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupRequest {
@@ -1128,7 +1128,7 @@ impl rt::validate::Validate for InstanceGroupRequest {
     }
 }
 
-/// The `InstanceGroupResizeRequest` schema.
+/// The request body of `set_server_type`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResizeRequest {
@@ -1159,7 +1159,7 @@ impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
     }
 }
 
-/// The `InstanceGroupResponse` schema.
+/// Part of `SearchEngineClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResponse {
@@ -1344,7 +1344,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     }
 }
 
-/// The `InstanceRequest` schema.
+/// Part of `InstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRequest {
@@ -1402,7 +1402,7 @@ impl From<InstanceRequestRequired> for InstanceRequest {
     }
 }
 
-/// The `InstanceResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResponse {
@@ -1609,7 +1609,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     }
 }
 
-/// The `MaintenanceOption` schema.
+/// Part of `SearchEngineClusterCreateRequest` and `SearchEngineClusterRestoreRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceOption {
@@ -1657,7 +1657,7 @@ impl MaintenanceOption {
     }
 }
 
-/// The `MaintenanceRequest` schema.
+/// The request body of `set_maintenance`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceRequest {
@@ -1711,7 +1711,7 @@ impl From<MaintenanceRequestRequired> for MaintenanceRequest {
     }
 }
 
-/// The `MaintenanceResponseOption` schema.
+/// Part of `SearchEngineClusterDetailResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
@@ -1769,7 +1769,7 @@ impl MaintenanceResponseOption {
     }
 }
 
-/// The `ProductImageType` schema.
+/// The parameter `product_image_type` of `list_engine_versions` and `product_image_type` of `list_server_types`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -1877,7 +1877,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductImageType {
     }
 }
 
-/// The `RequestStateResponse` schema.
+/// Returned by `show_request`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestStateResponse {
@@ -1913,7 +1913,7 @@ impl From<RequestStateResponseRequired> for RequestStateResponse {
     }
 }
 
-/// The `ResizeBlockStorageGroupRequest` schema.
+/// The request body of `set_block_storage_size`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeBlockStorageGroupRequest {
@@ -1971,7 +1971,7 @@ impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
     }
 }
 
-/// The `ResourceInfo` schema.
+/// Part of `AsyncResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceInfo {
@@ -2004,7 +2004,7 @@ impl From<ResourceInfoRequired> for ResourceInfo {
     }
 }
 
-/// The `SearchEngineClusterAddInstancesRequest` schema.
+/// The request body of `add_instances`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineClusterAddInstancesRequest {
@@ -2051,7 +2051,7 @@ for SearchEngineClusterAddInstancesRequest {
     }
 }
 
-/// The `SearchEngineClusterCreateRequest` schema.
+/// The request body of `create_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineClusterCreateRequest {
@@ -2244,7 +2244,7 @@ impl rt::validate::Validate for SearchEngineClusterCreateRequest {
     }
 }
 
-/// The `SearchEngineClusterDetailResponse` schema.
+/// Returned by `show_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineClusterDetailResponse {
@@ -2652,7 +2652,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchEngineClusterDetailResponseProduct
     }
 }
 
-/// The `SearchEngineClusterRestoreRequest` schema.
+/// The request body of `create_restore_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineClusterRestoreRequest {
@@ -2799,7 +2799,7 @@ impl rt::validate::Validate for SearchEngineClusterRestoreRequest {
     }
 }
 
-/// The `SearchEngineInitConfigOptionRequest` schema.
+/// Part of `SearchEngineClusterCreateRequest`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineInitConfigOptionRequest {
@@ -2927,7 +2927,7 @@ impl rt::validate::Validate for SearchEngineInitConfigOptionRequest {
     }
 }
 
-/// The `SearchEngineInitConfigOptionResponse` schema.
+/// Part of `SearchEngineClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineInitConfigOptionResponse {
@@ -3005,7 +3005,7 @@ for SearchEngineInitConfigOptionResponse {
     }
 }
 
-/// The `SearchEngineLicenseResponse` schema.
+/// Part of `SearchEngineClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineLicenseResponse {
@@ -3046,7 +3046,7 @@ impl From<SearchEngineLicenseResponseRequired> for SearchEngineLicenseResponse {
     }
 }
 
-/// The `SearchEngineRestoreInstanceGroup` schema.
+/// Part of `SearchEngineClusterRestoreRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SearchEngineRestoreInstanceGroup {
@@ -3099,7 +3099,7 @@ impl rt::validate::Validate for SearchEngineRestoreInstanceGroup {
     }
 }
 
-/// The `ServerType` schema.
+/// Part of `ServerTypeListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerType {
@@ -3166,7 +3166,7 @@ impl From<ServerTypeRequired> for ServerType {
     }
 }
 
-/// The `ServerTypeListResponse` schema.
+/// Returned by `list_server_types`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerTypeListResponse {
@@ -3311,7 +3311,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceState {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `SearchEngineClusterCreateRequest` and `SearchEngineClusterRestoreRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
@@ -3342,7 +3342,7 @@ impl Tag {
     }
 }
 
-/// The `UpdateSecurityGroupRulesRequest` schema.
+/// The request body of `set_security_group_rules`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRulesRequest {

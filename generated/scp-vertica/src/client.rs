@@ -16,15 +16,25 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[non_exhaustive]
 pub enum Region {
     /// `kr-west1`
+    ///
+    /// Served with `environment` `s`, `e`.
     #[default]
     KrWest1,
     /// `kr-east1`
+    ///
+    /// Served with `environment` `s`, `e`.
     KrEast1,
     /// `kr-south1`
+    ///
+    /// Served with `environment` `g`.
     KrSouth1,
     /// `kr-south2`
+    ///
+    /// Served with `environment` `g`.
     KrSouth2,
     /// `kr-south3`
+    ///
+    /// Served with `environment` `g`.
     KrSouth3,
 }
 
@@ -52,11 +62,23 @@ impl ::std::fmt::Display for Region {
 #[non_exhaustive]
 pub enum Environment {
     /// `s`
+    ///
+    /// The docs do not say what `s` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     #[default]
     S,
     /// `g`
+    ///
+    /// The docs do not say what `g` stands for.
+    ///
+    /// Served with `region` `kr-south1`, `kr-south2`, `kr-south3`.
     G,
     /// `e`
+    ///
+    /// The docs do not say what `e` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     E,
 }
 
@@ -157,8 +179,6 @@ impl Client {
 
     /// Add Block Storages
     ///
-    /// Add Block Storages.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/block-storage-groups`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -178,8 +198,6 @@ impl Client {
 
     /// Create Cluster
     ///
-    /// Create Cluster.
-    ///
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
@@ -191,8 +209,6 @@ impl Client {
     }
 
     /// Create Restore Cluster
-    ///
-    /// Create Restore Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/restore`
     ///
@@ -213,8 +229,6 @@ impl Client {
 
     /// List Backup Histories
     ///
-    /// List Backup Histories.
-    ///
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
@@ -227,8 +241,6 @@ impl Client {
 
     /// List Clusters
     ///
-    /// List Clusters.
-    ///
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
@@ -237,8 +249,6 @@ impl Client {
     }
 
     /// List Engine Version Properties
-    ///
-    /// List Engine Version Properties.
     ///
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
@@ -255,8 +265,6 @@ impl Client {
 
     /// List Engine Versions
     ///
-    /// List Engine Versions.
-    ///
     /// `GET /v1/engine-versions`
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
@@ -264,16 +272,12 @@ impl Client {
 
     /// List Server Types
     ///
-    /// List Server Types.
-    ///
     /// `GET /v1/server-types`
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
 
     /// Remove Backup Histories
-    ///
-    /// Remove Backup Histories.
     ///
     /// `PUT /v1/clusters/{cluster_id}/backup-histories`
     ///
@@ -294,8 +298,6 @@ impl Client {
 
     /// Restart Cluster
     ///
-    /// Restart Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/restart`
     ///
     /// - `cluster_id`: Cluster ID
@@ -309,8 +311,6 @@ impl Client {
     }
 
     /// Set Backup
-    ///
-    /// Set Backup.
     ///
     /// `POST /v1/clusters/{cluster_id}/backups`
     ///
@@ -326,8 +326,6 @@ impl Client {
     }
 
     /// Set Block Storage Size
-    ///
-    /// Set Block Storage Size.
     ///
     /// `POST /v1/block-storage-groups/{block_storage_group_id}/resize`
     ///
@@ -348,8 +346,6 @@ impl Client {
 
     /// Set Maintenance
     ///
-    /// Set Maintenance.
-    ///
     /// `POST /v1/clusters/{cluster_id}/maintenance`
     ///
     /// - `cluster_id`: Cluster ID
@@ -364,8 +360,6 @@ impl Client {
     }
 
     /// Set Security Group Rules
-    ///
-    /// Set Security Group Rules.
     ///
     /// `POST /v1/clusters/{cluster_id}/security-group-rules`
     ///
@@ -386,8 +380,6 @@ impl Client {
 
     /// Set Server Type
     ///
-    /// Set Server Type.
-    ///
     /// `POST /v1/instance-groups/{instance_group_id}/resize`
     ///
     /// - `instance_group_id`: Instance group ID
@@ -407,8 +399,6 @@ impl Client {
 
     /// Show Cluster
     ///
-    /// Show Cluster.
-    ///
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -418,8 +408,6 @@ impl Client {
 
     /// Show Request
     ///
-    /// Show Request.
-    ///
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
@@ -428,8 +416,6 @@ impl Client {
     }
 
     /// Start Cluster
-    ///
-    /// Start Cluster.
     ///
     /// `POST /v1/clusters/{cluster_id}/start`
     ///
@@ -445,8 +431,6 @@ impl Client {
 
     /// Stop Cluster
     ///
-    /// Stop Cluster.
-    ///
     /// `POST /v1/clusters/{cluster_id}/stop`
     ///
     /// - `cluster_id`: Cluster ID
@@ -457,8 +441,6 @@ impl Client {
     }
 
     /// Synchronize Cluster State
-    ///
-    /// Synchronize Cluster State.
     ///
     /// `POST /v1/clusters/{cluster_id}/sync-state`
     ///
@@ -474,8 +456,6 @@ impl Client {
 
     /// Terminate Cluster
     ///
-    /// Terminate Cluster.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
@@ -490,8 +470,6 @@ impl Client {
 
     /// Unset Backup
     ///
-    /// Unset Backup.
-    ///
     /// `DELETE /v1/clusters/{cluster_id}/backups`
     ///
     /// - `cluster_id`: Cluster ID
@@ -502,8 +480,6 @@ impl Client {
     }
 
     /// Unset Maintenance
-    ///
-    /// Unset Maintenance.
     ///
     /// `DELETE /v1/clusters/{cluster_id}/maintenance`
     ///

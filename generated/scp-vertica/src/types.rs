@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `AddBlockStoragesRequest` schema.
+/// The request body of `add_block_storages`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddBlockStoragesRequest {
@@ -85,7 +85,7 @@ impl rt::validate::Validate for AddBlockStoragesRequest {
     }
 }
 
-/// The `AsyncResponse` schema.
+/// Returned by `add_block_storages`, `create_cluster` and 14 more.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AsyncResponse {
@@ -125,7 +125,7 @@ impl From<AsyncResponseRequired> for AsyncResponse {
     }
 }
 
-/// The `BackupHistoryApiItem` schema.
+/// Part of `BackupHistoryListApiResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryApiItem {
@@ -194,7 +194,7 @@ impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
     }
 }
 
-/// The `BackupHistoryListApiResponse` schema.
+/// Returned by `list_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryListApiResponse {
@@ -230,7 +230,7 @@ impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse
     }
 }
 
-/// The `BackupHistoryNumberRequest` schema.
+/// The request body of `remove_backup_histories`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryNumberRequest {
@@ -261,7 +261,7 @@ impl From<BackupHistoryNumberRequestRequired> for BackupHistoryNumberRequest {
     }
 }
 
-/// The `BackupSettingExcludingArchiveRequest` schema.
+/// The request body of `set_backup`. Part of `VerticaInitConfigOptionRequest` and `VerticaInitConfigOptionResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupSettingExcludingArchiveRequest {
@@ -380,7 +380,7 @@ impl<'de> ::serde::Deserialize<'de> for BlockRoleType {
     }
 }
 
-/// The `BlockStorageGroupRequest` schema.
+/// Part of `InstanceGroupRequest` and `VerticaRestoreInstanceGroup`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupRequest {
@@ -462,7 +462,7 @@ impl rt::validate::Validate for BlockStorageGroupRequest {
     }
 }
 
-/// The `BlockStorageGroupResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlockStorageGroupResponse {
@@ -521,7 +521,7 @@ impl From<BlockStorageGroupResponseRequired> for BlockStorageGroupResponse {
     }
 }
 
-/// The `DayOfWeek` schema.
+/// Part of `MaintenanceOption`, `MaintenanceRequest` and `MaintenanceResponseOption`.
 ///
 /// - Example: `"MON"`
 ///
@@ -603,7 +603,7 @@ impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     }
 }
 
-/// The `Engine` schema.
+/// Part of `EngineListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Engine {
@@ -684,7 +684,7 @@ impl From<EngineRequired> for Engine {
     }
 }
 
-/// The `EngineListResponse` schema.
+/// Returned by `list_engine_versions`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineListResponse {
@@ -715,7 +715,7 @@ impl From<EngineListResponseRequired> for EngineListResponse {
     }
 }
 
-/// The `EngineProperty` schema.
+/// Part of `EnginePropertyListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineProperty {
@@ -751,7 +751,7 @@ impl From<EnginePropertyRequired> for EngineProperty {
     }
 }
 
-/// The `EnginePropertyListResponse` schema.
+/// Returned by `list_engine_version_properties`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnginePropertyListResponse {
@@ -782,7 +782,7 @@ impl From<EnginePropertyListResponseRequired> for EnginePropertyListResponse {
     }
 }
 
-/// The `InstanceGroupRequest` schema.
+/// Part of `VerticaClusterCreateRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupRequest {
@@ -849,7 +849,7 @@ impl rt::validate::Validate for InstanceGroupRequest {
     }
 }
 
-/// The `InstanceGroupResizeRequest` schema.
+/// The request body of `set_server_type`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResizeRequest {
@@ -880,7 +880,7 @@ impl From<InstanceGroupResizeRequestRequired> for InstanceGroupResizeRequest {
     }
 }
 
-/// The `InstanceGroupResponse` schema.
+/// Part of `VerticaClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResponse {
@@ -1065,7 +1065,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     }
 }
 
-/// The `InstanceRequest` schema.
+/// Part of `InstanceGroupRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRequest {
@@ -1123,7 +1123,7 @@ impl From<InstanceRequestRequired> for InstanceRequest {
     }
 }
 
-/// The `InstanceResponse` schema.
+/// Part of `InstanceGroupResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResponse {
@@ -1330,7 +1330,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     }
 }
 
-/// The `MaintenanceOption` schema.
+/// Part of `VerticaClusterCreateRequest` and `VerticaClusterRestoreRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceOption {
@@ -1378,7 +1378,7 @@ impl MaintenanceOption {
     }
 }
 
-/// The `MaintenanceRequest` schema.
+/// The request body of `set_maintenance`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceRequest {
@@ -1432,7 +1432,7 @@ impl From<MaintenanceRequestRequired> for MaintenanceRequest {
     }
 }
 
-/// The `MaintenanceResponseOption` schema.
+/// Part of `VerticaClusterDetailResponse`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceResponseOption {
@@ -1490,7 +1490,7 @@ impl MaintenanceResponseOption {
     }
 }
 
-/// The `ProductImageType` schema.
+/// The parameter `product_image_type` of `list_engine_versions` and `product_image_type` of `list_server_types`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -1598,7 +1598,7 @@ impl<'de> ::serde::Deserialize<'de> for ProductImageType {
     }
 }
 
-/// The `RequestStateResponse` schema.
+/// Returned by `show_request`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RequestStateResponse {
@@ -1634,7 +1634,7 @@ impl From<RequestStateResponseRequired> for RequestStateResponse {
     }
 }
 
-/// The `ResizeBlockStorageGroupRequest` schema.
+/// The request body of `set_block_storage_size`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeBlockStorageGroupRequest {
@@ -1692,7 +1692,7 @@ impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
     }
 }
 
-/// The `ResourceInfo` schema.
+/// Part of `AsyncResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceInfo {
@@ -1725,7 +1725,7 @@ impl From<ResourceInfoRequired> for ResourceInfo {
     }
 }
 
-/// The `ServerType` schema.
+/// Part of `ServerTypeListResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerType {
@@ -1792,7 +1792,7 @@ impl From<ServerTypeRequired> for ServerType {
     }
 }
 
-/// The `ServerTypeListResponse` schema.
+/// Returned by `list_server_types`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerTypeListResponse {
@@ -1937,7 +1937,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceState {
     }
 }
 
-/// The `Tag` schema.
+/// Part of `VerticaClusterCreateRequest` and `VerticaClusterRestoreRequest`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Tag {
@@ -1968,7 +1968,7 @@ impl Tag {
     }
 }
 
-/// The `UpdateSecurityGroupRulesRequest` schema.
+/// The request body of `set_security_group_rules`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateSecurityGroupRulesRequest {
@@ -2002,7 +2002,7 @@ impl UpdateSecurityGroupRulesRequest {
     }
 }
 
-/// The `VerticaClusterCreateRequest` schema.
+/// The request body of `create_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaClusterCreateRequest {
@@ -2190,7 +2190,7 @@ impl rt::validate::Validate for VerticaClusterCreateRequest {
     }
 }
 
-/// The `VerticaClusterDetailResponse` schema.
+/// Returned by `show_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaClusterDetailResponse {
@@ -2602,7 +2602,7 @@ impl<'de> ::serde::Deserialize<'de> for VerticaClusterDetailResponseProductType 
     }
 }
 
-/// The `VerticaClusterListResponse` schema.
+/// Part of `VerticaClusterPageResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaClusterListResponse {
@@ -2752,7 +2752,7 @@ impl From<VerticaClusterListResponseRequired> for VerticaClusterListResponse {
     }
 }
 
-/// The `VerticaClusterPageResponse` schema.
+/// Returned by `list_clusters`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaClusterPageResponse {
@@ -2829,7 +2829,7 @@ impl From<VerticaClusterPageResponseRequired> for VerticaClusterPageResponse {
     }
 }
 
-/// The `VerticaClusterRestoreRequest` schema.
+/// The request body of `create_restore_cluster`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaClusterRestoreRequest {
@@ -3057,7 +3057,7 @@ impl<'de> ::serde::Deserialize<'de> for VerticaClusterRoleType {
     }
 }
 
-/// The `VerticaInitConfigOptionRequest` schema.
+/// Part of `VerticaClusterCreateRequest`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaInitConfigOptionRequest {
@@ -3212,7 +3212,7 @@ impl rt::validate::Validate for VerticaInitConfigOptionRequest {
     }
 }
 
-/// The `VerticaInitConfigOptionResponse` schema.
+/// Part of `VerticaClusterDetailResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaInitConfigOptionResponse {
@@ -3299,7 +3299,7 @@ impl From<VerticaInitConfigOptionResponseRequired> for VerticaInitConfigOptionRe
     }
 }
 
-/// The `VerticaRestoreInstanceGroup` schema.
+/// Part of `VerticaClusterRestoreRequest`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerticaRestoreInstanceGroup {

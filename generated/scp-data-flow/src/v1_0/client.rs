@@ -16,15 +16,25 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[non_exhaustive]
 pub enum Region {
     /// `kr-west1`
+    ///
+    /// Served with `environment` `s`, `e`.
     #[default]
     KrWest1,
     /// `kr-east1`
+    ///
+    /// Served with `environment` `s`, `e`.
     KrEast1,
     /// `kr-south1`
+    ///
+    /// Served with `environment` `g`.
     KrSouth1,
     /// `kr-south2`
+    ///
+    /// Served with `environment` `g`.
     KrSouth2,
     /// `kr-south3`
+    ///
+    /// Served with `environment` `g`.
     KrSouth3,
 }
 
@@ -52,11 +62,21 @@ impl ::std::fmt::Display for Region {
 #[non_exhaustive]
 pub enum Environment {
     /// `s`
+    ///
+    /// The docs do not say what `s` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     #[default]
     S,
-    /// `g`
+    /// `g`: or e)
+    ///
+    /// Served with `region` `kr-south1`, `kr-south2`, `kr-south3`.
     G,
     /// `e`
+    ///
+    /// The docs do not say what `e` stands for.
+    ///
+    /// Served with `region` `kr-west1`, `kr-east1`.
     E,
 }
 

@@ -12,7 +12,7 @@ pub use crate::shared::{
     DataFlowServicesUpdateRequest, DataFlowUpdateResponse, State, Tag,
 };
 
-/// The `DataFlowDetailResponse` schema.
+/// Returned by `show_data_flow`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowDetailResponse {
@@ -276,7 +276,7 @@ impl From<DataFlowDetailResponseRequired> for DataFlowDetailResponse {
     }
 }
 
-/// The `DataFlowServiceDetailResponse` schema.
+/// Returned by `show_data_flow_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceDetailResponse {
@@ -576,7 +576,7 @@ impl From<DataFlowServiceDetailResponseRequired> for DataFlowServiceDetailRespon
     }
 }
 
-/// The `DataFlowServicesResponse` schema.
+/// Part of `ListDataFlowServicesConsoleResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServicesResponse {
@@ -710,7 +710,7 @@ impl From<DataFlowServicesResponseRequired> for DataFlowServicesResponse {
     }
 }
 
-/// The `DataFlowsConsoleResponse` schema.
+/// Part of `ListDataFlowsConsoleResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowsConsoleResponse {
@@ -851,7 +851,7 @@ impl From<DataFlowsConsoleResponseRequired> for DataFlowsConsoleResponse {
     }
 }
 
-/// The `ListDataFlowServicesConsoleResponse` schema.
+/// Returned by `list_data_flow_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataFlowServicesConsoleResponse {
@@ -893,7 +893,7 @@ for ListDataFlowServicesConsoleResponse {
     }
 }
 
-/// The `ListDataFlowsConsoleResponse` schema.
+/// Returned by `list_data_flows`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataFlowsConsoleResponse {

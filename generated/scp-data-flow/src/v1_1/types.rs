@@ -12,7 +12,7 @@ pub use crate::shared::{
     DataFlowServicesUpdateRequest, DataFlowUpdateResponse, State, Tag,
 };
 
-/// The `DataFlowDetailResponseV1Dot1` schema.
+/// Returned by `show_data_flow`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowDetailResponseV1Dot1 {
@@ -281,7 +281,7 @@ impl From<DataFlowDetailResponseV1Dot1Required> for DataFlowDetailResponseV1Dot1
     }
 }
 
-/// The `DataFlowServiceDetailResponseV1Dot1` schema.
+/// Returned by `show_data_flow_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServiceDetailResponseV1Dot1 {
@@ -587,7 +587,7 @@ for DataFlowServiceDetailResponseV1Dot1 {
     }
 }
 
-/// The `DataFlowServicesResponseV1Dot1` schema.
+/// Part of `ListDataFlowServicesConsoleResponseV1Dot1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowServicesResponseV1Dot1 {
@@ -726,7 +726,7 @@ impl From<DataFlowServicesResponseV1Dot1Required> for DataFlowServicesResponseV1
     }
 }
 
-/// The `DataFlowsConsoleResponseV1Dot1` schema.
+/// Part of `ListDataFlowsConsoleResponseV1Dot1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataFlowsConsoleResponseV1Dot1 {
@@ -872,7 +872,7 @@ impl From<DataFlowsConsoleResponseV1Dot1Required> for DataFlowsConsoleResponseV1
     }
 }
 
-/// The `ListDataFlowServicesConsoleResponseV1Dot1` schema.
+/// Returned by `list_data_flow_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataFlowServicesConsoleResponseV1Dot1 {
@@ -917,7 +917,7 @@ for ListDataFlowServicesConsoleResponseV1Dot1 {
     }
 }
 
-/// The `ListDataFlowsConsoleResponseV1Dot1` schema.
+/// Returned by `list_data_flows`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataFlowsConsoleResponseV1Dot1 {

@@ -11,7 +11,7 @@ pub use crate::shared::{
     ImageAttr, ImageVersionsResponse, QuickQueryImageAttr, State, Tag,
 };
 
-/// The `DataOpsConsoleResponse` schema.
+/// Part of `ListDataOpsConsoleResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsConsoleResponse {
@@ -152,7 +152,7 @@ impl From<DataOpsConsoleResponseRequired> for DataOpsConsoleResponse {
     }
 }
 
-/// The `DataOpsDetailResponse` schema.
+/// Returned by `show_data_ops`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsDetailResponse {
@@ -406,7 +406,7 @@ impl From<DataOpsDetailResponseRequired> for DataOpsDetailResponse {
     }
 }
 
-/// The `DataOpsServiceDetailResponse` schema.
+/// Returned by `show_data_ops_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceDetailResponse {
@@ -683,7 +683,7 @@ impl From<DataOpsServiceDetailResponseRequired> for DataOpsServiceDetailResponse
     }
 }
 
-/// The `DataOpsServicesConsoleResponse` schema.
+/// Part of `ListDataOpsServicesConsoleResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServicesConsoleResponse {
@@ -817,7 +817,7 @@ impl From<DataOpsServicesConsoleResponseRequired> for DataOpsServicesConsoleResp
     }
 }
 
-/// The `ListDataOpsConsoleResponse` schema.
+/// Returned by `list_data_ops`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataOpsConsoleResponse {
@@ -858,7 +858,7 @@ impl From<ListDataOpsConsoleResponseRequired> for ListDataOpsConsoleResponse {
     }
 }
 
-/// The `ListDataOpsServicesConsoleResponse` schema.
+/// Returned by `list_data_ops_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataOpsServicesConsoleResponse {

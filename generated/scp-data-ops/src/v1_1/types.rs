@@ -11,7 +11,7 @@ pub use crate::shared::{
     ImageAttr, ImageVersionsResponse, QuickQueryImageAttr, State, Tag,
 };
 
-/// The `DataOpsConsoleResponseV1Dot1` schema.
+/// Part of `ListDataOpsConsoleResponseV1Dot1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsConsoleResponseV1Dot1 {
@@ -157,7 +157,7 @@ impl From<DataOpsConsoleResponseV1Dot1Required> for DataOpsConsoleResponseV1Dot1
     }
 }
 
-/// The `DataOpsDetailResponseV1Dot1` schema.
+/// Returned by `show_data_ops`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsDetailResponseV1Dot1 {
@@ -416,7 +416,7 @@ impl From<DataOpsDetailResponseV1Dot1Required> for DataOpsDetailResponseV1Dot1 {
     }
 }
 
-/// The `DataOpsServiceDetailResponseV1Dot1` schema.
+/// Returned by `show_data_ops_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServiceDetailResponseV1Dot1 {
@@ -699,7 +699,7 @@ for DataOpsServiceDetailResponseV1Dot1 {
     }
 }
 
-/// The `DataOpsServicesConsoleResponseV1Dot1` schema.
+/// Part of `ListDataOpsServicesConsoleResponseV1Dot1`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct DataOpsServicesConsoleResponseV1Dot1 {
@@ -839,7 +839,7 @@ for DataOpsServicesConsoleResponseV1Dot1 {
     }
 }
 
-/// The `ListDataOpsConsoleResponseV1Dot1` schema.
+/// Returned by `list_data_ops`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataOpsConsoleResponseV1Dot1 {
@@ -881,7 +881,7 @@ for ListDataOpsConsoleResponseV1Dot1 {
     }
 }
 
-/// The `ListDataOpsServicesConsoleResponseV1Dot1` schema.
+/// Returned by `list_data_ops_service`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListDataOpsServicesConsoleResponseV1Dot1 {

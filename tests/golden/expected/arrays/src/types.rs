@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `Lists` schema.
+/// No operation of this API version uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Lists {
@@ -77,7 +77,7 @@ impl rt::validate::Validate for Lists {
     }
 }
 
-/// The `Thing` schema.
+/// Part of `Lists`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Thing {

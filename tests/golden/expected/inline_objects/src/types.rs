@@ -26,7 +26,7 @@ impl Cluster {
 /// Takes the name the inline `config` object would want.
 pub type ClusterConfig = String;
 
-/// The `ClusterConfig2` schema.
+/// Part of `Cluster`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterConfig2 {
@@ -48,7 +48,7 @@ impl ClusterConfig2 {
     }
 }
 
-/// The `ClusterConfig2Backup` schema.
+/// Part of `ClusterConfig2`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterConfig2Backup {

@@ -21,3 +21,11 @@ mod client;
 pub use client::*;
 pub use ::cloudsdk_runtime as runtime;
 pub use ::cloudsdk_runtime::{Auth, Config, Error, Response};
+/// What a first program needs, in one import: `use` this module's items
+/// with a glob (`prelude::*`).
+pub mod prelude {
+    pub use crate::{types, Auth, Client, Config, Endpoint, Error, Response};
+    pub use crate::runtime::futures_util::{StreamExt as _, TryStreamExt as _};
+    pub use crate::runtime::wait::WaitConfig;
+    pub use crate::runtime::RetryPolicy;
+}

@@ -69,7 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiVersion {
     }
 }
 
-/// The `Names` schema.
+/// No operation of this API version uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Names {

@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `ItemActionBody` schema.
+/// The request body of `item_action`.
 ///
 /// The variant is the first whose shape matches.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -27,7 +27,7 @@ impl From<ResizeAction> for ItemActionBody {
     }
 }
 
-/// The `ResizeAction` schema.
+/// Part of `ItemActionBody`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -57,7 +57,7 @@ impl From<ResizeActionRequired> for ResizeAction {
     }
 }
 
-/// The `StartAction` schema.
+/// Part of `ItemActionBody`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

@@ -16,9 +16,13 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 #[non_exhaustive]
 pub enum Stage {
     /// `prod`
+    ///
+    /// Served with `region` `kr1`, `kr2`, `jp1`.
     #[default]
     Prod,
     /// `beta`
+    ///
+    /// Served with `region` `kr1`.
     Beta,
 }
 
@@ -43,11 +47,17 @@ impl ::std::fmt::Display for Stage {
 #[non_exhaustive]
 pub enum Region {
     /// `kr1`
+    ///
+    /// Served with `stage` `prod`, `beta`.
     #[default]
     Kr1,
     /// `kr2`
+    ///
+    /// Served with `stage` `prod`.
     Kr2,
     /// `jp1`
+    ///
+    /// Served with `stage` `prod`.
     Jp1,
 }
 

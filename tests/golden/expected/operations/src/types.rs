@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `Credentials` schema.
+/// The request body of `submit_job`.
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Credentials {
@@ -72,7 +72,7 @@ impl From<CredentialsRequired> for Credentials {
     }
 }
 
-/// The `Item` schema.
+/// The request body of `post_v2_tenant_id_items` and `update_item`. Returned by `post_v2_tenant_id_items`, `submit_job` and `update_item`. Part of `ItemList` and `ListPagesResponse`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Item {
@@ -113,7 +113,7 @@ impl From<ItemRequired> for Item {
     }
 }
 
-/// The `ItemActionBody` schema.
+/// The request body of `item_action`.
 ///
 /// The variant is the first whose shape matches.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -137,7 +137,7 @@ impl From<ResizeAction> for ItemActionBody {
     }
 }
 
-/// The `ItemList` schema.
+/// Returned by `list_items`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ItemList {
@@ -166,7 +166,7 @@ impl From<ItemListRequired> for ItemList {
     }
 }
 
-/// The `ListItemsStatus` schema.
+/// The parameter `status` of `list_items`.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
 /// service that adds a value does not break decoding.
@@ -226,7 +226,7 @@ impl<'de> ::serde::Deserialize<'de> for ListItemsStatus {
     }
 }
 
-/// The `ListPagesResponse` schema.
+/// Returned by `list_pages`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListPagesResponse {
@@ -260,7 +260,7 @@ impl ListPagesResponse {
     }
 }
 
-/// The `Problem` schema.
+/// No operation of this API version uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Problem {
@@ -282,7 +282,7 @@ impl Problem {
     }
 }
 
-/// The `ResizeAction` schema.
+/// Part of `ItemActionBody`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -312,7 +312,7 @@ impl From<ResizeActionRequired> for ResizeAction {
     }
 }
 
-/// The `ResizeActionResize` schema.
+/// Part of `ResizeAction`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResizeActionResize {
@@ -344,7 +344,7 @@ impl From<ResizeActionResizeRequired> for ResizeActionResize {
     }
 }
 
-/// The `StartAction` schema.
+/// Part of `ItemActionBody`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
@@ -371,7 +371,7 @@ impl StartAction {
     }
 }
 
-/// The `Ticket` schema.
+/// Returned by `post_v2_tenant_id_items` and `submit_job`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Ticket {

@@ -32,7 +32,7 @@ impl Holder {
     }
 }
 
-/// The `Inner` schema.
+/// Part of `Holder`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Inner {
@@ -54,5 +54,5 @@ impl Inner {
     }
 }
 
-/// The `InnerAlias` schema.
+/// Part of `Holder`.
 pub type InnerAlias = Inner;

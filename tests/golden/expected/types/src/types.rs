@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// The `Base` schema.
+/// No operation of this API version uses it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Base {
@@ -32,7 +32,7 @@ impl From<BaseRequired> for Base {
     }
 }
 
-/// The `Circle` schema.
+/// Part of `Pet` and `Shape`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Circle {
@@ -400,7 +400,7 @@ impl rt::validate::Validate for Cluster {
 /// Takes the name an inline type of Cluster would want, so that one gets a suffix.
 pub type ClusterConfig = String;
 
-/// The `ClusterConfig2` schema.
+/// Part of `Cluster`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterConfig2 {
@@ -433,7 +433,7 @@ impl rt::validate::Validate for ClusterConfig2 {
     }
 }
 
-/// The `ClusterConfig2Backup` schema.
+/// Part of `ClusterConfig2`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClusterConfig2Backup {
@@ -574,7 +574,7 @@ impl From<ExtendedRequired> for Extended {
     }
 }
 
-/// The `Graph` schema.
+/// The request body of `put_graph`. Returned by `put_graph`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Graph {
@@ -724,7 +724,7 @@ impl rt::validate::Validate for Graph {
     }
 }
 
-/// The `MaybeNode` schema.
+/// Part of `Graph`.
 pub type MaybeNode = Node;
 
 /// Recursive through an array and directly.
@@ -820,10 +820,10 @@ impl Ping {
     }
 }
 
-/// The `PinnedCluster` schema.
+/// Part of `Graph`.
 pub type PinnedCluster = Cluster;
 
-/// The `Pong` schema.
+/// Part of `Ping`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Pong {
@@ -1040,7 +1040,7 @@ impl rt::validate::Validate for Shape {
     }
 }
 
-/// The `Square` schema.
+/// Part of `Pet` and `Shape`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Square {
@@ -1095,7 +1095,7 @@ impl rt::validate::Validate for Square {
     }
 }
 
-/// The `Strict` schema.
+/// Part of `Graph`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]

@@ -7,6 +7,7 @@ use super::context::Version;
 use super::doc;
 use super::operation::ok_type;
 use super::operation::{builder_name, required_args, Arg};
+use super::snippet::{self, Awaited};
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{Operation, Service, StateType, Waiter};
 
@@ -38,7 +39,7 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     }
     doc::paragraph(&mut client_doc, "Cloning is cheap: clones share one connection pool and configuration.");
     let client_doc = doc::attrs(&client_doc);
-    let methods = service.operations.iter().map(|op| emit_method(service, op));
+    let methods = service.operations.iter().map(|op| emit_method(version, op));
     let request_waiter = emit_request_waiter(service);
     let client_param_docs: Vec<String> = service
         .client_params
@@ -131,7 +132,8 @@ fn service_info(service: &Service, crate_name: &str) -> TokenStream {
     }
 }
 
-fn emit_method(service: &Service, op: &Operation) -> TokenStream {
+fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
+    let service = version.service;
     let name = ident(&op.name);
     let builder = builder_name(op);
     let args = required_args(op);
@@ -170,10 +172,14 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
         let note = format!("Asynchronous: the service answers with a request id whose progress `{}` reports; `wait_for_request` waits for it to finish.", waiter.operation);
         doc::paragraph(&mut lines, &note);
     }
+    let body = op.body.as_ref().filter(|b| b.required).map(|b| (&b.ty, b.examples.first()));
+    let example = snippet::arguments(version, required_params(op), body);
+    lines.push(String::new());
+    lines.extend(snippet::example(version, op, &op.name, &example, Awaited::Send));
     let docs = doc::attrs(&lines);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated(note = "deprecated by the service")]));
-    let variants = op.body_variants.iter().map(|v| emit_variant_method(op, v));
-    let waiter = op.waiter.as_ref().map(|w| emit_waiter(op, w));
+    let variants = op.body_variants.iter().map(|v| emit_variant_method(version, op, v));
+    let waiter = op.waiter.as_ref().map(|w| emit_waiter(version, op, w));
     quote! {
         #docs
         #deprecated
@@ -187,7 +193,12 @@ fn emit_method(service: &Service, op: &Operation) -> TokenStream {
 
 /// A method for one documented body of a `oneOf` operation: the body is built
 /// from the variant's constructor arguments, or given whole when it has many.
-fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> TokenStream {
+/// The required parameters of `op` with their docs, in argument order.
+fn required_params(op: &Operation) -> impl Iterator<Item = (&crate::ir::Type, &crate::ir::Doc)> {
+    op.params.iter().filter(|p| p.required).map(|p| (&p.ty, &p.doc))
+}
+
+fn emit_variant_method(version: &Version<'_>, op: &Operation, variant: &crate::ir::BodyVariant) -> TokenStream {
     let method = ident(&variant.method);
     let op_method = ident(&op.name);
     let builder = builder_name(op);
@@ -208,6 +219,11 @@ fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> Toke
         "Same request as [`Client::{}`]; the body is a [`{}`](types::{}).",
         op.name, variant.type_name, variant.type_name
     ));
+    let variant_body = crate::ir::Type::Named(variant.type_name.clone());
+    let body = (!variant.empty).then_some((&variant_body, None));
+    let example = snippet::arguments(version, required_params(op), body);
+    lines.push(String::new());
+    lines.extend(snippet::example(version, op, &variant.method, &example, Awaited::Send));
     let docs = doc::attrs(&lines);
     let (body_param, body_value) = if variant.empty {
         (quote!(), quote!(types::#body_type::#variant_ident(types::#variant_type::new())))
@@ -224,7 +240,7 @@ fn emit_variant_method(op: &Operation, variant: &crate::ir::BodyVariant) -> Toke
 
 /// A method polling `op` until its state member equals a target. The target
 /// is typed when the state is a generated enum.
-fn emit_waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
+fn emit_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> TokenStream {
     let method = ident(&waiter.method);
     let op_method = ident(&op.name);
     let args = required_args(op);
@@ -249,6 +265,13 @@ fn emit_waiter(op: &Operation, waiter: &Waiter) -> TokenStream {
         &mut lines,
         "Returns the last response, in which the target state was seen. Cancel by dropping the future.",
     );
+    let body = op.body.as_ref().filter(|b| b.required).map(|b| (&b.ty, b.examples.first()));
+    let mut example = snippet::arguments(version, required_params(op), body);
+    example.args.push(snippet::waiter_target(version, waiter));
+    let krate = ident(&version.crate_name.replace('-', "_"));
+    example.args.push(quote!(&#krate::runtime::wait::WaitConfig::default()));
+    lines.push(String::new());
+    lines.extend(snippet::example(version, op, &waiter.method, &example, Awaited::Direct));
     let docs = doc::attrs(&lines);
     let state = state_access(waiter);
     let state_doc = format!(" `{pointer}` of a response, where present.");

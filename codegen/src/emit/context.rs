@@ -30,17 +30,26 @@ pub(crate) struct Version<'a> {
     /// Where each type is used, as a sentence: the doc of a type the spec
     /// does not describe.
     pub uses: BTreeMap<String, String>,
+    /// The module holding this version's `Client` and `types`, as a user
+    /// names it: `scp_epas`, or `scp_data_flow::v1_1`.
+    pub root: String,
 }
 
 impl<'a> Crate<'a> {
     pub fn new(spec: &'a CrateSpec, services: &'a [Service]) -> Self {
+        let crate_root = spec.name.replace('-', "_");
         let versions = services
             .iter()
-            .map(|service| Version {
+            .zip(&spec.versions)
+            .map(|(service, version)| Version {
                 service,
                 crate_name: &spec.name,
                 checked: validate::checked_types(service),
                 uses: type_uses(service),
+                root: match spec.is_multi_version() {
+                    true => format!("{crate_root}::{}", version.module),
+                    false => crate_root.clone(),
+                },
             })
             .collect();
         let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };

@@ -148,7 +148,7 @@ pub fn cargo_toml(krate: &Crate<'_>, package_version: &str) -> String {
     let (spec, current) = (krate.spec, krate.current().service);
     let description = format!("Client for {} (generated from the vendor's API docs)", current.title).replace('"', "'");
     format!(
-        "{}[package]\nname = \"{}\"\nversion = \"{package_version}\"\ndescription = \"{description}\"\nreadme = \"README.md\"\nedition.workspace = true\nlicense.workspace = true\nrust-version.workspace = true\n\n[dependencies]\ncloudsdk-runtime = {{ workspace = true }}\nserde = {{ workspace = true }}\n\n[dev-dependencies]\ntokio = {{ workspace = true }}\n",
+        "{}[package]\nname = \"{}\"\nversion = \"{package_version}\"\ndescription = \"{description}\"\nreadme = \"README.md\"\n# 2024: its doctests (one example per client method) build as one binary.\nedition = \"2024\"\nlicense.workspace = true\nrust-version.workspace = true\n\n[dependencies]\ncloudsdk-runtime = {{ workspace = true }}\nserde = {{ workspace = true }}\n\n[dev-dependencies]\ntokio = {{ workspace = true }}\n",
         header(&spec.versions.iter().map(|v| v.display_path.clone()).collect::<Vec<_>>().join(", ")).replace("//", "#"),
         spec.name
     )

@@ -8,6 +8,7 @@ mod doc;
 mod examples;
 mod operation;
 mod render;
+mod snippet;
 mod spelling;
 mod types;
 mod validate;
@@ -81,7 +82,12 @@ fn version_files(
     let source = service.spec_path.as_str();
     let own = service.types.values().filter(|t| !shared.contains(&t.name));
     let reexport = (!shared.is_empty()).then(|| {
-        let names = shared.iter().map(|n| spelling::ident(n));
+        // A shared struct's `…Required` lives beside it in `shared`.
+        let required = shared.iter().filter_map(|n| match service.types.get(n).map(|t| &t.kind) {
+            Some(crate::ir::TypeKind::Struct { required, .. }) => required.as_ref(),
+            _ => None,
+        });
+        let names = shared.iter().chain(required).map(|n| spelling::ident(n));
         quote!(pub use crate::shared::{#(#names),*};)
     });
     let defs = types::emit_types(own, version);

@@ -103,6 +103,23 @@ impl Client {
     /// `PATCH /v1/instance-sets/{instance-set-id}/replicas`
     ///
     /// - `instance_set_id`: Instance set ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let subnet = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "xxxxxxxx-0a69-4f8b-b56d-59ce12b4d55b".into(),
+    /// });
+    /// let body = types::AddInstanceRequestRequired {
+    ///     subnet,
+    /// };
+    /// let response = client.add_instance("...", body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_instance(
         &self,
         instance_set_id: impl Into<String>,
@@ -116,6 +133,52 @@ impl Client {
     /// Create a new instance set, restore one from an existing backup, or restore one from backup files stored in Object Storage. The user.password value must be encrypted for creation to succeed. A restore may fail when the Redis memory size of the backup exceeds 60% of the memory of the target flavor; a restore from Object Storage may also fail when the API token expires while the backup files are retrieved.
     ///
     /// `POST /v1/instance-sets`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let subnet_ref = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "xxxxxxxx-0a69-4f8b-b56d-59ce12b4d55b".into(),
+    /// });
+    /// let primary = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "xxxxxxxx-0a69-4f8b-b56d-59ce12b4d55b".into(),
+    /// });
+    /// let subnet_ref_2 = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "yyyyyyyy-0a69-4f8b-b56d-59ce12b4d55b".into(),
+    /// });
+    /// let subnet_assignment = types::SubnetAssignment::new(types::SubnetAssignmentRequired {
+    ///     primary,
+    ///     replicas: vec![subnet_ref_2],
+    /// });
+    /// let security_group_ref = types::SecurityGroupRef::new(types::SecurityGroupRefRequired {
+    ///     id: "abcdxxxx-4870-4c4e-a267-2de13e38c2ea".into(),
+    /// });
+    /// let response = client
+    ///     .create_instance_set(
+    ///         types::CreateInstanceSetBody::CreateInstanceSetRequest(
+    ///             types::CreateInstanceSetRequest::new(types::CreateInstanceSetRequestRequired {
+    ///                 replicas: 3,
+    ///                 flavor_id: "3830ebad-ea2f-4822-8a7d-9e301c86a58d".into(),
+    ///                 instance_set_name: "mars-repl-test".into(),
+    ///                 recovery_enabled: true,
+    ///                 subnets: vec![subnet_ref],
+    ///                 subnet_assignments: vec![subnet_assignment],
+    ///                 security_groups: vec![security_group_ref],
+    ///                 port: 6379,
+    ///                 project_id: "8eebb8f91c0a465096316820a21a9772".into(),
+    ///                 version: types::RedisVersion::V6_2_5,
+    ///                 parameter_group_id: "bbbbcccc-1234-1234-5678-e705e91db2fb".into(),
+    ///             }),
+    ///         ),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_instance_set(
         &self,
         body: impl Into<types::CreateInstanceSetBody>,
@@ -126,6 +189,46 @@ impl Client {
     /// Create a new instance set.
     ///
     /// Same request as [`Client::create_instance_set`]; the body is a [`CreateInstanceSetRequest`](types::CreateInstanceSetRequest).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let subnet_ref = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let primary = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let subnet_ref_2 = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let subnet_assignment = types::SubnetAssignment::new(types::SubnetAssignmentRequired {
+    ///     primary,
+    ///     replicas: vec![subnet_ref_2],
+    /// });
+    /// let security_group_ref = types::SecurityGroupRef::new(types::SecurityGroupRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let body = types::CreateInstanceSetRequestRequired {
+    ///     replicas: 1,
+    ///     flavor_id: "...".into(),
+    ///     instance_set_name: "...".into(),
+    ///     recovery_enabled: false,
+    ///     subnets: vec![subnet_ref],
+    ///     subnet_assignments: vec![subnet_assignment],
+    ///     security_groups: vec![security_group_ref],
+    ///     port: 2000,
+    ///     project_id: "...".into(),
+    ///     version: types::RedisVersion::V7_2_6,
+    ///     parameter_group_id: "...".into(),
+    /// };
+    /// let response = client.create_new_instance_set(body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_new_instance_set(
         &self,
         body: impl Into<types::CreateInstanceSetRequest>,
@@ -138,6 +241,50 @@ impl Client {
     /// Create an instance set restored from an existing backup.
     ///
     /// Same request as [`Client::create_instance_set`]; the body is a [`RestoreInstanceSetFromBackupRequest`](types::RestoreInstanceSetFromBackupRequest).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let subnet_ref = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let primary = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let subnet_ref_2 = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let subnet_assignment = types::SubnetAssignment::new(types::SubnetAssignmentRequired {
+    ///     primary,
+    ///     replicas: vec![subnet_ref_2],
+    /// });
+    /// let security_group_ref = types::SecurityGroupRef::new(types::SecurityGroupRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let restore_source = types::BackupRestoreSource::new(types::BackupRestoreSourceRequired {
+    ///     backup_name: "...".into(),
+    /// });
+    /// let body = types::RestoreInstanceSetFromBackupRequestRequired {
+    ///     replicas: 1,
+    ///     flavor_id: "...".into(),
+    ///     instance_set_name: "...".into(),
+    ///     recovery_enabled: false,
+    ///     subnets: vec![subnet_ref],
+    ///     subnet_assignments: vec![subnet_assignment],
+    ///     security_groups: vec![security_group_ref],
+    ///     restore_source,
+    ///     port: 2000,
+    ///     project_id: "...".into(),
+    ///     version: types::RedisVersion::V7_2_6,
+    ///     parameter_group_id: "...".into(),
+    /// };
+    /// let response = client.create_instance_set_from_backup(body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_instance_set_from_backup(
         &self,
         body: impl Into<types::RestoreInstanceSetFromBackupRequest>,
@@ -152,6 +299,50 @@ impl Client {
     /// Create an instance set restored from backup files in Object Storage.
     ///
     /// Same request as [`Client::create_instance_set`]; the body is a [`RestoreInstanceSetFromObjectStorageRequest`](types::RestoreInstanceSetFromObjectStorageRequest).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let subnet_ref = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let primary = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let subnet_ref_2 = types::SubnetRef::new(types::SubnetRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let subnet_assignment = types::SubnetAssignment::new(types::SubnetAssignmentRequired {
+    ///     primary,
+    ///     replicas: vec![subnet_ref_2],
+    /// });
+    /// let security_group_ref = types::SecurityGroupRef::new(types::SecurityGroupRefRequired {
+    ///     id: "...".into(),
+    /// });
+    /// let restore_source = types::ObjectStorageRestoreSource::new(types::ObjectStorageRestoreSourceRequired {
+    ///     files: vec!["...".into()],
+    /// });
+    /// let body = types::RestoreInstanceSetFromObjectStorageRequestRequired {
+    ///     replicas: 1,
+    ///     flavor_id: "...".into(),
+    ///     instance_set_name: "...".into(),
+    ///     recovery_enabled: false,
+    ///     subnets: vec![subnet_ref],
+    ///     subnet_assignments: vec![subnet_assignment],
+    ///     security_groups: vec![security_group_ref],
+    ///     restore_source,
+    ///     port: 2000,
+    ///     project_id: "...".into(),
+    ///     version: types::RedisVersion::V7_2_6,
+    ///     parameter_group_id: "...".into(),
+    /// };
+    /// let response = client.create_instance_set_from_object_storage(body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_instance_set_from_object_storage(
         &self,
         body: impl Into<types::RestoreInstanceSetFromObjectStorageRequest>,
@@ -171,6 +362,17 @@ impl Client {
     ///
     /// - `instance_set_id`: Instance set ID.
     /// - `instance_id`: Instance ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let response = client.delete_instance_from_instance_set("...", "...").send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_instance_from_instance_set(
         &self,
         instance_set_id: impl Into<String>,
@@ -190,6 +392,17 @@ impl Client {
     /// `DELETE /v1/instance-sets/{instance-set-id}`
     ///
     /// - `instance_set_id`: Instance set ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let response = client.delete_instance_set("...").send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_instance_set(
         &self,
         instance_set_id: impl Into<String>,
@@ -204,6 +417,17 @@ impl Client {
     /// `GET /v1/instance-sets/{instance-set-id}/instances`
     ///
     /// - `instance_set_id`: Instance set ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let response = client.get_instance_list_of_instance_set("...").send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_instance_list_of_instance_set(
         &self,
         instance_set_id: impl Into<String>,
@@ -221,6 +445,20 @@ impl Client {
     /// `PATCH /v1/instance-sets/{instance-set-id}/primary`
     ///
     /// - `instance_set_id`: Instance set ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let body = types::PromoteReplicaRequestRequired {
+    ///     primary_id: "instance-idid-xxxx-a49f-e705e91db2fb".into(),
+    /// };
+    /// let response = client.promote_replica_to_primary("...", body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn promote_replica_to_primary(
         &self,
         instance_set_id: impl Into<String>,
@@ -240,6 +478,20 @@ impl Client {
     /// `PATCH /v1/instance-sets/{instance-set-id}/recovery`
     ///
     /// - `instance_set_id`: Instance set ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let body = types::SetHighAvailabilityModeRequestRequired {
+    ///     enabled: true,
+    /// };
+    /// let response = client.set_high_availability_mode("...", body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_high_availability_mode(
         &self,
         instance_set_id: impl Into<String>,
@@ -259,6 +511,20 @@ impl Client {
     /// `PATCH /v1/instance-sets/{instance-set-id}`
     ///
     /// - `instance_set_id`: Instance set ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let response = client
+    ///     .update_instance_set("...", types::UpdateInstanceSetRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_instance_set(
         &self,
         instance_set_id: impl Into<String>,

@@ -120,6 +120,23 @@ impl Client {
     /// `POST /v2/{tenantId}/servers/{serverId}/os-volume_attachments`
     ///
     /// - `server_id`: Instance (server) ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let volume_attachment = types::VolumeAttachmentCreate::new(types::VolumeAttachmentCreateRequired {
+    ///     volume_id: "a07f71dc-8151-4e7d-a0cc-cd24a3f11113".into(),
+    /// });
+    /// let body = types::AttachVolumeRequestRequired {
+    ///     volume_attachment,
+    /// };
+    /// let response = client.attach_volume("...", body).send().await?;
+    /// println!("{:?}", response.body().volume_attachment);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn attach_volume(
         &self,
         server_id: impl Into<String>,
@@ -133,6 +150,23 @@ impl Client {
     /// Creates a new keypair, or registers (imports) an existing public key when `public_key` is given.
     ///
     /// `POST /v2/{tenantId}/os-keypairs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let keypair = types::KeypairCreate::new(types::KeypairCreateRequired {
+    ///     name: "keypair-d20a3d59-9433-4b79-8726-20b431d89c78".into(),
+    /// });
+    /// let body = types::CreateKeypairRequestRequired {
+    ///     keypair,
+    /// };
+    /// let response = client.create_keypair(body).send().await?;
+    /// println!("{:?}", response.body().keypair);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_keypair(
         &self,
         body: impl Into<types::CreateKeypairRequest>,
@@ -145,6 +179,27 @@ impl Client {
     /// Creates an instance. After the call, check the instance status with Show Server: the instance is created when its status becomes ACTIVE; if it stays BUILDING for long or becomes ERROR, check the parameters and retry. Windows instances need a flavor with 2 GB RAM or more and a root disk of 50 GB or more, and U2 flavors cannot use Windows images. The root disk size can be 10 GB (Linux) or 50 GB (Windows) up to 1 TB.
     ///
     /// `POST /v2/{tenantId}/servers`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let server = types::ServerCreate::new(types::ServerCreateRequired {
+    ///     image_ref: "9956f822-29c9-4f81-9410-0c392d9c8c24".into(),
+    ///     flavor_ref: "a4b6a0f7-aeff-4d78-a8d5-7de9f007012d".into(),
+    ///     networks: vec![types::ServerNetwork::new()],
+    ///     name: "DB-Master".into(),
+    ///     key_name: "access-key".into(),
+    /// });
+    /// let body = types::CreateServerRequestRequired {
+    ///     server,
+    /// };
+    /// let response = client.create_server(body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_server(
         &self,
         body: impl Into<types::CreateServerRequest>,
@@ -159,6 +214,17 @@ impl Client {
     /// `DELETE /v2/{tenantId}/os-keypairs/{keypairName}`
     ///
     /// - `keypair_name`: Keypair name.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.delete_keypair("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_keypair(
         &self,
         keypair_name: impl Into<String>,
@@ -173,6 +239,17 @@ impl Client {
     /// `DELETE /v2/{tenantId}/servers/{serverId}`
     ///
     /// - `server_id`: Instance (server) ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.delete_server("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_server(
         &self,
         server_id: impl Into<String>,
@@ -188,6 +265,17 @@ impl Client {
     ///
     /// - `server_id`: Instance (server) ID.
     /// - `volume_id`: Volume ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.detach_volume("...", "...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn detach_volume(
         &self,
         server_id: impl Into<String>,
@@ -201,6 +289,17 @@ impl Client {
     /// Lists availability zones.
     ///
     /// `GET /v2/{tenantId}/os-availability-zone`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.list_availability_zones().send().await?;
+    /// println!("{:?}", response.body().availability_zone_info);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_availability_zones(&self) -> operation::ListAvailabilityZones {
         operation::ListAvailabilityZones::new(self.clone())
     }
@@ -210,6 +309,17 @@ impl Client {
     /// Lists instance flavors.
     ///
     /// `GET /v2/{tenantId}/flavors`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.list_flavors().send().await?;
+    /// println!("{:?}", response.body().flavors);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_flavors(&self) -> operation::ListFlavors {
         operation::ListFlavors::new(self.clone())
     }
@@ -219,6 +329,17 @@ impl Client {
     /// Lists instance flavors with their details.
     ///
     /// `GET /v2/{tenantId}/flavors/detail`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.list_flavors_detail().send().await?;
+    /// println!("{:?}", response.body().flavors);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_flavors_detail(&self) -> operation::ListFlavorsDetail {
         operation::ListFlavorsDetail::new(self.clone())
     }
@@ -228,6 +349,17 @@ impl Client {
     /// Lists keypairs.
     ///
     /// `GET /v2/{tenantId}/os-keypairs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.list_keypairs().send().await?;
+    /// println!("{:?}", response.body().keypairs);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_keypairs(&self) -> operation::ListKeypairs {
         operation::ListKeypairs::new(self.clone())
     }
@@ -239,6 +371,17 @@ impl Client {
     /// `GET /v2/{tenantId}/servers`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.list_servers().send().await?;
+    /// println!("{:?}", response.body().servers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_servers(&self) -> operation::ListServers {
         operation::ListServers::new(self.clone())
     }
@@ -250,6 +393,17 @@ impl Client {
     /// `GET /v2/{tenantId}/servers/detail`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.list_servers_detail().send().await?;
+    /// println!("{:?}", response.body().servers);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_servers_detail(&self) -> operation::ListServersDetail {
         operation::ListServersDetail::new(self.clone())
     }
@@ -261,6 +415,17 @@ impl Client {
     /// `GET /v2/{tenantId}/servers/{serverId}/os-volume_attachments`
     ///
     /// - `server_id`: Instance (server) ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.list_volume_attachments("...").send().await?;
+    /// println!("{:?}", response.body().volume_attachments);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_volume_attachments(
         &self,
         server_id: impl Into<String>,
@@ -277,6 +442,25 @@ impl Client {
     /// - `server_id`: Instance (server) ID.
     ///
     /// Response header `Location` (202): URL of the created image (create image action only). Read it with `response.header("location")`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client
+    ///     .server_action(
+    ///         "...",
+    ///         types::ServerActionRequest::StartServerAction(
+    ///             types::StartServerAction::new(),
+    ///         ),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn server_action(
         &self,
         server_id: impl Into<String>,
@@ -288,6 +472,17 @@ impl Client {
     /// Start a stopped (SHUTOFF) instance and change its status to ACTIVE.
     ///
     /// Same request as [`Client::server_action`]; the body is a [`StartServerAction`](types::StartServerAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.start_server("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_server(&self, server_id: impl Into<String>) -> operation::ServerAction {
         self.server_action(
             server_id,
@@ -300,6 +495,17 @@ impl Client {
     /// Stop an ACTIVE or ERROR instance and change its status to SHUTOFF.
     ///
     /// Same request as [`Client::server_action`]; the body is a [`StopServerAction`](types::StopServerAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.stop_server("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_server(&self, server_id: impl Into<String>) -> operation::ServerAction {
         self.server_action(
             server_id,
@@ -310,6 +516,23 @@ impl Client {
     /// Reboot an instance, gracefully (SOFT) or forcibly (HARD).
     ///
     /// Same request as [`Client::server_action`]; the body is a [`RebootServerAction`](types::RebootServerAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let reboot = types::RebootParams::new(types::RebootParamsRequired {
+    ///     type_: types::RebootParamsType::Soft,
+    /// });
+    /// let body = types::RebootServerActionRequired {
+    ///     reboot,
+    /// };
+    /// let response = client.reboot_server("...", body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reboot_server(
         &self,
         server_id: impl Into<String>,
@@ -324,6 +547,23 @@ impl Client {
     /// Change the flavor of an ACTIVE or SHUTOFF instance.
     ///
     /// Same request as [`Client::server_action`]; the body is a [`ResizeServerAction`](types::ResizeServerAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let resize = types::ResizeParams::new(types::ResizeParamsRequired {
+    ///     flavor_ref: "...".into(),
+    /// });
+    /// let body = types::ResizeServerActionRequired {
+    ///     resize,
+    /// };
+    /// let response = client.resize_server("...", body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resize_server(
         &self,
         server_id: impl Into<String>,
@@ -338,6 +578,23 @@ impl Client {
     /// Create an image from a U2 instance; the image URL is in the Location header.
     ///
     /// Same request as [`Client::server_action`]; the body is a [`CreateImageAction`](types::CreateImageAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let create_image = types::CreateImageParams::new(types::CreateImageParamsRequired {
+    ///     name: "...".into(),
+    /// });
+    /// let body = types::CreateImageActionRequired {
+    ///     create_image,
+    /// };
+    /// let response = client.create_server_image("...", body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_server_image(
         &self,
         server_id: impl Into<String>,
@@ -352,6 +609,23 @@ impl Client {
     /// Add a security group to all ports of an instance.
     ///
     /// Same request as [`Client::server_action`]; the body is a [`AddSecurityGroupAction`](types::AddSecurityGroupAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let add_security_group = types::SecurityGroupRef::new(types::SecurityGroupRefRequired {
+    ///     name: "...".into(),
+    /// });
+    /// let body = types::AddSecurityGroupActionRequired {
+    ///     add_security_group,
+    /// };
+    /// let response = client.add_security_group("...", body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_security_group(
         &self,
         server_id: impl Into<String>,
@@ -366,6 +640,23 @@ impl Client {
     /// Remove a security group from all ports of an instance.
     ///
     /// Same request as [`Client::server_action`]; the body is a [`RemoveSecurityGroupAction`](types::RemoveSecurityGroupAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let remove_security_group = types::SecurityGroupRef::new(types::SecurityGroupRefRequired {
+    ///     name: "...".into(),
+    /// });
+    /// let body = types::RemoveSecurityGroupActionRequired {
+    ///     remove_security_group,
+    /// };
+    /// let response = client.remove_security_group("...", body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_security_group(
         &self,
         server_id: impl Into<String>,
@@ -384,6 +675,17 @@ impl Client {
     /// `GET /v2/{tenantId}/os-keypairs/{keypairName}`
     ///
     /// - `keypair_name`: Keypair name.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.show_keypair("...").send().await?;
+    /// println!("{:?}", response.body().keypair);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_keypair(
         &self,
         keypair_name: impl Into<String>,
@@ -398,6 +700,17 @@ impl Client {
     /// `GET /v2/{tenantId}/servers/{serverId}`
     ///
     /// - `server_id`: Instance (server) ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.show_server("...").send().await?;
+    /// println!("{:?}", response.body().server);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_server(&self, server_id: impl Into<String>) -> operation::ShowServer {
         operation::ShowServer::new(self.clone(), server_id.into())
     }
@@ -407,6 +720,23 @@ impl Client {
     /// Fails early when the state becomes `ERROR`; fails with `Error::WaiterTimedOut` after the configured timeout. Transient errors while polling are retried.
     ///
     /// Returns the last response, in which the target state was seen. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client
+    ///     .wait_for_server_status(
+    ///         "...",
+    ///         types::ServerStatus::Active,
+    ///         &nhncloud_compute::runtime::wait::WaitConfig::default(),
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", response.body().server);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn wait_for_server_status(
         &self,
         server_id: impl Into<String>,
@@ -447,6 +777,17 @@ impl Client {
     ///
     /// - `server_id`: Instance (server) ID.
     /// - `volume_id`: Volume ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let response = client.show_volume_attachment("...", "...").send().await?;
+    /// println!("{:?}", response.body().volume_attachment);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_volume_attachment(
         &self,
         server_id: impl Into<String>,
@@ -466,6 +807,20 @@ impl Client {
     /// `PUT /v2/{tenantId}/servers/{serverId}`
     ///
     /// - `server_id`: Instance (server) ID.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// let body = types::UpdateServerRequestRequired {
+    ///     server: types::ServerUpdate::new(),
+    /// };
+    /// let response = client.update_server("...", body).send().await?;
+    /// println!("{:?}", response.body().server);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_server(
         &self,
         server_id: impl Into<String>,

@@ -180,6 +180,35 @@ impl Client {
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let redis_block_storage_group_request = types::RedisBlockStorageGroupRequest::new(types::RedisBlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockStorageGroupRoleType::Os,
+    ///     size_gb: 104,
+    /// });
+    /// let redis_instance_group_request = types::RedisInstanceGroupRequest::new(types::RedisInstanceGroupRequestRequired {
+    ///     block_storage_groups: vec![redis_block_storage_group_request],
+    ///     role_type: types::RedisInstanceGroupRoleType::Active,
+    ///     server_type_name: "...".into(),
+    /// });
+    /// let body = types::RedisClusterCreateRequestRequired {
+    ///     dbaas_engine_version_id: "...".into(),
+    ///     init_config_option: types::RedisInitConfigOption::new(),
+    ///     instance_groups: vec![redis_instance_group_request],
+    ///     instance_name_prefix: "cachestore".into(),
+    ///     name: "cachestore".into(),
+    ///     subnet_id: "...".into(),
+    ///     timezone: "...".into(),
+    /// };
+    /// let response = client.create_cluster(body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cluster(
         &self,
         body: impl Into<types::RedisClusterCreateRequest>,
@@ -194,6 +223,22 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let body = types::ClusterRestoreRequestRequired {
+    ///     instance_name_prefix: "cachestore".into(),
+    ///     name: "cachestoreRestore".into(),
+    ///     server_type_name: "...".into(),
+    /// };
+    /// let response = client.create_restore_cluster("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -211,6 +256,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_backup_histories("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -223,6 +279,17 @@ impl Client {
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_clusters().send().await?;
+    /// println!("{:?}", response.body().count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_clusters(&self) -> operation::ListClusters {
         operation::ListClusters::new(self.clone())
     }
@@ -232,6 +299,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/commands`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_commands("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_commands(
         &self,
         cluster_id: impl Into<String>,
@@ -244,6 +322,17 @@ impl Client {
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
     /// - `dbaas_engine_version_id`: DBaaS engine version ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_engine_version_properties("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_version_properties(
         &self,
         dbaas_engine_version_id: impl Into<String>,
@@ -257,6 +346,17 @@ impl Client {
     /// List Engine Versions
     ///
     /// `GET /v1/engine-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_engine_versions().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
     }
@@ -264,6 +364,17 @@ impl Client {
     /// List Parameter Groups
     ///
     /// `GET /v1/parameter-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_parameter_groups().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameter_groups(&self) -> operation::ListParameterGroups {
         operation::ListParameterGroups::new(self.clone())
     }
@@ -273,6 +384,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/parameters`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_parameter_values("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -287,6 +409,17 @@ impl Client {
     /// - `dbaas_parameter_group_id`: Parameter group ID
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_parameters("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameters(
         &self,
         dbaas_parameter_group_id: impl Into<String>,
@@ -297,6 +430,17 @@ impl Client {
     /// List Server Types
     ///
     /// `GET /v1/server-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.list_server_types().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
@@ -308,6 +452,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let body = types::BackupHistoryNumberRequestRequired {
+    ///     backup_history_number: vec!["...".into()],
+    /// };
+    /// let response = client.remove_backup_histories("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -327,6 +485,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.restart_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -341,6 +510,21 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let body = types::BackupSettingExcludingArchiveRequestRequired {
+    ///     retention_period_day: "7".into(),
+    ///     starting_time_hour: "2".into(),
+    /// };
+    /// let response = client.set_backup("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -356,6 +540,23 @@ impl Client {
     /// - `block_storage_group_id`: Block storage group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let body = types::ResizeBlockStorageGroupRequestRequired {
+    ///     size_gb: 16,
+    /// };
+    /// let response = client
+    ///     .set_block_storage_size("afc33891202643ba8ba1a5298a1affff", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -375,6 +576,23 @@ impl Client {
     /// - `cluster_id`: DB cluster id
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let body = types::MaintenanceRequestRequired {
+    ///     start_day_of_week: types::DayOfWeek::Mon,
+    ///     start_minute: "...".into(),
+    ///     start_time: "...".into(),
+    ///     term_hour: "1".into(),
+    /// };
+    /// let response = client.set_maintenance("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -390,6 +608,25 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let parameter_request = types::ParameterRequest::new(types::ParameterRequestRequired {
+    ///     id: "...".into(),
+    ///     new_value: "...".into(),
+    ///     old_value: "...".into(),
+    /// });
+    /// let body = types::ParametersRequestRequired {
+    ///     parameters: vec![parameter_request],
+    /// };
+    /// let response = client.set_parameter_values("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -405,6 +642,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client
+    ///     .set_security_group_rules("...", types::UpdateSecurityGroupRulesRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -424,6 +675,20 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let body = types::InstanceGroupResizeRequestRequired {
+    ///     server_type_name: "...".into(),
+    /// };
+    /// let response = client.set_server_type("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -441,6 +706,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.show_cluster("...").send().await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_cluster(&self, cluster_id: impl Into<String>) -> operation::ShowCluster {
         operation::ShowCluster::new(self.clone(), cluster_id.into())
     }
@@ -450,6 +726,17 @@ impl Client {
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.show_request("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_request(&self, request_id: impl Into<String>) -> operation::ShowRequest {
         operation::ShowRequest::new(self.clone(), request_id.into())
     }
@@ -461,6 +748,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.start_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -475,6 +773,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.stop_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -486,6 +795,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let body = types::RedisSwitchOverTargetRequestRequired {
+    ///     switch_host_name: "...".into(),
+    /// };
+    /// let response = client.switchover_cluster("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn switchover_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -501,6 +824,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.synchronize_cluster_state("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -515,6 +849,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.synchronize_commands("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_commands(
         &self,
         cluster_id: impl Into<String>,
@@ -529,6 +874,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.synchronize_parameter_values("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -543,6 +899,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.terminate_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -557,6 +924,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.unset_backup("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -568,6 +946,17 @@ impl Client {
     /// - `cluster_id`: DB cluster id
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client.unset_maintenance("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -582,6 +971,25 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let modify_command_item = types::ModifyCommandItem::new(types::ModifyCommandItemRequired {
+    ///     id: "...".into(),
+    ///     name: "...".into(),
+    ///     new_value: "RENAMED_CMD".into(),
+    /// });
+    /// let body = types::ModifyCommandRequestRequired {
+    ///     commands: vec![modify_command_item],
+    /// };
+    /// let response = client.update_commands("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_commands(
         &self,
         cluster_id: impl Into<String>,

@@ -184,6 +184,21 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::AddBlockStoragesRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// };
+    /// let response = client.add_block_storages("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
@@ -201,6 +216,40 @@ impl Client {
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let init_config_option = types::EpasInitConfigOptionRequest::new(types::EpasInitConfigOptionRequestRequired {
+    ///     database_name: "epasdb".into(),
+    ///     database_user_name: "epasuser".into(),
+    ///     database_user_password: "examplepassword".into(),
+    /// });
+    /// let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// });
+    /// let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
+    ///     block_storage_groups: vec![block_storage_group_request],
+    ///     role_type: types::InstanceGroupRoleType::Active,
+    ///     server_type_name: "...".into(),
+    /// });
+    /// let body = types::EpasClusterCreateRequestRequired {
+    ///     dbaas_engine_version_id: "...".into(),
+    ///     init_config_option,
+    ///     instance_groups: vec![instance_group_request],
+    ///     instance_name_prefix: "epas".into(),
+    ///     name: "epascluster".into(),
+    ///     subnet_id: "...".into(),
+    ///     timezone: "...".into(),
+    /// };
+    /// let response = client.create_cluster(body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cluster(
         &self,
         body: impl Into<types::EpasClusterCreateRequest>,
@@ -215,6 +264,31 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let block_storage_group_request = todo!();
+    /// let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
+    ///     block_storage_groups: vec![block_storage_group_request],
+    ///     role_type: types::InstanceGroupRoleType::Active,
+    ///     server_type_name: "...".into(),
+    /// });
+    /// let replicas = types::Replicas::new(types::ReplicasRequired {
+    ///     instance_groups: vec![instance_group_request],
+    ///     name: "epas-replica".into(),
+    /// });
+    /// let body = types::ReplicasCreateRequestRequired {
+    ///     replica_count: 1,
+    ///     replicas: vec![replicas],
+    /// };
+    /// let response = client.create_replica("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_replica(
         &self,
         cluster_id: impl Into<String>,
@@ -230,6 +304,22 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::ClusterRestoreRequestRequired {
+    ///     instance_name_prefix: "epas".into(),
+    ///     name: "epasrestore".into(),
+    ///     server_type_name: "...".into(),
+    /// };
+    /// let response = client.create_restore_cluster("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -249,6 +339,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .delete_archive_log("109a585ae67b4e8482fdafc8a4a5be74")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_archive_log(
         &self,
         cluster_id: impl Into<String>,
@@ -264,6 +368,20 @@ impl Client {
     /// - `log_type`: Log type
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .export_log("109a585ae67b4e8482fdafc8a4a5be74", types::LogType::Alert)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn export_log(
         &self,
         cluster_id: impl Into<String>,
@@ -277,6 +395,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_backup_histories("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -289,6 +418,17 @@ impl Client {
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_clusters().send().await?;
+    /// println!("{:?}", response.body().count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_clusters(&self) -> operation::ListClusters {
         operation::ListClusters::new(self.clone())
     }
@@ -298,6 +438,17 @@ impl Client {
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
     /// - `dbaas_engine_version_id`: DBaaS engine version ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_engine_version_properties("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_version_properties(
         &self,
         dbaas_engine_version_id: impl Into<String>,
@@ -311,6 +462,17 @@ impl Client {
     /// List Engine Versions
     ///
     /// `GET /v1/engine-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_engine_versions().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
     }
@@ -320,6 +482,20 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/log-export-configs`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .list_log_export_configs("109a585ae67b4e8482fdafc8a4a5be74")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_log_export_configs(
         &self,
         cluster_id: impl Into<String>,
@@ -330,6 +506,17 @@ impl Client {
     /// List Parameter Groups
     ///
     /// `GET /v1/parameter-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_parameter_groups().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameter_groups(&self) -> operation::ListParameterGroups {
         operation::ListParameterGroups::new(self.clone())
     }
@@ -339,6 +526,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/parameters`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_parameter_values("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -353,6 +551,17 @@ impl Client {
     /// - `dbaas_parameter_group_id`: Parameter group ID
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_parameters("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameters(
         &self,
         dbaas_parameter_group_id: impl Into<String>,
@@ -365,6 +574,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/replicas`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_replicas("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_replicas(
         &self,
         cluster_id: impl Into<String>,
@@ -375,6 +595,17 @@ impl Client {
     /// List Server Types
     ///
     /// `GET /v1/server-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.list_server_types().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
@@ -386,6 +617,21 @@ impl Client {
     /// - `cluster_id`: DB cluster id
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::MinorPatchRequestRequired {
+    ///     backup_before_upgrade: true,
+    ///     software_version: "...".into(),
+    /// };
+    /// let response = client.patch_minor_version("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn patch_minor_version(
         &self,
         cluster_id: impl Into<String>,
@@ -401,6 +647,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.promote_replica_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn promote_replica_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -415,6 +672,24 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::LogExportConfigCreateRequestRequired {
+    ///     bucket_name: "examplebucket".into(),
+    ///     log_type: "alert".into(),
+    /// };
+    /// let response = client
+    ///     .register_log_export_config("109a585ae67b4e8482fdafc8a4a5be74", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn register_log_export_config(
         &self,
         cluster_id: impl Into<String>,
@@ -434,6 +709,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::BackupHistoryNumberRequestRequired {
+    ///     backup_history_number: vec!["...".into()],
+    /// };
+    /// let response = client.remove_backup_histories("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -453,6 +742,17 @@ impl Client {
     /// - `replica_cluster_id`: Replica cluster id
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.reset_replica("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reset_replica(
         &self,
         replica_cluster_id: impl Into<String>,
@@ -467,6 +767,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.restart_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -481,6 +792,23 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::ArchiveConfigSetRequestRequired {
+    ///     archive_enabled: true,
+    /// };
+    /// let response = client
+    ///     .set_archive_config("109a585ae67b4e8482fdafc8a4a5be74", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_archive_config(
         &self,
         cluster_id: impl Into<String>,
@@ -496,6 +824,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::AuditLogRequestRequired {
+    ///     use_audit_log: true,
+    /// };
+    /// let response = client.set_audit_log("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_audit_log(
         &self,
         cluster_id: impl Into<String>,
@@ -511,6 +853,22 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::BackupSettingRequestRequired {
+    ///     archive_frequency_minute: "60".into(),
+    ///     retention_period_day: "7".into(),
+    ///     starting_time_hour: "2".into(),
+    /// };
+    /// let response = client.set_backup("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -526,6 +884,23 @@ impl Client {
     /// - `block_storage_group_id`: Block storage group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::ResizeBlockStorageGroupRequestRequired {
+    ///     size_gb: 16,
+    /// };
+    /// let response = client
+    ///     .set_block_storage_size("afc33891202643ba8ba1a5298a1affff", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -546,6 +921,24 @@ impl Client {
     /// - `log_type`: Log type
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .set_log_export_config(
+    ///         "109a585ae67b4e8482fdafc8a4a5be74",
+    ///         types::LogType::Alert,
+    ///         types::LogExportConfigModifyRequest::new(),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_log_export_config(
         &self,
         cluster_id: impl Into<String>,
@@ -567,6 +960,23 @@ impl Client {
     /// - `cluster_id`: DB cluster id
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::MaintenanceRequestRequired {
+    ///     start_day_of_week: types::DayOfWeek::Mon,
+    ///     start_minute: "...".into(),
+    ///     start_time: "...".into(),
+    ///     term_hour: "1".into(),
+    /// };
+    /// let response = client.set_maintenance("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -582,6 +992,25 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let parameter_request = types::ParameterRequest::new(types::ParameterRequestRequired {
+    ///     id: "...".into(),
+    ///     new_value: "...".into(),
+    ///     old_value: "...".into(),
+    /// });
+    /// let body = types::ParametersRequestRequired {
+    ///     parameters: vec![parameter_request],
+    /// };
+    /// let response = client.set_parameter_values("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -597,6 +1026,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .set_security_group_rules("...", types::UpdateSecurityGroupRulesRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -616,6 +1059,20 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let body = types::InstanceGroupResizeRequestRequired {
+    ///     server_type_name: "...".into(),
+    /// };
+    /// let response = client.set_server_type("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -633,6 +1090,20 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/archive`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .show_archive_config("109a585ae67b4e8482fdafc8a4a5be74")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().archive_enabled);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_archive_config(
         &self,
         cluster_id: impl Into<String>,
@@ -645,6 +1116,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.show_cluster("...").send().await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_cluster(&self, cluster_id: impl Into<String>) -> operation::ShowCluster {
         operation::ShowCluster::new(self.clone(), cluster_id.into())
     }
@@ -654,6 +1136,17 @@ impl Client {
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.show_request("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_request(&self, request_id: impl Into<String>) -> operation::ShowRequest {
         operation::ShowRequest::new(self.clone(), request_id.into())
     }
@@ -665,6 +1158,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.start_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -679,6 +1183,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.stop_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -690,6 +1205,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.switchover_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn switchover_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -704,6 +1230,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .synchronize_archive_config("109a585ae67b4e8482fdafc8a4a5be74")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_archive_config(
         &self,
         cluster_id: impl Into<String>,
@@ -718,6 +1258,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.synchronize_cluster_state("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -732,6 +1283,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.synchronize_parameter_values("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -746,6 +1308,17 @@ impl Client {
     /// - `origin_cluster_id`: Origin cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.synchronize_replica_state("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_replica_state(
         &self,
         origin_cluster_id: impl Into<String>,
@@ -760,6 +1333,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.terminate_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -775,6 +1359,23 @@ impl Client {
     /// - `log_type`: Log type
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client
+    ///     .unregister_log_export_config(
+    ///         "109a585ae67b4e8482fdafc8a4a5be74",
+    ///         types::LogType::Alert,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unregister_log_export_config(
         &self,
         cluster_id: impl Into<String>,
@@ -794,6 +1395,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.unset_backup("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -805,6 +1417,17 @@ impl Client {
     /// - `cluster_id`: DB cluster id
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
+    /// use scp_epas::types;
+    /// let response = client.unset_maintenance("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,

@@ -184,6 +184,21 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let body = types::EventStreamsClusterAddInstancesRequestRequired {
+    ///     instance_count: 1,
+    ///     service_ip_addresses: vec!["...".into()],
+    /// };
+    /// let response = client.add_instances("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_instances(
         &self,
         cluster_id: impl Into<String>,
@@ -197,6 +212,41 @@ impl Client {
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let init_config_option = types::EventStreamsInitConfigOptionRequest::new(types::EventStreamsInitConfigOptionRequestRequired {
+    ///     broker_sasl_id: "brokeradmin".into(),
+    ///     broker_sasl_password: "...".into(),
+    ///     zookeeper_sasl_id: "zookeeperadmin".into(),
+    ///     zookeeper_sasl_password: "...".into(),
+    /// });
+    /// let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockStorageGroupRoleType::Os,
+    ///     size_gb: 104,
+    /// });
+    /// let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
+    ///     block_storage_groups: vec![block_storage_group_request],
+    ///     role_type: types::InstanceGroupRoleType::Active,
+    ///     server_type_name: "...".into(),
+    /// });
+    /// let body = types::EventStreamsClusterCreateRequestRequired {
+    ///     dbaas_engine_version_id: "...".into(),
+    ///     init_config_option,
+    ///     instance_groups: vec![instance_group_request],
+    ///     instance_name_prefix: "eventstreams".into(),
+    ///     name: "eventstreams".into(),
+    ///     subnet_id: "...".into(),
+    ///     timezone: "...".into(),
+    /// };
+    /// let response = client.create_cluster(body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cluster(
         &self,
         body: impl Into<types::EventStreamsClusterCreateRequest>,
@@ -209,6 +259,17 @@ impl Client {
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.list_clusters().send().await?;
+    /// println!("{:?}", response.body().count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_clusters(&self) -> operation::ListClusters {
         operation::ListClusters::new(self.clone())
     }
@@ -218,6 +279,17 @@ impl Client {
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
     /// - `dbaas_engine_version_id`: DBaaS engine version ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.list_engine_version_properties("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_version_properties(
         &self,
         dbaas_engine_version_id: impl Into<String>,
@@ -231,6 +303,17 @@ impl Client {
     /// List Engine Versions
     ///
     /// `GET /v1/engine-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.list_engine_versions().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
     }
@@ -238,6 +321,17 @@ impl Client {
     /// List Parameter Groups
     ///
     /// `GET /v1/parameter-groups`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.list_parameter_groups().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameter_groups(&self) -> operation::ListParameterGroups {
         operation::ListParameterGroups::new(self.clone())
     }
@@ -247,6 +341,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/parameters`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.list_parameter_values("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -261,6 +366,17 @@ impl Client {
     /// - `dbaas_parameter_group_id`: Parameter group ID
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.list_parameters("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_parameters(
         &self,
         dbaas_parameter_group_id: impl Into<String>,
@@ -271,6 +387,17 @@ impl Client {
     /// List Server Types
     ///
     /// `GET /v1/server-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.list_server_types().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
@@ -282,6 +409,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.restart_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -296,6 +434,23 @@ impl Client {
     /// - `block_storage_group_id`: Block storage group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let body = types::ResizeBlockStorageGroupRequestRequired {
+    ///     size_gb: 16,
+    /// };
+    /// let response = client
+    ///     .set_block_storage_size("afc33891202643ba8ba1a5298a1affff", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -315,6 +470,23 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let body = types::MaintenanceRequestRequired {
+    ///     start_day_of_week: types::DayOfWeek::Mon,
+    ///     start_minute: "...".into(),
+    ///     start_time: "...".into(),
+    ///     term_hour: "1".into(),
+    /// };
+    /// let response = client.set_maintenance("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -330,6 +502,25 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let parameter_request = types::ParameterRequest::new(types::ParameterRequestRequired {
+    ///     id: "...".into(),
+    ///     new_value: "...".into(),
+    ///     old_value: "...".into(),
+    /// });
+    /// let body = types::ParametersRequestRequired {
+    ///     parameters: vec![parameter_request],
+    /// };
+    /// let response = client.set_parameter_values("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -345,6 +536,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client
+    ///     .set_security_group_rules("...", types::UpdateSecurityGroupRulesRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -364,6 +569,20 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let body = types::InstanceGroupResizeRequestRequired {
+    ///     server_type_name: "...".into(),
+    /// };
+    /// let response = client.set_server_type("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -381,6 +600,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.show_cluster("...").send().await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_cluster(&self, cluster_id: impl Into<String>) -> operation::ShowCluster {
         operation::ShowCluster::new(self.clone(), cluster_id.into())
     }
@@ -390,6 +620,17 @@ impl Client {
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.show_request("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_request(&self, request_id: impl Into<String>) -> operation::ShowRequest {
         operation::ShowRequest::new(self.clone(), request_id.into())
     }
@@ -401,6 +642,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.start_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -415,6 +667,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.stop_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -426,6 +689,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.synchronize_cluster_state("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -440,6 +714,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.synchronize_parameter_values("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_parameter_values(
         &self,
         cluster_id: impl Into<String>,
@@ -454,6 +739,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.terminate_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -468,6 +764,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_event_streams::Client) -> Result<(), scp_event_streams::Error> {
+    /// use scp_event_streams::types;
+    /// let response = client.unset_maintenance("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,

@@ -184,6 +184,21 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let body = types::AddBlockStoragesRequestRequired {
+    ///     role_type: types::BlockRoleType::Data,
+    ///     size_gb: 104,
+    /// };
+    /// let response = client.add_block_storages("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
@@ -203,6 +218,21 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let body = types::SearchEngineClusterAddInstancesRequestRequired {
+    ///     instance_count: 1,
+    ///     service_ip_addresses: vec!["...".into()],
+    /// };
+    /// let response = client.add_instances("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_instances(
         &self,
         cluster_id: impl Into<String>,
@@ -216,6 +246,39 @@ impl Client {
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let init_config_option = types::SearchEngineInitConfigOptionRequest::new(types::SearchEngineInitConfigOptionRequestRequired {
+    ///     database_user_name: "dbadmin".into(),
+    ///     database_user_password: "Passw0rd!123".into(),
+    /// });
+    /// let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// });
+    /// let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
+    ///     block_storage_groups: vec![block_storage_group_request],
+    ///     role_type: types::InstanceGroupRoleType::Active,
+    ///     server_type_name: "...".into(),
+    /// });
+    /// let body = types::SearchEngineClusterCreateRequestRequired {
+    ///     dbaas_engine_version_id: "...".into(),
+    ///     init_config_option,
+    ///     instance_groups: vec![instance_group_request],
+    ///     instance_name_prefix: "searchengine".into(),
+    ///     name: "searchengine".into(),
+    ///     subnet_id: "...".into(),
+    ///     timezone: "...".into(),
+    /// };
+    /// let response = client.create_cluster(body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cluster(
         &self,
         body: impl Into<types::SearchEngineClusterCreateRequest>,
@@ -230,6 +293,31 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// });
+    /// let search_engine_restore_instance_group = types::SearchEngineRestoreInstanceGroup::new(types::SearchEngineRestoreInstanceGroupRequired {
+    ///     block_storage_groups: vec![block_storage_group_request],
+    ///     role_type: types::InstanceGroupRoleType::Active,
+    /// });
+    /// let body = types::SearchEngineClusterRestoreRequestRequired {
+    ///     backup_history_number: "...".into(),
+    ///     instance_groups: vec![search_engine_restore_instance_group],
+    ///     instance_name_prefix: "serestore".into(),
+    ///     name: "searchenginerestore".into(),
+    /// };
+    /// let response = client.create_restore_cluster("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -247,6 +335,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.list_backup_histories("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -259,6 +358,17 @@ impl Client {
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.list_clusters().send().await?;
+    /// println!("{:?}", response.body().count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_clusters(&self) -> operation::ListClusters {
         operation::ListClusters::new(self.clone())
     }
@@ -268,6 +378,17 @@ impl Client {
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
     /// - `dbaas_engine_version_id`: DBaaS engine version ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.list_engine_version_properties("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_version_properties(
         &self,
         dbaas_engine_version_id: impl Into<String>,
@@ -281,6 +402,17 @@ impl Client {
     /// List Engine Versions
     ///
     /// `GET /v1/engine-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.list_engine_versions().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
     }
@@ -288,6 +420,17 @@ impl Client {
     /// List Server Types
     ///
     /// `GET /v1/server-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.list_server_types().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
@@ -299,6 +442,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let body = types::BackupHistoryNumberRequestRequired {
+    ///     backup_history_number: vec!["...".into()],
+    /// };
+    /// let response = client.remove_backup_histories("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -318,6 +475,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.restart_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -332,6 +500,21 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let body = types::BackupSettingExcludingArchiveRequestRequired {
+    ///     retention_period_day: "7".into(),
+    ///     starting_time_hour: "2".into(),
+    /// };
+    /// let response = client.set_backup("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -347,6 +530,23 @@ impl Client {
     /// - `block_storage_group_id`: Block storage group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let body = types::ResizeBlockStorageGroupRequestRequired {
+    ///     size_gb: 16,
+    /// };
+    /// let response = client
+    ///     .set_block_storage_size("afc33891202643ba8ba1a5298a1affff", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -366,6 +566,23 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let body = types::MaintenanceRequestRequired {
+    ///     start_day_of_week: types::DayOfWeek::Mon,
+    ///     start_minute: "...".into(),
+    ///     start_time: "...".into(),
+    ///     term_hour: "1".into(),
+    /// };
+    /// let response = client.set_maintenance("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -381,6 +598,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client
+    ///     .set_security_group_rules("...", types::UpdateSecurityGroupRulesRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -400,6 +631,20 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let body = types::InstanceGroupResizeRequestRequired {
+    ///     server_type_name: "...".into(),
+    /// };
+    /// let response = client.set_server_type("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -417,6 +662,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.show_cluster("...").send().await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_cluster(&self, cluster_id: impl Into<String>) -> operation::ShowCluster {
         operation::ShowCluster::new(self.clone(), cluster_id.into())
     }
@@ -426,6 +682,17 @@ impl Client {
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.show_request("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_request(&self, request_id: impl Into<String>) -> operation::ShowRequest {
         operation::ShowRequest::new(self.clone(), request_id.into())
     }
@@ -437,6 +704,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.start_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -451,6 +729,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.stop_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -462,6 +751,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.synchronize_cluster_state("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -476,6 +776,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.terminate_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -490,6 +801,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.unset_backup("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -501,6 +823,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_search_engine::Client) -> Result<(), scp_search_engine::Error> {
+    /// use scp_search_engine::types;
+    /// let response = client.unset_maintenance("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,

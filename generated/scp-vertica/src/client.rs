@@ -184,6 +184,21 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let body = types::AddBlockStoragesRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// };
+    /// let response = client.add_block_storages("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn add_block_storages(
         &self,
         instance_group_id: impl Into<String>,
@@ -201,6 +216,40 @@ impl Client {
     /// `POST /v1/clusters`
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let init_config_option = types::VerticaInitConfigOptionRequest::new(types::VerticaInitConfigOptionRequestRequired {
+    ///     database_name: "verticadb".into(),
+    ///     database_user_name: "dbadmin".into(),
+    ///     database_user_password: "Passw0rd!".into(),
+    /// });
+    /// let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// });
+    /// let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
+    ///     block_storage_groups: vec![block_storage_group_request],
+    ///     role_type: types::InstanceGroupRoleType::Active,
+    ///     server_type_name: "...".into(),
+    /// });
+    /// let body = types::VerticaClusterCreateRequestRequired {
+    ///     dbaas_engine_version_id: "...".into(),
+    ///     init_config_option,
+    ///     instance_groups: vec![instance_group_request],
+    ///     instance_name_prefix: "vertica".into(),
+    ///     name: "vertica".into(),
+    ///     subnet_id: "...".into(),
+    ///     timezone: "...".into(),
+    /// };
+    /// let response = client.create_cluster(body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_cluster(
         &self,
         body: impl Into<types::VerticaClusterCreateRequest>,
@@ -215,6 +264,32 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// });
+    /// let vertica_restore_instance_group = types::VerticaRestoreInstanceGroup::new(types::VerticaRestoreInstanceGroupRequired {
+    ///     block_storage_groups: vec![block_storage_group_request],
+    ///     role_type: types::InstanceGroupRoleType::Active,
+    ///     server_type_name: "...".into(),
+    /// });
+    /// let body = types::VerticaClusterRestoreRequestRequired {
+    ///     backup_history_number: "...".into(),
+    ///     instance_groups: vec![vertica_restore_instance_group],
+    ///     instance_name_prefix: "vertica".into(),
+    ///     name: "vertica".into(),
+    /// };
+    /// let response = client.create_restore_cluster("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_restore_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -232,6 +307,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}/backup-histories`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.list_backup_histories("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -244,6 +330,17 @@ impl Client {
     /// `GET /v1/clusters`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.list_clusters().send().await?;
+    /// println!("{:?}", response.body().count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_clusters(&self) -> operation::ListClusters {
         operation::ListClusters::new(self.clone())
     }
@@ -253,6 +350,17 @@ impl Client {
     /// `GET /v1/engine-versions/{dbaas_engine_version_id}/properties`
     ///
     /// - `dbaas_engine_version_id`: DBaaS engine version ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.list_engine_version_properties("...").send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_version_properties(
         &self,
         dbaas_engine_version_id: impl Into<String>,
@@ -266,6 +374,17 @@ impl Client {
     /// List Engine Versions
     ///
     /// `GET /v1/engine-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.list_engine_versions().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_engine_versions(&self) -> operation::ListEngineVersions {
         operation::ListEngineVersions::new(self.clone())
     }
@@ -273,6 +392,17 @@ impl Client {
     /// List Server Types
     ///
     /// `GET /v1/server-types`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.list_server_types().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_server_types(&self) -> operation::ListServerTypes {
         operation::ListServerTypes::new(self.clone())
     }
@@ -284,6 +414,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let body = types::BackupHistoryNumberRequestRequired {
+    ///     backup_history_number: vec!["...".into()],
+    /// };
+    /// let response = client.remove_backup_histories("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn remove_backup_histories(
         &self,
         cluster_id: impl Into<String>,
@@ -303,6 +447,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.restart_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restart_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -317,6 +472,21 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let body = types::BackupSettingExcludingArchiveRequestRequired {
+    ///     retention_period_day: "7".into(),
+    ///     starting_time_hour: "1".into(),
+    /// };
+    /// let response = client.set_backup("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_backup(
         &self,
         cluster_id: impl Into<String>,
@@ -332,6 +502,23 @@ impl Client {
     /// - `block_storage_group_id`: Block storage group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let body = types::ResizeBlockStorageGroupRequestRequired {
+    ///     size_gb: 16,
+    /// };
+    /// let response = client
+    ///     .set_block_storage_size("afc33891202643ba8ba1a5298a1affff", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_block_storage_size(
         &self,
         block_storage_group_id: impl Into<String>,
@@ -351,6 +538,23 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let body = types::MaintenanceRequestRequired {
+    ///     start_day_of_week: types::DayOfWeek::Mon,
+    ///     start_minute: "...".into(),
+    ///     start_time: "...".into(),
+    ///     term_hour: "1".into(),
+    /// };
+    /// let response = client.set_maintenance("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_maintenance(
         &self,
         cluster_id: impl Into<String>,
@@ -366,6 +570,20 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client
+    ///     .set_security_group_rules("...", types::UpdateSecurityGroupRulesRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_security_group_rules(
         &self,
         cluster_id: impl Into<String>,
@@ -385,6 +603,20 @@ impl Client {
     /// - `instance_group_id`: Instance group ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let body = types::InstanceGroupResizeRequestRequired {
+    ///     server_type_name: "...".into(),
+    /// };
+    /// let response = client.set_server_type("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_server_type(
         &self,
         instance_group_id: impl Into<String>,
@@ -402,6 +634,17 @@ impl Client {
     /// `GET /v1/clusters/{cluster_id}`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.show_cluster("...").send().await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_cluster(&self, cluster_id: impl Into<String>) -> operation::ShowCluster {
         operation::ShowCluster::new(self.clone(), cluster_id.into())
     }
@@ -411,6 +654,17 @@ impl Client {
     /// `GET /v1/requests/{request_id}`
     ///
     /// - `request_id`: Request ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.show_request("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_request(&self, request_id: impl Into<String>) -> operation::ShowRequest {
         operation::ShowRequest::new(self.clone(), request_id.into())
     }
@@ -422,6 +676,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.start_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -436,6 +701,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.stop_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn stop_cluster(&self, cluster_id: impl Into<String>) -> operation::StopCluster {
         operation::StopCluster::new(self.clone(), cluster_id.into())
     }
@@ -447,6 +723,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.synchronize_cluster_state("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn synchronize_cluster_state(
         &self,
         cluster_id: impl Into<String>,
@@ -461,6 +748,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.terminate_cluster("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn terminate_cluster(
         &self,
         cluster_id: impl Into<String>,
@@ -475,6 +773,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.unset_backup("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_backup(&self, cluster_id: impl Into<String>) -> operation::UnsetBackup {
         operation::UnsetBackup::new(self.clone(), cluster_id.into())
     }
@@ -486,6 +795,17 @@ impl Client {
     /// - `cluster_id`: Cluster ID
     ///
     /// Asynchronous: the service answers with a request id whose progress `show_request` reports; `wait_for_request` waits for it to finish.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_vertica::Client) -> Result<(), scp_vertica::Error> {
+    /// use scp_vertica::types;
+    /// let response = client.unset_maintenance("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn unset_maintenance(
         &self,
         cluster_id: impl Into<String>,

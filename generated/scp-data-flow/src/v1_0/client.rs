@@ -182,6 +182,26 @@ impl Client {
     /// `POST /v1/data-flow-services/clusters/{cluster_id}/validate-resources`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let body = types::DataFlowServiceValidateResourceRequestRequired {
+    ///     service_workload: Default::default(),
+    /// };
+    /// let response = client
+    ///     .check_cluster_resource_size_for_data_flow_service_create(
+    ///         "2a9be312-5d4b-4bc8-b2ae-35100fa9241f",
+    ///         body,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().err_code);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_cluster_resource_size_for_data_flow_service_create(
         &self,
         cluster_id: impl Into<String>,
@@ -201,6 +221,23 @@ impl Client {
     /// `POST /v1/data-flow-services/{data_flow_service_id}/validate-resources`
     ///
     /// - `data_flow_service_id`: data_flow_service_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let body = types::DataFlowServiceValidateResourceRequestRequired {
+    ///     service_workload: Default::default(),
+    /// };
+    /// let response = client
+    ///     .check_cluster_resource_size_for_data_flow_service_update("...", body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().err_code);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_cluster_resource_size_for_data_flow_service_update(
         &self,
         data_flow_service_id: impl Into<String>,
@@ -220,6 +257,17 @@ impl Client {
     /// `GET /v1/data-flows/{data_flow_name}/check-duplication`
     ///
     /// - `data_flow_name`: Data flow name
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.check_data_flow_name_duplication("...").send().await?;
+    /// println!("{:?}", response.body().result);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_data_flow_name_duplication(
         &self,
         data_flow_name: impl Into<String>,
@@ -234,6 +282,17 @@ impl Client {
     /// `GET /v1/data-flow-services/{data_flow_service_name}/check-duplication`
     ///
     /// - `data_flow_service_name`: Data flow service name
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.check_data_flow_service_name_duplication("...").send().await?;
+    /// println!("{:?}", response.body().result);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_data_flow_service_name_duplication(
         &self,
         data_flow_service_name: impl Into<String>,
@@ -249,6 +308,26 @@ impl Client {
     /// Create data flow.
     ///
     /// `POST /v1/data-flows`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let body = types::DataFlowBodyCreateRequired {
+    ///     cluster_id: "...".into(),
+    ///     data_flow_name: "dataflow-01".into(),
+    ///     domain: "dataflow.example.com".into(),
+    ///     host_alias_list: vec![Default::default()],
+    ///     image_id: "...".into(),
+    ///     ingress_controller_name: "...".into(),
+    ///     storage_class_name: "...".into(),
+    /// };
+    /// let response = client.create_data_flow(body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_data_flow(
         &self,
         body: impl Into<types::DataFlowBodyCreate>,
@@ -261,6 +340,25 @@ impl Client {
     /// Create data flow service (console).
     ///
     /// `POST /v1/data-flow-services`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let body = types::DataFlowServiceCreateRequestRequired {
+    ///     data_flow_id: "...".into(),
+    ///     data_flow_service_name: "dfs-01".into(),
+    ///     domain: "dfs.example.com".into(),
+    ///     host_alias: Default::default(),
+    ///     service_workload: Default::default(),
+    ///     storage_class_name: "...".into(),
+    /// };
+    /// let response = client.create_data_flow_service(body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_data_flow_service(
         &self,
         body: impl Into<types::DataFlowServiceCreateRequest>,
@@ -275,6 +373,20 @@ impl Client {
     /// `DELETE /v1/data-flows/{data_flow_id}`
     ///
     /// - `data_flow_id`: Data flow ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client
+    ///     .delete_data_flow("2a9be312-5d4b-4bc8-b2ae-35100fa9241s")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_data_flow(
         &self,
         data_flow_id: impl Into<String>,
@@ -289,6 +401,17 @@ impl Client {
     /// `DELETE /v1/data-flow-services/{data_flow_service_id}`
     ///
     /// - `data_flow_service_id`: data_flow_service_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.delete_data_flow_service("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_data_flow_service(
         &self,
         data_flow_service_id: impl Into<String>,
@@ -301,6 +424,17 @@ impl Client {
     /// Get List of Data Flow Images.
     ///
     /// `GET /v1/data-flows/image-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.list_data_flow_images().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_flow_images(&self) -> operation::ListDataFlowImages {
         operation::ListDataFlowImages::new(self.clone())
     }
@@ -312,6 +446,20 @@ impl Client {
     /// `GET /v1/data-flows/clusters/{cluster_id}/ingress-controllers`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client
+    ///     .list_data_flow_ingress_controllers("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_flow_ingress_controllers(
         &self,
         cluster_id: impl Into<String>,
@@ -326,6 +474,17 @@ impl Client {
     /// `GET /v1/data-flow-services`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.list_data_flow_service().send().await?;
+    /// println!("{:?}", response.body().total_count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_flow_service(&self) -> operation::ListDataFlowService {
         operation::ListDataFlowService::new(self.clone())
     }
@@ -337,6 +496,17 @@ impl Client {
     /// `GET /v1/data-flows`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.list_data_flows().send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_flows(&self) -> operation::ListDataFlows {
         operation::ListDataFlows::new(self.clone())
     }
@@ -348,6 +518,20 @@ impl Client {
     /// `GET /v1/data-flows/{data_flow_id}`
     ///
     /// - `data_flow_id`: Data flow ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client
+    ///     .show_data_flow("2a9be312-5d4b-4bc8-b2ae-35100fa9241s")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_data_flow(
         &self,
         data_flow_id: impl Into<String>,
@@ -362,6 +546,17 @@ impl Client {
     /// `GET /v1/data-flow-services/{data_flow_service_id}`
     ///
     /// - `data_flow_service_id`: data_flow_service_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.show_data_flow_service("...").send().await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_data_flow_service(
         &self,
         data_flow_service_id: impl Into<String>,
@@ -376,6 +571,17 @@ impl Client {
     /// `GET /v1/data-flow-services/data-flows/{data_flow_id}/sub-versions`
     ///
     /// - `data_flow_id`: Data flow ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.show_data_flow_service_sub_versions("...").send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_data_flow_service_sub_versions(
         &self,
         data_flow_id: impl Into<String>,
@@ -390,6 +596,23 @@ impl Client {
     /// `PUT /v1/data-flows/{data_flow_id}`
     ///
     /// - `data_flow_id`: Data flow ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client
+    ///     .update_data_flow(
+    ///         "2a9be312-5d4b-4bc8-b2ae-35100fa9241s",
+    ///         types::DataFlowBodyUpdate::new(),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_data_flow(
         &self,
         data_flow_id: impl Into<String>,
@@ -405,6 +628,20 @@ impl Client {
     /// `PUT /v1/data-flow-services/{data_flow_service_id}`
     ///
     /// - `data_flow_service_id`: data_flow_service_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client
+    ///     .update_data_flow_service("...", types::DataFlowServicesUpdateRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_data_flow_service(
         &self,
         data_flow_service_id: impl Into<String>,

@@ -10,6 +10,13 @@ pub use crate::shared::{
     DataFlowServiceImageResponse, DataFlowServiceSubVersionResponse,
     DataFlowServiceUpdateResponse, DataFlowServiceValidateResourceRequest,
     DataFlowServicesUpdateRequest, DataFlowUpdateResponse, State, Tag,
+    ClusterResourceCheckResponseRequired, DataFlowBodyCreateRequired,
+    DataFlowCheckDuplicationResponseRequired, DataFlowImageListResponseRequired,
+    DataFlowImageResponseRequired, DataFlowServiceCheckDuplicationResponseRequired,
+    DataFlowServiceCreateRequestRequired, DataFlowServiceSubVersionResponseRequired,
+    DataFlowServiceUpdateResponseRequired,
+    DataFlowServiceValidateResourceRequestRequired, DataFlowUpdateResponseRequired,
+    TagRequired,
 };
 
 /// Returned by `show_data_flow`.

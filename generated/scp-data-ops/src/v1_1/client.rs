@@ -184,6 +184,26 @@ impl Client {
     /// `POST /v1/data-ops-services/clusters/{cluster_id}/validate-resources`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let body = types::DataOpsServiceValidateResourceRequestRequired {
+    ///     service_workload: Default::default(),
+    /// };
+    /// let response = client
+    ///     .check_cluster_resource_size_for_data_ops_service_create(
+    ///         "2a9be312-5d4b-4bc8-b2ae-35100fa9241f",
+    ///         body,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().err_code);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_cluster_resource_size_for_data_ops_service_create(
         &self,
         cluster_id: impl Into<String>,
@@ -203,6 +223,26 @@ impl Client {
     /// `POST /v1/data-ops-services/{data_ops_service_id}/validate-resources`
     ///
     /// - `data_ops_service_id`: data ops service ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let body = types::DataOpsServiceValidateResourceRequestRequired {
+    ///     service_workload: Default::default(),
+    /// };
+    /// let response = client
+    ///     .check_cluster_resource_size_for_data_ops_service_update(
+    ///         "2a9be312-5d4b-4bc8-b2ae-35100fa9241f",
+    ///         body,
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().err_code);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_cluster_resource_size_for_data_ops_service_update(
         &self,
         data_ops_service_id: impl Into<String>,
@@ -222,6 +262,20 @@ impl Client {
     /// `GET /v1/data-ops/{data_ops_name}/check-duplication`
     ///
     /// - `data_ops_name`: data ops name
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .check_data_ops_name_duplication("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_data_ops_name_duplication(
         &self,
         data_ops_name: impl Into<String>,
@@ -236,6 +290,20 @@ impl Client {
     /// `GET /v1/data-ops-services/{data_ops_service_name}/check-duplication`
     ///
     /// - `data_ops_service_name`: data ops service name
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .check_data_ops_service_name_duplication("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_data_ops_service_name_duplication(
         &self,
         data_ops_service_name: impl Into<String>,
@@ -251,6 +319,26 @@ impl Client {
     /// create dataops
     ///
     /// `POST /v1/data-ops`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let body = types::DataOpsCreateRequestRequired {
+    ///     cluster_id: "...".into(),
+    ///     data_ops_name: "my-data-ops".into(),
+    ///     domain: "dataops.example.com".into(),
+    ///     host_alias_list: vec![Default::default()],
+    ///     image_id: "...".into(),
+    ///     ingress_controller_name: "...".into(),
+    ///     storage_class_name: "...".into(),
+    /// };
+    /// let response = client.create_data_ops(body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_data_ops(
         &self,
         body: impl Into<types::DataOpsCreateRequest>,
@@ -263,6 +351,26 @@ impl Client {
     /// create dataops service
     ///
     /// `POST /v1/data-ops-services`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let body = types::DataOpsServiceCreateRequestRequired {
+    ///     data_ops_id: "...".into(),
+    ///     data_ops_service_name: "my-data-ops-service".into(),
+    ///     domain: "dataops.example.com".into(),
+    ///     host_alias: Default::default(),
+    ///     service_workload: Default::default(),
+    ///     storage_class_name: "...".into(),
+    ///     worker_type: "...".into(),
+    /// };
+    /// let response = client.create_data_ops_service(body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_data_ops_service(
         &self,
         body: impl Into<types::DataOpsServiceCreateRequest>,
@@ -277,6 +385,20 @@ impl Client {
     /// `DELETE /v1/data-ops/{data_ops_id}`
     ///
     /// - `data_ops_id`: data ops ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .delete_data_ops("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_data_ops(
         &self,
         data_ops_id: impl Into<String>,
@@ -291,6 +413,20 @@ impl Client {
     /// `DELETE /v1/data-ops-services/{data_ops_service_id}`
     ///
     /// - `data_ops_service_id`: data ops service ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .delete_data_ops_service("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_data_ops_service(
         &self,
         data_ops_service_id: impl Into<String>,
@@ -305,6 +441,17 @@ impl Client {
     /// `GET /v1/data-ops`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client.list_data_ops().send().await?;
+    /// println!("{:?}", response.body().total_count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_ops(&self) -> operation::ListDataOps {
         operation::ListDataOps::new(self.clone())
     }
@@ -314,6 +461,17 @@ impl Client {
     /// get dataops image version v1
     ///
     /// `GET /v1/data-ops/image-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client.list_data_ops_image_versions().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_ops_image_versions(&self) -> operation::ListDataOpsImageVersions {
         operation::ListDataOpsImageVersions::new(self.clone())
     }
@@ -325,6 +483,20 @@ impl Client {
     /// `GET /v1/data-ops/clusters/{cluster_id}/ingress-controllers`
     ///
     /// - `cluster_id`: Cluster ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .list_data_ops_ingress_controllers("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_ops_ingress_controllers(
         &self,
         cluster_id: impl Into<String>,
@@ -339,6 +511,17 @@ impl Client {
     /// `GET /v1/data-ops-services`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client.list_data_ops_service().send().await?;
+    /// println!("{:?}", response.body().total_count);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_data_ops_service(&self) -> operation::ListDataOpsService {
         operation::ListDataOpsService::new(self.clone())
     }
@@ -350,6 +533,20 @@ impl Client {
     /// `GET /v1/data-ops/{data_ops_id}`
     ///
     /// - `data_ops_id`: data ops ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .show_data_ops("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_data_ops(
         &self,
         data_ops_id: impl Into<String>,
@@ -364,6 +561,20 @@ impl Client {
     /// `GET /v1/data-ops-services/{data_ops_service_id}`
     ///
     /// - `data_ops_service_id`: data ops service ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .show_data_ops_service("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_data_ops_service(
         &self,
         data_ops_service_id: impl Into<String>,
@@ -378,6 +589,20 @@ impl Client {
     /// `GET /v1/data-ops-services/data-ops/{data_ops_id}/sub-versions`
     ///
     /// - `data_ops_id`: data ops ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .show_data_ops_service_sub_version("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_data_ops_service_sub_version(
         &self,
         data_ops_id: impl Into<String>,
@@ -392,6 +617,23 @@ impl Client {
     /// `PUT /v1/data-ops/{data_ops_id}`
     ///
     /// - `data_ops_id`: data ops ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .update_data_ops(
+    ///         "2a9be312-5d4b-4bc8-b2ae-35100fa9241f",
+    ///         types::DataOpsUpdateRequest::new(),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_data_ops(
         &self,
         data_ops_id: impl Into<String>,
@@ -407,6 +649,23 @@ impl Client {
     /// `PUT /v1/data-ops-services/{data_ops_service_id}`
     ///
     /// - `data_ops_service_id`: data ops service ID
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .update_data_ops_service(
+    ///         "2a9be312-5d4b-4bc8-b2ae-35100fa9241f",
+    ///         types::DataOpsServiceUpdateRequest::new(),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_data_ops_service(
         &self,
         data_ops_service_id: impl Into<String>,

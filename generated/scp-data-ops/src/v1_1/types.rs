@@ -9,6 +9,11 @@ pub use crate::shared::{
     DataOpsServiceUpdateRequest, DataOpsServiceUpdateResponse,
     DataOpsServiceValidateResourceRequest, DataOpsUpdateRequest, DataOpsUpdateResponse,
     ImageAttr, ImageVersionsResponse, QuickQueryImageAttr, State, Tag,
+    ClusterResourceCheckResponseRequired, DataOpsCreateRequestRequired,
+    DataOpsServiceCreateRequestRequired, DataOpsServiceSubVersionResponseRequired,
+    DataOpsServiceUpdateResponseRequired, DataOpsServiceValidateResourceRequestRequired,
+    DataOpsUpdateResponseRequired, ImageAttrRequired, ImageVersionsResponseRequired,
+    TagRequired,
 };
 
 /// Part of `ListDataOpsConsoleResponseV1Dot1`.

@@ -182,6 +182,29 @@ impl Client {
     /// Check if resource is verified to be modified/created
     ///
     /// `POST /v1/quick-query/validate-resources`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let node_pool_resource_validation_request = types::NodePoolResourceValidationRequest::new(types::NodePoolResourceValidationRequestRequired {
+    ///     auto_scale: false,
+    ///     desired_node_count: 1,
+    ///     scale_name: "...".into(),
+    /// });
+    /// let body = types::QuickQueryValidateResourceRequestRequired {
+    ///     node_pool_validation_request: vec![node_pool_resource_validation_request],
+    ///     quick_query_engine_request: types::QuickQueryEngineRequest::new(),
+    /// };
+    /// let response = client
+    ///     .check_cluster_resource_size_for_quick_query(body)
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().result);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_cluster_resource_size_for_quick_query(
         &self,
         body: impl Into<types::QuickQueryValidateResourceRequest>,
@@ -196,6 +219,17 @@ impl Client {
     /// `GET /v1/quick-query/{quick_query_name}/check-duplication`
     ///
     /// - `quick_query_name`: quick query name
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let response = client.check_duplication_quick_query_name("...").send().await?;
+    /// println!("{:?}", response.body().result);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn check_duplication_quick_query_name(
         &self,
         quick_query_name: impl Into<String>,
@@ -211,6 +245,51 @@ impl Client {
     /// Create Quick Query.
     ///
     /// `POST /v1/quick-query`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let kubernetes_engine_create_request = types::KubernetesEngineCreateRequest::new(types::KubernetesEngineCreateRequestRequired {
+    ///     cloud_logging_enabled: false,
+    ///     k8s_version: "...".into(),
+    ///     kubernetes_engine_name: "qq-cluster".into(),
+    ///     security_group_id_list: vec!["...".into()],
+    ///     subnet_id: "...".into(),
+    ///     volume_id: "...".into(),
+    ///     vpc_id: "...".into(),
+    /// });
+    /// let node_pool_create_request = types::NodePoolCreateRequest::new(types::NodePoolCreateRequestRequired {
+    ///     image_os: "...".into(),
+    ///     image_os_version: "...".into(),
+    ///     k8s_version: "...".into(),
+    ///     keypair_name: "...".into(),
+    ///     name: "qq-nodepool".into(),
+    ///     scale_name: "...".into(),
+    ///     volume_size: 104,
+    ///     volume_type_name: "...".into(),
+    /// });
+    /// let quick_query_create_request = types::QuickQueryCreateRequest::new(types::QuickQueryCreateRequestRequired {
+    ///     domain: "qq.example.com".into(),
+    ///     dsc_domain: "dsc.example.com".into(),
+    ///     image_id: "...".into(),
+    ///     is_engine_type_private: false,
+    ///     max_query: "32".into(),
+    ///     query_engine_spec: types::QueryEngineSpec::new(),
+    ///     quick_query_name: "my-quick-query".into(),
+    ///     version: "...".into(),
+    /// });
+    /// let body = types::QuickQueryTotalCreateRequestRequired {
+    ///     kubernetes_engine_create_request,
+    ///     node_pool_create_requests: vec![node_pool_create_request],
+    ///     quick_query_create_request,
+    /// };
+    /// let response = client.create_quick_query(body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_quick_query(
         &self,
         body: impl Into<types::QuickQueryTotalCreateRequest>,
@@ -225,6 +304,17 @@ impl Client {
     /// `DELETE /v1/quick-query/{quick_query_id}`
     ///
     /// - `quick_query_id`: quick_query_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let response = client.delete_quick_query("...").send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_quick_query(
         &self,
         quick_query_id: impl Into<String>,
@@ -242,6 +332,17 @@ impl Client {
     /// - `page`: page
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let response = client.list_quick_query(20, 0).send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_quick_query(&self, size: i64, page: i64) -> operation::ListQuickQuery {
         operation::ListQuickQuery::new(self.clone(), size, page)
     }
@@ -251,6 +352,17 @@ impl Client {
     /// get quick query image versions
     ///
     /// `GET /v1/quick-query/image-versions`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let response = client.list_quick_query_images().send().await?;
+    /// println!("{:?}", response.body().contents);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_quick_query_images(&self) -> operation::ListQuickQueryImages {
         operation::ListQuickQueryImages::new(self.clone())
     }
@@ -262,6 +374,17 @@ impl Client {
     /// `GET /v1/quick-query/{quick_query_id}`
     ///
     /// - `quick_query_id`: quick_query_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let response = client.show_quick_query("...").send().await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_quick_query(
         &self,
         quick_query_id: impl Into<String>,
@@ -276,6 +399,20 @@ impl Client {
     /// `PUT /v1/quick-query/{quick_query_id}/description`
     ///
     /// - `quick_query_id`: quick_query_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let body = types::QuickQueryDescriptionRequestRequired {
+    ///     description: "...".into(),
+    /// };
+    /// let response = client.update_quick_query_description("...", body).send().await?;
+    /// println!("{:?}", response.body().description);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_quick_query_description(
         &self,
         quick_query_id: impl Into<String>,
@@ -295,6 +432,20 @@ impl Client {
     /// `PUT /v1/quick-query/{quick_query_id}/domain`
     ///
     /// - `quick_query_id`: quick_query_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let body = types::QuickQueryDomainRequestRequired {
+    ///     domain: "...".into(),
+    /// };
+    /// let response = client.update_quick_query_domain("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_quick_query_domain(
         &self,
         quick_query_id: impl Into<String>,
@@ -314,6 +465,20 @@ impl Client {
     /// `PUT /v1/quick-query/{quick_query_id}/dsc-domain`
     ///
     /// - `quick_query_id`: quick_query_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let body = types::QuickQueryDscDomainRequestRequired {
+    ///     dsc_domain: "...".into(),
+    /// };
+    /// let response = client.update_quick_query_dsc_domain("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_quick_query_dsc_domain(
         &self,
         quick_query_id: impl Into<String>,
@@ -333,6 +498,22 @@ impl Client {
     /// `PUT /v1/quick-query/{quick_query_id}/engine`
     ///
     /// - `quick_query_id`: quick_query_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let body = types::QuickQueryUpdateEngineRequestRequired {
+    ///     cpu: "...".into(),
+    ///     memory: "...".into(),
+    ///     replica: "...".into(),
+    /// };
+    /// let response = client.update_quick_query_engine("...", body).send().await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_quick_query_engine(
         &self,
         quick_query_id: impl Into<String>,
@@ -352,6 +533,20 @@ impl Client {
     /// `PUT /v1/quick-query/{quick_query_id}/host-alias`
     ///
     /// - `quick_query_id`: quick_query_id
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_1::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_1::types;
+    /// let response = client
+    ///     .update_quick_query_host_alias("...", types::QuickQueryHostAliasRequest::new())
+    ///     .send()
+    ///     .await?;
+    /// println!("{:?}", response.body().request_id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_quick_query_host_alias(
         &self,
         quick_query_id: impl Into<String>,

@@ -54,6 +54,17 @@ impl Client {
     }
 
     /// `GET /ping`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_apikey::Client) -> Result<(), golden_apikey::Error> {
+    /// use golden_apikey::types;
+    /// let response = client.ping().send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ping(&self) -> operation::Ping {
         operation::Ping::new(self.clone())
     }

@@ -62,6 +62,17 @@ impl Client {
     }
 
     /// `GET /ping`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_bearer::Client) -> Result<(), golden_bearer::Error> {
+    /// use golden_bearer::types;
+    /// let response = client.ping().send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ping(&self) -> operation::Ping {
         operation::Ping::new(self.clone())
     }

@@ -54,6 +54,17 @@ impl Client {
     }
 
     /// `GET /old`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_deprecated::Client) -> Result<(), golden_deprecated::Error> {
+    /// use golden_deprecated::types;
+    /// let response = client.old_call().send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(note = "deprecated by the service")]
     pub fn old_call(&self) -> operation::OldCall {
         operation::OldCall::new(self.clone())

@@ -54,6 +54,17 @@ impl Client {
     }
 
     /// `DELETE /items/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_no_response_body::Client) -> Result<(), golden_no_response_body::Error> {
+    /// use golden_no_response_body::types;
+    /// let response = client.delete_item("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_item(&self, id: impl Into<String>) -> operation::DeleteItem {
         operation::DeleteItem::new(self.clone(), id.into())
     }

@@ -55,6 +55,23 @@ impl Client {
     }
 
     /// `POST /items/{id}/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_one_of_body::Client) -> Result<(), golden_one_of_body::Error> {
+    /// use golden_one_of_body::types;
+    /// let response = client
+    ///     .item_action(
+    ///         "...",
+    ///         types::ItemActionBody::StartAction(types::StartAction::new()),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn item_action(
         &self,
         id: impl Into<String>,
@@ -66,6 +83,17 @@ impl Client {
     /// Start the item.
     ///
     /// Same request as [`Client::item_action`]; the body is a [`StartAction`](types::StartAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_one_of_body::Client) -> Result<(), golden_one_of_body::Error> {
+    /// use golden_one_of_body::types;
+    /// let response = client.start_item("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_item(&self, id: impl Into<String>) -> operation::ItemAction {
         self.item_action(
             id,
@@ -76,6 +104,20 @@ impl Client {
     /// Resize the item.
     ///
     /// Same request as [`Client::item_action`]; the body is a [`ResizeAction`](types::ResizeAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_one_of_body::Client) -> Result<(), golden_one_of_body::Error> {
+    /// use golden_one_of_body::types;
+    /// let body = types::ResizeActionRequired {
+    ///     resize: "...".into(),
+    /// };
+    /// let response = client.resize_item("...", body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resize_item(
         &self,
         id: impl Into<String>,

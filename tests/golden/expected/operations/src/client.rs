@@ -165,12 +165,40 @@ impl Client {
     }
 
     /// `DELETE /v2/{tenantId}/items/{itemId}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let response = client.delete_item("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     #[deprecated(note = "deprecated by the service")]
     pub fn delete_item(&self, item_id: impl Into<String>) -> operation::DeleteItem {
         operation::DeleteItem::new(self.clone(), item_id.into())
     }
 
     /// `POST /v2/{tenantId}/items/{itemId}/action`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let response = client
+    ///     .item_action(
+    ///         "...",
+    ///         types::ItemActionBody::StartAction(types::StartAction::new()),
+    ///     )
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn item_action(
         &self,
         item_id: impl Into<String>,
@@ -182,6 +210,17 @@ impl Client {
     /// Start the item.
     ///
     /// Same request as [`Client::item_action`]; the body is a [`StartAction`](types::StartAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let response = client.start_item("...").send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn start_item(&self, item_id: impl Into<String>) -> operation::ItemAction {
         self.item_action(
             item_id,
@@ -192,6 +231,23 @@ impl Client {
     /// Resize the item.
     ///
     /// Same request as [`Client::item_action`]; the body is a [`ResizeAction`](types::ResizeAction).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let resize = types::ResizeActionResize::new(types::ResizeActionResizeRequired {
+    ///     flavor_ref: "...".into(),
+    /// });
+    /// let body = types::ResizeActionRequired {
+    ///     resize,
+    /// };
+    /// let response = client.resize_item("...", body).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn resize_item(
         &self,
         item_id: impl Into<String>,
@@ -207,6 +263,17 @@ impl Client {
     /// `GET /v2/{tenantId}/items`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let response = client.list_items().send().await?;
+    /// println!("{:?}", response.body().items);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_items(&self) -> operation::ListItems {
         operation::ListItems::new(self.clone())
     }
@@ -214,6 +281,17 @@ impl Client {
     /// `GET /v2/{tenantId}/pages`
     ///
     /// Pages: call `into_stream()` on the builder to read every item of every page.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let response = client.list_pages(1).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_pages(&self, size: i64) -> operation::ListPages {
         operation::ListPages::new(self.clone(), size)
     }
@@ -223,6 +301,20 @@ impl Client {
     /// `POST /v2/{tenantId}/items`
     ///
     /// Response header `Location` (201): URL of the item. Read it with `response.header("location")`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let body = types::ItemRequired {
+    ///     name: "...".into(),
+    /// };
+    /// let response = client.post_v2_tenant_id_items(body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn post_v2_tenant_id_items(
         &self,
         body: impl Into<types::Item>,
@@ -236,6 +328,21 @@ impl Client {
     /// \~\~\~
     ///
     /// `POST /v2/{tenantId}/jobs`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let body = types::CredentialsRequired {
+    ///     user: "...".into(),
+    ///     password: "...".into(),
+    /// };
+    /// let response = client.submit_job(body).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn submit_job(
         &self,
         body: impl Into<types::Credentials>,
@@ -244,6 +351,17 @@ impl Client {
     }
 
     /// `PUT /v2/{tenantId}/items/{itemId}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_operations::Client) -> Result<(), golden_operations::Error> {
+    /// use golden_operations::types;
+    /// let response = client.update_item("...").send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn update_item(&self, item_id: impl Into<String>) -> operation::UpdateItem {
         operation::UpdateItem::new(self.clone(), item_id.into())
     }

@@ -54,6 +54,17 @@ impl Client {
     }
 
     /// `GET /items/{itemId}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_parameters::Client) -> Result<(), golden_parameters::Error> {
+    /// use golden_parameters::types;
+    /// let response = client.get_item("...", 1).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_item(
         &self,
         item_id: impl Into<String>,

@@ -54,6 +54,17 @@ impl Client {
     }
 
     /// `GET /a`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_ref::Client) -> Result<(), golden_ref::Error> {
+    /// use golden_ref::types;
+    /// let response = client.get_a().send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_a(&self) -> operation::GetA {
         operation::GetA::new(self.clone())
     }

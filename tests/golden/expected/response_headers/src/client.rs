@@ -56,6 +56,17 @@ impl Client {
     /// `POST /images`
     ///
     /// Response header `Location` (202): URL of the new image. Read it with `response.header("location")`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_response_headers::Client) -> Result<(), golden_response_headers::Error> {
+    /// use golden_response_headers::types;
+    /// let response = client.create_image().send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn create_image(&self) -> operation::CreateImage {
         operation::CreateImage::new(self.clone())
     }

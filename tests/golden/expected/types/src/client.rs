@@ -55,11 +55,33 @@ impl Client {
     }
 
     /// `POST /graph`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_types::Client) -> Result<(), golden_types::Error> {
+    /// use golden_types::types;
+    /// let response = client.put_graph(types::Graph::new()).send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn put_graph(&self, body: impl Into<types::Graph>) -> operation::PutGraph {
         operation::PutGraph::new(self.clone(), body.into())
     }
 
     /// `GET /clusters/{id}`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_types::Client) -> Result<(), golden_types::Error> {
+    /// use golden_types::types;
+    /// let response = client.show_cluster("...").send().await?;
+    /// println!("{:?}", response.body().id);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn show_cluster(&self, id: impl Into<String>) -> operation::ShowCluster {
         operation::ShowCluster::new(self.clone(), id.into())
     }

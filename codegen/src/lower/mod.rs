@@ -31,7 +31,7 @@ const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
 /// Lowers `doc`, read from `display_path`.
 ///
-/// When identical types are found (see [`merge`]), the document is lowered a
+/// When identical types are found (see `lower/merge.rs`), the document is lowered a
 /// second time with each group under one name.
 pub fn lower(display_path: &str, doc: &OpenAPI) -> Result<Service, Vec<SpecError>> {
     let first = lower_with(display_path, doc, merge::MergePlan::default())?;

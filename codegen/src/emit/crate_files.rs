@@ -123,9 +123,11 @@ pub fn version_mod_rs(service: &Service) -> Result<String, String> {
     )
 }
 
-/// A compiled (not run) example: authenticate and make one call.
+/// A compiled (not run) example: authenticate, make one call, and build a
+/// request body by name for another.
 fn example(krate: &Crate<'_>) -> String {
-    let service = krate.current().service;
+    let version = krate.current();
+    let service = version.service;
     let krate = krate.spec.name.replace('-', "_");
     // Each cloud's own way to authenticate: keys from the environment or the
     // SCP config file, or a token its identity service issues and refreshes.
@@ -139,9 +141,41 @@ fn example(krate: &Crate<'_>) -> String {
         .find(|op| op.method == Method::Get && op.params.iter().all(|p| !p.required) && op.body.is_none())
         .map(|op| format!("let response = client.{}().send().await?;\nprintln!(\"{{}}: {{:?}}\", response.status(), response.body());\n", op.name))
         .unwrap_or_default();
+    let build = construction(version);
+    let types = if build.is_some() { "types, " } else { "" };
+    let build = build.unwrap_or_default();
     format!(
-        "## Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nuse {krate}::{{{import}, Client, Endpoint}};\n\nlet client = Client::for_endpoint(&Endpoint::default(), {auth}{client_args})?;\n{call}# Ok(())\n# }}\n```"
+        "## Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nuse {krate}::{{{import}, {types}Client, Endpoint}};\n\nlet client = Client::for_endpoint(&Endpoint::default(), {auth}{client_args})?;\n{call}{build}# Ok(())\n# }}\n```"
     )
+}
+
+/// Required members of a struct type, nested ones included (a few levels deep).
+fn required_count(service: &Service, ty: &crate::ir::Type, depth: usize) -> usize {
+    let def = ty.named().and_then(|name| service.types.get(name));
+    match def.map(|d| &d.kind) {
+        Some(crate::ir::TypeKind::Struct { fields, required: Some(_), .. }) if depth < 4 => {
+            fields.iter().filter(|f| !f.is_optional()).map(|f| 1 + required_count(service, &f.ty, depth + 1)).sum()
+        }
+        _ => 0,
+    }
+}
+
+/// The example of the operation whose body has the most required members,
+/// nested ones included (the first of them): how a request is built by name.
+fn construction(version: &super::context::Version<'_>) -> Option<String> {
+    let service = version.service;
+    let required_members = |op: &&crate::ir::Operation| {
+        let body = op.body.as_ref().filter(|b| b.required)?;
+        Some(required_count(service, &body.ty, 0)).filter(|n| *n > 0)
+    };
+    let most = service.operations.iter().filter_map(|op| required_members(&op)).max()?;
+    let op = service.operations.iter().find(|op| required_members(op) == Some(most))?;
+    let body = op.body.as_ref().map(|b| (&b.ty, b.examples.first()));
+    let params = op.params.iter().filter(|p| p.required).map(|p| (&p.ty, &p.doc));
+    let call = super::snippet::arguments(version, params, body);
+    let lines = super::snippet::call_lines(version, op, &op.name, &call, super::snippet::Awaited::Send);
+    let comment = "\n// Required members are named in a `…Required` struct; optional ones are `with_*` setters.\n";
+    Some(format!("{comment}{}\n", lines.join("\n")))
 }
 
 pub fn cargo_toml(krate: &Crate<'_>, package_version: &str) -> String {

@@ -17,6 +17,19 @@ const MAX_DEPTH: usize = 6;
 /// The rustdoc lines of an example calling `call` (a method of `client`, its
 /// arguments already built), then reading what `op` returns.
 pub fn example(version: &Version<'_>, op: &Operation, method: &str, call: &Call, awaited: Awaited) -> Vec<String> {
+    let root = &version.root;
+    let krate = version.crate_name.replace('-', "_");
+    let mut lines = vec!["# Example".to_owned(), String::new(), "```no_run".to_owned()];
+    lines.push(format!("# async fn example(client: {root}::Client) -> Result<(), {krate}::Error> {{"));
+    lines.push(format!("use {root}::types;"));
+    lines.extend(call_lines(version, op, method, call, awaited));
+    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
+    lines
+}
+
+/// The statements of an example, formatted: the `let`s the arguments need,
+/// the call of `client.method(…)`, and a read of its result.
+pub fn call_lines(version: &Version<'_>, op: &Operation, method: &str, call: &Call, awaited: Awaited) -> Vec<String> {
     let read = read_result(version, op);
     let method = ident(method);
     let args = &call.args;
@@ -30,15 +43,7 @@ pub fn example(version: &Version<'_>, op: &Operation, method: &str, call: &Call,
             #read
         }),
     };
-    let root = &version.root;
-    let body = format_statements(root, statements);
-    let mut lines = vec!["# Example".to_owned(), String::new(), "```no_run".to_owned()];
-    let krate = version.crate_name.replace('-', "_");
-    lines.push(format!("# async fn example(client: {root}::Client) -> Result<(), {krate}::Error> {{"));
-    lines.push(format!("use {root}::types;"));
-    lines.extend(body);
-    lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
-    lines
+    format_statements(&version.root, statements)
 }
 
 /// How the call's future is reached: through the builder's `send()`, or the

@@ -10,9 +10,19 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), kakaocloud_redis::Error> {
-//! use kakaocloud_redis::{runtime, Auth, Client, Endpoint};
+//! use kakaocloud_redis::{runtime, Auth, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::kakaocloud::KakaoCloudIam::from_env()?))?;
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let subnet = types::SubnetRef::new(types::SubnetRefRequired {
+//!     id: "xxxxxxxx-0a69-4f8b-b56d-59ce12b4d55b".into(),
+//! });
+//! let body = types::AddInstanceRequestRequired {
+//!     subnet,
+//! };
+//! let response = client.add_instance("...", body).send().await?;
+//! println!("{:?}", response.body());
 //! # Ok(())
 //! # }
 //! ```

@@ -10,11 +10,25 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), nhncloud_compute::Error> {
-//! use nhncloud_compute::{runtime, Auth, Client, Endpoint};
+//! use nhncloud_compute::{runtime, Auth, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::nhncloud::NhnIdentity::from_env()?), "my-tenantid")?;
 //! let response = client.list_availability_zones().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let server = types::ServerCreate::new(types::ServerCreateRequired {
+//!     image_ref: "9956f822-29c9-4f81-9410-0c392d9c8c24".into(),
+//!     flavor_ref: "a4b6a0f7-aeff-4d78-a8d5-7de9f007012d".into(),
+//!     networks: vec![types::ServerNetwork::new()],
+//!     name: "DB-Master".into(),
+//!     key_name: "access-key".into(),
+//! });
+//! let body = types::CreateServerRequestRequired {
+//!     server,
+//! };
+//! let response = client.create_server(body).send().await?;
+//! println!("{:?}", response.body());
 //! # Ok(())
 //! # }
 //! ```

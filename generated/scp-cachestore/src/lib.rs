@@ -10,11 +10,33 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_cachestore::Error> {
-//! use scp_cachestore::{runtime, Client, Endpoint};
+//! use scp_cachestore::{runtime, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
 //! let response = client.list_clusters().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let redis_block_storage_group_request = types::RedisBlockStorageGroupRequest::new(types::RedisBlockStorageGroupRequestRequired {
+//!     role_type: types::BlockStorageGroupRoleType::Os,
+//!     size_gb: 104,
+//! });
+//! let redis_instance_group_request = types::RedisInstanceGroupRequest::new(types::RedisInstanceGroupRequestRequired {
+//!     block_storage_groups: vec![redis_block_storage_group_request],
+//!     role_type: types::RedisInstanceGroupRoleType::Active,
+//!     server_type_name: "...".into(),
+//! });
+//! let body = types::RedisClusterCreateRequestRequired {
+//!     dbaas_engine_version_id: "...".into(),
+//!     init_config_option: types::RedisInitConfigOption::new(),
+//!     instance_groups: vec![redis_instance_group_request],
+//!     instance_name_prefix: "cachestore".into(),
+//!     name: "cachestore".into(),
+//!     subnet_id: "...".into(),
+//!     timezone: "...".into(),
+//! };
+//! let response = client.create_cluster(body).send().await?;
+//! println!("{:?}", response.body().request_id);
 //! # Ok(())
 //! # }
 //! ```

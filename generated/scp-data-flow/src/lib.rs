@@ -10,11 +10,24 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_data_flow::Error> {
-//! use scp_data_flow::{runtime, Client, Endpoint};
+//! use scp_data_flow::{runtime, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
 //! let response = client.list_data_flow_images().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let body = types::DataFlowBodyCreateRequired {
+//!     cluster_id: "...".into(),
+//!     data_flow_name: "dataflow-01".into(),
+//!     domain: "dataflow.example.com".into(),
+//!     host_alias_list: vec![Default::default()],
+//!     image_id: "...".into(),
+//!     ingress_controller_name: "...".into(),
+//!     storage_class_name: "...".into(),
+//! };
+//! let response = client.create_data_flow(body).send().await?;
+//! println!("{}", response.status());
 //! # Ok(())
 //! # }
 //! ```

@@ -10,11 +10,24 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_data_ops::Error> {
-//! use scp_data_ops::{runtime, Client, Endpoint};
+//! use scp_data_ops::{runtime, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
 //! let response = client.list_data_ops().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let body = types::DataOpsCreateRequestRequired {
+//!     cluster_id: "...".into(),
+//!     data_ops_name: "my-data-ops".into(),
+//!     domain: "dataops.example.com".into(),
+//!     host_alias_list: vec![Default::default()],
+//!     image_id: "...".into(),
+//!     ingress_controller_name: "...".into(),
+//!     storage_class_name: "...".into(),
+//! };
+//! let response = client.create_data_ops(body).send().await?;
+//! println!("{}", response.status());
 //! # Ok(())
 //! # }
 //! ```

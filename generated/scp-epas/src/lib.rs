@@ -10,11 +10,38 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_epas::Error> {
-//! use scp_epas::{runtime, Client, Endpoint};
+//! use scp_epas::{runtime, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
 //! let response = client.list_clusters().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let init_config_option = types::EpasInitConfigOptionRequest::new(types::EpasInitConfigOptionRequestRequired {
+//!     database_name: "epasdb".into(),
+//!     database_user_name: "epasuser".into(),
+//!     database_user_password: "examplepassword".into(),
+//! });
+//! let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+//!     role_type: types::BlockRoleType::Os,
+//!     size_gb: 104,
+//! });
+//! let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
+//!     block_storage_groups: vec![block_storage_group_request],
+//!     role_type: types::InstanceGroupRoleType::Active,
+//!     server_type_name: "...".into(),
+//! });
+//! let body = types::EpasClusterCreateRequestRequired {
+//!     dbaas_engine_version_id: "...".into(),
+//!     init_config_option,
+//!     instance_groups: vec![instance_group_request],
+//!     instance_name_prefix: "epas".into(),
+//!     name: "epascluster".into(),
+//!     subnet_id: "...".into(),
+//!     timezone: "...".into(),
+//! };
+//! let response = client.create_cluster(body).send().await?;
+//! println!("{:?}", response.body().request_id);
 //! # Ok(())
 //! # }
 //! ```

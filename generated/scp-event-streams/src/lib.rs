@@ -10,11 +10,39 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_event_streams::Error> {
-//! use scp_event_streams::{runtime, Client, Endpoint};
+//! use scp_event_streams::{runtime, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
 //! let response = client.list_clusters().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let init_config_option = types::EventStreamsInitConfigOptionRequest::new(types::EventStreamsInitConfigOptionRequestRequired {
+//!     broker_sasl_id: "brokeradmin".into(),
+//!     broker_sasl_password: "...".into(),
+//!     zookeeper_sasl_id: "zookeeperadmin".into(),
+//!     zookeeper_sasl_password: "...".into(),
+//! });
+//! let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+//!     role_type: types::BlockStorageGroupRoleType::Os,
+//!     size_gb: 104,
+//! });
+//! let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
+//!     block_storage_groups: vec![block_storage_group_request],
+//!     role_type: types::InstanceGroupRoleType::Active,
+//!     server_type_name: "...".into(),
+//! });
+//! let body = types::EventStreamsClusterCreateRequestRequired {
+//!     dbaas_engine_version_id: "...".into(),
+//!     init_config_option,
+//!     instance_groups: vec![instance_group_request],
+//!     instance_name_prefix: "eventstreams".into(),
+//!     name: "eventstreams".into(),
+//!     subnet_id: "...".into(),
+//!     timezone: "...".into(),
+//! };
+//! let response = client.create_cluster(body).send().await?;
+//! println!("{:?}", response.body().request_id);
 //! # Ok(())
 //! # }
 //! ```

@@ -10,11 +10,49 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_quick_query::Error> {
-//! use scp_quick_query::{runtime, Client, Endpoint};
+//! use scp_quick_query::{runtime, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
 //! let response = client.list_quick_query_images().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let kubernetes_engine_create_request = types::KubernetesEngineCreateRequest::new(types::KubernetesEngineCreateRequestRequired {
+//!     cloud_logging_enabled: false,
+//!     k8s_version: "...".into(),
+//!     kubernetes_engine_name: "qq-cluster".into(),
+//!     security_group_id_list: vec!["...".into()],
+//!     subnet_id: "...".into(),
+//!     volume_id: "...".into(),
+//!     vpc_id: "...".into(),
+//! });
+//! let node_pool_create_request = types::NodePoolCreateRequest::new(types::NodePoolCreateRequestRequired {
+//!     image_os: "...".into(),
+//!     image_os_version: "...".into(),
+//!     k8s_version: "...".into(),
+//!     keypair_name: "...".into(),
+//!     name: "qq-nodepool".into(),
+//!     scale_name: "...".into(),
+//!     volume_size: 104,
+//!     volume_type_name: "...".into(),
+//! });
+//! let quick_query_create_request = types::QuickQueryCreateRequest::new(types::QuickQueryCreateRequestRequired {
+//!     domain: "qq.example.com".into(),
+//!     dsc_domain: "dsc.example.com".into(),
+//!     image_id: "...".into(),
+//!     is_engine_type_private: false,
+//!     max_query: "32".into(),
+//!     query_engine_spec: types::QueryEngineSpec::new(),
+//!     quick_query_name: "my-quick-query".into(),
+//!     version: "...".into(),
+//! });
+//! let body = types::QuickQueryTotalCreateRequestRequired {
+//!     kubernetes_engine_create_request,
+//!     node_pool_create_requests: vec![node_pool_create_request],
+//!     quick_query_create_request,
+//! };
+//! let response = client.create_quick_query(body).send().await?;
+//! println!("{:?}", response.body().request_id);
 //! # Ok(())
 //! # }
 //! ```

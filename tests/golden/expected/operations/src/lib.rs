@@ -10,11 +10,19 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), golden_operations::Error> {
-//! use golden_operations::{Auth, Client, Endpoint};
+//! use golden_operations::{Auth, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()), "my-tenantid")?;
 //! let response = client.list_items().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
+//!
+//! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
+//! let body = types::CredentialsRequired {
+//!     user: "...".into(),
+//!     password: "...".into(),
+//! };
+//! let response = client.submit_job(body).send().await?;
+//! println!("{:?}", response.body());
 //! # Ok(())
 //! # }
 //! ```

@@ -20,6 +20,7 @@ pub mod layout;
 pub mod load;
 pub mod lower;
 mod names;
+pub mod surface;
 mod vendor;
 
 pub use emit::GeneratedCrate;

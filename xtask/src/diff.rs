@@ -2,7 +2,7 @@
 //! specs (or two spec files), and the semver bump it calls for.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen::diff::{self, Change, Impact};
@@ -100,6 +100,55 @@ pub fn between_revisions(root: &Path, from: &str, to: Option<&str>) -> Result<Ve
     Ok(reports)
 }
 
+/// The Rust sources of each generated crate (crate name → path under the
+/// crate → text), as committed at `rev`.
+fn generated_at(root: &Path, rev: &str) -> Result<BTreeMap<String, BTreeMap<PathBuf, String>>, String> {
+    let list =
+        String::from_utf8_lossy(&git(root, &["ls-tree", "-r", "--name-only", rev, "--", "generated"])?).into_owned();
+    let mut crates: BTreeMap<String, BTreeMap<PathBuf, String>> = BTreeMap::new();
+    for path in list.lines().filter(|p| p.ends_with(".rs")) {
+        let mut parts = path.splitn(3, '/');
+        let (Some(_), Some(name), Some(rel)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let text = String::from_utf8_lossy(&git(root, &["show", &format!("{rev}:{path}")])?).into_owned();
+        crates.entry(name.to_owned()).or_default().insert(PathBuf::from(rel), text);
+    }
+    Ok(crates)
+}
+
+/// Changes to the generated public API between `rev`'s generated/ and what
+/// the generator makes from the working tree's specs now: the renames and new
+/// shapes a generator change brings, which no spec diff shows. Reported for a
+/// crate whose specs did not change, or where it is more severe than the
+/// crate's spec reports (something breaking they do not account for).
+pub fn generator_reports(root: &Path, rev: &str, spec_reports: &[Report]) -> Result<Vec<Report>, String> {
+    let committed = generated_at(root, rev)?;
+    let mut reports = Vec::new();
+    for krate in crate::regen::generate(root, &BTreeMap::new())? {
+        let Some(old) = committed.get(&krate.name) else { continue };
+        let changes =
+            codegen::surface::changes(&codegen::surface::surface(old), &codegen::surface::surface(&krate.files));
+        if changes.is_empty() {
+            continue;
+        }
+        let impact = diff::impact(&changes);
+        let spec_impact =
+            spec_reports.iter().filter(|r| crate_of(&r.spec).as_deref() == Some(&krate.name)).map(|r| r.impact).max();
+        if spec_impact.is_none_or(|s| impact > s) {
+            reports.push(Report { spec: format!("generated/{} (public API)", krate.name), changes, impact });
+        }
+    }
+    Ok(reports)
+}
+
+/// `specs/scp/epas/1.0.yaml` and `generated/scp-epas (public API)` → `scp-epas`.
+fn crate_of(report_spec: &str) -> Option<String> {
+    if let Some(rest) = report_spec.strip_prefix("generated/") {
+        return rest.split(' ').next().map(str::to_owned);
+    }
+    let parts: Vec<&str> = report_spec.split('/').collect();
+    parts.get(1).zip(parts.get(2)).map(|(p, s)| format!("{p}-{s}"))
+}
+
 /// The report between two spec files.
 pub fn between_files(a: &Path, b: &Path) -> Result<Report, String> {
     let read = |p: &Path| std::fs::read(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
@@ -140,7 +189,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
         }
     }
     let reports = match files.as_slice() {
-        [] => between_revisions(root, &from, to.as_deref())?,
+        [] => {
+            let mut reports = between_revisions(root, &from, to.as_deref())?;
+            // The generator runs on the working tree only: against another `--to`, specs alone.
+            if to.is_none() {
+                let generated = generator_reports(root, &from, &reports)?;
+                reports.extend(generated);
+            }
+            reports
+        }
         [a, b] => vec![between_files(Path::new(a), Path::new(b))?],
         _ => return Err("give two spec files, or none to compare revisions".into()),
     };
@@ -156,12 +213,15 @@ pub fn run(root: &Path, args: &[String]) -> Result<bool, String> {
     Ok(breaking)
 }
 
-/// For `regen --bump`: the crate name of each changed spec and the impact on it.
+/// For `regen --bump`: each crate whose specs or generated public API changed
+/// since `HEAD`, and the impact on it.
 pub fn impacts_since_head(root: &Path) -> Result<BTreeMap<String, (Impact, Vec<Report>)>, String> {
     let mut by_crate: BTreeMap<String, (Impact, Vec<Report>)> = BTreeMap::new();
-    for report in between_revisions(root, "HEAD", None)? {
-        let parts: Vec<&str> = report.spec.split('/').collect();
-        let Some(name) = parts.get(1).zip(parts.get(2)).map(|(p, s)| format!("{p}-{s}")) else { continue };
+    let mut reports = between_revisions(root, "HEAD", None)?;
+    let generated = generator_reports(root, "HEAD", &reports)?;
+    reports.extend(generated);
+    for report in reports {
+        let Some(name) = crate_of(&report.spec) else { continue };
         let entry = by_crate.entry(name).or_insert((Impact::None, Vec::new()));
         entry.0 = entry.0.max(report.impact);
         entry.1.push(report);

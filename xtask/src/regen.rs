@@ -14,7 +14,7 @@ const CHANGELOG: &str = "CHANGELOG.md";
 
 /// Every crate generated in memory, with the package versions already in
 /// generated/ unless `versions` gives a new one.
-fn generate(root: &Path, versions: &BTreeMap<String, String>) -> Result<Vec<GeneratedCrate>, String> {
+pub(crate) fn generate(root: &Path, versions: &BTreeMap<String, String>) -> Result<Vec<GeneratedCrate>, String> {
     let generated = root.join("generated");
     codegen::generate_all(&root.join("specs"), |name| {
         versions

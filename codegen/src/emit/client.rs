@@ -166,7 +166,11 @@ fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
         }
     }
     if op.pagination.is_some() {
-        doc::paragraph(&mut lines, "Pages: call `into_stream()` on the builder to read every item of every page.");
+        doc::paragraph(
+            &mut lines,
+            "Pages: call `into_stream()` on the builder to read every item of every page. The stream ends at an \
+             empty page (or a missing or repeated marker), not at a short one, since services cap page sizes.",
+        );
     }
     if let Some(waiter) = service.request_waiter.as_ref().filter(|_| op.async_request) {
         let note = format!("Asynchronous: the service answers with a request id whose progress `{}` reports; `wait_for_request` waits for it to finish.", waiter.operation);

@@ -224,7 +224,14 @@ pub fn readme(krate: &Crate<'_>) -> String {
                 .next()
                 .unwrap_or("")
                 .replace('|', "\\|");
-            out.push_str(&format!("| `{}` | `{} {}` | {} |\n", op.name, op.method, op.path, summary));
+            let pages = if op.pagination.is_some() { " (pages: `into_stream()`)" } else { "" };
+            out.push_str(&format!("| `{}` | `{} {}` | {summary}{pages} |\n", op.name, op.method, op.path));
+            if let Some(waiter) = &op.waiter {
+                out.push_str(&format!(
+                    "| `{}` | polls `{}` | Waits until `{}` is a given state. |\n",
+                    waiter.method, op.name, waiter.pointer
+                ));
+            }
             for v in &op.body_variants {
                 out.push_str(&format!(
                     "| `{}` | `{} {}` | {} |\n",
@@ -234,6 +241,12 @@ pub fn readme(krate: &Crate<'_>) -> String {
                     v.summary.as_deref().unwrap_or("").replace('|', "\\|")
                 ));
             }
+        }
+        if let Some(waiter) = &service.request_waiter {
+            out.push_str(&format!(
+                "| `wait_for_request` | polls `{}` | Waits until an asynchronous request (answered with a request id) finishes. |\n",
+                waiter.operation
+            ));
         }
     }
     out

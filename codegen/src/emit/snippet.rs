@@ -272,6 +272,14 @@ impl Call {
                 }
             }
             TypeKind::Union { variants, .. } => match variants.first() {
+                // The union converts from the variant's `…Required` itself.
+                Some(v)
+                    if v.distinct
+                        && matches!(into, Into::Free)
+                        && super::types::required_struct_of(version, &v.ty).is_some() =>
+                {
+                    self.value(version, &v.ty, example, None, Into::Free, depth + 1)
+                }
                 Some(v) => {
                     let variant = ident(&v.rust_name);
                     let inner = self.value(version, &v.ty, example, None, Into::Exact, depth + 1);

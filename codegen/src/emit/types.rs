@@ -31,7 +31,9 @@ fn emit_type(def: &TypeDef, version: &Version<'_>) -> TokenStream {
             quote!(#item #required_struct)
         }
         TypeKind::Enum { values, fallback } => emit_enum(&name, &docs, values, fallback),
-        TypeKind::Union { variants, discriminator } => emit_union(&name, &docs, variants, discriminator.as_deref()),
+        TypeKind::Union { variants, discriminator } => {
+            emit_union(&name, &docs, variants, discriminator.as_deref(), version)
+        }
         TypeKind::Alias(target) => {
             let target = rust_type(target, Scope::Types);
             quote! { #docs pub type #name = #target; }
@@ -170,6 +172,15 @@ fn emit_required(name: &Ident, required: &str, fields: &[Field]) -> TokenStream 
                 Self::new(required)
             }
         }
+    }
+}
+
+/// The `…Required` struct of a (plain, not boxed or listed) struct type.
+pub fn required_struct_of<'v>(version: &'v Version<'_>, ty: &Type) -> Option<&'v str> {
+    let Type::Named(name) = ty else { return None };
+    match &version.service.types.get(name)?.kind {
+        TypeKind::Struct { required, .. } => required.as_deref(),
+        _ => None,
     }
 }
 
@@ -314,7 +325,13 @@ fn emit_enum(name: &Ident, docs: &TokenStream, values: &[crate::ir::EnumValue], 
     }
 }
 
-fn emit_union(name: &Ident, docs: &TokenStream, variants: &[UnionVariant], discriminator: Option<&str>) -> TokenStream {
+fn emit_union(
+    name: &Ident,
+    docs: &TokenStream,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+    version: &Version<'_>,
+) -> TokenStream {
     let arms = variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
         let ty = rust_type(&v.ty, Scope::Types);
@@ -325,15 +342,27 @@ fn emit_union(name: &Ident, docs: &TokenStream, variants: &[UnionVariant], discr
         quote!(#[doc = #line] #variant(#ty),)
     });
     // `From` only where a variant's Rust type is unique; otherwise the impls would overlap.
+    // And from a variant struct's `…Required`, so a body is named in one literal.
     let froms = variants.iter().filter(|v| v.distinct).map(|v| {
         let variant = ident(&v.rust_name);
         let ty = rust_type(&v.ty, Scope::Types);
+        let required = required_struct_of(version, &v.ty).map(|required| {
+            let required = ident(required);
+            quote! {
+                impl From<#required> for #name {
+                    fn from(value: #required) -> Self {
+                        Self::#variant(value.into())
+                    }
+                }
+            }
+        });
         quote! {
             impl From<#ty> for #name {
                 fn from(value: #ty) -> Self {
                     Self::#variant(value)
                 }
             }
+            #required
         }
     });
     let tagged = discriminator.filter(|_| variants.iter().all(|v| v.tag.is_some()));

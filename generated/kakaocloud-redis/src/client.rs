@@ -156,23 +156,19 @@ impl Client {
     ///     id: "abcdxxxx-4870-4c4e-a267-2de13e38c2ea".into(),
     /// });
     /// let response = client
-    ///     .create_instance_set(
-    ///         types::CreateInstanceSetBody::CreateInstanceSetRequest(
-    ///             types::CreateInstanceSetRequest::new(types::CreateInstanceSetRequestRequired {
-    ///                 replicas: 3,
-    ///                 flavor_id: "3830ebad-ea2f-4822-8a7d-9e301c86a58d".into(),
-    ///                 instance_set_name: "mars-repl-test".into(),
-    ///                 recovery_enabled: true,
-    ///                 subnets: vec![subnet_ref],
-    ///                 subnet_assignments: vec![subnet_assignment],
-    ///                 security_groups: vec![security_group_ref],
-    ///                 port: 6379,
-    ///                 project_id: "8eebb8f91c0a465096316820a21a9772".into(),
-    ///                 version: types::RedisVersion::V6_2_5,
-    ///                 parameter_group_id: "bbbbcccc-1234-1234-5678-e705e91db2fb".into(),
-    ///             }),
-    ///         ),
-    ///     )
+    ///     .create_instance_set(types::CreateInstanceSetRequestRequired {
+    ///         replicas: 3,
+    ///         flavor_id: "3830ebad-ea2f-4822-8a7d-9e301c86a58d".into(),
+    ///         instance_set_name: "mars-repl-test".into(),
+    ///         recovery_enabled: true,
+    ///         subnets: vec![subnet_ref],
+    ///         subnet_assignments: vec![subnet_assignment],
+    ///         security_groups: vec![security_group_ref],
+    ///         port: 6379,
+    ///         project_id: "8eebb8f91c0a465096316820a21a9772".into(),
+    ///         version: types::RedisVersion::V6_2_5,
+    ///         parameter_group_id: "bbbbcccc-1234-1234-5678-e705e91db2fb".into(),
+    ///     })
     ///     .send()
     ///     .await?;
     /// println!("{:?}", response.body());

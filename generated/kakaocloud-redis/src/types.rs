@@ -204,15 +204,33 @@ impl From<CreateInstanceSetRequest> for CreateInstanceSetBody {
     }
 }
 
+impl From<CreateInstanceSetRequestRequired> for CreateInstanceSetBody {
+    fn from(value: CreateInstanceSetRequestRequired) -> Self {
+        Self::CreateInstanceSetRequest(value.into())
+    }
+}
+
 impl From<RestoreInstanceSetFromBackupRequest> for CreateInstanceSetBody {
     fn from(value: RestoreInstanceSetFromBackupRequest) -> Self {
         Self::RestoreInstanceSetFromBackupRequest(value)
     }
 }
 
+impl From<RestoreInstanceSetFromBackupRequestRequired> for CreateInstanceSetBody {
+    fn from(value: RestoreInstanceSetFromBackupRequestRequired) -> Self {
+        Self::RestoreInstanceSetFromBackupRequest(value.into())
+    }
+}
+
 impl From<RestoreInstanceSetFromObjectStorageRequest> for CreateInstanceSetBody {
     fn from(value: RestoreInstanceSetFromObjectStorageRequest) -> Self {
         Self::RestoreInstanceSetFromObjectStorageRequest(value)
+    }
+}
+
+impl From<RestoreInstanceSetFromObjectStorageRequestRequired> for CreateInstanceSetBody {
+    fn from(value: RestoreInstanceSetFromObjectStorageRequestRequired) -> Self {
+        Self::RestoreInstanceSetFromObjectStorageRequest(value.into())
     }
 }
 

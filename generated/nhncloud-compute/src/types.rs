@@ -1742,9 +1742,21 @@ impl From<RebootServerAction> for ServerActionRequest {
     }
 }
 
+impl From<RebootServerActionRequired> for ServerActionRequest {
+    fn from(value: RebootServerActionRequired) -> Self {
+        Self::RebootServerAction(value.into())
+    }
+}
+
 impl From<ResizeServerAction> for ServerActionRequest {
     fn from(value: ResizeServerAction) -> Self {
         Self::ResizeServerAction(value)
+    }
+}
+
+impl From<ResizeServerActionRequired> for ServerActionRequest {
+    fn from(value: ResizeServerActionRequired) -> Self {
+        Self::ResizeServerAction(value.into())
     }
 }
 
@@ -1754,15 +1766,33 @@ impl From<CreateImageAction> for ServerActionRequest {
     }
 }
 
+impl From<CreateImageActionRequired> for ServerActionRequest {
+    fn from(value: CreateImageActionRequired) -> Self {
+        Self::CreateImageAction(value.into())
+    }
+}
+
 impl From<AddSecurityGroupAction> for ServerActionRequest {
     fn from(value: AddSecurityGroupAction) -> Self {
         Self::AddSecurityGroupAction(value)
     }
 }
 
+impl From<AddSecurityGroupActionRequired> for ServerActionRequest {
+    fn from(value: AddSecurityGroupActionRequired) -> Self {
+        Self::AddSecurityGroupAction(value.into())
+    }
+}
+
 impl From<RemoveSecurityGroupAction> for ServerActionRequest {
     fn from(value: RemoveSecurityGroupAction) -> Self {
         Self::RemoveSecurityGroupAction(value)
+    }
+}
+
+impl From<RemoveSecurityGroupActionRequired> for ServerActionRequest {
+    fn from(value: RemoveSecurityGroupActionRequired) -> Self {
+        Self::RemoveSecurityGroupAction(value.into())
     }
 }
 

@@ -258,7 +258,7 @@ impl Client {
     ///
     /// `GET /v1/clusters`
     ///
-    /// Pages: call `into_stream()` on the builder to read every item of every page.
+    /// Pages: call `into_stream()` on the builder to read every item of every page. The stream ends at an empty page (or a missing or repeated marker), not at a short one, since services cap page sizes.
     ///
     /// # Example
     ///
@@ -365,7 +365,7 @@ impl Client {
     ///
     /// - `dbaas_parameter_group_id`: Parameter group ID
     ///
-    /// Pages: call `into_stream()` on the builder to read every item of every page.
+    /// Pages: call `into_stream()` on the builder to read every item of every page. The stream ends at an empty page (or a missing or repeated marker), not at a short one, since services cap page sizes.
     ///
     /// # Example
     ///

@@ -440,7 +440,7 @@ impl Client {
     ///
     /// `GET /v1/data-ops`
     ///
-    /// Pages: call `into_stream()` on the builder to read every item of every page.
+    /// Pages: call `into_stream()` on the builder to read every item of every page. The stream ends at an empty page (or a missing or repeated marker), not at a short one, since services cap page sizes.
     ///
     /// # Example
     ///
@@ -510,7 +510,7 @@ impl Client {
     ///
     /// `GET /v1/data-ops-services`
     ///
-    /// Pages: call `into_stream()` on the builder to read every item of every page.
+    /// Pages: call `into_stream()` on the builder to read every item of every page. The stream ends at an empty page (or a missing or repeated marker), not at a short one, since services cap page sizes.
     ///
     /// # Example
     ///

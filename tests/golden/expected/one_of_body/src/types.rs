@@ -27,6 +27,12 @@ impl From<ResizeAction> for ItemActionBody {
     }
 }
 
+impl From<ResizeActionRequired> for ItemActionBody {
+    fn from(value: ResizeActionRequired) -> Self {
+        Self::ResizeAction(value.into())
+    }
+}
+
 /// Part of `ItemActionBody`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(deny_unknown_fields)]

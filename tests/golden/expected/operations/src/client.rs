@@ -262,7 +262,7 @@ impl Client {
     ///
     /// `GET /v2/{tenantId}/items`
     ///
-    /// Pages: call `into_stream()` on the builder to read every item of every page.
+    /// Pages: call `into_stream()` on the builder to read every item of every page. The stream ends at an empty page (or a missing or repeated marker), not at a short one, since services cap page sizes.
     ///
     /// # Example
     ///
@@ -280,7 +280,7 @@ impl Client {
 
     /// `GET /v2/{tenantId}/pages`
     ///
-    /// Pages: call `into_stream()` on the builder to read every item of every page.
+    /// Pages: call `into_stream()` on the builder to read every item of every page. The stream ends at an empty page (or a missing or repeated marker), not at a short one, since services cap page sizes.
     ///
     /// # Example
     ///

@@ -137,6 +137,12 @@ impl From<ResizeAction> for ItemActionBody {
     }
 }
 
+impl From<ResizeActionRequired> for ItemActionBody {
+    fn from(value: ResizeActionRequired) -> Self {
+        Self::ResizeAction(value.into())
+    }
+}
+
 /// Returned by `list_items`.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

@@ -779,9 +779,21 @@ impl From<Circle> for Pet {
     }
 }
 
+impl From<CircleRequired> for Pet {
+    fn from(value: CircleRequired) -> Self {
+        Self::Circle(value.into())
+    }
+}
+
 impl From<Square> for Pet {
     fn from(value: Square) -> Self {
         Self::Square(value)
+    }
+}
+
+impl From<SquareRequired> for Pet {
+    fn from(value: SquareRequired) -> Self {
+        Self::Square(value.into())
     }
 }
 
@@ -1021,9 +1033,21 @@ impl From<Circle> for Shape {
     }
 }
 
+impl From<CircleRequired> for Shape {
+    fn from(value: CircleRequired) -> Self {
+        Self::Circle(value.into())
+    }
+}
+
 impl From<Square> for Shape {
     fn from(value: Square) -> Self {
         Self::Square(value)
+    }
+}
+
+impl From<SquareRequired> for Shape {
+    fn from(value: SquareRequired) -> Self {
+        Self::Square(value.into())
     }
 }
 

@@ -60,6 +60,10 @@ impl NameSet {
         NameSet { taken: HashSet::new(), separator }
     }
 
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
     /// Marks `name` as taken without handing it out.
     pub fn reserve(&mut self, name: &str) {
         self.taken.insert(name.to_owned());

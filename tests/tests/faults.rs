@@ -383,3 +383,22 @@ fn two_body_variants_cannot_share_a_method() {
     let text = spec("paths:\n  /a:\n    post:\n      operationId: a\n      x-body-variants: [{schema: A, method: a_one}, {schema: B, method: a_one}]\n      requestBody: {required: true, content: {application/json: {schema: {oneOf: [{$ref: '#/components/schemas/A'}, {$ref: '#/components/schemas/B'}]}}}}\n      responses: {'200': {description: ok}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n    B: {type: object, properties: {y: {type: string}}}\n");
     assert_fault(&text, "#/paths/~1a/post/x-body-variants/1", "method `a_one` is already the name");
 }
+
+#[test]
+fn identical_deeply_nested_inline_objects_merge_without_panicking() {
+    // One level of merging resolves per round: 36 levels need 36 rounds.
+    let mut nested = String::from("{type: object, properties: {leaf: {type: string}}}");
+    for _ in 0..36 {
+        nested = format!("{{type: object, properties: {{next: {nested}}}}}");
+    }
+    let text = spec(&format!(
+        "paths: {{}}\ncomponents:\n  schemas:\n    A: {{type: object, properties: {{tree: {nested}}}}}\n    B: {{type: object, properties: {{tree: {nested}}}}}\n"
+    ));
+    let doc = codegen::load::parse("deep.yaml", text.as_bytes()).unwrap();
+    let service = codegen::lower::lower("deep.yaml", &doc).unwrap();
+    let tree = |name: &str| match &service.types[name].kind {
+        codegen::ir::TypeKind::Struct { fields, .. } => fields[0].ty.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(tree("A"), tree("B"), "the two trees are one type");
+}

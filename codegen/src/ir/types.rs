@@ -158,6 +158,18 @@ impl TypeKind {
         }
     }
 
+    /// Every type the definition holds, additional members included, to edit.
+    pub fn types_mut(&mut self) -> Vec<&mut Type> {
+        match self {
+            TypeKind::Struct { fields, additional, .. } => {
+                fields.iter_mut().map(|f| &mut f.ty).chain(additional.as_mut()).collect()
+            }
+            TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Alias(target) => vec![target],
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
+
     /// The type of members beyond the named ones, held in a map.
     pub fn additional(&self) -> Option<&Type> {
         match self {

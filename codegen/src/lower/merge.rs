@@ -43,18 +43,20 @@ pub(super) fn plan(types: &BTreeMap<String, TypeDef>) -> MergePlan {
     // Old name → merged name, grown until it stops changing.
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
     let mut groups = identical_groups(types, &merged_into);
-    // Each round can only merge more; the bound keeps a pathological spec finite.
-    for _ in 0..32 {
-        let next = names(types, &groups);
+    // Each round can only merge more, so there are at most as many rounds as types.
+    for _ in 0..=types.len() {
+        let next = name_groups(types, &groups);
         if next == merged_into {
             break;
         }
         merged_into = next;
         groups = identical_groups(types, &merged_into);
     }
+    let merged_into = name_groups(types, &groups);
     let mut plan = MergePlan::default();
     for group in &groups {
-        let name = &merged_into[&group[0].name];
+        // A group left unnamed (no shared concept, or its name taken) stays apart.
+        let Some(name) = merged_into.get(&group[0].name) else { continue };
         for def in group.iter().filter(|d| !is_component(d)) {
             plan.name_at.insert(def.pointer.clone(), name.clone());
         }
@@ -66,8 +68,9 @@ pub(super) fn plan(types: &BTreeMap<String, TypeDef>) -> MergePlan {
     plan
 }
 
-/// Groups of two or more types that are identical, each in pointer order; a
-/// group holds at most one component (two components are two concepts by name).
+/// Groups of two or more types that are identical, each in pointer order. A
+/// group holds at most one component: two identical components are two
+/// concepts by name, and inline types like both take neither name.
 fn identical_groups<'t>(
     types: &'t BTreeMap<String, TypeDef>,
     merged_into: &BTreeMap<String, String>,
@@ -81,9 +84,9 @@ fn identical_groups<'t>(
     let mut groups = Vec::new();
     for mut members in by_shape.into_values() {
         members.sort_by(|a, b| (!is_component(a), &a.pointer).cmp(&(!is_component(b), &b.pointer)));
-        // Components after the first stay apart, each with its own name.
-        let mut seen_component = false;
-        members.retain(|d| !is_component(d) || !std::mem::replace(&mut seen_component, true));
+        if members.iter().filter(|d| is_component(d)).count() > 1 {
+            members.retain(|d| !is_component(d));
+        }
         if members.len() > 1 {
             groups.push(members);
         }
@@ -108,22 +111,19 @@ fn shape(kind: &TypeKind, merged_into: &BTreeMap<String, String>) -> Option<Stri
             if let TypeKind::Struct { required, .. } = &mut renamed {
                 *required = None;
             }
-            for ty in member_types_mut(&mut renamed) {
+            // Variants are named after their types: read those through the merges too.
+            if let TypeKind::Union { variants, .. } = &mut renamed {
+                for v in variants {
+                    if let Some(new) = merged_into.get(&v.rust_name) {
+                        v.rust_name = new.clone();
+                    }
+                }
+            }
+            for ty in renamed.types_mut() {
                 rename(ty, merged_into);
             }
             Some(format!("{renamed:?}"))
         }
-    }
-}
-
-fn member_types_mut(kind: &mut TypeKind) -> Vec<&mut Type> {
-    match kind {
-        TypeKind::Struct { fields, additional, .. } => {
-            fields.iter_mut().map(|f| &mut f.ty).chain(additional.as_mut()).collect()
-        }
-        TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
-        TypeKind::Alias(target) => vec![target],
-        TypeKind::Enum { .. } => Vec::new(),
     }
 }
 
@@ -147,13 +147,16 @@ fn rename(ty: &mut Type, merged_into: &BTreeMap<String, String>) {
 /// where another group or type wants the same name, by the words every
 /// member's name has, in order (`InstanceGroupRequestRoleType`,
 /// `InstanceGroupResponseRoleType` → `InstanceGroupRoleType`). `Request` and
-/// `Response` are sides of a concept, never part of its name. A name still
-/// taken gets a number.
-fn names(types: &BTreeMap<String, TypeDef>, groups: &[Vec<&TypeDef>]) -> BTreeMap<String, String> {
+/// `Response` are sides of a concept, and `Item`, `Value`, `Body`, `Variant1`
+/// places in a schema: never part of a name. A group whose members share no
+/// concept word, or whose name is taken, is not merged (no numbered copies).
+fn name_groups(types: &BTreeMap<String, TypeDef>, groups: &[Vec<&TypeDef>]) -> BTreeMap<String, String> {
     let members: BTreeSet<&str> = groups.iter().flatten().map(|d| d.name.as_str()).collect();
     let mut taken = NameSet::new("");
-    for name in types.keys().filter(|n| !members.contains(n.as_str())) {
-        taken.reserve(name);
+    for name in crate::names::RESERVED_TYPES.iter().copied().chain(types.keys().map(String::as_str)) {
+        if !members.contains(name) {
+            taken.reserve(name);
+        }
     }
     let mut merged_into = BTreeMap::new();
     for group in groups.iter().filter(|g| is_component(g[0])) {
@@ -166,9 +169,11 @@ fn names(types: &BTreeMap<String, TypeDef>, groups: &[Vec<&TypeDef>]) -> BTreeMa
     let first_choices: Vec<String> = inline.iter().map(|g| concept_suffix(g)).collect();
     for (group, first) in inline.iter().zip(&first_choices) {
         let contested = first_choices.iter().filter(|c| *c == first).count() > 1;
-        let held_elsewhere = types.contains_key(first) && !members.contains(first.as_str());
-        let base = if first.is_empty() || contested || held_elsewhere { common_words(group) } else { first.clone() };
-        let base = if base.is_empty() { group[0].name.clone() } else { base };
+        let base =
+            if first.is_empty() || contested || taken.is_taken(first) { common_words(group) } else { first.clone() };
+        if base.is_empty() || taken.is_taken(&base) {
+            continue;
+        }
         let name = taken.claim(&base);
         for def in group.iter() {
             merged_into.insert(def.name.clone(), name.clone());
@@ -177,8 +182,13 @@ fn names(types: &BTreeMap<String, TypeDef>, groups: &[Vec<&TypeDef>]) -> BTreeMa
     merged_into
 }
 
-/// Words that say which side of a call a type is on, not what it is.
-const SIDES: &[&str] = &["Request", "Response"];
+/// Words that say which side of a call a type is on, or where in a schema it
+/// sits, not what it is.
+const SIDES: &[&str] = &["Request", "Response", "Item", "Value", "Body"];
+
+fn is_concept(word: &&str) -> bool {
+    !SIDES.contains(word) && !word.strip_prefix("Variant").is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+}
 
 /// The PascalCase words of a type name: `DayOfWeek` → `Day`, `Of`, `Week`.
 fn words(name: &str) -> Vec<&str> {
@@ -201,13 +211,12 @@ fn concept_suffix(group: &[&TypeDef]) -> String {
     let shortest = all.iter().map(Vec::len).min().unwrap_or(0);
     let from_end = |w: &[&str], i: usize| w[w.len() - 1 - i] == all[0][all[0].len() - 1 - i];
     let n = (0..shortest).take_while(|&i| all.iter().all(|w| from_end(w, i))).count();
-    let suffix: Vec<&str> =
-        all[0][all[0].len() - n..].iter().copied().filter(|w| !SIDES.contains(w)).collect::<Vec<_>>();
+    let suffix: Vec<&str> = all[0][all[0].len() - n..].iter().copied().filter(is_concept).collect::<Vec<_>>();
     if suffix.len() >= 2 {
         return suffix.concat();
     }
     let mut endings: BTreeMap<String, usize> = BTreeMap::new();
-    for w in all.iter().filter(|w| w.len() >= 2 && !SIDES.contains(&w[w.len() - 2])) {
+    for w in all.iter().filter(|w| w.len() >= 2 && w[w.len() - 2..].iter().all(is_concept)) {
         *endings.entry(w[w.len() - 2..].concat()).or_default() += 1;
     }
     // Most members first; among equals, the first in name order; one member's
@@ -222,7 +231,7 @@ fn common_words(group: &[&TypeDef]) -> String {
     let all: Vec<Vec<&str>> = group.iter().map(|d| words(&d.name)).collect();
     let mut out: Vec<&str> = Vec::new();
     for w in &all[0] {
-        if !SIDES.contains(w) && !out.contains(w) && all.iter().all(|other| other.contains(w)) {
+        if is_concept(w) && !out.contains(w) && all.iter().all(|other| other.contains(w)) {
             out.push(w);
         }
     }

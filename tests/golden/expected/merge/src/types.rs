@@ -61,6 +61,28 @@ impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
     }
 }
 
+/// Two identical components stay two; an inline object like both takes neither name.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ImageRef {
+    /// `id`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl ImageRef {
+    /// An `ImageRef` with every member empty.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+
+    /// Sets [`ImageRef::id`].
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+}
+
 /// No operation of this API version uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
@@ -284,6 +306,88 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
 /// No operation of this API version uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
+pub struct Job {
+    /// `job_result`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_result: Option<JobJobResult>,
+}
+
+impl Job {
+    /// A `Job` with every member empty.
+    pub fn new() -> Self {
+        Self { job_result: None }
+    }
+
+    /// Sets [`Job::job_result`].
+    pub fn with_job_result(mut self, job_result: JobJobResult) -> Self {
+        self.job_result = Some(job_result);
+        self
+    }
+}
+
+/// Part of `Job`.
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum JobJobResult {
+    /// `SUCCESS`
+    Success,
+    /// `FAIL`
+    Fail,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl JobJobResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Fail => "FAIL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for JobJobResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "FAIL" => Self::Fail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for JobJobResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for JobJobResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for JobJobResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// No operation of this API version uses it.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct LogExportRequest {
     /// Day the export runs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -349,6 +453,122 @@ impl Maintenance {
     }
 }
 
+/// Identical enums whose only shared word is a prelude name stay apart (no `enum Result`).
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct Server {
+    /// `check_result`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_result: Option<ServerCheckResult>,
+    /// `image`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<ServerImage>,
+}
+
+impl Server {
+    /// A `Server` with every member empty.
+    pub fn new() -> Self {
+        Self {
+            check_result: None,
+            image: None,
+        }
+    }
+
+    /// Sets [`Server::check_result`].
+    pub fn with_check_result(mut self, check_result: ServerCheckResult) -> Self {
+        self.check_result = Some(check_result);
+        self
+    }
+
+    /// Sets [`Server::image`].
+    pub fn with_image(mut self, image: ServerImage) -> Self {
+        self.image = Some(image);
+        self
+    }
+}
+
+/// Part of `Server`.
+///
+/// Values this crate does not know yet are kept in the last variant, so a
+/// service that adds a value does not break decoding.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ServerCheckResult {
+    /// `SUCCESS`
+    Success,
+    /// `FAIL`
+    Fail,
+    /// A value not documented when this crate was generated.
+    Unknown(String),
+}
+
+impl ServerCheckResult {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Success => "SUCCESS",
+            Self::Fail => "FAIL",
+            Self::Unknown(value) => value,
+        }
+    }
+}
+
+impl From<&str> for ServerCheckResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "SUCCESS" => Self::Success,
+            "FAIL" => Self::Fail,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+}
+
+impl ::std::fmt::Display for ServerCheckResult {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl ::serde::Serialize for ServerCheckResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServerCheckResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
+        Ok(Self::from(value.as_str()))
+    }
+}
+
+/// Part of `Server`.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct ServerImage {
+    /// `id`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl ServerImage {
+    /// A `ServerImage` with every member empty.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+
+    /// Sets [`ServerImage::id`].
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+}
+
 /// A component keeps its name; identical inline enums take it.
 ///
 /// Values this crate does not know yet are kept in the last variant, so a
@@ -406,6 +626,28 @@ impl<'de> ::serde::Deserialize<'de> for ServiceState {
     ) -> Result<Self, D::Error> {
         let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
         Ok(Self::from(value.as_str()))
+    }
+}
+
+/// No operation of this API version uses it.
+#[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[non_exhaustive]
+pub struct SubnetRef {
+    /// `id`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+impl SubnetRef {
+    /// A `SubnetRef` with every member empty.
+    pub fn new() -> Self {
+        Self { id: None }
+    }
+
+    /// Sets [`SubnetRef::id`].
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
     }
 }
 

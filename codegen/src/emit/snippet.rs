@@ -86,13 +86,19 @@ pub fn arguments<'p>(
     params: impl Iterator<Item = (&'p Type, &'p Doc)>,
     body: Option<(&Type, Option<&Value>)>,
 ) -> Call {
-    let mut call = Call { lets: Vec::new(), names: crate::names::NameSet::new("_"), args: Vec::new() };
+    let mut names = crate::names::NameSet::new("_");
+    // The example's own names: a `let` must not shadow them.
+    for taken in ["client", "response", "types"] {
+        names.reserve(taken);
+    }
+    let mut call =
+        Call { lets: Vec::new(), names, args: Vec::new(), krate: ident(&version.crate_name.replace('-', "_")) };
     for (ty, doc) in params {
-        let arg = call.value(version, ty, doc.example.as_ref().or(doc.default.as_ref()), Some(doc), Into::Free, 0);
+        let arg = call.value(version, ty, doc.example.as_ref().or(doc.default.as_ref()), Some(doc), Slot::Argument, 0);
         call.args.push(arg);
     }
     if let Some((ty, example)) = body {
-        let value = call.value(version, ty, example, None, Into::Free, 0);
+        let value = call.value(version, ty, example, None, Slot::Argument, 0);
         let arg = if matches!(resolved(version, ty), Some(TypeKind::Struct { required: Some(_), .. })) {
             call.bind("body", value)
         } else {
@@ -108,6 +114,8 @@ pub struct Call {
     lets: Vec<TokenStream>,
     names: crate::names::NameSet,
     pub args: Vec<TokenStream>,
+    /// The crate, for paths into its runtime.
+    krate: proc_macro2::Ident,
 }
 
 /// What a named type is, aliases followed.
@@ -136,12 +144,12 @@ pub fn waiter_target(version: &Version<'_>, waiter: &crate::ir::Waiter) -> Token
     }
 }
 
-/// Whether the place a value goes takes `impl Into<T>` (a method argument,
-/// where a `…Required` literal converts itself) or exactly `T` (a member).
+/// Where a value goes: a method argument taking `impl Into<T>` (where a
+/// `…Required` literal converts itself), or a member that is exactly `T`.
 #[derive(Clone, Copy)]
-enum Into {
-    Free,
-    Exact,
+enum Slot {
+    Argument,
+    Member,
 }
 
 impl Call {
@@ -158,6 +166,13 @@ impl Call {
         quote!(#name)
     }
 
+    /// [`Call::bind`] with the type written out, where nothing else says it.
+    fn bind_typed(&mut self, hint: &str, ty: TokenStream, value: TokenStream) -> TokenStream {
+        let name = ident(&self.names.claim(hint));
+        self.lets.push(quote!(let #name: #ty = #value;));
+        quote!(#name)
+    }
+
     /// A Rust expression of type `ty`, from `example` where it has one, else
     /// from the documented default or minimum.
     fn value(
@@ -166,7 +181,7 @@ impl Call {
         ty: &Type,
         example: Option<&Value>,
         doc: Option<&Doc>,
-        into: Into,
+        slot: Slot,
         depth: usize,
     ) -> TokenStream {
         let example = example.or_else(|| doc.and_then(|d| d.default.as_ref()));
@@ -174,9 +189,9 @@ impl Call {
         match ty {
             Type::String => {
                 let text = example.and_then(Value::as_str).filter(|s| !s.is_empty()).unwrap_or("...");
-                match into {
-                    Into::Free => quote!(#text),
-                    Into::Exact => quote!(#text.into()),
+                match slot {
+                    Slot::Argument => quote!(#text),
+                    Slot::Member => quote!(#text.into()),
                 }
             }
             Type::Integer(format) => {
@@ -199,7 +214,7 @@ impl Call {
             }
             Type::Array(item) => {
                 let first = example.and_then(Value::as_array).and_then(|items| items.first());
-                let value = self.value(version, item, first, None, Into::Exact, depth + 1);
+                let value = self.value(version, item, first, None, Slot::Member, depth);
                 // An item struct is built first, named after its type.
                 let value = match (item.as_ref(), resolved(version, item)) {
                     (Type::Named(name), Some(TypeKind::Struct { required: Some(_), .. })) => {
@@ -210,11 +225,16 @@ impl Call {
                 quote!(vec![#value])
             }
             Type::Nullable(inner) => {
-                let inner = self.value(version, inner, example, None, Into::Exact, depth + 1);
+                let inner = self.value(version, inner, example, None, Slot::Member, depth);
                 quote!(Some(#inner))
             }
-            Type::DateTime | Type::Any | Type::Object | Type::Map(_) => quote!(Default::default()),
-            Type::Named(name) => self.named(version, name, example, into, depth),
+            Type::DateTime => {
+                let text = example.and_then(Value::as_str).unwrap_or("2024-01-01T00:00:00Z");
+                let krate = &self.krate;
+                quote!(#krate::runtime::DateTime::parse(#text).expect("an RFC 3339 date-time"))
+            }
+            Type::Any | Type::Object | Type::Map(_) => quote!(Default::default()),
+            Type::Named(name) => self.named(version, name, example, slot, depth),
         }
     }
 
@@ -223,7 +243,7 @@ impl Call {
         version: &Version<'_>,
         name: &str,
         example: Option<&Value>,
-        into: Into,
+        slot: Slot,
         depth: usize,
     ) -> TokenStream {
         let Some(def) = version.service.types.get(name) else { return quote!(Default::default()) };
@@ -239,7 +259,7 @@ impl Call {
                     .map(|f| {
                         let member = ident(&f.rust_name);
                         let example = example.and_then(|e| e.get(&f.name)).or(f.doc.example.as_ref());
-                        let value = self.value(version, &f.ty, example, Some(&f.doc), Into::Exact, depth + 1);
+                        let value = self.value(version, &f.ty, example, Some(&f.doc), Slot::Member, depth + 1);
                         // A struct inside a member is built first, under the member's name.
                         let value = match resolved(version, &f.ty) {
                             Some(TypeKind::Struct { required: Some(_), .. }) => self.bind(&f.rust_name, value),
@@ -253,9 +273,9 @@ impl Call {
                     })
                     .collect();
                 let literal = quote!(types::#required { #(#members),* });
-                match into {
-                    Into::Free => literal,
-                    Into::Exact => quote!(types::#ty::new(#literal)),
+                match slot {
+                    Slot::Argument => literal,
+                    Slot::Member => quote!(types::#ty::new(#literal)),
                 }
             }
             TypeKind::Enum { values, .. } => {
@@ -271,23 +291,42 @@ impl Call {
                     None => quote!(types::#ty::from("...")),
                 }
             }
-            TypeKind::Union { variants, .. } => match variants.first() {
+            TypeKind::Union { variants, discriminator } => match variants.first() {
+                // A tagged variant carries its tag: build it with that value.
+                Some(v) if v.tag.is_some() && discriminator.is_some() => {
+                    let mut tagged =
+                        example.filter(|e| e.is_object()).cloned().unwrap_or_else(|| Value::Object(Default::default()));
+                    if let (Some(object), Some(property), Some(tag)) = (tagged.as_object_mut(), discriminator, &v.tag) {
+                        object.insert(property.clone(), Value::String(tag.clone()));
+                    }
+                    let variant = ident(&v.rust_name);
+                    let inner = self.value(version, &v.ty, Some(&tagged), None, Slot::Member, depth + 1);
+                    quote!(types::#ty::#variant(#inner))
+                }
                 // The union converts from the variant's `…Required` itself.
                 Some(v)
                     if v.distinct
-                        && matches!(into, Into::Free)
+                        && matches!(slot, Slot::Argument)
                         && super::types::required_struct_of(version, &v.ty).is_some() =>
                 {
-                    self.value(version, &v.ty, example, None, Into::Free, depth + 1)
+                    self.value(version, &v.ty, example, None, Slot::Argument, depth + 1)
                 }
                 Some(v) => {
                     let variant = ident(&v.rust_name);
-                    let inner = self.value(version, &v.ty, example, None, Into::Exact, depth + 1);
+                    let inner = self.value(version, &v.ty, example, None, Slot::Member, depth + 1);
                     quote!(types::#ty::#variant(#inner))
                 }
                 None => quote!(todo!()),
             },
-            TypeKind::Alias(target) => self.value(version, target, example, None, into, depth),
+            // Through an alias into an argument, nothing says the type of a number
+            // or a default: a typed `let` does.
+            TypeKind::Alias(target)
+                if matches!(slot, Slot::Argument) && !matches!(target, Type::String | Type::Named(_)) =>
+            {
+                let value = self.value(version, target, example, None, Slot::Member, depth);
+                self.bind_typed(&crate::names::snake(name), quote!(types::#ty), value)
+            }
+            TypeKind::Alias(target) => self.value(version, target, example, None, slot, depth),
         }
     }
 }
@@ -298,8 +337,10 @@ fn format_statements(root: &str, statements: TokenStream) -> Vec<String> {
     let file = quote!(async fn #wrapper() { #statements });
     let text = match syn::parse2::<syn::File>(file) {
         Ok(file) => prettyplease::unparse(&file),
-        Err(_) => return vec![format!("// (no example: {root})")],
+        // Our own tokens always parse; if not, the doctest fails loudly rather than showing nothing.
+        Err(e) => return vec![format!("compile_error!(\"the example for {root} did not parse: {e}\");")],
     };
     let lines: Vec<&str> = text.lines().collect();
-    lines[1..lines.len().saturating_sub(1)].iter().map(|l| l.strip_prefix("    ").unwrap_or(l).to_owned()).collect()
+    let body = lines.get(1..lines.len().saturating_sub(1)).unwrap_or_default();
+    body.iter().map(|l| l.strip_prefix("    ").unwrap_or(l).to_owned()).collect()
 }

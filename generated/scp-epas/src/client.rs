@@ -270,7 +270,10 @@ impl Client {
     /// ```no_run
     /// # async fn example(client: scp_epas::Client) -> Result<(), scp_epas::Error> {
     /// use scp_epas::types;
-    /// let block_storage_group_request = todo!();
+    /// let block_storage_group_request = types::BlockStorageGroupRequest::new(types::BlockStorageGroupRequestRequired {
+    ///     role_type: types::BlockRoleType::Os,
+    ///     size_gb: 104,
+    /// });
     /// let instance_group_request = types::InstanceGroupRequest::new(types::InstanceGroupRequestRequired {
     ///     block_storage_groups: vec![block_storage_group_request],
     ///     role_type: types::InstanceGroupRoleType::Active,

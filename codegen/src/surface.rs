@@ -65,6 +65,13 @@ fn is_pub(vis: &syn::Visibility) -> bool {
 }
 
 /// Tokens as a person writes them: `Option<String>`, `fn new(r: SRequired) -> Self`.
+/// Whether callers must allow for members added later. Items without
+/// `#[non_exhaustive]` are also listed whole, as one line, so adding a member
+/// (a struct literal must name it, a `match` must cover it) shows as breaking.
+fn is_non_exhaustive(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| a.path().is_ident("non_exhaustive"))
+}
+
 fn tokens(t: &impl ToTokens) -> String {
     let mut text = t.to_token_stream().to_string();
     for (spaced, tight) in
@@ -80,6 +87,9 @@ fn items(prefix: &str, list: &[syn::Item], out: &mut BTreeSet<String>) {
         match item {
             syn::Item::Struct(s) if is_pub(&s.vis) => {
                 out.insert(format!("{prefix}{}", s.ident));
+                if !is_non_exhaustive(&s.attrs) {
+                    out.insert(format!("{prefix}{} (exhaustive) {}", s.ident, tokens(&s.fields)));
+                }
                 for f in s.fields.iter().filter(|f| is_pub(&f.vis)) {
                     let name = f.ident.as_ref().map(ToString::to_string).unwrap_or_default();
                     out.insert(format!("{prefix}{}.{name}: {}", s.ident, tokens(&f.ty)));
@@ -87,6 +97,10 @@ fn items(prefix: &str, list: &[syn::Item], out: &mut BTreeSet<String>) {
             }
             syn::Item::Enum(e) if is_pub(&e.vis) => {
                 out.insert(format!("{prefix}{}", e.ident));
+                if !is_non_exhaustive(&e.attrs) {
+                    let variants: Vec<String> = e.variants.iter().map(|v| v.ident.to_string()).collect();
+                    out.insert(format!("{prefix}{} (exhaustive) {{ {} }}", e.ident, variants.join(", ")));
+                }
                 for v in &e.variants {
                     out.insert(format!("{prefix}{}::{}{}", e.ident, v.ident, tokens(&v.fields)));
                 }
@@ -173,6 +187,18 @@ mod tests {
             described.iter().any(|(d, b)| d.starts_with("removed `types::S::fn new(a: String) -> Self`") && *b),
             "{described:?}"
         );
+    }
+
+    #[test]
+    fn a_member_added_to_an_exhaustive_struct_breaks_but_not_to_a_non_exhaustive_one() {
+        let old = of("src/types.rs", "pub struct R { pub a: String } #[non_exhaustive] pub struct S { pub a: String }");
+        let new = of(
+            "src/types.rs",
+            "pub struct R { pub a: String, pub b: i64 } #[non_exhaustive] pub struct S { pub a: String, pub b: i64 }",
+        );
+        let breaking: Vec<String> =
+            changes(&old, &new).into_iter().filter(|c| c.breaking).map(|c| c.description).collect();
+        assert_eq!(breaking, ["removed `types::R (exhaustive) { pub a: String }`"]);
     }
 
     #[test]

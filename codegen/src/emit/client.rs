@@ -195,13 +195,14 @@ fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// A method for one documented body of a `oneOf` operation: the body is built
-/// from the variant's constructor arguments, or given whole when it has many.
-/// The required parameters of `op` with their docs, in argument order.
+/// The required parameters of `op` with their docs, in the order of the
+/// method's arguments (`operation::required_args`).
 fn required_params(op: &Operation) -> impl Iterator<Item = (&crate::ir::Type, &crate::ir::Doc)> {
     op.params.iter().filter(|p| p.required).map(|p| (&p.ty, &p.doc))
 }
 
+/// A method for one documented body of a `oneOf` operation: the variant's
+/// body (`impl Into` it), or none when the variant is empty.
 fn emit_variant_method(version: &Version<'_>, op: &Operation, variant: &crate::ir::BodyVariant) -> TokenStream {
     let method = ident(&variant.method);
     let op_method = ident(&op.name);

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::validate;
-use crate::ir::{Service, Success, TypeDef, TypeKind};
+use crate::ir::{Service, Success, TypeDef};
 use crate::CrateSpec;
 
 /// Facts about one crate that every emitter reads, computed once.
@@ -72,7 +72,7 @@ impl<'a> Crate<'a> {
 /// For each type, a sentence saying where it is used: `The request body of
 /// `create_cluster`.`, `Returned by `show_cluster`.`, `Part of `Cluster`.`.
 fn type_uses(service: &Service) -> BTreeMap<String, String> {
-    let mut roles: BTreeMap<String, [Vec<String>; 4]> = BTreeMap::new();
+    let mut roles: BTreeMap<String, [Vec<String>; 6]> = BTreeMap::new();
     let mut note = |ty: Option<&crate::ir::Type>, role: usize, by: String| {
         if let Some(name) = ty.and_then(crate::ir::Type::named) {
             let entry = &mut roles.entry(name.to_owned()).or_default()[role];
@@ -94,17 +94,20 @@ fn type_uses(service: &Service) -> BTreeMap<String, String> {
         for p in &op.params {
             note(Some(&p.ty), 2, format!("{}` of `{}", p.name, op.name));
         }
+        for r in op.responses.iter().filter(|r| !r.status.is_success()) {
+            note(r.ty.as_ref(), 4, op.name.clone());
+        }
+    }
+    for p in &service.client_params {
+        note(Some(&p.ty), 5, p.name.clone());
     }
     for def in service.types.values() {
-        let kind_types = match &def.kind {
-            TypeKind::Alias(_) => Vec::new(),
-            kind => kind.member_types().into_iter().chain(kind.additional()).collect(),
-        };
-        for ty in kind_types {
+        for ty in def.kind.member_types().into_iter().chain(def.kind.additional()) {
             note(Some(ty), 3, def.name.clone());
         }
     }
-    const SENTENCES: [&str; 4] = ["The request body of", "Returned by", "The parameter", "Part of"];
+    const SENTENCES: [&str; 6] =
+        ["The request body of", "Returned by", "The parameter", "Part of", "The error body of", "The client parameter"];
     roles
         .into_iter()
         .map(|(name, roles)| {

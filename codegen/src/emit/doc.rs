@@ -95,11 +95,13 @@ fn constraint_facts(c: &Constraints) -> Vec<String> {
 
 /// `text` after the article it takes: `a `Tag``, `an `AddBlockStoragesRequest``.
 /// By the first letters: a vowel takes `an`, except where it sounds like a
-/// consonant (`a User…`, `a Unique…`, `a One…`, `a Eu…`).
+/// consonant (`a User…`, `a Unique…`, `a One…`, `a Eu…`; but `an Uninstall…`).
 pub fn a(text: &str) -> String {
     let word = text.trim_start_matches(|c: char| !c.is_ascii_alphanumeric()).to_ascii_lowercase();
     let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
-    let consonant_sound = ["use", "usu", "uni", "uu", "one", "eu"].iter().any(|p| word.starts_with(p));
+    let consonant_sound = ["use", "usu", "uu", "one", "eu", "unic", "unif", "unio", "uniq", "unit", "univ"]
+        .iter()
+        .any(|p| word.starts_with(p));
     let article = if vowel && !consonant_sound { "an" } else { "a" };
     format!("{article} {text}")
 }
@@ -161,5 +163,7 @@ mod tests {
         assert_eq!(a("`UserInfo`"), "a `UserInfo`");
         assert_eq!(a("`UpdateRequest`"), "an `UpdateRequest`");
         assert_eq!(a("`InstanceSet`"), "an `InstanceSet`");
+        assert_eq!(a("`UninstallRequest`"), "an `UninstallRequest`");
+        assert_eq!(a("`UniqueName`"), "a `UniqueName`");
     }
 }

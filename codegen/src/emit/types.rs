@@ -22,7 +22,7 @@ pub fn emit_types<'a>(defs: impl Iterator<Item = &'a TypeDef>, version: &Version
 fn emit_type(def: &TypeDef, version: &Version<'_>) -> TokenStream {
     let name = ident(&def.name);
     // Undescribed types say where they are used instead.
-    let fallback = version.uses.get(&def.name).map_or("No operation of this API version uses it.", String::as_str);
+    let fallback = version.uses.get(&def.name).map_or("No operation uses it.", String::as_str);
     let docs = doc::attrs(&doc::lines(&def.doc, fallback));
     match &def.kind {
         TypeKind::Struct { fields, additional, closed, required } => {

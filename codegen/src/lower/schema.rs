@@ -63,9 +63,14 @@ impl<'a> Lowerer<'a> {
         self.types.insert(def.name.clone(), def);
     }
 
-    /// A fresh type name based on `hint`, never one already taken.
+    /// A fresh type name based on `hint`, never one already taken. Hints are
+    /// Rust names already (`EngineV2_1` + `Status`): splitting them into words
+    /// again would lose their boundaries (`EngineV2_1status`).
     fn unique_name(&mut self, hint: &str) -> String {
-        self.type_names.claim(&pascal(hint))
+        let is_rust_name = hint.starts_with(|c: char| c.is_ascii_uppercase())
+            && hint.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let base = if is_rust_name { hint.to_owned() } else { pascal(hint) };
+        self.type_names.claim(&base)
     }
 
     /// Defines the named type `name` from `schema`.

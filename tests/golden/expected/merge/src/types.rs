@@ -83,7 +83,7 @@ impl ImageRef {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupRequest {
@@ -105,7 +105,7 @@ impl InstanceGroupRequest {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceGroupResponse {
@@ -187,7 +187,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceGroupRoleType {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceRequest {
@@ -209,7 +209,7 @@ impl InstanceRequest {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct InstanceResponse {
@@ -303,7 +303,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceRoleType {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Job {
@@ -385,7 +385,7 @@ impl<'de> ::serde::Deserialize<'de> for JobJobResult {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct LogExportRequest {
@@ -419,7 +419,7 @@ impl LogExportRequest {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Maintenance {
@@ -629,7 +629,7 @@ impl<'de> ::serde::Deserialize<'de> for ServiceState {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubnetRef {

@@ -69,7 +69,7 @@ impl<'de> ::serde::Deserialize<'de> for ApiVersion {
     }
 }
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Names {

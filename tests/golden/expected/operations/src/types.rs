@@ -266,7 +266,7 @@ impl ListPagesResponse {
     }
 }
 
-/// No operation of this API version uses it.
+/// The error body of `post_v2_tenant_id_items`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Problem {

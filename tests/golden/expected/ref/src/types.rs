@@ -32,7 +32,7 @@ impl Holder {
     }
 }
 
-/// Part of `Holder`.
+/// Part of `Holder` and `InnerAlias`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Inner {

@@ -3,7 +3,7 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
-/// No operation of this API version uses it.
+/// No operation uses it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Settings {

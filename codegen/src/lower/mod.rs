@@ -1,7 +1,8 @@
 //! Lowering an `openapiv3` document into an [`ir::Service`](crate::ir::Service):
 //! the only code that reads the document; `ir` knows nothing of it.
 //!
-//! One `Lowerer` walks the document once: component schemas first (so their
+//! One `Lowerer` walks the document (twice when identical inline types merge,
+//! see `merge.rs`): component schemas first (so their
 //! names are reserved), then every operation. Faults are collected, not thrown,
 //! so one run reports all of them; each names the JSON pointer of the node.
 

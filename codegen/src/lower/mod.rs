@@ -2,9 +2,9 @@
 //! the only code that reads the document; `ir` knows nothing of it.
 //!
 //! One `Lowerer` walks the document (twice when identical inline types merge,
-//! see `merge.rs`): component schemas first (so their
-//! names are reserved), then every operation. Faults are collected, not thrown,
-//! so one run reports all of them; each names the JSON pointer of the node.
+//! see `merge.rs`): component schemas first (so their names are reserved), then
+//! every operation. Faults are collected, not thrown, so one run reports all of
+//! them; each names the JSON pointer of the node.
 
 mod extension;
 mod merge;

@@ -12,6 +12,10 @@ use tokio::time::{sleep_until, timeout_at, Instant};
 use crate::retry::Transience;
 use crate::Error;
 
+/// The shortest interval between polls: a zero interval would poll a service
+/// as fast as it answers.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
+
 /// How often and how long [`wait_until`] polls.
 #[derive(Clone, Debug)]
 pub struct WaitConfig {
@@ -32,13 +36,17 @@ impl WaitConfig {
         Self::default()
     }
 
-    /// Time between the start of one poll and the next.
+    /// Time between the start of one poll and the next, at least
+    /// [`MIN_INTERVAL`]. Any length is accepted: one too long to add to the
+    /// current time means "no further poll within the timeout".
     pub fn with_interval(mut self, interval: Duration) -> Self {
-        self.interval = interval;
+        self.interval = interval.max(MIN_INTERVAL);
         self
     }
 
     /// Total time after which the wait fails with [`Error::WaiterTimedOut`].
+    /// `Duration::MAX` (or any length too long to add to the current time)
+    /// means no limit.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -86,7 +94,7 @@ where
     C: FnMut(&R) -> Check<T>,
 {
     let start = Instant::now();
-    let deadline = start + config.timeout;
+    let deadline = later(start, config.timeout);
     loop {
         let polled_at = Instant::now();
         let Ok(outcome) = timeout_at(deadline, poll()).await else { break };
@@ -99,7 +107,7 @@ where
             }
             Err(error) => return Err(error),
         }
-        let next = polled_at + config.interval;
+        let next = later(polled_at, config.interval);
         if next >= deadline {
             sleep_until(deadline).await;
             break;
@@ -107,4 +115,11 @@ where
         sleep_until(next).await;
     }
     Err(Error::WaiterTimedOut { waited: start.elapsed() })
+}
+
+/// `at + by`, or a point decades away when that does not fit in an `Instant`
+/// (`Duration::MAX`): a wait that long is a wait without end, not a panic.
+fn later(at: Instant, by: Duration) -> Instant {
+    const FAR: Duration = Duration::from_secs(30 * 365 * 24 * 60 * 60);
+    at.checked_add(by).or_else(|| at.checked_add(FAR)).unwrap_or(at)
 }

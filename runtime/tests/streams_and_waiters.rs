@@ -234,3 +234,37 @@ async fn a_waiter_returns_the_value_the_predicate_picked() {
     .unwrap();
     assert_eq!(size, 30);
 }
+
+#[tokio::test]
+async fn durations_too_long_to_add_to_now_mean_no_limit_not_a_panic() {
+    let config = WaitConfig::new().with_interval(Duration::MAX).with_timeout(Duration::MAX);
+    let polls = AtomicUsize::new(0);
+    // The second poll would be `Duration::MAX` away: the wait must simply not come back.
+    let outcome = tokio::time::timeout(
+        Duration::from_millis(100),
+        wait_until(
+            &config,
+            || async { Ok::<_, Error>(polls.fetch_add(1, Ordering::SeqCst)) },
+            |_| Check::<()>::Pending,
+        ),
+    )
+    .await;
+    assert!(outcome.is_err(), "still waiting when cancelled");
+    assert_eq!(polls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_zero_interval_polls_at_the_floor_not_as_fast_as_the_service_answers() {
+    let config = WaitConfig::new().with_interval(Duration::ZERO).with_timeout(Duration::from_millis(200));
+    assert_eq!(config.interval(), cloudsdk_runtime::wait::MIN_INTERVAL);
+    let polls = AtomicUsize::new(0);
+    let outcome = wait_until(
+        &config,
+        || async { Ok::<_, Error>(polls.fetch_add(1, Ordering::SeqCst)) },
+        |_| Check::<()>::Pending,
+    )
+    .await;
+    assert!(matches!(outcome, Err(Error::WaiterTimedOut { .. })));
+    // 200 ms at a 10 ms floor: about 20 polls, never hundreds.
+    assert!(polls.load(Ordering::SeqCst) <= 25, "{polls:?}");
+}

@@ -41,7 +41,9 @@ pub type ItemStream<I> = Pin<Box<dyn Stream<Item = Result<I, Error>> + Send>>;
 ///
 /// `fetch(page)` returns the items of one page. Pages are requested from
 /// `first_page` upwards until a page is empty, so the stream ends with one
-/// request that returns no items.
+/// request that returns no items; or until a page repeats the one before it
+/// (same length, same first and last item: a service that ignores `page`
+/// would otherwise be asked forever), whose items are not yielded again.
 ///
 /// `size` is the page size the caller asked for. It does not end the stream: a
 /// service may cap the page size below it (ask for 500, get 100), so a page
@@ -49,18 +51,39 @@ pub type ItemStream<I> = Pin<Box<dyn Stream<Item = Result<I, Error>> + Send>>;
 /// stability and is otherwise unused.
 pub fn page_stream<I, F, Fut>(first_page: i64, size: Option<i64>, fetch: F) -> impl Items<I> + 'static
 where
-    I: Send + 'static,
+    I: Clone + PartialEq + Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<I>, Error>> + Send + 'static,
 {
     let _ = size;
-    let pages = stream::try_unfold((fetch, Some(first_page)), move |(mut fetch, page)| async move {
+    let start = (fetch, Some(first_page), None);
+    let pages = stream::try_unfold(start, move |(mut fetch, page, last)| async move {
         let Some(page) = page else { return Ok(None) };
         let items = fetch(page).await?;
+        let seen = PageSeen::of(&items);
+        if seen.is_some() && seen == last {
+            tracing::warn!(page, "the service answered the same page again; ending the stream");
+            return Ok(None);
+        }
         let next = (!items.is_empty()).then_some(page + 1);
-        Ok(Some((items, (fetch, next))))
+        Ok(Some((items, (fetch, next, seen))))
     });
     flatten(pages)
+}
+
+/// What tells one page from the next without keeping it: its length and its
+/// first and last items.
+#[derive(PartialEq)]
+struct PageSeen<I> {
+    len: usize,
+    first: I,
+    last: I,
+}
+
+impl<I: Clone> PageSeen<I> {
+    fn of(items: &[I]) -> Option<Self> {
+        Some(PageSeen { len: items.len(), first: items.first()?.clone(), last: items.last()?.clone() })
+    }
 }
 
 /// Items over `limit`/`marker` pagination.
@@ -119,6 +142,19 @@ mod tests {
 
     async fn collect<I>(stream: impl Stream<Item = Result<I, Error>>) -> Vec<Result<I, Error>> {
         stream.collect().await
+    }
+
+    #[tokio::test]
+    async fn a_service_that_ignores_the_page_number_ends_the_stream_after_one_page() {
+        let asked = Arc::new(Mutex::new(0));
+        let count = asked.clone();
+        let stream = page_stream(0, None, move |_page| {
+            *count.lock().unwrap() += 1;
+            async move { Ok(vec![1, 2, 3]) }
+        });
+        let items: Vec<i32> = collect(stream).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(items, [1, 2, 3], "the repeated page is not yielded again");
+        assert_eq!(*asked.lock().unwrap(), 2);
     }
 
     #[tokio::test]

@@ -27,7 +27,7 @@ struct ClusterPage {
     contents: Vec<Cluster>,
 }
 
-#[derive(Deserialize, Debug, PartialEq)]
+#[derive(Deserialize, Debug, Clone, PartialEq)]
 struct Cluster {
     id: String,
 }

@@ -87,14 +87,14 @@ async fn a_failed_request_fails_the_wait() {
     assert!(matches!(err, scp_cachestore::Error::WaiterFailed { .. }), "{err}");
 }
 
-/// A page of `n` clusters shaped like the docs' example item.
-fn page(n: usize) -> serde_json::Value {
+/// Page `p` of `n` clusters shaped like the docs' example item (ids `c{p}-{i}`).
+fn page(p: &str, n: usize) -> serde_json::Value {
     let mut example = sdk_tests::Spec::load("scp/cachestore/1.0.yaml").response_example("list_clusters", "200");
     let item = example["contents"][0].clone();
     let items: Vec<_> = (0..n)
         .map(|i| {
             let mut item = item.clone();
-            item["id"] = json!(format!("c{i}"));
+            item["id"] = json!(format!("c{p}-{i}"));
             item
         })
         .collect();
@@ -111,13 +111,27 @@ async fn list_clusters_streams_every_page() {
             .and(path("/v1/clusters"))
             .and(query_param("page", p))
             .and(query_param("size", "2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(n)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page(p, n)))
             .expect(1)
             .mount(&server)
             .await;
     }
     let all: Vec<_> = client(&server).list_clusters().size(2).into_stream().try_collect().await.unwrap();
     assert_eq!(all.len(), 5);
+}
+
+#[tokio::test]
+async fn a_service_that_ignores_the_page_number_does_not_make_the_stream_endless() {
+    let server = MockServer::start().await;
+    // The same two clusters whatever `page` says: the second answer repeats the first.
+    Mock::given(method("GET"))
+        .and(path("/v1/clusters"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(page("0", 2)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let all: Vec<_> = client(&server).list_clusters().size(2).into_stream().try_collect().await.unwrap();
+    assert_eq!(all.len(), 2, "the repeated page is not yielded twice");
 }
 
 /// The two ways the docs give to read a stream item by item: pinned on the
@@ -133,7 +147,7 @@ async fn a_stream_is_read_item_by_item_pinned_or_boxed() {
         Mock::given(method("GET"))
             .and(path("/v1/clusters"))
             .and(query_param("page", p))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(n)))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page(p, n)))
             .expect(2)
             .mount(&server)
             .await;

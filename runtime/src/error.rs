@@ -72,6 +72,36 @@ impl ApiError {
     pub fn body_text(&self) -> std::borrow::Cow<'_, str> {
         String::from_utf8_lossy(&self.body)
     }
+
+    /// The service's error message, read best-effort from a JSON body: a
+    /// top-level `message`, or the `message` of the one object the body wraps
+    /// (OpenStack's `{"itemNotFound": {"code": 404, "message": …}}`, as NHN
+    /// Cloud answers, or `{"error": {…}}`).
+    pub fn message(&self) -> Option<String> {
+        self.error_member("message")
+    }
+
+    /// The service's error code, read like [`ApiError::message`] (`code`; a
+    /// number is given as text).
+    pub fn code(&self) -> Option<String> {
+        self.error_member("code")
+    }
+
+    fn error_member(&self, name: &str) -> Option<String> {
+        let body: serde_json::Value = serde_json::from_slice(&self.body).ok()?;
+        let object = body.as_object()?;
+        let wrapped = || match object.get("error") {
+            Some(inner) => inner.as_object(),
+            None if object.len() == 1 => object.values().next()?.as_object(),
+            None => None,
+        };
+        let value = object.get(name).or_else(|| wrapped()?.get(name))?;
+        match value {
+            serde_json::Value::String(text) => Some(text.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        }
+    }
 }
 
 impl Error {
@@ -82,6 +112,33 @@ impl Error {
             Error::Decode { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// The vendor's request id, when the service answered with one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.as_api()?.request_id()
+    }
+
+    /// The service answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    /// The service answered 409 Conflict (the resource is busy or already exists).
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// The service answered 429 Too Many Requests.
+    pub fn is_throttled(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// Whether the same request may succeed later, by the one rule retries and
+    /// waiters use ([`Transience`](crate::retry::Transience)): 429, 500,
+    /// 502–504, a timeout, a connection that failed or broke.
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::Transience::of_error(self).is_transient()
     }
 
     /// The API error, when the service answered with a non-2xx status.
@@ -147,5 +204,45 @@ impl From<reqwest::Error> for Error {
             // reqwest errors carry the URL; ours never holds secrets in it.
             Error::Transport(e)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &str) -> Error {
+        Error::Api(Box::new(ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from(body.to_owned()),
+        }))
+    }
+
+    #[test]
+    fn a_caller_can_tell_not_found_from_throttled_from_an_outage() {
+        let missing = api(404, "");
+        assert!(missing.is_not_found() && !missing.is_retryable() && !missing.is_throttled());
+        let throttled = api(429, "");
+        assert!(throttled.is_throttled() && throttled.is_retryable());
+        assert!(api(409, "").is_conflict());
+        assert!(api(503, "").is_retryable());
+        assert!(Error::Timeout.is_retryable());
+        assert!(!Error::InvalidRequest("x".into()).is_retryable());
+    }
+
+    #[test]
+    fn the_service_code_and_message_are_read_from_the_usual_shapes() {
+        let nhn = r#"{"itemNotFound": {"code": 404, "message": "Instance could not be found"}}"#;
+        let Error::Api(e) = api(404, nhn) else { unreachable!() };
+        assert_eq!((e.code().as_deref(), e.message().as_deref()), (Some("404"), Some("Instance could not be found")));
+        let flat = r#"{"code": "CLUSTER_BUSY", "message": "busy", "detail": {}}"#;
+        let Error::Api(e) = api(409, flat) else { unreachable!() };
+        assert_eq!((e.code().as_deref(), e.message().as_deref()), (Some("CLUSTER_BUSY"), Some("busy")));
+        let wrapped = r#"{"error": {"code": "E1", "message": "no"}, "requestId": "r"}"#;
+        let Error::Api(e) = api(400, wrapped) else { unreachable!() };
+        assert_eq!(e.message().as_deref(), Some("no"));
+        let Error::Api(e) = api(500, "<html>oops</html>") else { unreachable!() };
+        assert_eq!((e.code(), e.message()), (None, None));
     }
 }

@@ -34,6 +34,8 @@ pub enum Error {
     BodyTooLarge {
         /// The configured limit in bytes.
         limit: usize,
+        /// Status of the response whose body it was.
+        status: StatusCode,
     },
     /// The caller's input cannot form a valid request (a `..` id, a header with a line break).
     InvalidRequest(String),
@@ -109,7 +111,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::BodyTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -173,8 +175,8 @@ impl fmt::Display for Error {
             Error::Decode { status, source, .. } => {
                 write!(f, "cannot decode {status} response body: {source}")
             }
-            Error::BodyTooLarge { limit } => {
-                write!(f, "response body larger than the limit of {limit} bytes")
+            Error::BodyTooLarge { limit, status } => {
+                write!(f, "{status} response body larger than the limit of {limit} bytes")
             }
             Error::InvalidRequest(msg) => write!(f, "invalid request: {msg}"),
             Error::Auth(msg) => write!(f, "authentication failed: {msg}"),

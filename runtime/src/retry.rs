@@ -210,7 +210,7 @@ mod tests {
         }
         assert_eq!(Transience::of_error(&Error::Auth("no".into())), Transience::Fatal);
         assert_eq!(Transience::of_error(&Error::InvalidRequest("bad".into())), Transience::Fatal);
-        assert_eq!(Transience::of_error(&Error::BodyTooLarge { limit: 1 }), Transience::Fatal);
+        assert_eq!(Transience::of_error(&Error::BodyTooLarge { limit: 1, status: StatusCode::OK }), Transience::Fatal);
         assert!(!Transience::Fatal.is_transient());
     }
 

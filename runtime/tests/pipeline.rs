@@ -166,7 +166,21 @@ async fn a_body_over_the_limit_is_refused() {
 
     let config = scp_config(&server).with_max_response_bytes(1024);
     let err = client(config).execute(list_clusters()).await.unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1024 }), "{err:?}");
+    assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(200));
+}
+
+#[tokio::test]
+async fn a_404_with_a_huge_body_is_still_a_404() {
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters"))
+        .respond_with(ResponseTemplate::new(404).set_body_string("x".repeat(4096)))
+        .mount(&server)
+        .await;
+    let config =
+        scp_config(&server).with_max_response_bytes(1024).with_retry(cloudsdk_runtime::RetryPolicy::disabled());
+    let err = client(config).execute(list_clusters()).await.unwrap_err();
+    assert!(err.is_not_found(), "{err:?}");
 }
 
 #[tokio::test]
@@ -226,7 +240,7 @@ async fn a_chunked_body_over_the_limit_is_refused_while_reading() {
     // Without a Content-Length to check up front, the limit applies as chunks arrive.
     let config = Config::new(base_url, Auth::None).with_max_response_bytes(1024);
     let err = client(config).execute(list_clusters()).await.unwrap_err();
-    assert!(matches!(err, Error::BodyTooLarge { limit: 1024 }), "{err:?}");
+    assert!(matches!(err, Error::BodyTooLarge { limit: 1024, .. }), "{err:?}");
 }
 
 /// A server that must never be contacted: it fails the test if it is.

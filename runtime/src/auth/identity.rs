@@ -108,22 +108,43 @@ fn excerpt(body: &[u8], secret: &Secret) -> String {
     }
 }
 
-/// A service echoing credentials in an error must not put them in our error:
-/// neither as sent nor as they appear inside a JSON string (`pa\"ss` for
-/// `pa"ss`), which is how a service echoing the request body shows them.
+/// A service echoing credentials in an error must not put them in our error,
+/// in any form it may echo them: as sent; inside a JSON string as serde writes
+/// it (`pa\"ss` for `pa"ss`) or as ASCII-only encoders do (`\u00e9`, either
+/// case, with `\/`); percent-encoded, as in a query string or form
+/// (`%C3%A9`, `+` or `%20` for a space).
 fn redact(text: &str, secret: &Secret) -> String {
     let raw = secret.expose();
     if raw.is_empty() {
         return text.to_owned();
     }
+    let mut forms = echoed_forms(raw);
+    // Longest first: an encoded form may contain the raw one.
+    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+    forms.into_iter().fold(text.to_owned(), |text, form| text.replace(&form, "<redacted>"))
+}
+
+/// The spellings of `raw` a service may echo back.
+fn echoed_forms(raw: &str) -> Vec<String> {
     let quoted = serde_json::to_string(raw).unwrap_or_default();
-    let escaped = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
-    // The escaped form first: it is the longer one and may contain the raw one.
-    let mut text = text.to_owned();
-    if !escaped.is_empty() && escaped != raw {
-        text = text.replace(escaped, "<redacted>");
+    let json = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default().to_owned();
+    // ASCII-only encoders write `\u00e4` or `\u00E4` (UTF-16 units, surrogate pairs beyond it).
+    let ascii_json = |upper: bool| -> String {
+        let unit = |u: &u16| if upper { format!("\\u{u:04X}") } else { format!("\\u{u:04x}") };
+        json.chars()
+            .map(|c| if c.is_ascii() { c.to_string() } else { c.encode_utf16(&mut [0; 2]).iter().map(unit).collect() })
+            .collect()
+    };
+    let percent = percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string();
+    let mut forms = vec![raw.to_owned(), percent.clone(), percent.replace("%20", "+"), percent.to_lowercase()];
+    for json_form in [ascii_json(false), ascii_json(true), json] {
+        forms.push(json_form.replace('/', "\\/"));
+        forms.push(json_form);
     }
-    text.replace(raw, "<redacted>")
+    forms.retain(|form| !form.is_empty());
+    forms.sort();
+    forms.dedup();
+    forms
 }
 
 /// Reads a required variable through `lookup` (the process environment, or a map
@@ -208,6 +229,31 @@ mod tests {
         assert!(echoed.contains(r#"pa\"ss\\word"#), "{echoed}");
         let shown = excerpt(format!("rejected: {echoed} raw: {password}").as_bytes(), &secret);
         assert_eq!(shown, r#"rejected: {"password":"<redacted>"} raw: <redacted>"#);
+    }
+
+    #[test]
+    fn every_encoding_a_service_may_echo_is_redacted() {
+        let password = "pässwörd \"/\\ 🔑";
+        let secret = Secret::new(password);
+        let ascii_json = r#"p\u00e4ssw\u00f6rd \"\/\\ \ud83d\udd11"#;
+        let echoes = [
+            password.to_owned(),
+            serde_json::json!({ "pw": password }).to_string(),
+            ascii_json.to_owned(),
+            ascii_json
+                .replace("\\u00e4", "\\u00E4")
+                .replace("\\u00f6", "\\u00F6")
+                .replace("\\ud83d\\udd11", "\\uD83D\\uDD11"),
+            percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC).to_string(),
+            percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+                .replace("%20", "+"),
+        ];
+        for echo in echoes {
+            let shown = redact(&format!("rejected: {echo}"), &secret);
+            assert!(!shown.contains("ssw"), "{echo} became {shown}");
+            assert!(shown.contains("<redacted>"), "{echo} became {shown}");
+        }
     }
 
     #[test]

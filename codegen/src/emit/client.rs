@@ -145,7 +145,8 @@ fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
     let arg_docs: Vec<String> = args
         .iter()
         .filter_map(|a| {
-            a.doc.as_ref().map(|d| format!("- `{}`: {}", a.name, doc::escape(d.lines().next().unwrap_or(""))))
+            let description = a.doc.as_ref()?.description.as_ref()?;
+            Some(format!("- `{}`: {}", a.name, doc::escape(description.lines().next().unwrap_or(""))))
         })
         .collect();
     if !arg_docs.is_empty() {
@@ -176,8 +177,7 @@ fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
         let note = format!("Asynchronous: the service answers with a request id whose progress `{}` reports; `wait_for_request` waits for it to finish.", waiter.operation);
         doc::paragraph(&mut lines, &note);
     }
-    let body = op.body.as_ref().filter(|b| b.required).map(|b| (&b.ty, b.examples.first()));
-    let example = snippet::arguments(version, required_params(op), body);
+    let example = snippet::arguments(version, &args);
     lines.push(String::new());
     lines.extend(snippet::example(version, op, &op.name, &example, Awaited::Send));
     let docs = doc::attrs(&lines);
@@ -193,12 +193,6 @@ fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
         #(#variants)*
         #waiter
     }
-}
-
-/// The required parameters of `op` with their docs, in the order of the
-/// method's arguments (`operation::required_args`).
-fn required_params(op: &Operation) -> impl Iterator<Item = (&crate::ir::Type, &crate::ir::Doc)> {
-    op.params.iter().filter(|p| p.required).map(|p| (&p.ty, &p.doc))
 }
 
 /// A method for one documented body of a `oneOf` operation: the variant's
@@ -224,9 +218,12 @@ fn emit_variant_method(version: &Version<'_>, op: &Operation, variant: &crate::i
         "Same request as [`Client::{}`]; the body is a [`{}`](types::{}).",
         op.name, variant.type_name, variant.type_name
     ));
-    let variant_body = crate::ir::Type::Named(variant.type_name.clone());
-    let body = (!variant.empty).then_some((&variant_body, None));
-    let example = snippet::arguments(version, required_params(op), body);
+    let mut example_args = required_args(op);
+    example_args.retain(|a| a.name != "body");
+    if !variant.empty {
+        example_args.push(Arg::body(crate::ir::Type::Named(variant.type_name.clone()), None));
+    }
+    let example = snippet::arguments(version, &example_args);
     lines.push(String::new());
     lines.extend(snippet::example(version, op, &variant.method, &example, Awaited::Send));
     let docs = doc::attrs(&lines);
@@ -270,10 +267,9 @@ fn emit_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> TokenS
         &mut lines,
         "Returns the last response, in which the target state was seen. Cancel by dropping the future.",
     );
-    let body = op.body.as_ref().filter(|b| b.required).map(|b| (&b.ty, b.examples.first()));
-    let mut example = snippet::arguments(version, required_params(op), body);
+    let mut example = snippet::arguments(version, &args);
     example.args.push(snippet::waiter_target(version, waiter));
-    let krate = ident(&version.crate_name.replace('-', "_"));
+    let krate = ident(&version.krate);
     example.args.push(quote!(&#krate::runtime::wait::WaitConfig::default()));
     lines.push(String::new());
     lines.extend(snippet::example(version, op, &waiter.method, &example, Awaited::Direct));

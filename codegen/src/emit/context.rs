@@ -33,6 +33,8 @@ pub(crate) struct Version<'a> {
     /// The module holding this version's `Client` and `types`, as a user
     /// names it: `scp_epas`, or `scp_data_flow::v1_1`.
     pub root: String,
+    /// The crate as code names it: `scp_data_flow`.
+    pub krate: String,
 }
 
 impl<'a> Crate<'a> {
@@ -50,6 +52,7 @@ impl<'a> Crate<'a> {
                     true => format!("{crate_root}::{}", version.module),
                     false => crate_root.clone(),
                 },
+                krate: crate_root.clone(),
             })
             .collect();
         let shared = if spec.is_multi_version() { shared_types(services) } else { BTreeSet::new() };

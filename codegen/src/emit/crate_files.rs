@@ -170,9 +170,7 @@ fn construction(version: &super::context::Version<'_>) -> Option<String> {
     };
     let most = service.operations.iter().filter_map(|op| required_members(&op)).max()?;
     let op = service.operations.iter().find(|op| required_members(op) == Some(most))?;
-    let body = op.body.as_ref().map(|b| (&b.ty, b.examples.first()));
-    let params = op.params.iter().filter(|p| p.required).map(|p| (&p.ty, &p.doc));
-    let call = super::snippet::arguments(version, params, body);
+    let call = super::snippet::arguments(version, &super::operation::required_args(op));
     let lines = super::snippet::call_lines(version, op, &op.name, &call, super::snippet::Awaited::Send);
     let comment = "\n// Required members are named in a `…Required` struct; optional ones are `with_*` setters.\n";
     Some(format!("{comment}{}\n", lines.join("\n")))

@@ -8,8 +8,8 @@ use super::context::Version;
 use super::doc;
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{
-    Cursor, IntFormat, Operation, PageParam, PageStyle, Pagination, Param, ParamLocation, PathSegment, Service, Status,
-    StatusBody, Success, Type,
+    Cursor, Doc, IntFormat, Operation, PageParam, PageStyle, Pagination, Param, ParamLocation, PathSegment, Service,
+    Status, StatusBody, Success, Type,
 };
 use crate::names::pascal;
 
@@ -28,7 +28,7 @@ pub fn builder_name(op: &Operation) -> proc_macro2::Ident {
 pub fn required_args(op: &Operation) -> Vec<Arg> {
     let mut args: Vec<Arg> = op.params.iter().filter(|p| p.required).map(Arg::param).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push(Arg { name: "body".into(), ty: body.ty.clone(), doc: None });
+        args.push(Arg::body(body.ty.clone(), body.examples.first().cloned()));
     }
     args
 }
@@ -37,12 +37,22 @@ pub fn required_args(op: &Operation) -> Vec<Arg> {
 pub struct Arg {
     pub name: String,
     pub ty: Type,
-    pub doc: Option<String>,
+    /// The parameter's docs; `None` for the body.
+    pub doc: Option<Doc>,
+    /// What a usage example passes: the parameter's example or default, the
+    /// body's first example.
+    pub example: Option<serde_json::Value>,
 }
 
 impl Arg {
     fn param(p: &Param) -> Self {
-        Arg { name: p.rust_name.clone(), ty: p.ty.clone(), doc: p.doc.description.clone() }
+        let example = p.doc.example.clone().or_else(|| p.doc.default.clone());
+        Arg { name: p.rust_name.clone(), ty: p.ty.clone(), doc: Some(p.doc.clone()), example }
+    }
+
+    /// The request body, of type `ty`.
+    pub fn body(ty: Type, example: Option<serde_json::Value>) -> Self {
+        Arg { name: "body".into(), ty, doc: None, example }
     }
 
     /// `impl Into<…>` for strings and generated types (which have `From` impls:

@@ -7,6 +7,7 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 use super::context::Version;
+use super::operation::Arg;
 use super::spelling::ident;
 use crate::ir::{Doc, Field, IntFormat, Operation, StateType, Success, Type, TypeKind};
 
@@ -17,8 +18,7 @@ const MAX_DEPTH: usize = 6;
 /// The rustdoc lines of an example calling `call` (a method of `client`, its
 /// arguments already built), then reading what `op` returns.
 pub fn example(version: &Version<'_>, op: &Operation, method: &str, call: &Call, awaited: Awaited) -> Vec<String> {
-    let root = &version.root;
-    let krate = version.crate_name.replace('-', "_");
+    let (root, krate) = (&version.root, &version.krate);
     let mut lines = vec!["# Example".to_owned(), String::new(), "```no_run".to_owned()];
     lines.push(format!("# async fn example(client: {root}::Client) -> Result<(), {krate}::Error> {{"));
     lines.push(format!("use {root}::types;"));
@@ -70,41 +70,29 @@ fn read_result(version: &Version<'_>, op: &Operation) -> TokenStream {
 }
 
 fn first_required_member<'v>(version: &'v Version<'_>, ty: &Type) -> Option<&'v Field> {
-    let Type::Named(name) = ty else { return None };
-    match &version.service.types.get(name)?.kind {
+    match resolved(version, ty)? {
         TypeKind::Struct { fields, .. } => fields.iter().find(|f| !f.is_optional()),
-        TypeKind::Alias(target) => first_required_member(version, target),
         _ => None,
     }
 }
 
-/// The arguments of a method taking `params` (type, doc) and maybe a body of
-/// type `body` (with its example), built from examples; big values are bound
-/// to `let`s first, which [`Call::statements`] puts before the call.
-pub fn arguments<'p>(
-    version: &Version<'_>,
-    params: impl Iterator<Item = (&'p Type, &'p Doc)>,
-    body: Option<(&Type, Option<&Value>)>,
-) -> Call {
+/// The values of a method's arguments (`operation::required_args`), built from
+/// their examples; a struct (the body) is bound to a `let` under the
+/// argument's name first, which [`Call::statements`] puts before the call.
+pub fn arguments(version: &Version<'_>, args: &[Arg]) -> Call {
     let mut names = crate::names::NameSet::new("_");
     // The example's own names: a `let` must not shadow them.
     for taken in ["client", "response", "types"] {
         names.reserve(taken);
     }
-    let mut call =
-        Call { lets: Vec::new(), names, args: Vec::new(), krate: ident(&version.crate_name.replace('-', "_")) };
-    for (ty, doc) in params {
-        let arg = call.value(version, ty, doc.example.as_ref().or(doc.default.as_ref()), Some(doc), Slot::Argument, 0);
-        call.args.push(arg);
-    }
-    if let Some((ty, example)) = body {
-        let value = call.value(version, ty, example, None, Slot::Argument, 0);
-        let arg = if matches!(resolved(version, ty), Some(TypeKind::Struct { required: Some(_), .. })) {
-            call.bind("body", value)
-        } else {
-            value
+    let mut call = Call { lets: Vec::new(), names, args: Vec::new(), krate: ident(&version.krate) };
+    for arg in args {
+        let value = call.value(version, &arg.ty, arg.example.as_ref(), arg.doc.as_ref(), Slot::Argument, 0);
+        let value = match resolved(version, &arg.ty) {
+            Some(TypeKind::Struct { required: Some(_), .. }) => call.bind(&arg.name, value),
+            _ => value,
         };
-        call.args.push(arg);
+        call.args.push(value);
     }
     call
 }

@@ -106,9 +106,10 @@ pub fn a(text: &str) -> String {
     format!("{article} {text}")
 }
 
-/// `text` with its first letter in upper case, to start a sentence.
-pub fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
+/// [`a`] at the start of a sentence: `An `Endpoint``, `A `Tag``.
+pub fn a_sentence(text: &str) -> String {
+    let phrase = a(text);
+    let mut chars = phrase.chars();
     chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 

@@ -110,10 +110,7 @@ fn emit_struct(
     // With nothing required, `Default` is the natural constructor too.
     let default = fields.iter().all(|f| !needs_value(f)).then(|| quote!(Default,));
     let deny = closed.then(|| quote!(#[serde(deny_unknown_fields)]));
-    let (debug_derive, debug_impl) = match fields.iter().any(is_sensitive) {
-        true => (quote!(), redacting_debug(name, fields, additional.is_some())),
-        false => (quote!(Debug,), quote!()),
-    };
+    let (debug_derive, debug_impl) = debug(name, fields, additional.is_some());
     quote! {
         #docs
         #[derive(Clone, #debug_derive #default PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -147,18 +144,13 @@ fn emit_required(name: &Ident, required: &str, fields: &[Field]) -> TokenStream 
         let docs = field_docs(f);
         quote! { #docs pub #field_name: #ty, }
     });
-    let (debug_derive, debug_impl) = match needed.iter().any(|f| is_sensitive(f)) {
-        true => (quote!(), redacting_debug(&required, needed.iter().copied(), false)),
-        false => (quote!(Debug,), quote!()),
-    };
+    let (debug_derive, debug_impl) = debug(&required, needed.iter().copied(), false);
     let doc = format!(
         " The required members of [`{name}`], each named: write one as a struct literal and pass it to \
          [`{name}::new`], or to any method that takes `impl Into<{name}>`."
     );
-    let from_doc = format!(
-        " {} with these members; optional members start empty.",
-        doc::capitalize(&doc::a(&format!("`{name}`")))
-    );
+    let from_doc =
+        format!(" {} with these members; optional members start empty.", doc::a_sentence(&format!("`{name}`")));
     quote! {
         #[doc = #doc]
         #[derive(Clone, #debug_derive PartialEq)]
@@ -189,6 +181,19 @@ fn is_sensitive(field: &Field) -> bool {
     let name = field.name.to_ascii_lowercase().replace('-', "_");
     field.doc.format.as_deref() == Some("password")
         || ["password", "secret", "private_key", "privatekey"].iter().any(|word| name.contains(word))
+}
+
+/// How a struct of `fields` gets `Debug`: derived, or, when a member holds a
+/// credential, written by [`redacting_debug`] (the derive is then empty).
+fn debug<'f>(
+    name: &Ident,
+    fields: impl IntoIterator<Item = &'f Field> + Clone,
+    has_additional: bool,
+) -> (TokenStream, TokenStream) {
+    match fields.clone().into_iter().any(is_sensitive) {
+        true => (quote!(), redacting_debug(name, fields, has_additional)),
+        false => (quote!(Debug,), quote!()),
+    }
 }
 
 /// `Debug` that shows `<redacted>` for credential members, so a logged request
@@ -243,11 +248,11 @@ fn emit_constructor(name: &Ident, required: Option<&str>, fields: &[Field], has_
             let doc = format!(
                 " {} from its required members, each named (see [`{required}`]); optional members \
                  start empty.",
-                doc::capitalize(&doc::a(&format!("`{name}`")))
+                doc::a_sentence(&format!("`{name}`"))
             );
             (quote!(required: #required), doc)
         }
-        None => (quote!(), format!(" {} with every member empty.", doc::capitalize(&doc::a(&format!("`{name}`"))))),
+        None => (quote!(), format!(" {} with every member empty.", doc::a_sentence(&format!("`{name}`")))),
     };
     quote! {
         impl #name {
@@ -337,7 +342,7 @@ fn emit_union(
         let ty = rust_type(&v.ty, Scope::Types);
         let line = match &v.tag {
             Some(tag) => format!(" `{}` = {}", discriminator.unwrap_or("type"), doc::code(tag)),
-            None => format!(" {}.", doc::capitalize(&doc::a(&format!("`{}`", v.rust_name)))),
+            None => format!(" {}.", doc::a_sentence(&format!("`{}`", v.rust_name))),
         };
         quote!(#[doc = #line] #variant(#ty),)
     });

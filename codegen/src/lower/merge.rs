@@ -40,19 +40,20 @@ fn is_component(def: &TypeDef) -> bool {
 /// values); repeating until nothing new merges lets objects that hold merged
 /// enums merge too.
 pub(super) fn plan(types: &BTreeMap<String, TypeDef>) -> MergePlan {
-    // Old name → merged name, grown until it stops changing.
+    // Old name → merged name, grown until it stops changing. Each round can
+    // only merge more, so there are at most as many rounds as types.
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
-    let mut groups = identical_groups(types, &merged_into);
-    // Each round can only merge more, so there are at most as many rounds as types.
-    for _ in 0..=types.len() {
+    let mut rounds = 0;
+    let groups = loop {
+        let groups = identical_groups(types, &merged_into);
         let next = name_groups(types, &groups);
-        if next == merged_into {
-            break;
-        }
+        let settled = next == merged_into;
         merged_into = next;
-        groups = identical_groups(types, &merged_into);
-    }
-    let merged_into = name_groups(types, &groups);
+        rounds += 1;
+        if settled || rounds > types.len() {
+            break groups;
+        }
+    };
     let mut plan = MergePlan::default();
     for group in &groups {
         // A group left unnamed (no shared concept, or its name taken) stays apart.

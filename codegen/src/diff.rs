@@ -265,7 +265,10 @@ fn generated_methods(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
     };
     let of = |op: &Operation| -> BTreeSet<String> {
         let mut set: BTreeSet<String> = op.body_variants.iter().map(|v| v.method.clone()).collect();
-        set.extend(op.waiter.iter().map(|w| w.method.clone()));
+        if let Some(waiter) = &op.waiter {
+            set.insert(waiter.method.clone());
+            set.extend(waiter.deleted.iter().map(|d| d.method.clone()));
+        }
         if op.pagination.is_some() {
             set.insert(format!("{}().into_stream", op.name));
         }

@@ -41,7 +41,8 @@ pub const RESERVED_TYPES: &[&str] = &[
 ];
 
 /// Members of every request builder: a parameter with one of these names gets `_param`.
-pub const RESERVED_BUILDER_MEMBERS: &[&str] = &["client", "body", "send", "new", "into_stream", "clone"];
+pub const RESERVED_BUILDER_MEMBERS: &[&str] =
+    &["client", "body", "send", "new", "into_stream", "clone", "with_options"];
 
 /// Methods every client has: no operation may take these names.
 pub const RESERVED_CLIENT_METHODS: &[&str] = &["new", "for_endpoint", "wait_for_request", "clone", "fmt"];

@@ -1,20 +1,22 @@
 //! The request pipeline: URL, authentication, retries, limits and tracing.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
-use http::{HeaderMap, Method};
+use http::{HeaderMap, Method, StatusCode};
 use serde::Serialize;
 use tracing::Instrument as _;
 
-use crate::auth::secret::Secret;
+use crate::auth::secret::{Redaction, Secret};
 use crate::auth::signer::Outgoing;
 use crate::body::read_limited;
-use crate::encode::{encode_query_component, validate_header_value};
-use crate::retry::Transience;
-use crate::{ApiError, Config, Error, Response};
+use crate::encode::{check_url_length, encode_query_component, validate_header_value};
+use crate::retry::{Attempts, RetryBudget, Transience};
+use crate::{ApiError, CallOptions, Config, Error, Response};
 
 /// What a generated crate tells the runtime about itself.
 #[derive(Clone, Copy, Debug)]
@@ -28,10 +30,12 @@ pub struct ServiceInfo {
     pub api_version: Option<&'static str>,
 }
 
-/// A configured connection to one service, cheap to clone and share between tasks.
+/// A configured connection to one service, cheap to clone and share between
+/// tasks: clones share the connection pool and the retry budget.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    options: CallOptions,
 }
 
 struct Inner {
@@ -39,6 +43,7 @@ struct Inner {
     config: Config,
     service: ServiceInfo,
     user_agent: HeaderValue,
+    budget: Option<RetryBudget>,
 }
 
 impl fmt::Debug for Client {
@@ -47,6 +52,7 @@ impl fmt::Debug for Client {
             .field("service", &self.inner.service.name)
             .field("base_url", &self.inner.config.base_url)
             .field("auth", &self.inner.config.auth)
+            .field("options", &self.options)
             .finish_non_exhaustive()
     }
 }
@@ -102,6 +108,16 @@ impl Request {
         &self.method
     }
 
+    /// The operation's name, e.g. `list_clusters`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// The path under the base URL, percent-encoded, without the query.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     /// The full URL under `base_url`: the one string that is both signed and sent.
     pub fn url(&self, base_url: &str) -> Result<reqwest::Url, Error> {
         let mut url = format!("{base_url}{}", self.path);
@@ -109,6 +125,7 @@ impl Request {
             url.push('?');
             url.push_str(&self.query);
         }
+        check_url_length(&url, &self.query)?;
         reqwest::Url::parse(&url).map_err(|e| Error::InvalidRequest(format!("invalid URL {url}: {e}")))
     }
 }
@@ -132,7 +149,17 @@ impl Client {
             agent = format!("{agent} {extra}");
         }
         let user_agent = validate_header_value("user-agent", &agent)?;
-        Ok(Client { inner: Arc::new(Inner { http, config, service, user_agent }) })
+        let budget = config.retry.new_budget();
+        let inner = Inner { http, config, service, user_agent, budget };
+        Ok(Client { inner: Arc::new(inner), options: CallOptions::new() })
+    }
+
+    /// This client with `options` in place of the configuration's settings
+    /// for the calls made through it; options it already had and `options`
+    /// leaves unset stay. Cheap: the clone shares the connection pool and the
+    /// [retry budget](crate::retry#retry-budget).
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client { inner: Arc::clone(&self.inner), options: self.options.clone().overridden_by(options) }
     }
 
     /// The configuration this client was built with.
@@ -140,7 +167,8 @@ impl Client {
         &self.inner.config
     }
 
-    /// Sends `request`, retrying transient failures, and returns the raw 2xx
+    /// Sends `request`, retrying transient failures by the
+    /// [retry policy](crate::retry#the-retry-policy), and returns the raw 2xx
     /// response; any other status becomes [`Error::Api`]. Redirects are not
     /// followed: a 3xx also becomes [`Error::Api`], whose headers hold `Location`.
     pub async fn execute(&self, request: Request) -> Result<Response<Bytes>, Error> {
@@ -154,53 +182,68 @@ impl Client {
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
-        self.send_with_retries(&request, &url).instrument(span).await
+        let total = self.options.total_timeout(&self.inner.config);
+        let deadline = total.and_then(|total| Instant::now().checked_add(total));
+        within(total, self.send_with_retries(&request, &url, deadline)).instrument(span).await
     }
 
-    async fn send_with_retries(&self, request: &Request, url: &reqwest::Url) -> Result<Response<Bytes>, Error> {
-        let retry = &self.inner.config.retry;
+    async fn send_with_retries(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        deadline: Option<Instant>,
+    ) -> Result<Response<Bytes>, Error> {
+        let retry = self.options.retry(&self.inner.config);
+        let mut attempts = Attempts::new(retry, self.inner.budget.as_ref(), deadline);
         let mut token_reissued = false;
-        let mut attempt = 0;
         loop {
-            attempt += 1;
+            let attempt = attempts.start();
             tracing::Span::current().record("attempts", attempt);
             let (outgoing, token) = self.prepare(request, url).await?;
-            let mut response = match self.inner.http.execute(outgoing).await {
-                Ok(response) => response,
-                Err(e) => {
-                    let error = Error::from(e);
-                    if !(Transience::of_error(&error).is_transient() && retry.allows(&request.method, attempt)) {
-                        return Err(error);
+            let (error, transience) = match self.attempt(outgoing).await {
+                Ok((status, headers, body)) => {
+                    tracing::Span::current().record("status", status.as_u16());
+                    if status.is_success() {
+                        attempts.succeeded();
+                        let redaction = Redaction::new(&self.inner.config.auth, token);
+                        return Ok(Response::new(status, headers, body).with_redaction(redaction));
                     }
-                    tracing::debug!(%error, attempt, "transient transport failure, retrying");
-                    tokio::time::sleep(retry.delay(attempt, None)).await;
-                    continue;
+                    if status == StatusCode::UNAUTHORIZED && !token_reissued {
+                        if let Some(token) = &token {
+                            token_reissued = true;
+                            if self.inner.config.auth.reissue(token) {
+                                tracing::debug!("401 with a cached token, issuing a new one");
+                                continue;
+                            }
+                        }
+                    }
+                    let redaction = Redaction::new(&self.inner.config.auth, token);
+                    let error = ApiError::received(request, status, headers, body, &redaction);
+                    (Error::Api(Box::new(error)), Transience::of_status(status))
                 }
+                Err(failure) => failure,
             };
-            let status = response.status();
-            tracing::Span::current().record("status", status.as_u16());
-            if status == http::StatusCode::UNAUTHORIZED && !token_reissued {
-                if let Some(token) = &token {
-                    token_reissued = true;
-                    if self.inner.config.auth.reissue(token) {
-                        tracing::debug!("401 with a cached token, issuing a new one");
-                        continue;
-                    }
-                }
-            }
-            if Transience::of_status(status).is_transient() && retry.allows(&request.method, attempt) {
-                let delay = retry.delay(attempt, Some(response.headers()));
-                tracing::debug!(%status, attempt, ?delay, "transient status, retrying");
-                tokio::time::sleep(delay).await;
-                continue;
-            }
-            let headers = std::mem::take(response.headers_mut());
-            let body = read_limited(response, self.inner.config.max_response_bytes).await?;
-            if status.is_success() {
-                return Ok(Response::new(status, headers, body));
-            }
-            return Err(Error::Api(Box::new(ApiError { status, headers, body })));
+            let headers = error.as_api().map(|api| &api.headers);
+            let Some(delay) = attempts.retry(transience, &request.method, headers) else { return Err(error) };
+            tracing::debug!(%error, attempt, ?delay, "transient failure, retrying");
+            tokio::time::sleep(delay).await;
         }
+    }
+
+    /// Sends one attempt and reads its body. A failure while reading (a
+    /// reset, a truncated body, a read timeout) fails the attempt just as one
+    /// while sending does, so the retry policy sees both.
+    async fn attempt(&self, outgoing: reqwest::Request) -> Result<(StatusCode, HeaderMap, Bytes), (Error, Transience)> {
+        let classified = |error: Error| {
+            let transience = Transience::of_error(&error);
+            (error, transience)
+        };
+        let sent = self.inner.http.execute(outgoing).await;
+        let mut response = sent.map_err(|e| classified(Error::from(e)))?;
+        let status = response.status();
+        let headers = std::mem::take(response.headers_mut());
+        let body = read_limited(response, self.inner.config.max_response_bytes).await.map_err(classified)?;
+        Ok((status, headers, body))
     }
 
     /// Builds one attempt: transport headers, authentication, body. A fresh
@@ -215,21 +258,33 @@ impl Client {
         headers.extend(request.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
+        let timeout = self.options.timeout(config);
         let outgoing = Outgoing {
             method: &request.method,
             url: url.as_str(),
             api_version: self.inner.service.api_version,
             accept_language: &config.accept_language,
+            timeout,
+            connect_timeout: config.connect_timeout,
         };
         let token = config.auth.sign(&outgoing, &mut headers).await?;
         // Built directly rather than through `RequestBuilder`, which would merge
         // `headers` into a map of its own.
         let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
         *outgoing.headers_mut() = headers;
-        *outgoing.timeout_mut() = Some(config.timeout);
+        *outgoing.timeout_mut() = Some(timeout);
         *outgoing.body_mut() = request.body.clone().map(reqwest::Body::from);
         Ok((outgoing, token))
     }
+}
+
+/// Runs `call` within the `total` timeout, if any.
+async fn within<T>(total: Option<Duration>, call: impl Future<Output = Result<T, Error>>) -> Result<T, Error> {
+    let Some(total) = total else { return call.await };
+    tokio::time::timeout(total, call).await.unwrap_or_else(|_| {
+        tracing::debug!(?total, "the total timeout elapsed");
+        Err(Error::Timeout { source: None })
+    })
 }
 
 #[cfg(test)]

@@ -32,11 +32,13 @@ pub struct Config {
     pub(crate) accept_language: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
+    pub(crate) total_timeout: Option<Duration>,
     pub(crate) connect_timeout: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) user_agent: Option<String>,
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) validate_requests: bool,
+    pub(crate) max_pages: usize,
 }
 
 impl Config {
@@ -49,11 +51,13 @@ impl Config {
             accept_language: "en-US".to_owned(),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(60),
+            total_timeout: None,
             connect_timeout: Duration::from_secs(10),
             max_response_bytes: 32 * 1024 * 1024,
             user_agent: None,
             http: None,
             validate_requests: true,
+            max_pages: 10_000,
         }
     }
 
@@ -72,6 +76,21 @@ impl Config {
     /// Timeout of one attempt, from sending to the end of the body (60 s by default).
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Timeout of a whole call: every attempt and the delays between them.
+    /// When it elapses the call ends with [`Error::Timeout`](crate::Error::Timeout);
+    /// a retry whose delay would end after it is not made, and the failure it
+    /// would repeat is returned instead.
+    ///
+    /// None by default: the attempts already bound a call, to at most
+    /// attempts × (attempt timeout + maximum delay), 3 × 60 s + 2 × 20 s with
+    /// the defaults. A fixed default would either be longer and change
+    /// nothing, or shorter and cut a slow but healthy call that the attempt
+    /// timeout allows. Set it where the caller has a deadline of its own.
+    pub fn with_total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -122,8 +141,81 @@ impl Config {
         &self.base_url
     }
 
+    /// Most pages a list's `into_stream()` fetches before it ends with
+    /// [`Error::TooManyPages`](crate::Error::TooManyPages) (10,000 by default:
+    /// millions of items at the usual page sizes). A guard against a service
+    /// that never sends the empty or repeated page that ends a stream.
+    pub fn with_max_pages(mut self, max_pages: usize) -> Self {
+        self.max_pages = max_pages;
+        self
+    }
+
+    /// Most pages a list stream fetches.
+    pub fn max_pages(&self) -> usize {
+        self.max_pages
+    }
+
     /// The largest response body read into memory.
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
+    }
+}
+
+/// Settings for the calls made through one [`Client::with_options`](crate::Client::with_options)
+/// clone, in place of the [`Config`]'s; each one left unset keeps the client's.
+#[derive(Clone, Debug, Default)]
+pub struct CallOptions {
+    timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+}
+
+impl CallOptions {
+    /// No overrides.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Timeout of each attempt (see [`Config::with_timeout`]).
+    pub fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Timeout of the whole call (see [`Config::with_total_timeout`]).
+    pub fn with_total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// Retry policy (see [`Config::with_retry`]); the client's retry budget
+    /// stays the one it was built with.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// These options with those set in `later` in their place.
+    pub(crate) fn overridden_by(self, later: CallOptions) -> CallOptions {
+        CallOptions {
+            timeout: later.timeout.or(self.timeout),
+            total_timeout: later.total_timeout.or(self.total_timeout),
+            retry: later.retry.or(self.retry),
+        }
+    }
+
+    /// The retry policy of a call under `config`.
+    pub(crate) fn retry<'a>(&'a self, config: &'a Config) -> &'a RetryPolicy {
+        self.retry.as_ref().unwrap_or(&config.retry)
+    }
+
+    /// The attempt timeout of a call under `config`.
+    pub(crate) fn timeout(&self, config: &Config) -> Duration {
+        self.timeout.unwrap_or(config.timeout)
+    }
+
+    /// The total timeout of a call under `config`.
+    pub(crate) fn total_timeout(&self, config: &Config) -> Option<Duration> {
+        self.total_timeout.or(config.total_timeout)
     }
 }

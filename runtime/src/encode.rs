@@ -10,6 +10,15 @@ use crate::Error;
 /// server unescaped.
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// The longest URL the HTTP stack sends (`http::Uri` refuses longer ones). A
+/// longer request is refused before anything is sent, by an error that names
+/// what is too long instead of quoting it.
+pub(crate) const MAX_URL_BYTES: usize = u16::MAX as usize - 1;
+
+/// The longest header value sent. Servers refuse header sections far shorter
+/// (8 KiB is common); this bound only stops a value that cannot be meant.
+const MAX_HEADER_VALUE_BYTES: usize = 64 * 1024;
+
 /// Percent-encodes one path parameter.
 ///
 /// Empty values and the dot segments `.` and `..` are rejected: URL parsers resolve
@@ -20,7 +29,32 @@ pub fn encode_path_segment(name: &str, value: &str) -> Result<String, Error> {
             "path parameter `{name}` must not be empty, `.` or `..` (got {value:?})"
         )));
     }
-    Ok(utf8_percent_encode(value, COMPONENT).to_string())
+    let encoded = utf8_percent_encode(value, COMPONENT).to_string();
+    if encoded.len() > MAX_URL_BYTES {
+        return Err(Error::InvalidRequest(format!(
+            "path parameter `{name}` is {} bytes long encoded, more than the {MAX_URL_BYTES} of a whole URL",
+            encoded.len()
+        )));
+    }
+    Ok(encoded)
+}
+
+/// Refuses a `url` longer than [`MAX_URL_BYTES`], naming the parameter of its
+/// `query` that makes up most of it, if one does.
+pub(crate) fn check_url_length(url: &str, query: &str) -> Result<(), Error> {
+    if url.len() <= MAX_URL_BYTES {
+        return Ok(());
+    }
+    let mut message = format!("the URL would be {} bytes long, more than the {MAX_URL_BYTES} allowed", url.len());
+    let longest = query.split('&').max_by_key(|pair| pair.len()).filter(|pair| pair.len() > url.len() / 2);
+    if let Some(pair) = longest {
+        let (encoded, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let name = percent_encoding::percent_decode_str(encoded).decode_utf8_lossy();
+        if name.chars().count() <= 64 {
+            message.push_str(&format!(": query parameter `{name}` is {} bytes long encoded", value.len()));
+        }
+    }
+    Err(Error::InvalidRequest(message))
 }
 
 /// Percent-encodes one query name or value.
@@ -31,6 +65,12 @@ pub(crate) fn encode_query_component(value: &str) -> String {
 /// Checks a header value supplied by a caller: CR, LF, NUL and other control
 /// characters would split or corrupt the request, so they are refused.
 pub fn validate_header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {
+    if value.len() > MAX_HEADER_VALUE_BYTES {
+        return Err(Error::InvalidRequest(format!(
+            "header `{name}` is {} bytes long, more than the {MAX_HEADER_VALUE_BYTES} allowed",
+            value.len()
+        )));
+    }
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(Error::InvalidRequest(format!("header `{name}` contains a control character (CR, LF or similar)")));
     }
@@ -50,6 +90,30 @@ mod tests {
         for bad in ["", ".", ".."] {
             assert!(matches!(encode_path_segment("id", bad), Err(Error::InvalidRequest(_))));
         }
+    }
+
+    #[test]
+    fn oversized_input_is_refused_by_name_without_quoting_it() {
+        let long = "x".repeat(1 << 20);
+        fn short<T: std::fmt::Debug>(result: Result<T, Error>) -> String {
+            match result {
+                Err(Error::InvalidRequest(message)) => {
+                    assert!(message.len() < 200 && !message.contains("xxxx"), "{message}");
+                    message
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(short(encode_path_segment("server_id", &long)).contains("`server_id`"));
+        assert!(short(validate_header_value("x-trace", &long)).contains("`x-trace`"));
+        let query = format!("page=1&name%3Ax={long}");
+        let message = short(check_url_length(&format!("https://h/v1/x?{query}"), &query));
+        assert!(message.contains("query parameter `name:x` is 1048576 bytes"), "{message}");
+        let message = short(check_url_length(&format!("https://h/{long}"), ""));
+        assert!(message.contains("1048586 bytes long"), "{message}");
+        // The longest URL allowed passes.
+        let at_limit = "x".repeat(MAX_URL_BYTES);
+        assert!(encode_path_segment("id", &at_limit).is_ok() && check_url_length(&at_limit, "").is_ok());
     }
 
     #[test]

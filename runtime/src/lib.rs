@@ -24,15 +24,15 @@ pub mod wait;
 
 pub use auth::{Auth, Secret};
 pub use client::{Client, Request, ServiceInfo};
-pub use config::Config;
+pub use config::{CallOptions, Config};
 pub use datetime::DateTime;
 pub use encode::{encode_path_segment, validate_header_value};
-pub use error::{ApiError, Error};
+pub use error::{ApiError, DecodeError, Error};
 pub use paginate::{marker_stream, page_stream, ItemStream, Items};
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use vendor::{kakaocloud, nhncloud, scp};
-pub use wait::{wait_until, Check, WaitConfig};
+pub use wait::{WaitConfig, Waiter};
 
 /// Re-exported so generated crates and their users name one version of each.
 pub use {bytes, chrono, futures_core, futures_util, http, reqwest, serde_json};

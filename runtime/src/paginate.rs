@@ -45,20 +45,22 @@ pub type ItemStream<I> = Pin<Box<dyn Stream<Item = Result<I, Error>> + Send>>;
 /// (same length, same first and last item: a service that ignores `page`
 /// would otherwise be asked forever), whose items are not yielded again.
 ///
-/// `size` is the page size the caller asked for. It does not end the stream: a
-/// service may cap the page size below it (ask for 500, get 100), so a page
-/// shorter than `size` is not necessarily the last one. It is kept for API
-/// stability and is otherwise unused.
-pub fn page_stream<I, F, Fut>(first_page: i64, size: Option<i64>, fetch: F) -> impl Items<I> + 'static
+/// A page shorter than the size asked for does not end the stream: a service
+/// may cap the page size below it (ask for 500, get 100). After `max_pages`
+/// pages (see [`Config::with_max_pages`](crate::Config::with_max_pages)) the
+/// stream ends with [`Error::TooManyPages`].
+pub fn page_stream<I, F, Fut>(first_page: i64, max_pages: usize, fetch: F) -> impl Items<I> + 'static
 where
     I: Clone + PartialEq + Send + 'static,
     F: FnMut(i64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<I>, Error>> + Send + 'static,
 {
-    let _ = size;
     let start = (fetch, Some(first_page), None);
     let pages = stream::try_unfold(start, move |(mut fetch, page, last)| async move {
         let Some(page) = page else { return Ok(None) };
+        if page.saturating_sub(first_page) >= max_pages as i64 {
+            return Err(Error::TooManyPages { max_pages });
+        }
         let items = fetch(page).await?;
         let seen = PageSeen::of(&items);
         if seen.is_some() && seen == last {
@@ -94,12 +96,12 @@ impl<I: Clone> PageSeen<I> {
 /// cursor, or the cursor repeats the previous marker or any earlier one (a
 /// service ignoring the marker would otherwise loop forever).
 ///
-/// `limit` is the page size the caller asked for. It does not end the stream: a
-/// service may cap the page size below it, so a page shorter than `limit` is not
-/// necessarily the last one. It is kept for API stability and is otherwise unused.
+/// A page shorter than the limit asked for does not end the stream: a service
+/// may cap the page size below it. After `max_pages` pages the stream ends
+/// with [`Error::TooManyPages`].
 pub fn marker_stream<I, F, Fut>(
     first_marker: Option<String>,
-    limit: Option<i64>,
+    max_pages: usize,
     cursor: fn(&I) -> Option<String>,
     fetch: F,
 ) -> impl Items<I> + 'static
@@ -108,10 +110,13 @@ where
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<I>, Error>> + Send + 'static,
 {
-    let _ = limit;
     let start = (fetch, Some(first_marker), HashSet::new());
     let pages = stream::try_unfold(start, move |(mut fetch, marker, mut seen)| async move {
         let Some(marker) = marker else { return Ok(None) };
+        // The first page has no marker: `seen` holds one per page after it.
+        if seen.len() + 1 > max_pages {
+            return Err(Error::TooManyPages { max_pages });
+        }
         let items = fetch(marker.clone()).await?;
         if let Some(marker) = marker {
             seen.insert(marker);
@@ -144,11 +149,29 @@ mod tests {
         stream.collect().await
     }
 
+    /// No cap that a test reaches.
+    const MAX: usize = 1000;
+
+    #[tokio::test]
+    async fn the_page_cap_ends_a_stream_with_an_error_not_silently() {
+        let stream = page_stream(3, 2, |page| async move { Ok(vec![page]) });
+        let items = collect(stream).await;
+        assert!(matches!(items[..], [Ok(3), Ok(4), Err(Error::TooManyPages { max_pages: 2 })]), "{items:?}");
+        let endless = marker_stream(
+            None,
+            3,
+            |item: &u32| Some(item.to_string()),
+            |marker| async move { Ok(vec![marker.map_or(0, |m| m.parse::<u32>().unwrap() + 1)]) },
+        );
+        let items = collect(endless).await;
+        assert!(matches!(items[..], [Ok(0), Ok(1), Ok(2), Err(Error::TooManyPages { max_pages: 3 })]), "{items:?}");
+    }
+
     #[tokio::test]
     async fn a_service_that_ignores_the_page_number_ends_the_stream_after_one_page() {
         let asked = Arc::new(Mutex::new(0));
         let count = asked.clone();
-        let stream = page_stream(0, None, move |_page| {
+        let stream = page_stream(0, MAX, move |_page| {
             *count.lock().unwrap() += 1;
             async move { Ok(vec![1, 2, 3]) }
         });
@@ -161,7 +184,7 @@ mod tests {
     async fn pages_are_fetched_until_an_empty_page() {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let log = asked.clone();
-        let stream = page_stream(1, Some(2), move |page| {
+        let stream = page_stream(1, MAX, move |page| {
             log.lock().unwrap().push(page);
             async move {
                 Ok(match page {
@@ -184,7 +207,7 @@ mod tests {
     #[tokio::test]
     async fn a_page_size_capped_by_the_service_does_not_end_a_page_stream() {
         // Asked for 5 per page, the service sends 2: the short page is not the last.
-        let stream = page_stream(0, Some(5), |page| async move { Ok(capped(page as usize * 2)) });
+        let stream = page_stream(0, MAX, |page| async move { Ok(capped(page as usize * 2)) });
         let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [1, 2, 3, 4, 5]);
     }
@@ -193,7 +216,7 @@ mod tests {
     async fn a_page_size_capped_by_the_service_does_not_end_a_marker_stream() {
         let stream = marker_stream(
             None,
-            Some(5),
+            MAX,
             |item: &i64| Some(item.to_string()),
             |marker| async move {
                 let after = marker.map_or(0, |m| m.parse::<usize>().unwrap());
@@ -206,16 +229,16 @@ mod tests {
 
     #[tokio::test]
     async fn without_a_size_an_empty_page_ends_the_stream() {
-        let stream = page_stream(0, None, |page| async move { Ok(if page < 2 { vec![page] } else { vec![] }) });
+        let stream = page_stream(0, MAX, |page| async move { Ok(if page < 2 { vec![page] } else { vec![] }) });
         let items: Vec<i64> = collect(stream).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(items, [0, 1]);
     }
 
     #[tokio::test]
     async fn an_error_is_the_last_item() {
-        let stream = page_stream(0, Some(1), |page| async move {
+        let stream = page_stream(0, MAX, |page| async move {
             if page == 1 {
-                Err(Error::Timeout)
+                Err(Error::Timeout { source: None })
             } else {
                 Ok(vec![page])
             }
@@ -223,7 +246,7 @@ mod tests {
         let items = collect(stream).await;
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0], Ok(0)));
-        assert!(matches!(items[1], Err(Error::Timeout)));
+        assert!(matches!(items[1], Err(Error::Timeout { .. })));
     }
 
     #[tokio::test]
@@ -231,7 +254,7 @@ mod tests {
         // A service that ignores the marker returns the same page forever.
         let stream = marker_stream(
             None,
-            None,
+            MAX,
             |item: &String| Some(item.clone()),
             |_marker| async move { Ok(vec!["a".to_owned(), "b".to_owned()]) },
         );
@@ -244,7 +267,7 @@ mod tests {
         // b → [c], c → [a, b], b → [c], … would never end.
         let stream = marker_stream(
             None,
-            None,
+            MAX,
             |item: &String| Some(item.clone()),
             |marker| async move {
                 Ok(match marker.as_deref() {
@@ -259,7 +282,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_missing_cursor_ends_the_stream() {
-        let stream = marker_stream(None, Some(1), |_: &i32| None, |_| async move { Ok(vec![1]) });
+        let stream = marker_stream(None, MAX, |_: &i32| None, |_| async move { Ok(vec![1]) });
         assert_eq!(collect(stream).await.len(), 1);
     }
 
@@ -269,7 +292,7 @@ mod tests {
         let log = asked.clone();
         let stream = marker_stream(
             None,
-            None,
+            MAX,
             |item: &i64| Some(item.to_string()),
             move |marker| {
                 log.lock().unwrap().push(marker.clone());

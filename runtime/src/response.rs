@@ -1,22 +1,33 @@
 //! The typed answer of a successful call.
 
+use std::fmt;
+
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::auth::secret::Redaction;
+use crate::error::DecodeError;
 use crate::Error;
 
 /// A 2xx response: the typed body together with the status and headers it came with.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Response<T> {
     status: StatusCode,
     headers: HeaderMap,
     body: T,
+    /// The secrets a decode error must not show.
+    redaction: Redaction,
 }
 
 impl<T> Response<T> {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
-        Response { status, headers, body }
+        Response { status, headers, body, redaction: Redaction::default() }
+    }
+
+    /// This response, whose decode errors do not show the secrets of `redaction`.
+    pub(crate) fn with_redaction(self, redaction: Redaction) -> Self {
+        Response { redaction, ..self }
     }
 
     /// HTTP status of the response.
@@ -46,7 +57,7 @@ impl<T> Response<T> {
 
     /// Transforms the body, keeping status and headers.
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U> {
-        Response::new(self.status, self.headers, f(self.body))
+        Response { status: self.status, headers: self.headers, body: f(self.body), redaction: self.redaction }
     }
 
     /// Splits the response into its parts.
@@ -58,25 +69,37 @@ impl<T> Response<T> {
 impl Response<Bytes> {
     /// Decodes the body as JSON; a mismatch keeps the raw body in the error.
     pub fn json<T: DeserializeOwned>(self) -> Result<Response<T>, Error> {
-        let body = serde_json::from_slice(&self.body).map_err(|source| Error::Decode {
-            status: self.status,
-            body: self.body.clone(),
-            source,
-        })?;
-        Ok(Response::new(self.status, self.headers, body))
+        match serde_json::from_slice(&self.body) {
+            Ok(body) => Ok(self.map(|_| body)),
+            Err(serde) => Err(Error::Decode {
+                status: self.status,
+                source: DecodeError::new(serde, &self.body, &self.redaction.redactor()),
+                body: self.body,
+            }),
+        }
     }
 
     /// Decodes the body as JSON when there is one: for operations documented with
     /// a body for some success statuses and none for others.
     pub fn json_if_present<T: DeserializeOwned>(self) -> Result<Response<Option<T>>, Error> {
         if self.body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Response::new(self.status, self.headers, None));
+            return Ok(self.map(|_| None));
         }
         Ok(self.json::<T>()?.map(Some))
     }
 
     /// Discards the body of an operation documented without one.
     pub fn empty(self) -> Response<()> {
-        Response::new(self.status, self.headers, ())
+        self.map(|_| ())
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Response<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Response")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &self.body)
+            .finish()
     }
 }

@@ -1,5 +1,6 @@
 //! The request pipeline against a mock server: SCP signing, retries, limits,
-//! redirects and path encoding as a service sees them.
+//! redirects and path encoding as a service sees them. The retry table rule by
+//! rule is in `retries.rs`.
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 use cloudsdk_runtime::http::Method;
 use cloudsdk_runtime::scp::{sign as scp_signature, ScpCredentials};
 use cloudsdk_runtime::{encode_path_segment, Auth, Client, Config, Error, Request, RetryPolicy, ServiceInfo};
-use wiremock::matchers::{any, method, path};
+use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SERVICE: ServiceInfo = ServiceInfo { name: "scp-test", version: "0.1.0", api_version: Some("test 1.0") };
@@ -98,32 +99,6 @@ async fn a_get_succeeds_on_the_third_attempt_after_two_503() {
 
     let response = client(scp_config(&server).with_retry(fast_retries())).execute(list_clusters()).await.unwrap();
     assert_eq!(response.status(), 200);
-}
-
-#[tokio::test]
-async fn a_500_is_retried_and_a_501_is_not() {
-    // The one rule of `retry::Transience`, which waiters share: a 500 may pass,
-    // a 501 (not implemented) will not.
-    for (status, attempts) in [(500, 3), (501, 1)] {
-        let server = MockServer::start().await;
-        Mock::given(path("/v1/clusters"))
-            .respond_with(ResponseTemplate::new(status))
-            .expect(attempts)
-            .mount(&server)
-            .await;
-        let err = client(scp_config(&server).with_retry(fast_retries())).execute(list_clusters()).await.unwrap_err();
-        assert_eq!(err.status().map(|s| s.as_u16()), Some(status));
-    }
-}
-
-#[tokio::test]
-async fn a_post_is_not_retried_by_default() {
-    let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(ResponseTemplate::new(503)).expect(1).mount(&server).await;
-
-    let request = Request::new(Method::POST, "create_cluster", "/v1/clusters".to_owned());
-    let err = client(scp_config(&server).with_retry(fast_retries())).execute(request).await.unwrap_err();
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
 }
 
 #[tokio::test]

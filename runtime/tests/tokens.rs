@@ -310,3 +310,42 @@ async fn an_identity_redirect_is_not_followed_with_the_credentials() {
     assert!(elsewhere.received_requests().await.unwrap().is_empty());
     elsewhere.verify().await;
 }
+
+#[tokio::test]
+async fn the_identity_call_is_bounded_by_the_configured_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(path(KAKAO_TOKENS))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("x-subject-token", "token-1")
+                .set_body_json(json!({"token": {"expires_at": "2999-01-01T00:00:00Z"}}))
+                .set_delay(Duration::from_secs(5)),
+        )
+        .mount(&server)
+        .await;
+
+    let config = Config::new(server.uri(), Auth::token(kakao(&server))).with_timeout(Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let err = Client::new(config, SERVICE).unwrap().execute(get_servers()).await.unwrap_err();
+
+    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(matches!(err, Error::Timeout { source: Some(_) }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_service_that_always_answers_401_does_not_get_a_new_token_per_call() {
+    let server = MockServer::start().await;
+    // One token for the first call, one more after its 401; then the back-off.
+    Mock::given(path(KAKAO_TOKENS))
+        .respond_with(KakaoTokens::valid_for(TimeDelta::hours(1)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v2/servers")).respond_with(ResponseTemplate::new(401)).expect(11).mount(&server).await;
+
+    let client = client(&server, Auth::token(kakao(&server)));
+    for _ in 0..10 {
+        let err = client.execute(get_servers()).await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    }
+}

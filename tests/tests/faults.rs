@@ -290,7 +290,7 @@ fn pagination_must_name_an_array_of_the_single_success_body() {
 #[test]
 fn a_waiter_state_must_lead_to_a_member() {
     let text = with_operation("      operationId: a\n      x-waiter: {method: wait_for_a, state: /server/status}\n      responses: {'200': {description: ok, content: {application/json: {schema: {type: object, properties: {id: {type: string}}}}}}}");
-    assert_fault(&text, "#/paths/~1a/get/x-waiter", "does not lead to a member");
+    assert_fault(&text, "#/paths/~1a/get/x-waiter", "does not lead through members");
 }
 
 #[test]
@@ -350,6 +350,25 @@ fn a_waiter_state_must_be_a_string_or_enum_and_failures_its_values() {
     assert_fault(&text, "#/paths/~1a/get/x-waiter", "leads to integer (i64), not a string or enum");
     let text = with_operation(&format!("      operationId: a\n      x-waiter: {{method: wait_for_a, state: /server/status, failure: [FAILED]}}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {body}}}}}}}}}"));
     assert_fault(&text, "#/paths/~1a/get/x-waiter", "failure state `FAILED` is not a value of");
+    let text = with_operation(&format!("      operationId: a\n      x-waiter: {{method: wait_for_a, state: /server/status, deleted: wait_for_a_deleted, deleted_states: [GONE]}}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {body}}}}}}}}}"));
+    assert_fault(&text, "#/paths/~1a/get/x-waiter", "deleted state `GONE` is not a value of");
+}
+
+#[test]
+fn a_waiter_steps_into_one_array_only_and_names_two_distinct_methods() {
+    let waiter = |extension: &str, body: &str| {
+        with_operation(&format!("      operationId: a\n      x-waiter: {extension}\n      responses: {{'200': {{description: ok, content: {{application/json: {{schema: {body}}}}}}}}}"))
+    };
+    let object = "{type: object, properties: {server: {type: object, properties: {status: {type: string}}}}}";
+    let star = waiter("{method: wait_for_a, state: /server/*/status}", object);
+    assert_fault(&star, "#/paths/~1a/get/x-waiter", "at most one array");
+    let nested = "{type: object, properties: {sets: {type: array, items: {type: array, items: {type: object, properties: {status: {type: string}}}}}}}";
+    let twice = waiter("{method: wait_for_a, state: /sets/*/*/status}", nested);
+    assert_fault(&twice, "#/paths/~1a/get/x-waiter", "at most one array");
+    let same = waiter("{method: wait_for_a, state: /server/status, deleted: wait_for_a}", object);
+    assert_fault(&same, "#/paths/~1a/get/x-waiter", "`method` and `deleted` both name `wait_for_a`");
+    let orphan = waiter("{method: wait_for_a, state: /server/status, deleted_states: [GONE]}", object);
+    assert_fault(&orphan, "#/paths/~1a/get/x-waiter/deleted_states", "`deleted_states` needs `deleted`");
 }
 
 #[test]

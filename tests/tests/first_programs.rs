@@ -25,7 +25,8 @@ async fn count(server: &MockServer, verb: &str, path: &str) -> usize {
     received.iter().filter(|r| r.method.as_str() == verb && r.url.path() == path).count()
 }
 
-/// SCP EPAS: create a cluster, wait for the asynchronous request, read the cluster.
+/// SCP EPAS: create a cluster, wait for the asynchronous request, then for the
+/// cluster to run.
 mod scp_epas_first_program {
     use std::time::Duration;
 
@@ -72,10 +73,22 @@ mod scp_epas_first_program {
         cluster["subnet_id"] = json!(SUBNET);
         cluster["timezone"] = json!("Asia/Seoul");
         cluster["ha_enabled"] = json!(true);
+        // Not visible for a moment after the create, then creating, then running.
+        let cluster_path = format!("/v1/clusters/{CLUSTER}");
+        let mut creating = cluster.clone();
+        creating["service_state"] = json!("CREATING");
+        let answers = [ResponseTemplate::new(404), ResponseTemplate::new(200).set_body_json(creating)];
+        for answer in answers {
+            Mock::given(method("GET"))
+                .and(path(&cluster_path))
+                .respond_with(answer)
+                .up_to_n_times(1)
+                .mount(&server)
+                .await;
+        }
         Mock::given(method("GET"))
-            .and(path(format!("/v1/clusters/{CLUSTER}")))
+            .and(path(&cluster_path))
             .respond_with(ResponseTemplate::new(200).set_body_json(cluster))
-            .expect(1)
             .mount(&server)
             .await;
         server
@@ -125,12 +138,17 @@ mod scp_epas_first_program {
         assert_eq!(accepted.status(), 202);
         assert_eq!(accepted.body().request_id, REQUEST);
 
-        // Short intervals for the test; the default polls every 5 s for up to 30 min.
+        // Short intervals for the test; SCP waits default to `runtime::scp::WAIT`
+        // (every 10 s, backing off to 30 s, for up to 90 min).
         let wait = WaitConfig::new().with_interval(Duration::from_millis(10)).with_timeout(Duration::from_secs(2));
-        let done = client.wait_for_request(accepted.body().request_id.clone(), &wait).await.unwrap();
+        let done = client.wait_for_request(accepted.body().request_id.clone()).with_config(wait.clone()).await.unwrap();
         assert_eq!(done.body().state, "COMPLETED");
 
-        let cluster = client.show_cluster(accepted.body().resource.id.clone()).send().await.unwrap();
+        // The waiter reads the cluster until it runs, past the 404 of a cluster not visible yet.
+        let cluster_id = accepted.body().resource.id.clone();
+        let running = client.wait_for_cluster_state(cluster_id, types::ServiceState::Running).with_config(wait);
+        let cluster = running.await.unwrap();
+        assert_eq!(super::count(&server, "GET", &format!("/v1/clusters/{CLUSTER}")).await, 3);
         let cluster = cluster.body();
         assert_eq!(cluster.id, CLUSTER);
         assert_eq!(cluster.name, "ordersdb");
@@ -265,7 +283,7 @@ mod nhncloud_compute_first_program {
 
         // Short intervals for the test; the default polls every 5 s for up to 30 min.
         let wait = WaitConfig::new().with_interval(Duration::from_millis(10)).with_timeout(Duration::from_secs(2));
-        let active = client.wait_for_server_status(&id, types::ServerStatus::Active, &wait).await.unwrap();
+        let active = client.wait_for_server_status(&id, types::ServerStatus::Active).with_config(wait).await.unwrap();
         assert_eq!(active.body().server.id.as_deref(), Some(SERVER));
         assert_eq!(active.body().server.status, Some(types::ServerStatus::Active));
 

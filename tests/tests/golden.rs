@@ -74,6 +74,7 @@ golden!(
     deprecated,
     bearer,
     apikey,
+    waiters,
     // construct families together, also used by tests/generated_behaviour.rs
     types,
     operations,
@@ -108,6 +109,7 @@ fn every_fixture_has_a_test() {
         "required_defaults",
         "response_headers",
         "types",
+        "waiters",
     ];
     assert_eq!(fixtures, tested);
 }

@@ -266,7 +266,8 @@ async fn the_waiter_returns_once_the_server_is_active() {
     let route = format!("/v2/{TENANT}/servers/{SERVER}");
     Mock::given(method("GET")).and(path(&route)).respond_with(status("BUILD")).up_to_n_times(2).mount(&server).await;
     Mock::given(method("GET")).and(path(&route)).respond_with(status("ACTIVE")).mount(&server).await;
-    let done = client(&server).wait_for_server_status(SERVER, types::ServerStatus::Active, &quick()).await.unwrap();
+    let done =
+        client(&server).wait_for_server_status(SERVER, types::ServerStatus::Active).with_config(quick()).await.unwrap();
     assert_eq!(done.body().server.status, Some(types::ServerStatus::Active));
 }
 
@@ -275,12 +276,20 @@ async fn the_waiter_fails_early_on_error_and_times_out_otherwise() {
     let server = MockServer::start().await;
     let route = format!("/v2/{TENANT}/servers/{SERVER}");
     Mock::given(method("GET")).and(path(&route)).respond_with(status("ERROR")).mount(&server).await;
-    let err = client(&server).wait_for_server_status(SERVER, types::ServerStatus::Active, &quick()).await.unwrap_err();
+    let err = client(&server)
+        .wait_for_server_status(SERVER, types::ServerStatus::Active)
+        .with_config(quick())
+        .await
+        .unwrap_err();
     assert!(matches!(err, nhncloud_compute::Error::WaiterFailed { .. }), "{err}");
 
     let server = MockServer::start().await;
     Mock::given(method("GET")).and(path(&route)).respond_with(status("BUILD")).mount(&server).await;
-    let err = client(&server).wait_for_server_status(SERVER, types::ServerStatus::Shutoff, &quick()).await.unwrap_err();
+    let err = client(&server)
+        .wait_for_server_status(SERVER, types::ServerStatus::Shutoff)
+        .with_config(quick())
+        .await
+        .unwrap_err();
     assert!(matches!(err, nhncloud_compute::Error::WaiterTimedOut { .. }), "{err}");
 }
 

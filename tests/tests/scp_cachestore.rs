@@ -60,7 +60,7 @@ async fn start_then_wait_for_the_asynchronous_request() {
     let accepted = c.start_cluster(CLUSTER).send().await.unwrap();
     assert_eq!(accepted.status(), 202);
     let config = WaitConfig::new().with_interval(Duration::from_millis(10)).with_timeout(Duration::from_secs(5));
-    let done = c.wait_for_request(accepted.body().request_id.clone(), &config).await.unwrap();
+    let done = c.wait_for_request(accepted.body().request_id.clone()).with_config(config).await.unwrap();
     assert_eq!(done.body().state, "COMPLETED");
     for request in server.received_requests().await.unwrap() {
         assert!(
@@ -80,10 +80,7 @@ async fn a_failed_request_fails_the_wait() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"request_id": "req-2", "state": "FAILED"})))
         .mount(&server)
         .await;
-    let err = client(&server)
-        .wait_for_request("req-2", &WaitConfig::new().with_interval(Duration::from_millis(10)))
-        .await
-        .unwrap_err();
+    let err = client(&server).wait_for_request("req-2").with_interval(Duration::from_millis(10)).await.unwrap_err();
     assert!(matches!(err, scp_cachestore::Error::WaiterFailed { .. }), "{err}");
 }
 

@@ -9,7 +9,7 @@ use super::operation::ok_type;
 use super::operation::{builder_name, required_args, Arg};
 use super::snippet::{self, Awaited};
 use super::spelling::{ident, rust_type, Scope};
-use crate::ir::{Operation, Service, StateType, Waiter};
+use crate::ir::{Operation, Service, StateStep, StateType, Waiter};
 
 pub fn emit_client(version: &Version<'_>) -> TokenStream {
     let service = version.service;
@@ -41,6 +41,8 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     let client_doc = doc::attrs(&client_doc);
     let methods = service.operations.iter().map(|op| emit_method(version, op));
     let request_waiter = emit_request_waiter(service);
+    let state_fns =
+        service.operations.iter().filter_map(|op| op.waiter.as_ref().map(|waiter| emit_state_fn(op, waiter)));
     let client_param_docs: Vec<String> = service
         .client_params
         .iter()
@@ -79,6 +81,8 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
             #(#methods)*
             #request_waiter
         }
+
+        #(#state_fns)*
     }
 }
 
@@ -88,33 +92,47 @@ fn emit_request_waiter(service: &Service) -> TokenStream {
     let Some(waiter) = &service.request_waiter else { return quote!() };
     let show = ident(&waiter.operation);
     let state = ident(&waiter.state);
-    let segments = waiter.classifier.iter().map(|s| ident(s));
-    let classifier = quote!(rt #(::#segments)*);
-    let classifier_link =
-        format!(" [`rt::{}`]: completed states end the wait, failed ones", waiter.classifier.join("::"));
+    let classifier = runtime_path(waiter.classifier);
+    let budget = runtime_path(service.auth.conventions().wait_budget);
     let body_ty = rust_type(&waiter.body, Scope::Elsewhere);
-    let summary = format!(" Polls [`Client::{}`] until the asynchronous request (the", waiter.operation);
+    let mut lines = vec![
+        format!(
+            "Polls [`Client::{}`] until the asynchronous request (the `request_id` of a 202 answer) has finished; returns the last answer.",
+            waiter.operation
+        ),
+        String::new(),
+        format!(
+            "The service does not document the request states. This waiter assumes what [`runtime::{path}`](rt::{path}) says: completed states end the wait, failed ones fail it, any other keeps polling until the timeout.",
+            path = waiter.classifier.join("::")
+        ),
+    ];
+    doc::our_paragraph(&mut lines, &budget_note(service));
+    let docs = doc::attrs(&lines);
     quote! {
-        #[doc = #summary]
-        /// `request_id` of a 202 answer) has finished.
-        ///
-        /// The service does not document the request states; they are classified by
-        #[doc = #classifier_link]
-        /// fail it, any other keeps polling until the configured timeout. Returns the
-        /// last response. Cancel by dropping the future.
-        pub async fn wait_for_request(&self, request_id: impl Into<String>, config: &rt::wait::WaitConfig) -> Result<rt::Response<#body_ty>, rt::Error> {
+        #docs
+        pub fn wait_for_request(&self, request_id: impl Into<String>) -> rt::wait::Waiter<rt::Response<#body_ty>> {
+            /// The request's state.
+            fn state(response: &rt::Response<#body_ty>) -> Vec<&str> {
+                vec![response.body().#state.as_str()]
+            }
             let request = self.#show(request_id);
-            rt::wait::wait_until(config, || request.clone().send(), |response| {
-                let state = response.body().#state.as_str();
-                match #classifier(state) {
-                    rt::wait::Check::Done(()) => rt::wait::Check::Done(response.clone()),
-                    rt::wait::Check::Failed(reason) => rt::wait::Check::Failed(reason),
-                    rt::wait::Check::Pending => rt::wait::Check::Pending,
-                }
-            })
-            .await
+            rt::wait::Waiter::until(#budget, move || request.clone().send(), state, #classifier)
         }
     }
+}
+
+/// `rt::a::b` for a path given as segments under the runtime.
+fn runtime_path(segments: &[&str]) -> TokenStream {
+    let segments = segments.iter().map(|s| ident(s));
+    quote!(rt #(::#segments)*)
+}
+
+/// What every waiter's docs say about its budget and errors.
+fn budget_note(service: &Service) -> String {
+    format!(
+        "Polls on the budget of [`runtime::{path}`](rt::{path}) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.",
+        path = service.auth.conventions().wait_budget.join("::")
+    )
 }
 
 fn service_info(service: &Service, crate_name: &str) -> TokenStream {
@@ -240,79 +258,166 @@ fn emit_variant_method(version: &Version<'_>, op: &Operation, variant: &crate::i
     }
 }
 
-/// A method polling `op` until its state member equals a target. The target
-/// is typed when the state is a generated enum.
+/// The methods polling `op` until its state member equals a target (typed
+/// when the state is a generated enum) and, if the spec asks, until the
+/// resource is deleted.
 fn emit_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> TokenStream {
+    let until_state = emit_state_waiter(version, op, waiter);
+    let until_deleted = waiter.deleted.as_ref().map(|deleted| emit_deletion_waiter(version, op, waiter, deleted));
+    quote! {
+        #until_state
+        #until_deleted
+    }
+}
+
+fn emit_state_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> TokenStream {
+    let service = version.service;
     let method = ident(&waiter.method);
     let op_method = ident(&op.name);
     let args = required_args(op);
     let params = args.iter().map(|a| a.signature().0);
     let forwarded = args.iter().map(Arg::forwarded);
     let body_ty = ok_type(op);
-    let (target_param, target_str) = match &waiter.state {
+    let (target_param, target) = match &waiter.state {
         StateType::Enum(name) => {
             let ty = ident(name);
             (quote!(target: types::#ty), quote!(target.as_str()))
         }
-        StateType::Text => (quote!(target: &str), quote!(target)),
+        StateType::Text => (quote!(target: impl Into<String>), quote!(target)),
     };
-    let pointer = &waiter.pointer;
     let failures = &waiter.failure;
-    let mut lines = vec![format!("Polls [`Client::{}`] until `{pointer}` in the response is `target`.", op.name)];
+    let budget = runtime_path(service.auth.conventions().wait_budget);
+    let state_fn = state_fn_name(op);
+    let mut lines =
+        vec![format!("Polls [`Client::{}`] until {} is `target`; returns that answer.", op.name, state_words(waiter))];
+    let mut fails = String::new();
     if !failures.is_empty() {
         let list: Vec<String> = failures.iter().map(|f| format!("`{f}`")).collect();
-        doc::paragraph(&mut lines, &format!("Fails early when the state becomes {}; fails with `Error::WaiterTimedOut` after the configured timeout. Transient errors while polling are retried.", list.join(" or ")));
+        fails = format!("Fails early when the state becomes {} (unless that is the target). ", list.join(" or "));
     }
     doc::paragraph(
         &mut lines,
-        "Returns the last response, in which the target state was seen. Cancel by dropping the future.",
+        &format!("{fails}A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through."),
     );
+    doc::our_paragraph(&mut lines, &budget_note(service));
     let mut example = snippet::arguments(version, &args);
     example.args.push(snippet::waiter_target(version, waiter));
-    let krate = ident(&version.krate);
-    example.args.push(quote!(&#krate::runtime::wait::WaitConfig::default()));
     lines.push(String::new());
     lines.extend(snippet::example(version, op, &waiter.method, &example, Awaited::Direct));
     let docs = doc::attrs(&lines);
-    let state = state_access(waiter);
-    let state_doc = format!(" `{pointer}` of a response, where present.");
     quote! {
         #docs
-        pub async fn #method(&self, #(#params,)* #target_param, config: &rt::wait::WaitConfig) -> Result<rt::Response<#body_ty>, rt::Error> {
-            const FAILURE: &[&str] = &[#(#failures),*];
-            #[doc = #state_doc]
-            fn state(body: &#body_ty) -> Option<&str> {
-                #state
-            }
+        pub fn #method(&self, #(#params,)* #target_param) -> rt::wait::Waiter<rt::Response<#body_ty>> {
             let request = self.#op_method(#(#forwarded),*);
-            rt::wait::wait_until(config, || request.clone().send(), |response| {
-                match state(response.body()) {
-                    Some(state) if state == #target_str => rt::wait::Check::Done(response.clone()),
-                    Some(state) if FAILURE.contains(&state) => {
-                        rt::wait::Check::Failed(format!("`{}` became {state}", #pointer))
-                    }
-                    _ => rt::wait::Check::Pending,
-                }
-            })
-            .await
+            rt::wait::Waiter::until_state(#budget, move || request.clone().send(), #state_fn, #target, &[#(#failures),*])
         }
     }
 }
 
-/// `Some(body.server.as_ref()?.status.as_str())`: the waiter's state member,
-/// read through the typed fields; `?` where a member is optional.
+fn emit_deletion_waiter(
+    version: &Version<'_>,
+    op: &Operation,
+    waiter: &Waiter,
+    deleted: &crate::ir::DeletionWaiter,
+) -> TokenStream {
+    let service = version.service;
+    let method = ident(&deleted.method);
+    let op_method = ident(&op.name);
+    let args = required_args(op);
+    let params = args.iter().map(|a| a.signature().0);
+    let forwarded = args.iter().map(Arg::forwarded);
+    let body_ty = ok_type(op);
+    let states = &deleted.states;
+    let budget = runtime_path(service.auth.conventions().wait_budget);
+    let state_fn = state_fn_name(op);
+    let also = match states.as_slice() {
+        [] => String::new(),
+        states => {
+            let list: Vec<String> = states.iter().map(|s| format!("`{s}`")).collect();
+            format!(" or {} is {}", state_words(waiter), list.join(" or "))
+        }
+    };
+    let mut lines =
+        vec![format!("Polls [`Client::{}`] until it answers 404 Not Found (→ `None`){also} (→ that answer).", op.name)];
+    doc::our_paragraph(&mut lines, &budget_note(service));
+    let example = snippet::arguments(version, &args);
+    lines.push(String::new());
+    lines.extend(snippet::example(version, op, &deleted.method, &example, Awaited::Deletion));
+    let docs = doc::attrs(&lines);
+    quote! {
+        #docs
+        pub fn #method(&self, #(#params),*) -> rt::wait::Waiter<Option<rt::Response<#body_ty>>> {
+            let request = self.#op_method(#(#forwarded),*);
+            rt::wait::Waiter::until_deleted(#budget, move || request.clone().send(), #state_fn, &[#(#states),*])
+        }
+    }
+}
+
+/// How the docs name a waiter's state.
+fn state_words(waiter: &Waiter) -> String {
+    if waiter.path.contains(&StateStep::Each) {
+        format!("`{}` (the state of every item)", waiter.pointer)
+    } else {
+        format!("`{}`", waiter.pointer)
+    }
+}
+
+fn state_fn_name(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!("{}_state", op.name))
+}
+
+/// The free function reading the state of `op`'s answers, shared by its waiters.
+pub fn emit_state_fn(op: &Operation, waiter: &Waiter) -> TokenStream {
+    let name = state_fn_name(op);
+    let body_ty = ok_type(op);
+    let read = state_access(waiter);
+    let doc = format!(" {} of a [`Client::{}`] answer, where present.", state_words(waiter), op.name);
+    quote! {
+        #[doc = #doc]
+        fn #name(response: &rt::Response<#body_ty>) -> Vec<&str> {
+            #read
+        }
+    }
+}
+
+/// The waiter's state, read through the typed fields: a place
+/// (`response.body().server`) while every step is a required member, an
+/// iterator from the first optional member or `*` on, so that a missing
+/// member reads as no state.
 fn state_access(waiter: &Waiter) -> TokenStream {
-    let mut access = quote!(body);
-    let last = waiter.path.len().saturating_sub(1);
-    for (i, member) in waiter.path.iter().enumerate() {
-        let field = ident(&member.rust_name);
-        access = match (member.optional, i == last) {
-            (true, false) => quote!(#access.#field.as_ref()?),
-            (true, true) => return quote!(#access.#field.as_ref().map(|state| state.as_str())),
-            (false, _) => quote!(#access.#field),
+    let mut access = quote!(response.body());
+    let mut iterating = false;
+    for step in &waiter.path {
+        access = match (step, iterating) {
+            (StateStep::Member(member), false) => {
+                let field = ident(&member.rust_name);
+                iterating = member.optional;
+                if member.optional {
+                    quote!(#access.#field.iter())
+                } else {
+                    quote!(#access.#field)
+                }
+            }
+            (StateStep::Member(member), true) => {
+                let field = ident(&member.rust_name);
+                if member.optional {
+                    quote!(#access.flat_map(|item| item.#field.iter()))
+                } else {
+                    quote!(#access.map(|item| &item.#field))
+                }
+            }
+            (StateStep::Each, false) => {
+                iterating = true;
+                quote!(#access.iter())
+            }
+            (StateStep::Each, true) => quote!(#access.flat_map(|items| items.iter())),
         };
     }
-    quote!(Some(#access.as_str()))
+    if iterating {
+        quote!(#access.map(|state| state.as_str()).collect())
+    } else {
+        quote!(vec![#access.as_str()])
+    }
 }
 
 /// What a server variable's value is: its meaning where the variable's

@@ -229,6 +229,12 @@ pub fn readme(krate: &Crate<'_>) -> String {
                     "| `{}` | polls `{}` | Waits until `{}` is a given state. |\n",
                     waiter.method, op.name, waiter.pointer
                 ));
+                if let Some(deleted) = &waiter.deleted {
+                    out.push_str(&format!(
+                        "| `{}` | polls `{}` | Waits until the resource is deleted (404). |\n",
+                        deleted.method, op.name
+                    ));
+                }
             }
             for v in &op.body_variants {
                 out.push_str(&format!(

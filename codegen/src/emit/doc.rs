@@ -32,6 +32,15 @@ pub fn lines(doc: &Doc, fallback: &str) -> Vec<String> {
     out
 }
 
+/// Appends a paragraph the generator wrote (links and code kept as written),
+/// separated from what precedes it.
+pub fn our_paragraph(out: &mut Vec<String>, text: &str) {
+    if !out.is_empty() {
+        out.push(String::new());
+    }
+    out.push(text.to_owned());
+}
+
 /// Appends a paragraph of spec text, separated from what precedes it.
 pub fn paragraph(out: &mut Vec<String>, text: &str) {
     let text = text.trim();

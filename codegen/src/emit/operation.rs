@@ -155,6 +155,11 @@ fn emit_builder(version: &Version<'_>, op: &Operation) -> TokenStream {
             }
             #(#setters)*
             #body_setter
+            /// Overrides the client's timeouts and retry policy for this call only.
+            pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+                self.client.inner = self.client.inner.with_options(options);
+                self
+            }
             #send
             #stream
         }
@@ -395,9 +400,8 @@ fn emit_stream(pagination: &Pagination) -> TokenStream {
         }
     };
     let body = match &pagination.style {
-        PageStyle::Page { page, size } => {
+        PageStyle::Page { page, .. } => {
             let page_field = ident(&page.rust_name);
-            let size_field = ident(&size.rust_name);
             let first = match (page.required, &page.ty) {
                 (true, Type::Integer(IntFormat::I32)) => quote!(i64::from(self.#page_field)),
                 (true, _) => quote!(self.#page_field),
@@ -406,18 +410,15 @@ fn emit_stream(pagination: &Pagination) -> TokenStream {
                     quote!(#option.unwrap_or(0))
                 }
             };
-            let size = as_option_i64(size, quote!(self.#size_field));
             let fetch = fetch(&page_field, store_param(page, int_from_i64(&page.ty, quote!(page))), &ident("page"));
             quote! {
                 let first = #first;
-                let size = #size;
-                rt::paginate::page_stream(first, size, #fetch)
+                let max_pages = self.client.inner.config().max_pages();
+                rt::paginate::page_stream(first, max_pages, #fetch)
             }
         }
-        PageStyle::Marker { limit, marker, cursor } => {
-            let limit_field = ident(&limit.rust_name);
+        PageStyle::Marker { marker, cursor, .. } => {
             let marker_field = ident(&marker.rust_name);
-            let limit = as_option_i64(limit, quote!(self.#limit_field));
             let first = if marker.required {
                 quote!(Some(self.#marker_field.clone()))
             } else {
@@ -428,8 +429,8 @@ fn emit_stream(pagination: &Pagination) -> TokenStream {
             let fetch = fetch(&marker_field, store, &ident("marker"));
             quote! {
                 let first = #first;
-                let limit = #limit;
-                rt::paginate::marker_stream(first, limit, #cursor_expr, #fetch)
+                let max_pages = self.client.inner.config().max_pages();
+                rt::paginate::marker_stream(first, max_pages, #cursor_expr, #fetch)
             }
         }
     };

@@ -42,15 +42,22 @@ pub fn call_lines(version: &Version<'_>, op: &Operation, method: &str, call: &Ca
             let response = client.#method(#(#args),*).await?;
             #read
         }),
+        Awaited::Deletion => call.statements(quote! {
+            if client.#method(#(#args),*).await?.is_none() {
+                println!("gone");
+            }
+        }),
     };
     format_statements(&version.root, statements)
 }
 
 /// How the call's future is reached: through the builder's `send()`, or the
-/// method is `async` itself (waiters).
+/// method's result is awaited itself (waiters); a deletion waiter answers
+/// `None` once the resource is gone.
 pub enum Awaited {
     Send,
     Direct,
+    Deletion,
 }
 
 /// `.field` of the first required member of the success body, printed; the

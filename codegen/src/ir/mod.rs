@@ -340,18 +340,40 @@ pub struct Cursor {
     pub ty: Type,
 }
 
-/// `x-waiter`: a method polling the operation until a state member reaches a target.
+/// `x-waiter`: methods polling the operation until a state member reaches a
+/// target, and (`deleted`) until the resource is gone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiter {
-    /// Name of the generated method.
+    /// Name of the generated method waiting for a state the caller names.
     pub method: String,
-    /// JSON pointer of the state member in the response body, for docs and messages.
+    /// JSON pointer of the state member in the response body, for docs and
+    /// messages; a `*` segment stands for every item of an array.
     pub pointer: String,
-    /// The members leading from the success body to the state.
-    pub path: Vec<Member>,
+    /// The steps leading from the success body to the state.
+    pub path: Vec<StateStep>,
     pub state: StateType,
     /// States that end the wait with an error.
     pub failure: Vec<String>,
+    /// The method waiting for deletion, if the spec names one.
+    pub deleted: Option<DeletionWaiter>,
+}
+
+/// One step from a response body to a waiter's state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StateStep {
+    /// A struct member.
+    Member(Member),
+    /// Every item of an array: the wait is over when all items are.
+    Each,
+}
+
+/// `x-waiter`'s `deleted`: a method polling until the read answers 404 or the
+/// state is one of `states`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeletionWaiter {
+    pub method: String,
+    /// States that mean the resource is deleted (besides a 404).
+    pub states: Vec<String>,
 }
 
 /// The type of a waiter's state member.

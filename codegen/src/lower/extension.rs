@@ -153,8 +153,9 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `x-waiter`: the state pointer must lead through struct members of the
-    /// success body to a string or enum, and failure states must be its values.
+    /// `x-waiter`: the state pointer must lead through struct members (and at
+    /// most one array, `*`) of the success body to a string or enum; the
+    /// states it lists must be values of that enum.
     pub(super) fn waiter(
         &mut self,
         op: &'a openapiv3::Operation,
@@ -169,68 +170,108 @@ impl<'a> Lowerer<'a> {
             state: String,
             #[serde(default)]
             failure: Vec<String>,
+            deleted: Option<String>,
+            #[serde(default)]
+            deleted_states: Vec<String>,
         }
         let raw = op.extensions.get("x-waiter")?;
         let at = push_pointer(pointer, "x-waiter");
         let raw: Raw = match serde_json::from_value(raw.clone()) {
             Ok(w) => w,
             Err(e) => {
-                self.error(&at, format!("expected {{method, state, failure}}: {e}"));
+                self.error(&at, format!("expected {{method, state, failure, deleted, deleted_states}}: {e}"));
                 return None;
             }
         };
-        let method = snake(&raw.method);
         if !raw.state.starts_with('/') {
             self.error(&push_pointer(&at, "state"), "`state` must be a JSON pointer such as `/server/status`");
             return None;
         }
-        if let Some(first) = names.get(&method) {
-            self.error(&at, format!("method `{method}` is already the name of the operation at {first}"));
-            return None;
+        if raw.deleted.is_none() && !raw.deleted_states.is_empty() {
+            self.error(&push_pointer(&at, "deleted_states"), "`deleted_states` needs `deleted`, the method's name");
         }
-        let Some((path, ty)) = self.member_path(success, &raw.state) else {
-            self.error(&at, format!("`{}` does not lead to a member of the operation's success body", raw.state));
-            return None;
-        };
-        let ty = self.resolve_aliases(&ty).clone();
-        let state = match &ty {
-            Type::String => StateType::Text,
-            Type::Named(name) => match &self.types.get(name).map(|t| &t.kind) {
-                Some(TypeKind::Enum { values, .. }) => {
-                    let unknown: Vec<String> = raw
-                        .failure
-                        .iter()
-                        .filter(|f| !values.iter().any(|v| &v.value == *f))
-                        .map(|f| format!("failure state `{f}` is not a value of `{name}`"))
-                        .collect();
-                    for message in unknown {
-                        self.error(&at, message);
-                    }
-                    StateType::Enum(name.clone())
-                }
-                _ => {
-                    self.error(&at, format!("`{}` leads to `{name}`, not a string or enum", raw.state));
-                    return None;
-                }
-            },
-            other => {
-                self.error(&at, format!("`{}` leads to {other}, not a string or enum", raw.state));
+        let method = snake(&raw.method);
+        let deleted = raw.deleted.as_deref().map(snake);
+        for name in std::iter::once(&method).chain(&deleted) {
+            if let Some(first) = names.get(name) {
+                self.error(&at, format!("method `{name}` is already the name of the operation at {first}"));
                 return None;
             }
-        };
-        Some(Waiter { method, pointer: raw.state, path, state, failure: raw.failure })
+        }
+        if deleted.as_ref() == Some(&method) {
+            self.error(&at, format!("`method` and `deleted` both name `{method}`"));
+            return None;
+        }
+        let (path, ty) = self.state_path(success, &raw.state, &at)?;
+        let state = self.state_type(&ty, &raw.state, &at)?;
+        if let StateType::Enum(name) = &state {
+            self.check_states(name, &raw.failure, "failure", &at);
+            self.check_states(name, &raw.deleted_states, "deleted", &at);
+        }
+        let deleted = deleted.map(|method| DeletionWaiter { method, states: raw.deleted_states });
+        Some(Waiter { method, pointer: raw.state, path, state, failure: raw.failure, deleted })
     }
 
-    /// The members a JSON pointer names, from the success body on, and the type
-    /// it ends at.
-    fn member_path(&self, success: &Success, pointer: &str) -> Option<(Vec<Member>, Type)> {
-        let mut ty = success.body()?.clone();
+    /// A waiter's state is text or a generated enum.
+    fn state_type(&mut self, ty: &Type, pointer: &str, at: &str) -> Option<StateType> {
+        match self.resolve_aliases(ty) {
+            Type::String => Some(StateType::Text),
+            Type::Named(name) if matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Enum { .. })) => {
+                Some(StateType::Enum(name.clone()))
+            }
+            other => {
+                let other = other.to_string();
+                self.error(at, format!("`{pointer}` leads to {other}, not a string or enum"));
+                None
+            }
+        }
+    }
+
+    /// Every listed state must be a value of the state's enum.
+    fn check_states(&mut self, enum_name: &str, states: &[String], what: &str, at: &str) {
+        let Some(TypeKind::Enum { values, .. }) = self.types.get(enum_name).map(|t| &t.kind) else { return };
+        let unknown: Vec<String> = states
+            .iter()
+            .filter(|state| !values.iter().any(|v| &v.value == *state))
+            .map(|state| format!("{what} state `{state}` is not a value of `{enum_name}`"))
+            .collect();
+        for message in unknown {
+            self.error(at, message);
+        }
+    }
+
+    /// The steps a waiter's JSON pointer names, from the success body on, and
+    /// the type it ends at; `*` steps into the items of an array, once.
+    fn state_path(&mut self, success: &Success, pointer: &str, at: &str) -> Option<(Vec<StateStep>, Type)> {
+        let Some(mut ty) = success.body().cloned() else {
+            self.error(at, "a waiter needs an operation with a success body");
+            return None;
+        };
         let mut path = Vec::new();
         for segment in pointer.split('/').skip(1) {
             let segment = segment.replace("~1", "/").replace("~0", "~");
-            let field = self.member(&ty, &segment)?;
-            path.push(field.member());
-            ty = field.ty.clone();
+            let step = if segment == "*" {
+                match self.resolve_aliases(&ty).clone() {
+                    Type::Array(item) if !path.contains(&StateStep::Each) => {
+                        ty = *item;
+                        Some(StateStep::Each)
+                    }
+                    _ => None,
+                }
+            } else {
+                self.member(&ty, &segment).map(|field| {
+                    ty = field.ty.clone();
+                    StateStep::Member(field.member())
+                })
+            };
+            let Some(step) = step else {
+                let message = format!(
+                    "`{pointer}` does not lead through members (and at most one array, `*`) of the operation's success body"
+                );
+                self.error(at, message);
+                return None;
+            };
+            path.push(step);
         }
         Some((path, ty))
     }

@@ -98,7 +98,9 @@ impl<'a> Lowerer<'a> {
         let pagination = self.pagination(op, &params, &success, &pointer);
         let waiter = self.waiter(op, &success, &pointer, names);
         if let Some(w) = &waiter {
-            names.insert(w.method.clone(), pointer.clone());
+            for method in std::iter::once(&w.method).chain(w.deleted.as_ref().map(|d| &d.method)) {
+                names.insert(method.clone(), pointer.clone());
+            }
         }
         Operation {
             name,

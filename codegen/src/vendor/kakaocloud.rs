@@ -10,5 +10,6 @@ pub const CONVENTIONS: Conventions = Conventions {
     example_auth: "Auth::token(runtime::kakaocloud::KakaoCloudIam::from_env()?)",
     example_imports: "runtime, Auth",
     credentials: &["kakaocloud::KakaoCloudIam"],
+    wait_budget: &["kakaocloud", "WAIT"],
     ..TOKEN
 };

@@ -46,6 +46,9 @@ pub struct Conventions {
     pub async_requests: Option<AsyncRequests>,
     /// The `info` extension giving the API version header value, if the cloud sends one.
     pub api_version_extension: Option<&'static str>,
+    /// The path (from the runtime, `rt`) of the `WaitConfig` constant its
+    /// waiters start from: at least the budget of the cloud's own tools.
+    pub wait_budget: &'static [&'static str],
 }
 
 /// A cloud's contract for `x-async-request` operations: they answer with a
@@ -97,6 +100,7 @@ pub const TOKEN: Conventions = Conventions {
     transport_headers: &[],
     async_requests: None,
     api_version_extension: None,
+    wait_budget: &["wait", "DEFAULT"],
 };
 
 pub const BEARER: Conventions = Conventions {

@@ -10,5 +10,6 @@ pub const CONVENTIONS: Conventions = Conventions {
     example_auth: "Auth::token(runtime::nhncloud::NhnIdentity::from_env()?)",
     example_imports: "runtime, Auth",
     credentials: &["nhncloud::NhnIdentity"],
+    wait_budget: &["nhncloud", "WAIT"],
     ..TOKEN
 };

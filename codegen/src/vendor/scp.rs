@@ -33,4 +33,5 @@ pub const CONVENTIONS: Conventions = Conventions {
     }),
     // `Scp-Api-Version`, e.g. `epas 1.0`: each SCP API reference page names its version.
     api_version_extension: Some("x-scp-api-version"),
+    wait_budget: &["scp", "WAIT"],
 };

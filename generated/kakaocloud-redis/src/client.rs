@@ -434,6 +434,65 @@ impl Client {
         )
     }
 
+    /// Polls [`Client::get_instance_list_of_instance_set`] until `/data/*/status` (the state of every item) is `target`; returns that answer.
+    ///
+    /// Fails early when the state becomes `FAILED` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
+    ///
+    /// Polls on the budget of [`runtime::kakaocloud::WAIT`](rt::kakaocloud::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// let response = client.wait_for_instance_set_status("...", "...").await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_instance_set_status(
+        &self,
+        instance_set_id: impl Into<String>,
+        target: impl Into<String>,
+    ) -> rt::wait::Waiter<rt::Response<types::InstanceList>> {
+        let request = self.get_instance_list_of_instance_set(instance_set_id);
+        rt::wait::Waiter::until_state(
+            rt::kakaocloud::WAIT,
+            move || request.clone().send(),
+            get_instance_list_of_instance_set_state,
+            target,
+            &["FAILED"],
+        )
+    }
+
+    /// Polls [`Client::get_instance_list_of_instance_set`] until it answers 404 Not Found (→ `None`) (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::kakaocloud::WAIT`](rt::kakaocloud::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: kakaocloud_redis::Client) -> Result<(), kakaocloud_redis::Error> {
+    /// use kakaocloud_redis::types;
+    /// if client.wait_for_instance_set_deleted("...").await?.is_none() {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_instance_set_deleted(
+        &self,
+        instance_set_id: impl Into<String>,
+    ) -> rt::wait::Waiter<Option<rt::Response<types::InstanceList>>> {
+        let request = self.get_instance_list_of_instance_set(instance_set_id);
+        rt::wait::Waiter::until_deleted(
+            rt::kakaocloud::WAIT,
+            move || request.clone().send(),
+            get_instance_list_of_instance_set_state,
+            &[],
+        )
+    }
+
     /// Promote replica to primary
     ///
     /// Promote a specific replica to primary. Promotion can only be requested when high availability mode is disabled.
@@ -532,4 +591,18 @@ impl Client {
             body.into(),
         )
     }
+}
+
+/// `/data/*/status` (the state of every item) of a [`Client::get_instance_list_of_instance_set`] answer, where present.
+fn get_instance_list_of_instance_set_state(
+    response: &rt::Response<types::InstanceList>,
+) -> Vec<&str> {
+    response
+        .body()
+        .data
+        .iter()
+        .flat_map(|items| items.iter())
+        .flat_map(|item| item.status.iter())
+        .map(|state| state.as_str())
+        .collect()
 }

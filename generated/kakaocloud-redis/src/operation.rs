@@ -26,6 +26,12 @@ impl AddInstance {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::ObjectIdResponse>, rt::Error> {
         let instance_set_id = rt::encode_path_segment(
@@ -58,6 +64,12 @@ impl CreateInstanceSet {
         body: types::CreateInstanceSetBody,
     ) -> Self {
         Self { client, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -100,6 +112,12 @@ impl DeleteInstanceFromInstanceSet {
             instance_set_id,
             instance_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -146,6 +164,12 @@ impl DeleteInstanceSet {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::ObjectIdResponse>, rt::Error> {
         let instance_set_id = rt::encode_path_segment(
@@ -177,6 +201,12 @@ pub struct GetInstanceListOfInstanceSet {
 impl GetInstanceListOfInstanceSet {
     pub(super) fn new(client: super::Client, instance_set_id: String) -> Self {
         Self { client, instance_set_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -216,6 +246,12 @@ impl PromoteReplicaToPrimary {
             instance_set_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -258,6 +294,12 @@ impl SetHighAvailabilityMode {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::ObjectIdResponse>, rt::Error> {
         let instance_set_id = rt::encode_path_segment(
@@ -296,6 +338,12 @@ impl UpdateInstanceSet {
             instance_set_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

@@ -715,11 +715,11 @@ impl Client {
         operation::ShowServer::new(self.clone(), server_id.into())
     }
 
-    /// Polls [`Client::show_server`] until `/server/status` in the response is `target`.
+    /// Polls [`Client::show_server`] until `/server/status` is `target`; returns that answer.
     ///
-    /// Fails early when the state becomes `ERROR`; fails with `Error::WaiterTimedOut` after the configured timeout. Transient errors while polling are retried.
+    /// Fails early when the state becomes `ERROR` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
     ///
-    /// Returns the last response, in which the target state was seen. Cancel by dropping the future.
+    /// Polls on the budget of [`runtime::nhncloud::WAIT`](rt::nhncloud::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
     ///
     /// # Example
     ///
@@ -727,46 +727,53 @@ impl Client {
     /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
     /// use nhncloud_compute::types;
     /// let response = client
-    ///     .wait_for_server_status(
-    ///         "...",
-    ///         types::ServerStatus::Active,
-    ///         &nhncloud_compute::runtime::wait::WaitConfig::default(),
-    ///     )
+    ///     .wait_for_server_status("...", types::ServerStatus::Active)
     ///     .await?;
     /// println!("{:?}", response.body().server);
     /// # Ok(())
     /// # }
     /// ```
-    pub async fn wait_for_server_status(
+    pub fn wait_for_server_status(
         &self,
         server_id: impl Into<String>,
         target: types::ServerStatus,
-        config: &rt::wait::WaitConfig,
-    ) -> Result<rt::Response<types::ServerResponse>, rt::Error> {
-        const FAILURE: &[&str] = &["ERROR"];
-        /// `/server/status` of a response, where present.
-        fn state(body: &types::ServerResponse) -> Option<&str> {
-            body.server.status.as_ref().map(|state| state.as_str())
-        }
+    ) -> rt::wait::Waiter<rt::Response<types::ServerResponse>> {
         let request = self.show_server(server_id);
-        rt::wait::wait_until(
-                config,
-                || request.clone().send(),
-                |response| {
-                    match state(response.body()) {
-                        Some(state) if state == target.as_str() => {
-                            rt::wait::Check::Done(response.clone())
-                        }
-                        Some(state) if FAILURE.contains(&state) => {
-                            rt::wait::Check::Failed(
-                                format!("`{}` became {state}", "/server/status"),
-                            )
-                        }
-                        _ => rt::wait::Check::Pending,
-                    }
-                },
-            )
-            .await
+        rt::wait::Waiter::until_state(
+            rt::nhncloud::WAIT,
+            move || request.clone().send(),
+            show_server_state,
+            target.as_str(),
+            &["ERROR"],
+        )
+    }
+
+    /// Polls [`Client::show_server`] until it answers 404 Not Found (→ `None`) or `/server/status` is `DELETED` (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::nhncloud::WAIT`](rt::nhncloud::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: nhncloud_compute::Client) -> Result<(), nhncloud_compute::Error> {
+    /// use nhncloud_compute::types;
+    /// if client.wait_for_server_deleted("...").await?.is_none() {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_server_deleted(
+        &self,
+        server_id: impl Into<String>,
+    ) -> rt::wait::Waiter<Option<rt::Response<types::ServerResponse>>> {
+        let request = self.show_server(server_id);
+        rt::wait::Waiter::until_deleted(
+            rt::nhncloud::WAIT,
+            move || request.clone().send(),
+            show_server_state,
+            &["DELETED"],
+        )
     }
 
     /// Show Volume Attachment
@@ -828,4 +835,9 @@ impl Client {
     ) -> operation::UpdateServer {
         operation::UpdateServer::new(self.clone(), server_id.into(), body.into())
     }
+}
+
+/// `/server/status` of a [`Client::show_server`] answer, where present.
+fn show_server_state(response: &rt::Response<types::ServerResponse>) -> Vec<&str> {
+    response.body().server.status.iter().map(|state| state.as_str()).collect()
 }

@@ -22,6 +22,12 @@ impl AttachVolume {
         Self { client, server_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -53,6 +59,12 @@ impl CreateKeypair {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -81,6 +93,12 @@ pub struct CreateServer {
 impl CreateServer {
     pub(super) fn new(client: super::Client, body: types::CreateServerRequest) -> Self {
         Self { client, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -119,6 +137,12 @@ impl DeleteKeypair {
         Self { client, keypair_name }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
@@ -141,6 +165,12 @@ pub struct DeleteServer {
 impl DeleteServer {
     pub(super) fn new(client: super::Client, server_id: String) -> Self {
         Self { client, server_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -176,6 +206,12 @@ impl DetachVolume {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
@@ -200,6 +236,12 @@ pub struct ListAvailabilityZones {
 impl ListAvailabilityZones {
     pub(super) fn new(client: super::Client) -> Self {
         Self { client }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -245,6 +287,12 @@ impl ListFlavors {
     /// Minimum RAM size (MB). Only flavors with more RAM than this size are returned.
     pub fn min_ram(mut self, min_ram: i64) -> Self {
         self.min_ram = Some(min_ram);
+        self
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
         self
     }
 
@@ -296,6 +344,12 @@ impl ListFlavorsDetail {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -328,6 +382,12 @@ pub struct ListKeypairs {
 impl ListKeypairs {
     pub(super) fn new(client: super::Client) -> Self {
         Self { client }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -426,6 +486,12 @@ impl ListServers {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -466,10 +532,10 @@ impl ListServers {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::Server> {
         let first = self.marker.clone();
-        let limit = self.limit;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::marker_stream(
             first,
-            limit,
+            max_pages,
             |item: &types::Server| item.id.clone(),
             move |marker| {
                 let mut request = self.clone();
@@ -567,6 +633,12 @@ impl ListServersDetail {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -611,10 +683,10 @@ impl ListServersDetail {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::ServerDetail> {
         let first = self.marker.clone();
-        let limit = self.limit;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::marker_stream(
             first,
-            limit,
+            max_pages,
             |item: &types::ServerDetail| item.id.clone(),
             move |marker| {
                 let mut request = self.clone();
@@ -660,6 +732,12 @@ impl ListVolumeAttachments {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -701,6 +779,12 @@ impl ServerAction {
         Self { client, server_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
@@ -730,6 +814,12 @@ impl ShowKeypair {
         Self { client, keypair_name }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::KeypairResponse>, rt::Error> {
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
@@ -752,6 +842,12 @@ pub struct ShowServer {
 impl ShowServer {
     pub(super) fn new(client: super::Client, server_id: String) -> Self {
         Self { client, server_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -785,6 +881,12 @@ impl ShowVolumeAttachment {
             server_id,
             volume_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -823,6 +925,12 @@ impl UpdateServer {
         body: types::UpdateServerRequest,
     ) -> Self {
         Self { client, server_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

@@ -721,6 +721,67 @@ impl Client {
         operation::ShowCluster::new(self.clone(), cluster_id.into())
     }
 
+    /// Polls [`Client::show_cluster`] until `/service_state` is `target`; returns that answer.
+    ///
+    /// Fails early when the state becomes `ERROR` or `FAILED` or `TERMINATED` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// let response = client
+    ///     .wait_for_cluster_state("...", types::ServiceState::Running)
+    ///     .await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_cluster_state(
+        &self,
+        cluster_id: impl Into<String>,
+        target: types::ServiceState,
+    ) -> rt::wait::Waiter<rt::Response<types::RedisClusterDetailResponse>> {
+        let request = self.show_cluster(cluster_id);
+        rt::wait::Waiter::until_state(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_cluster_state,
+            target.as_str(),
+            &["ERROR", "FAILED", "TERMINATED"],
+        )
+    }
+
+    /// Polls [`Client::show_cluster`] until it answers 404 Not Found (→ `None`) or `/service_state` is `TERMINATED` (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_cachestore::Client) -> Result<(), scp_cachestore::Error> {
+    /// use scp_cachestore::types;
+    /// if client.wait_for_cluster_deleted("...").await?.is_none() {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_cluster_deleted(
+        &self,
+        cluster_id: impl Into<String>,
+    ) -> rt::wait::Waiter<Option<rt::Response<types::RedisClusterDetailResponse>>> {
+        let request = self.show_cluster(cluster_id);
+        rt::wait::Waiter::until_deleted(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_cluster_state,
+            &["TERMINATED"],
+        )
+    }
+
     /// Show Request
     ///
     /// `GET /v1/requests/{request_id}`
@@ -998,35 +1059,32 @@ impl Client {
         operation::UpdateCommands::new(self.clone(), cluster_id.into(), body.into())
     }
 
-    /// Polls [`Client::show_request`] until the asynchronous request (the
-    /// `request_id` of a 202 answer) has finished.
+    /// Polls [`Client::show_request`] until the asynchronous request (the `request_id` of a 202 answer) has finished; returns the last answer.
     ///
-    /// The service does not document the request states; they are classified by
-    /// [`rt::scp::request_state`]: completed states end the wait, failed ones
-    /// fail it, any other keeps polling until the configured timeout. Returns the
-    /// last response. Cancel by dropping the future.
-    pub async fn wait_for_request(
+    /// The service does not document the request states. This waiter assumes what [`runtime::scp::request_state`](rt::scp::request_state) says: completed states end the wait, failed ones fail it, any other keeps polling until the timeout.
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    pub fn wait_for_request(
         &self,
         request_id: impl Into<String>,
-        config: &rt::wait::WaitConfig,
-    ) -> Result<rt::Response<types::RequestStateResponse>, rt::Error> {
+    ) -> rt::wait::Waiter<rt::Response<types::RequestStateResponse>> {
+        /// The request's state.
+        fn state(response: &rt::Response<types::RequestStateResponse>) -> Vec<&str> {
+            vec![response.body().state.as_str()]
+        }
         let request = self.show_request(request_id);
-        rt::wait::wait_until(
-                config,
-                || request.clone().send(),
-                |response| {
-                    let state = response.body().state.as_str();
-                    match rt::scp::request_state(state) {
-                        rt::wait::Check::Done(()) => {
-                            rt::wait::Check::Done(response.clone())
-                        }
-                        rt::wait::Check::Failed(reason) => {
-                            rt::wait::Check::Failed(reason)
-                        }
-                        rt::wait::Check::Pending => rt::wait::Check::Pending,
-                    }
-                },
-            )
-            .await
+        rt::wait::Waiter::until(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            state,
+            rt::scp::request_state,
+        )
     }
+}
+
+/// `/service_state` of a [`Client::show_cluster`] answer, where present.
+fn show_cluster_state(
+    response: &rt::Response<types::RedisClusterDetailResponse>,
+) -> Vec<&str> {
+    vec![response.body().service_state.as_str()]
 }

@@ -26,6 +26,12 @@ impl AddBlockStorages {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -68,6 +74,12 @@ impl CreateCluster {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -104,6 +116,12 @@ impl CreateReplica {
         body: types::ReplicasCreateRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -143,6 +161,12 @@ impl CreateRestoreCluster {
         body: types::ClusterRestoreRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -193,6 +217,12 @@ impl DeleteArchiveLog {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -230,6 +260,12 @@ impl ExportLog {
             cluster_id,
             log_type,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -274,6 +310,12 @@ impl ListBackupHistories {
     /// Backup list page
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
+        self
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
         self
     }
 
@@ -370,6 +412,12 @@ impl ListClusters {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -403,10 +451,10 @@ impl ListClusters {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::RdbClusterResponse> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -433,6 +481,12 @@ impl ListEngineVersionProperties {
             client,
             dbaas_engine_version_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -498,6 +552,12 @@ impl ListEngineVersions {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -545,6 +605,12 @@ impl ListLogExportConfigs {
     /// - Example: `"alert"`
     pub fn type_(mut self, type_: impl Into<types::LogType>) -> Self {
         self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
         self
     }
 
@@ -611,6 +677,12 @@ impl ListParameterGroups {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -646,6 +718,12 @@ pub struct ListParameterValues {
 impl ListParameterValues {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -713,6 +791,12 @@ impl ListParameters {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -745,10 +829,10 @@ impl ListParameters {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::Parameters> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -772,6 +856,12 @@ pub struct ListReplicas {
 impl ListReplicas {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -819,6 +909,12 @@ impl ListServerTypes {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -858,6 +954,12 @@ impl PatchMinorVersion {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -884,6 +986,12 @@ pub struct PromoteReplicaCluster {
 impl PromoteReplicaCluster {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -916,6 +1024,12 @@ impl RegisterLogExportConfig {
         body: types::LogExportConfigCreateRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -951,6 +1065,12 @@ impl RemoveBackupHistories {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -979,6 +1099,12 @@ impl ResetReplica {
         Self { client, replica_cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let replica_cluster_id = rt::encode_path_segment(
@@ -1003,6 +1129,12 @@ pub struct RestartCluster {
 impl RestartCluster {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1031,6 +1163,12 @@ impl SetArchiveConfig {
         body: types::ArchiveConfigSetRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1066,6 +1204,12 @@ impl SetAuditLog {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1093,6 +1237,12 @@ impl SetBackup {
         body: types::BackupSettingRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1126,6 +1276,12 @@ impl SetBlockStorageSize {
             block_storage_group_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1177,6 +1333,12 @@ impl SetLogExportConfig {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1209,6 +1371,12 @@ impl SetMaintenance {
         body: types::MaintenanceRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1244,6 +1412,12 @@ impl SetParameterValues {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1275,6 +1449,12 @@ impl SetSecurityGroupRules {
         body: types::UpdateSecurityGroupRulesRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1314,6 +1494,12 @@ impl SetServerType {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let instance_group_id = rt::encode_path_segment(
@@ -1345,6 +1531,12 @@ impl ShowArchiveConfig {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -1374,6 +1566,12 @@ impl ShowCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -1397,6 +1595,12 @@ pub struct ShowRequest {
 impl ShowRequest {
     pub(super) fn new(client: super::Client, request_id: String) -> Self {
         Self { client, request_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1424,6 +1628,12 @@ impl StartCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1447,6 +1657,12 @@ impl StopCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1468,6 +1684,12 @@ pub struct SwitchoverCluster {
 impl SwitchoverCluster {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1497,6 +1719,12 @@ impl SynchronizeArchiveConfig {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1522,6 +1750,12 @@ pub struct SynchronizeClusterState {
 impl SynchronizeClusterState {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1551,6 +1785,12 @@ impl SynchronizeParameterValues {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1576,6 +1816,12 @@ pub struct SynchronizeReplicaState {
 impl SynchronizeReplicaState {
     pub(super) fn new(client: super::Client, origin_cluster_id: String) -> Self {
         Self { client, origin_cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1606,6 +1852,12 @@ pub struct TerminateCluster {
 impl TerminateCluster {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -1644,6 +1896,12 @@ impl UnregisterLogExportConfig {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1672,6 +1930,12 @@ impl UnsetBackup {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -1693,6 +1957,12 @@ pub struct UnsetMaintenance {
 impl UnsetMaintenance {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

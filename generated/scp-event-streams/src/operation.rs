@@ -22,6 +22,12 @@ impl AddInstances {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -51,6 +57,12 @@ impl CreateCluster {
         body: types::EventStreamsClusterCreateRequest,
     ) -> Self {
         Self { client, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -136,6 +148,12 @@ impl ListClusters {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -166,10 +184,10 @@ impl ListClusters {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::ClusterResponse> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -196,6 +214,12 @@ impl ListEngineVersionProperties {
             client,
             dbaas_engine_version_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -258,6 +282,12 @@ impl ListEngineVersions {
     /// - Example: `false`
     pub fn eos_included(mut self, eos_included: bool) -> Self {
         self.eos_included = Some(eos_included);
+        self
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
         self
     }
 
@@ -329,6 +359,12 @@ impl ListParameterGroups {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -364,6 +400,12 @@ pub struct ListParameterValues {
 impl ListParameterValues {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -431,6 +473,12 @@ impl ListParameters {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -463,10 +511,10 @@ impl ListParameters {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::Parameters> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -512,6 +560,12 @@ impl ListServerTypes {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -546,6 +600,12 @@ impl RestartCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -576,6 +636,12 @@ impl SetBlockStorageSize {
             block_storage_group_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -620,6 +686,12 @@ impl SetMaintenance {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -653,6 +725,12 @@ impl SetParameterValues {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -684,6 +762,12 @@ impl SetSecurityGroupRules {
         body: types::UpdateSecurityGroupRulesRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -723,6 +807,12 @@ impl SetServerType {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let instance_group_id = rt::encode_path_segment(
@@ -754,6 +844,12 @@ impl ShowCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -777,6 +873,12 @@ pub struct ShowRequest {
 impl ShowRequest {
     pub(super) fn new(client: super::Client, request_id: String) -> Self {
         Self { client, request_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -804,6 +906,12 @@ impl StartCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -827,6 +935,12 @@ impl StopCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -848,6 +962,12 @@ pub struct SynchronizeClusterState {
 impl SynchronizeClusterState {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -877,6 +997,12 @@ impl SynchronizeParameterValues {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -904,6 +1030,12 @@ impl TerminateCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -929,6 +1061,12 @@ pub struct UnsetMaintenance {
 impl UnsetMaintenance {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

@@ -26,6 +26,12 @@ impl AddBlockStorages {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -70,6 +76,12 @@ impl AddInstances {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -99,6 +111,12 @@ impl CreateCluster {
         body: types::SearchEngineClusterCreateRequest,
     ) -> Self {
         Self { client, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -137,6 +155,12 @@ impl CreateRestoreCluster {
         body: types::SearchEngineClusterRestoreRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -189,6 +213,12 @@ impl ListBackupHistories {
     /// Backup list page
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
+        self
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
         self
     }
 
@@ -277,6 +307,12 @@ impl ListClusters {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -307,10 +343,10 @@ impl ListClusters {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::ClusterResponse> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -337,6 +373,12 @@ impl ListEngineVersionProperties {
             client,
             dbaas_engine_version_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -402,6 +444,12 @@ impl ListEngineVersions {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -459,6 +507,12 @@ impl ListServerTypes {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -498,6 +552,12 @@ impl RemoveBackupHistories {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -526,6 +586,12 @@ impl RestartCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -552,6 +618,12 @@ impl SetBackup {
         body: types::BackupSettingExcludingArchiveRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -585,6 +657,12 @@ impl SetBlockStorageSize {
             block_storage_group_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -629,6 +707,12 @@ impl SetMaintenance {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -660,6 +744,12 @@ impl SetSecurityGroupRules {
         body: types::UpdateSecurityGroupRulesRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -699,6 +789,12 @@ impl SetServerType {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let instance_group_id = rt::encode_path_segment(
@@ -730,6 +826,12 @@ impl ShowCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -753,6 +855,12 @@ pub struct ShowRequest {
 impl ShowRequest {
     pub(super) fn new(client: super::Client, request_id: String) -> Self {
         Self { client, request_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -780,6 +888,12 @@ impl StartCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -803,6 +917,12 @@ impl StopCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -824,6 +944,12 @@ pub struct SynchronizeClusterState {
 impl SynchronizeClusterState {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -853,6 +979,12 @@ impl TerminateCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -880,6 +1012,12 @@ impl UnsetBackup {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -901,6 +1039,12 @@ pub struct UnsetMaintenance {
 impl UnsetMaintenance {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

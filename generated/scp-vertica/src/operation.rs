@@ -26,6 +26,12 @@ impl AddBlockStorages {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -68,6 +74,12 @@ impl CreateCluster {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -104,6 +116,12 @@ impl CreateRestoreCluster {
         body: types::VerticaClusterRestoreRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -156,6 +174,12 @@ impl ListBackupHistories {
     /// Backup list page
     pub fn page(mut self, page: i64) -> Self {
         self.page = Some(page);
+        self
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
         self
     }
 
@@ -244,6 +268,12 @@ impl ListClusters {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -276,10 +306,10 @@ impl ListClusters {
         self,
     ) -> impl rt::paginate::Items<types::VerticaClusterListResponse> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -306,6 +336,12 @@ impl ListEngineVersionProperties {
             client,
             dbaas_engine_version_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -371,6 +407,12 @@ impl ListEngineVersions {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -428,6 +470,12 @@ impl ListServerTypes {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -467,6 +515,12 @@ impl RemoveBackupHistories {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -495,6 +549,12 @@ impl RestartCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -521,6 +581,12 @@ impl SetBackup {
         body: types::BackupSettingExcludingArchiveRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -554,6 +620,12 @@ impl SetBlockStorageSize {
             block_storage_group_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -598,6 +670,12 @@ impl SetMaintenance {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -629,6 +707,12 @@ impl SetSecurityGroupRules {
         body: types::UpdateSecurityGroupRulesRequest,
     ) -> Self {
         Self { client, cluster_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -668,6 +752,12 @@ impl SetServerType {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let instance_group_id = rt::encode_path_segment(
@@ -699,6 +789,12 @@ impl ShowCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -722,6 +818,12 @@ pub struct ShowRequest {
 impl ShowRequest {
     pub(super) fn new(client: super::Client, request_id: String) -> Self {
         Self { client, request_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -749,6 +851,12 @@ impl StartCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -772,6 +880,12 @@ impl StopCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -793,6 +907,12 @@ pub struct SynchronizeClusterState {
 impl SynchronizeClusterState {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -822,6 +942,12 @@ impl TerminateCluster {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -849,6 +975,12 @@ impl UnsetBackup {
         Self { client, cluster_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let cluster_id = rt::encode_path_segment("cluster_id", &self.cluster_id)?;
@@ -870,6 +1002,12 @@ pub struct UnsetMaintenance {
 impl UnsetMaintenance {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

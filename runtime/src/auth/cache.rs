@@ -5,7 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeDelta, Utc};
 
@@ -33,6 +33,12 @@ pub type IssueFuture<'a> = Pin<Box<dyn Future<Output = Result<IssuedToken, Error
 pub trait TokenIssuer: Send + Sync + fmt::Debug {
     /// Asks the identity service for a new token.
     fn issue(&self) -> IssueFuture<'_>;
+
+    /// The credentials the issuer holds, which errors redact when a service
+    /// echoes them.
+    fn secrets(&self) -> Vec<Secret> {
+        Vec::new()
+    }
 }
 
 /// A [`TokenProvider`] that keeps the token of a [`TokenIssuer`] until shortly
@@ -50,6 +56,13 @@ pub trait TokenIssuer: Send + Sync + fmt::Debug {
 /// and the issuer is not asked again for 30 seconds (or half the old token's
 /// remaining lifetime, when shorter): an identity-service outage then costs one
 /// failed call per back-off, not one per request.
+///
+/// A 401 for the current token makes the next request issue a new one. If the
+/// service refuses that new token too, it refuses every token (a revoked role,
+/// the wrong project), and issuing more would cost an identity call per
+/// request: the 401 is returned, and the next token is issued only after a
+/// back-off of 1 s, doubled at each such refusal up to 5 minutes. A token
+/// issued because the old one neared its expiry ends the back-off.
 pub struct CachedToken<I> {
     issuer: I,
     refresh_before: Duration,
@@ -66,12 +79,20 @@ struct State {
     generation: u64,
     /// Why the last refresh failed, handed to the callers who waited for it.
     failure: Option<String>,
+    /// The next refresh replaces a token the service refused.
+    replacing_rejected: bool,
+    /// Until when a refused token is not replaced.
+    rejected_until: Option<Instant>,
+    /// The last such back-off; zero before the first.
+    rejection_backoff: Duration,
 }
 
 struct Cached {
     token: Secret,
     refresh_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    /// Issued because the service refused the token before it.
+    replaced_rejected: bool,
 }
 
 impl<I: TokenIssuer> CachedToken<I> {
@@ -103,6 +124,12 @@ impl<I: TokenIssuer> CachedToken<I> {
     /// The current token, issuing a new one first when there is none or it is due
     /// for replacement.
     pub async fn get(&self) -> Result<Secret, Error> {
+        self.get_with(|issuer| issuer.issue()).await
+    }
+
+    /// [`get`](Self::get), asking the issuer through `issue` (with the
+    /// timeouts of the request that needs the token).
+    pub(crate) async fn get_with<'a>(&'a self, issue: impl FnOnce(&'a I) -> IssueFuture<'a>) -> Result<Secret, Error> {
         let seen = {
             let state = self.state();
             if let Some(token) = fresh(&state) {
@@ -114,7 +141,7 @@ impl<I: TokenIssuer> CachedToken<I> {
         if let Some(outcome) = self.outcome_since(seen) {
             return outcome;
         }
-        self.refresh().await
+        self.refresh(issue(&self.issuer)).await
     }
 
     /// Forgets `rejected` if it is still the current token; a token issued in the
@@ -124,6 +151,34 @@ impl<I: TokenIssuer> CachedToken<I> {
         if state.current.as_ref().is_some_and(|c| c.token == *rejected) {
             state.current = None;
         }
+    }
+
+    /// The service answered 401 to `rejected`: whether the request may be sent
+    /// again with another token (see the back-off in the type's docs).
+    fn reject(&self, rejected: &Secret) -> bool {
+        let mut state = self.state();
+        let Some(replaced_rejected) =
+            state.current.as_ref().filter(|c| c.token == *rejected).map(|c| c.replaced_rejected)
+        else {
+            // Another request replaced it already: the retry uses the new one.
+            return true;
+        };
+        let now = Instant::now();
+        match state.rejected_until {
+            Some(until) if now < until => return false,
+            Some(_) => state.rejected_until = None,
+            None if replaced_rejected => {
+                let backoff = next_rejection_backoff(state.rejection_backoff);
+                state.rejection_backoff = backoff;
+                state.rejected_until = Some(now + backoff);
+                tracing::warn!(?backoff, "a token issued after a 401 was refused too, not issuing another for now");
+                return false;
+            }
+            None => {}
+        }
+        state.current = None;
+        state.replacing_rejected = true;
+        true
     }
 
     /// What a caller who queued behind a refresh gets: the fresh token, or the
@@ -146,17 +201,22 @@ impl<I: TokenIssuer> CachedToken<I> {
         }
     }
 
-    /// Calls the issuer once and records the outcome for the callers waiting.
-    async fn refresh(&self) -> Result<Secret, Error> {
-        let outcome = self.issuer.issue().await;
+    /// Awaits one call of the issuer and records the outcome for the callers waiting.
+    async fn refresh(&self, issue: IssueFuture<'_>) -> Result<Secret, Error> {
+        let outcome = issue.await;
         let now = Utc::now();
         let mut state = self.state();
         state.generation += 1;
+        let replacing_rejected = std::mem::take(&mut state.replacing_rejected);
         match outcome {
             Ok(issued) => {
                 state.failure = None;
+                if !replacing_rejected {
+                    state.rejected_until = None;
+                    state.rejection_backoff = Duration::ZERO;
+                }
                 let token = issued.token.clone();
-                state.current = Some(Cached::new(issued, self.refresh_before, now));
+                state.current = Some(Cached::new(issued, self.refresh_before, now, replacing_rejected));
                 Ok(token)
             }
             Err(error) => {
@@ -187,10 +247,27 @@ impl<I: TokenIssuer> CachedToken<I> {
 }
 
 impl Cached {
-    fn new(issued: IssuedToken, margin: Duration, now: DateTime<Utc>) -> Self {
+    fn new(issued: IssuedToken, margin: Duration, now: DateTime<Utc>, replaced_rejected: bool) -> Self {
         let lifetime = (issued.expires_at - now).max(TimeDelta::zero());
         let margin = TimeDelta::from_std(margin).unwrap_or(TimeDelta::MAX).min(lifetime / 2);
-        Cached { token: issued.token, refresh_at: issued.expires_at - margin, expires_at: issued.expires_at }
+        Cached {
+            token: issued.token,
+            refresh_at: issued.expires_at - margin,
+            expires_at: issued.expires_at,
+            replaced_rejected,
+        }
+    }
+}
+
+/// The back-offs after repeated 401s: 1 s, then doubled up to 5 minutes.
+const FIRST_REJECTION_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_REJECTION_BACKOFF: Duration = Duration::from_secs(5 * 60);
+
+fn next_rejection_backoff(last: Duration) -> Duration {
+    if last.is_zero() {
+        FIRST_REJECTION_BACKOFF
+    } else {
+        last.saturating_mul(2).min(MAX_REJECTION_BACKOFF)
     }
 }
 
@@ -223,8 +300,13 @@ impl<I: TokenIssuer> TokenProvider for CachedToken<I> {
     }
 
     fn invalidate(&self, rejected: &Secret) -> bool {
-        self.forget(rejected);
-        true
+        self.reject(rejected)
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        let mut secrets = self.issuer.secrets();
+        secrets.extend(self.state().current.as_ref().map(|c| c.token.clone()));
+        secrets
     }
 }
 
@@ -387,6 +469,43 @@ mod tests {
         assert!(matches!(cache.get().await, Err(Error::Auth(m)) if m == "refused attempt 4"));
     }
 
+    #[tokio::test]
+    async fn a_token_refused_after_a_401_is_not_replaced_during_the_back_off() {
+        let cache = CachedToken::new(Counting::new(TimeDelta::hours(1)));
+        let first = cache.get().await.unwrap();
+        assert!(cache.invalidate(&first), "a first 401 gets a new token");
+        let second = cache.get().await.unwrap();
+        // The new token is refused too: no third one during the back-off.
+        for _ in 0..3 {
+            assert!(!cache.invalidate(&second));
+            assert_eq!(cache.get().await.unwrap().expose(), "token-2");
+        }
+        assert_eq!(cache.issuer().count(), 2);
+        assert_eq!(cache.state().rejection_backoff, Duration::from_secs(1));
+        // After it, one more token is tried; its refusal doubles the back-off.
+        cache.state().rejected_until = Instant::now().checked_sub(Duration::from_millis(1));
+        assert!(cache.invalidate(&second));
+        let third = cache.get().await.unwrap();
+        assert!(!cache.invalidate(&third));
+        assert_eq!((cache.issuer().count(), cache.state().rejection_backoff), (3, Duration::from_secs(2)));
+        // A token issued for its expiry ends the back-off.
+        make_due(&cache, TimeDelta::minutes(10));
+        let fourth = cache.get().await.unwrap();
+        assert_eq!(cache.state().rejected_until, None);
+        assert!(cache.invalidate(&fourth));
+    }
+
+    #[test]
+    fn the_401_back_off_doubles_from_1_s_to_5_minutes() {
+        let backoffs: Vec<u64> =
+            std::iter::successors(Some(Duration::ZERO), |last| Some(next_rejection_backoff(*last)))
+                .skip(1)
+                .take(11)
+                .map(|backoff| backoff.as_secs())
+                .collect();
+        assert_eq!(backoffs, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+    }
+
     #[test]
     fn the_back_off_is_30_s_or_half_the_remaining_lifetime() {
         assert_eq!(retry_after_failure(TimeDelta::hours(1)), TimeDelta::seconds(30));
@@ -400,6 +519,7 @@ mod tests {
             IssuedToken { token: Secret::new("sekrit-token"), expires_at: Utc::now() },
             DEFAULT_REFRESH_BEFORE,
             Utc::now(),
+            false,
         ));
         let shown = format!("{cache:?}");
         assert!(!shown.contains("sekrit-token"), "{shown}");

@@ -8,15 +8,34 @@ use chrono::{DateTime, Utc};
 use http::HeaderMap;
 use serde::de::DeserializeOwned;
 
-use super::secret::Secret;
+use super::secret::{Redactor, Secret};
+use super::signer::Outgoing;
 use crate::Error;
 
 /// Identity answers carry a service catalog at most; anything larger is refused.
 const MAX_IDENTITY_RESPONSE: usize = 4 * 1024 * 1024;
 
-/// Bound of one identity call, so that a hanging identity service cannot hold
-/// every request queued behind the refresh forever.
-const IDENTITY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The bounds of one identity call, so that a hanging identity service cannot
+/// hold every request queued behind the refresh forever.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Timeouts {
+    /// From sending to the end of the body.
+    request: Duration,
+    /// Establishing the connection (not applied to a caller-built HTTP client).
+    connect: Duration,
+}
+
+impl Timeouts {
+    /// For a token asked for outside a client's request (through
+    /// [`TokenIssuer::issue`](super::cache::TokenIssuer::issue)).
+    pub(crate) const DEFAULT: Timeouts =
+        Timeouts { request: Duration::from_secs(30), connect: Duration::from_secs(10) };
+
+    /// Those of the request that needs the token: the client's configuration.
+    pub(crate) fn of(request: &Outgoing<'_>) -> Self {
+        Timeouts { request: request.timeout, connect: request.connect_timeout }
+    }
+}
 
 /// Where tokens are requested, and with which HTTP client.
 #[derive(Clone, Debug)]
@@ -40,13 +59,14 @@ impl IdentityEndpoint {
         self.base_url = base_url.trim_end_matches('/').to_owned();
     }
 
-    /// Posts `body` to `path`; a non-2xx status becomes [`Error::Auth`] whose
-    /// message never contains `secret`.
+    /// Posts `body` to `path` within `timeouts`; a non-2xx status becomes
+    /// [`Error::Auth`] whose message never contains `secret`.
     pub(crate) async fn post(
         &self,
         path: &str,
         body: &serde_json::Value,
         secret: &Secret,
+        timeouts: Timeouts,
     ) -> Result<IdentityResponse, Error> {
         let url = format!("{}{path}", self.base_url);
         let http = match &self.http {
@@ -56,16 +76,17 @@ impl IdentityEndpoint {
             // Redirects are not followed: a 307/308 would re-send the credentials
             // in the body to the host `Location` names.
             None => reqwest::Client::builder()
+                .connect_timeout(timeouts.connect)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(Error::Transport)?,
         };
-        let response = http.post(&url).timeout(IDENTITY_TIMEOUT).json(body).send().await?;
+        let response = http.post(&url).timeout(timeouts.request).json(body).send().await?;
         let status = response.status();
         let headers = response.headers().clone();
         let body = crate::body::read_limited(response, MAX_IDENTITY_RESPONSE).await?;
         if !status.is_success() {
-            let excerpt = excerpt(&body, secret);
+            let excerpt = Redactor::new([secret]).excerpt(&body, EXCERPT_CHARS);
             return Err(Error::Auth(format!("identity service {url} answered {status}: {excerpt}")));
         }
         Ok(IdentityResponse { headers, body })
@@ -98,55 +119,6 @@ pub(crate) fn token(value: &str) -> Result<Secret, Error> {
 /// Longest excerpt of an identity error body put in an error message.
 const EXCERPT_CHARS: usize = 300;
 
-/// The start of an error body for a message, with `secret` redacted. Redaction
-/// comes first: cut first, a secret straddling the cut would leak its prefix.
-fn excerpt(body: &[u8], secret: &Secret) -> String {
-    let redacted = redact(&String::from_utf8_lossy(body), secret);
-    match redacted.char_indices().nth(EXCERPT_CHARS) {
-        Some((cut, _)) => redacted[..cut].to_owned(),
-        None => redacted,
-    }
-}
-
-/// A service echoing credentials in an error must not put them in our error,
-/// in any form it may echo them: as sent; inside a JSON string as serde writes
-/// it (`pa\"ss` for `pa"ss`) or as ASCII-only encoders do (`\u00e9`, either
-/// case, with `\/`); percent-encoded, as in a query string or form
-/// (`%C3%A9`, `+` or `%20` for a space).
-fn redact(text: &str, secret: &Secret) -> String {
-    let raw = secret.expose();
-    if raw.is_empty() {
-        return text.to_owned();
-    }
-    let mut forms = echoed_forms(raw);
-    // Longest first: an encoded form may contain the raw one.
-    forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
-    forms.into_iter().fold(text.to_owned(), |text, form| text.replace(&form, "<redacted>"))
-}
-
-/// The spellings of `raw` a service may echo back.
-fn echoed_forms(raw: &str) -> Vec<String> {
-    let quoted = serde_json::to_string(raw).unwrap_or_default();
-    let json = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default().to_owned();
-    // ASCII-only encoders write `\u00e4` or `\u00E4` (UTF-16 units, surrogate pairs beyond it).
-    let ascii_json = |upper: bool| -> String {
-        let unit = |u: &u16| if upper { format!("\\u{u:04X}") } else { format!("\\u{u:04x}") };
-        json.chars()
-            .map(|c| if c.is_ascii() { c.to_string() } else { c.encode_utf16(&mut [0; 2]).iter().map(unit).collect() })
-            .collect()
-    };
-    let percent = percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string();
-    let mut forms = vec![raw.to_owned(), percent.clone(), percent.replace("%20", "+"), percent.to_lowercase()];
-    for json_form in [ascii_json(false), ascii_json(true), json] {
-        forms.push(json_form.replace('/', "\\/"));
-        forms.push(json_form);
-    }
-    forms.retain(|form| !form.is_empty());
-    forms.sort();
-    forms.dedup();
-    forms
-}
-
 /// Reads a required variable through `lookup` (the process environment, or a map
 /// in tests).
 pub(crate) fn required(lookup: &dyn Fn(&str) -> Option<String>, name: &str) -> Result<String, Error> {
@@ -159,8 +131,8 @@ pub(crate) fn env_var(name: &str) -> Option<String> {
 }
 
 /// The configuration setters and the `TokenProvider` impl that every identity-API
-/// provider shares (a `cache: CachedToken<Issuer>` whose issuer has an `endpoint`);
-/// `$service` names the API in the docs.
+/// provider shares (a `cache: CachedToken<Issuer>` whose issuer has an `endpoint`
+/// and an `issue_within(Timeouts)`); `$service` names the API in the docs.
 macro_rules! identity_provider {
     ($provider:ident, $service:literal) => {
         impl $provider {
@@ -174,7 +146,8 @@ macro_rules! identity_provider {
             ///
             /// Its redirect policy applies: build it with
             /// `.redirect(reqwest::redirect::Policy::none())`, or a redirect may
-            /// carry the credentials to another host.
+            /// carry the credentials to another host. The connect timeout of
+            /// the requests' `Config` does not apply to it, their timeout does.
             pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
                 self.cache.issuer_mut().endpoint.http = Some(http);
                 self
@@ -192,8 +165,17 @@ macro_rules! identity_provider {
                 self.cache.token()
             }
 
+            fn token_for(&self, request: &$crate::auth::signer::Outgoing<'_>) -> $crate::auth::token::TokenFuture<'_> {
+                let timeouts = $crate::auth::identity::Timeouts::of(request);
+                Box::pin(self.cache.get_with(move |issuer| issuer.issue_within(timeouts)))
+            }
+
             fn invalidate(&self, rejected: &$crate::auth::secret::Secret) -> bool {
                 self.cache.invalidate(rejected)
+            }
+
+            fn secrets(&self) -> Vec<$crate::auth::secret::Secret> {
+                self.cache.secrets()
             }
         }
     };
@@ -212,62 +194,6 @@ mod tests {
         let at = parse_expiry("2026-11-24T11:00:00.123456+09:00").unwrap();
         assert_eq!(at.timestamp(), parse_expiry("2026-11-24T02:00:00Z").unwrap().timestamp());
         assert!(matches!(parse_expiry("tomorrow"), Err(Error::Auth(_))));
-    }
-
-    #[test]
-    fn echoed_secrets_are_redacted() {
-        let secret = Secret::new("hunter2");
-        assert_eq!(redact("bad password hunter2", &secret), "bad password <redacted>");
-        assert_eq!(redact("x", &Secret::new("")), "x");
-    }
-
-    #[test]
-    fn json_escaped_echoes_of_a_secret_are_redacted() {
-        let password = r#"pa"ss\word"#;
-        let secret = Secret::new(password);
-        let echoed = serde_json::json!({"password": password}).to_string();
-        assert!(echoed.contains(r#"pa\"ss\\word"#), "{echoed}");
-        let shown = excerpt(format!("rejected: {echoed} raw: {password}").as_bytes(), &secret);
-        assert_eq!(shown, r#"rejected: {"password":"<redacted>"} raw: <redacted>"#);
-    }
-
-    #[test]
-    fn every_encoding_a_service_may_echo_is_redacted() {
-        let password = "pässwörd \"/\\ 🔑";
-        let secret = Secret::new(password);
-        let ascii_json = r#"p\u00e4ssw\u00f6rd \"\/\\ \ud83d\udd11"#;
-        let echoes = [
-            password.to_owned(),
-            serde_json::json!({ "pw": password }).to_string(),
-            ascii_json.to_owned(),
-            ascii_json
-                .replace("\\u00e4", "\\u00E4")
-                .replace("\\u00f6", "\\u00F6")
-                .replace("\\ud83d\\udd11", "\\uD83D\\uDD11"),
-            percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC).to_string(),
-            percent_encoding::utf8_percent_encode(password, percent_encoding::NON_ALPHANUMERIC)
-                .to_string()
-                .replace("%20", "+"),
-        ];
-        for echo in echoes {
-            let shown = redact(&format!("rejected: {echo}"), &secret);
-            assert!(!shown.contains("ssw"), "{echo} became {shown}");
-            assert!(shown.contains("<redacted>"), "{echo} became {shown}");
-        }
-    }
-
-    #[test]
-    fn a_secret_straddling_the_excerpt_boundary_is_redacted() {
-        let secret = Secret::new("straddling-secret-0123456789");
-        for before in [EXCERPT_CHARS - 20, EXCERPT_CHARS - 1, EXCERPT_CHARS - 3] {
-            let body = format!("{}{} trailing text", "x".repeat(before), secret.expose());
-            let shown = excerpt(body.as_bytes(), &secret);
-            assert!(!shown.contains("straddling"), "a prefix of the secret leaked at {before}: {shown}");
-            assert!(shown.chars().count() <= EXCERPT_CHARS, "{}", shown.len());
-        }
-        // A short body is kept whole; a long one is cut at a character boundary.
-        assert_eq!(excerpt(b"short", &secret), "short");
-        assert_eq!(excerpt("\u{e9}".repeat(400).as_bytes(), &secret).chars().count(), EXCERPT_CHARS);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use http::{HeaderMap, Method};
@@ -26,6 +27,11 @@ pub struct Outgoing<'a> {
     pub api_version: Option<&'a str>,
     /// The configured `Accept-Language`, for schemes that send one.
     pub accept_language: &'a str,
+    /// The timeout of the attempt, which also bounds a call the scheme makes
+    /// for it (an identity service issuing a token).
+    pub timeout: Duration,
+    /// The connect timeout of the client, likewise.
+    pub connect_timeout: Duration,
 }
 
 /// The future a [`Signer`] returns: the token it sent, if any.
@@ -44,6 +50,12 @@ pub trait Signer: Send + Sync + fmt::Debug {
     fn reissue(&self, rejected: &Secret) -> bool {
         let _ = rejected;
         false
+    }
+
+    /// The secrets the scheme holds (keys, passwords, tokens), which errors
+    /// redact when a service echoes them. A scheme holding any must list them.
+    fn secrets(&self) -> Vec<Secret> {
+        Vec::new()
     }
 }
 
@@ -120,6 +132,11 @@ impl Auth {
     pub(crate) fn reissue(&self, rejected: &Secret) -> bool {
         self.0.as_ref().is_some_and(|signer| signer.reissue(rejected))
     }
+
+    /// See [`Signer::secrets`].
+    pub(crate) fn secrets(&self) -> Vec<Secret> {
+        self.0.as_ref().map(|signer| signer.secrets()).unwrap_or_default()
+    }
 }
 
 /// A token from a provider in `X-Auth-Token`, or as `Authorization: Bearer`.
@@ -130,9 +147,9 @@ struct TokenHeader<P> {
 }
 
 impl<P: TokenProvider> Signer for TokenHeader<P> {
-    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
+    fn sign<'a>(&'a self, request: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
         Box::pin(async move {
-            let token = self.provider.token().await?;
+            let token = self.provider.token_for(request).await?;
             if self.bearer {
                 let value = sensitive(&format!("Bearer {}", token.expose()), "the bearer token")?;
                 headers.insert(AUTHORIZATION, value);
@@ -145,6 +162,10 @@ impl<P: TokenProvider> Signer for TokenHeader<P> {
 
     fn reissue(&self, rejected: &Secret) -> bool {
         self.provider.invalidate(rejected)
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        self.provider.secrets()
     }
 }
 
@@ -161,6 +182,11 @@ impl Signer for ApiKey {
             headers.insert(self.header.clone(), self.value.clone());
             Ok(None)
         })
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        // Checked to be visible ASCII when it was made.
+        self.value.to_str().map(Secret::new).into_iter().collect()
     }
 }
 

@@ -4,6 +4,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::secret::Secret;
+use super::signer::Outgoing;
 use crate::Error;
 
 /// The future a [`TokenProvider`] returns.
@@ -18,11 +19,24 @@ pub trait TokenProvider: Send + Sync + std::fmt::Debug {
     /// A token valid for at least the next request.
     fn token(&self) -> TokenFuture<'_>;
 
+    /// A token for `request`: a provider that calls an identity service bounds
+    /// that call by the request's timeouts. By default, [`token`](TokenProvider::token).
+    fn token_for(&self, request: &Outgoing<'_>) -> TokenFuture<'_> {
+        let _ = request;
+        self.token()
+    }
+
     /// Forgets `rejected` so that the next [`token`](TokenProvider::token) issues a new one.
     /// Returns whether a new token can be had (a static token cannot).
     fn invalidate(&self, rejected: &Secret) -> bool {
         let _ = rejected;
         false
+    }
+
+    /// The secrets the provider holds (its credentials, the tokens it hands
+    /// out), which errors redact when a service echoes them.
+    fn secrets(&self) -> Vec<Secret> {
+        Vec::new()
     }
 }
 
@@ -42,6 +56,10 @@ impl TokenProvider for StaticToken {
         let token = self.0.clone();
         Box::pin(async move { Ok(token) })
     }
+
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.0.clone()]
+    }
 }
 
 /// A provider shared with other code (to inspect or invalidate it) serves as well.
@@ -50,7 +68,15 @@ impl<T: TokenProvider + ?Sized> TokenProvider for std::sync::Arc<T> {
         (**self).token()
     }
 
+    fn token_for(&self, request: &Outgoing<'_>) -> TokenFuture<'_> {
+        (**self).token_for(request)
+    }
+
     fn invalidate(&self, rejected: &Secret) -> bool {
         (**self).invalidate(rejected)
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        (**self).secrets()
     }
 }

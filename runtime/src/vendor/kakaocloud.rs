@@ -6,9 +6,15 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
-use crate::auth::identity::{self, IdentityEndpoint};
+use crate::auth::identity::{self, IdentityEndpoint, Timeouts};
 use crate::auth::secret::Secret;
 use crate::Error;
+
+/// The budget of KakaoCloud waits: every 10 s, backing off to 30 s, for up
+/// to 60 minutes. KakaoCloud's tools publish no figure for an instance set;
+/// this is twice the longest wait of the other clouds' compute tools.
+pub const WAIT: crate::wait::WaitConfig =
+    crate::wait::WaitConfig::polling(std::time::Duration::from_secs(10), std::time::Duration::from_secs(60 * 60));
 
 /// The public KakaoCloud IAM service.
 pub const KAKAOCLOUD_IAM_URL: &str = "https://iam.kakaocloud.com";
@@ -17,7 +23,11 @@ pub const KAKAOCLOUD_IAM_URL: &str = "https://iam.kakaocloud.com";
 /// key id and secret access key) and renewed before it expires.
 ///
 /// Wrap it once with [`Auth::token`](crate::Auth::token): every client built from
-/// that configuration, and every clone of them, then shares one token.
+/// that configuration, and every clone of them, then shares one token. The
+/// identity call is bounded by the timeouts of the request that needs the
+/// token ([`Config::with_timeout`](crate::Config::with_timeout),
+/// [`with_connect_timeout`](crate::Config::with_connect_timeout)), by 30 s when
+/// the token is asked for directly.
 ///
 /// ```no_run
 /// # fn f() -> Result<(), cloudsdk_runtime::Error> {
@@ -66,12 +76,23 @@ identity::identity_provider!(KakaoCloudIam, "IAM service");
 
 impl TokenIssuer for KakaoIssuer {
     fn issue(&self) -> IssueFuture<'_> {
+        self.issue_within(Timeouts::DEFAULT)
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.secret.clone()]
+    }
+}
+
+impl KakaoIssuer {
+    /// Asks for a token, the identity call bounded by `timeouts`.
+    fn issue_within(&self, timeouts: Timeouts) -> IssueFuture<'_> {
         Box::pin(async move {
             let body = json!({"auth": {"identity": {
                 "methods": ["application_credential"],
                 "application_credential": {"id": self.credential_id, "secret": self.secret.expose()},
             }}});
-            let response = self.endpoint.post("/identity/v3/auth/tokens", &body, &self.secret).await?;
+            let response = self.endpoint.post("/identity/v3/auth/tokens", &body, &self.secret, timeouts).await?;
             let token = response
                 .headers
                 .get("x-subject-token")

@@ -7,9 +7,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::auth::cache::{CachedToken, IssueFuture, IssuedToken, TokenIssuer};
-use crate::auth::identity::{self, IdentityEndpoint};
+use crate::auth::identity::{self, IdentityEndpoint, Timeouts};
 use crate::auth::secret::Secret;
 use crate::Error;
+
+/// The budget of NHN Cloud waits: every 5 s, backing off to 15 s, for up to
+/// 30 minutes, the create and delete timeouts of the OpenStack Terraform
+/// provider's `openstack_compute_instance_v2`
+/// (terraform-provider-openstack, `resource_openstack_compute_instance_v2.go`).
+pub const WAIT: crate::wait::WaitConfig =
+    crate::wait::WaitConfig::polling(std::time::Duration::from_secs(5), std::time::Duration::from_secs(30 * 60));
 
 /// The public NHN Cloud identity service.
 pub const NHN_IDENTITY_URL: &str = "https://api-identity-infrastructure.nhncloudservice.com";
@@ -18,7 +25,11 @@ pub const NHN_IDENTITY_URL: &str = "https://api-identity-infrastructure.nhncloud
 /// Cloud ID, an e-mail address) and API password, and renewed before it expires.
 ///
 /// Wrap it once with [`Auth::token`](crate::Auth::token): every client built from
-/// that configuration, and every clone of them, then shares one token.
+/// that configuration, and every clone of them, then shares one token. The
+/// identity call is bounded by the timeouts of the request that needs the
+/// token ([`Config::with_timeout`](crate::Config::with_timeout),
+/// [`with_connect_timeout`](crate::Config::with_connect_timeout)), by 30 s when
+/// the token is asked for directly.
 ///
 /// ```no_run
 /// # fn f() -> Result<(), cloudsdk_runtime::Error> {
@@ -87,12 +98,23 @@ identity::identity_provider!(NhnIdentity, "identity service");
 
 impl TokenIssuer for NhnIssuer {
     fn issue(&self) -> IssueFuture<'_> {
+        self.issue_within(Timeouts::DEFAULT)
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.password.clone()]
+    }
+}
+
+impl NhnIssuer {
+    /// Asks for a token, the identity call bounded by `timeouts`.
+    fn issue_within(&self, timeouts: Timeouts) -> IssueFuture<'_> {
         Box::pin(async move {
             let body = json!({"auth": {
                 "tenantId": self.tenant_id,
                 "passwordCredentials": {"username": self.username, "password": self.password.expose()},
             }});
-            let response = self.endpoint.post("/v2.0/tokens", &body, &self.password).await?;
+            let response = self.endpoint.post("/v2.0/tokens", &body, &self.password, timeouts).await?;
             let answer: TokensResponse = identity::decode(&response.body)?;
             let issued = IssuedToken {
                 token: identity::token(&answer.access.token.id)?,

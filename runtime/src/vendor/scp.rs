@@ -16,7 +16,7 @@ use crate::auth::identity::{env_var, required};
 use crate::auth::secret::Secret;
 use crate::auth::signer::{sensitive, Auth, Outgoing, SignFuture, Signer};
 use crate::encode::validate_header_value;
-use crate::wait::Check;
+use crate::wait::{Phase, WaitConfig};
 use crate::Error;
 
 /// Credentials files looked for under the home directory, current layout first.
@@ -159,6 +159,10 @@ impl Signer for ScpCredentials {
             Ok(None)
         })
     }
+
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.secret_key.clone()]
+    }
 }
 
 impl From<ScpCredentials> for Auth {
@@ -171,8 +175,15 @@ fn unix_millis() -> u128 {
     SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis()
 }
 
+/// The budget of SCP waits (resources and asynchronous requests): every 10 s,
+/// backing off to 30 s, for up to 90 minutes. The SCP Terraform provider
+/// allows a DBaaS cluster 500 polls 10 s apart (about 83 minutes) to be
+/// created (SamsungSDSCloud/terraform-provider-samsungcloudplatformv2).
+pub const WAIT: WaitConfig =
+    WaitConfig::polling(std::time::Duration::from_secs(10), std::time::Duration::from_secs(90 * 60));
+
 /// Classifies the state of an SCP asynchronous request (as returned by its
-/// `show_request` operation) for [`wait_until`](crate::wait::wait_until).
+/// `show_request` operation) for [`Waiter::until`](crate::wait::Waiter::until).
 ///
 /// SCP does not document the possible states, so this is an inference from the
 /// names such APIs commonly use, compared case-insensitively: `COMPLETED`,
@@ -180,16 +191,16 @@ fn unix_millis() -> u128 {
 /// `CANCELLED` and `TIMEOUT` are failures; anything else (`REQUESTED`,
 /// `IN_PROGRESS`, …) is pending — an unknown final state therefore ends in
 /// [`Error::WaiterTimedOut`] rather than a wrong verdict.
-pub fn request_state(state: &str) -> Check<()> {
+pub fn request_state(state: &str) -> Phase {
     const DONE: [&str; 4] = ["COMPLETED", "SUCCEEDED", "SUCCESS", "DONE"];
     const FAILED: [&str; 5] = ["FAILED", "ERROR", "CANCELED", "CANCELLED", "TIMEOUT"];
     let state = state.trim();
     if DONE.iter().any(|done| done.eq_ignore_ascii_case(state)) {
-        Check::Done(())
+        Phase::Done
     } else if FAILED.iter().any(|failed| failed.eq_ignore_ascii_case(state)) {
-        Check::Failed(format!("request ended in state {state}"))
+        Phase::Failed(format!("request ended in state {state}"))
     } else {
-        Check::Pending
+        Phase::Pending
     }
 }
 
@@ -275,13 +286,13 @@ mod tests {
     #[test]
     fn scp_request_states_are_classified_case_insensitively() {
         for done in ["COMPLETED", "succeeded", "Success", "done"] {
-            assert_eq!(request_state(done), Check::Done(()), "{done}");
+            assert_eq!(request_state(done), Phase::Done, "{done}");
         }
         for failed in ["FAILED", "error", "Canceled", "CANCELLED", "timeout"] {
-            assert!(matches!(request_state(failed), Check::Failed(r) if r.contains(failed)), "{failed}");
+            assert!(matches!(request_state(failed), Phase::Failed(r) if r.contains(failed)), "{failed}");
         }
         for pending in ["REQUESTED", "IN_PROGRESS", "RUNNING", ""] {
-            assert_eq!(request_state(pending), Check::Pending, "{pending}");
+            assert_eq!(request_state(pending), Phase::Pending, "{pending}");
         }
     }
 
@@ -289,8 +300,14 @@ mod tests {
     async fn the_signer_sends_the_common_headers_with_a_hidden_signature() {
         let credentials = ScpCredentials::new("AK", "SK").with_account_id("ACC");
         let url = "https://x.example/v1/clusters?page=0";
-        let request =
-            Outgoing { method: &http::Method::GET, url, api_version: Some("epas 1.0"), accept_language: "ko-KR" };
+        let request = Outgoing {
+            method: &http::Method::GET,
+            url,
+            api_version: Some("epas 1.0"),
+            accept_language: "ko-KR",
+            timeout: std::time::Duration::from_secs(1),
+            connect_timeout: std::time::Duration::from_secs(1),
+        };
         let mut headers = HeaderMap::new();
         assert!(credentials.sign(&request, &mut headers).await.unwrap().is_none(), "no token to re-issue");
         let header = |name: &str| headers.get(name).unwrap_or_else(|| panic!("no {name}")).to_str().unwrap();

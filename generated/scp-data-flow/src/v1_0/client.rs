@@ -539,6 +539,71 @@ impl Client {
         operation::ShowDataFlow::new(self.clone(), data_flow_id.into())
     }
 
+    /// Polls [`Client::show_data_flow`] until `/state` is `target`; returns that answer.
+    ///
+    /// Fails early when the state becomes `ERROR` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client
+    ///     .wait_for_data_flow_state("2a9be312-5d4b-4bc8-b2ae-35100fa9241s", "...")
+    ///     .await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_flow_state(
+        &self,
+        data_flow_id: impl Into<String>,
+        target: impl Into<String>,
+    ) -> rt::wait::Waiter<rt::Response<types::DataFlowDetailResponse>> {
+        let request = self.show_data_flow(data_flow_id);
+        rt::wait::Waiter::until_state(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_flow_state,
+            target,
+            &["ERROR"],
+        )
+    }
+
+    /// Polls [`Client::show_data_flow`] until it answers 404 Not Found (→ `None`) or `/state` is `DELETED` (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// if client
+    ///     .wait_for_data_flow_deleted("2a9be312-5d4b-4bc8-b2ae-35100fa9241s")
+    ///     .await?
+    ///     .is_none()
+    /// {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_flow_deleted(
+        &self,
+        data_flow_id: impl Into<String>,
+    ) -> rt::wait::Waiter<Option<rt::Response<types::DataFlowDetailResponse>>> {
+        let request = self.show_data_flow(data_flow_id);
+        rt::wait::Waiter::until_deleted(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_flow_state,
+            &["DELETED"],
+        )
+    }
+
     /// ShowDataFlowService
     ///
     /// Get data flow service (console).
@@ -562,6 +627,65 @@ impl Client {
         data_flow_service_id: impl Into<String>,
     ) -> operation::ShowDataFlowService {
         operation::ShowDataFlowService::new(self.clone(), data_flow_service_id.into())
+    }
+
+    /// Polls [`Client::show_data_flow_service`] until `/state` is `target`; returns that answer.
+    ///
+    /// Fails early when the state becomes `ERROR` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// let response = client.wait_for_data_flow_service_state("...", "...").await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_flow_service_state(
+        &self,
+        data_flow_service_id: impl Into<String>,
+        target: impl Into<String>,
+    ) -> rt::wait::Waiter<rt::Response<types::DataFlowServiceDetailResponse>> {
+        let request = self.show_data_flow_service(data_flow_service_id);
+        rt::wait::Waiter::until_state(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_flow_service_state,
+            target,
+            &["ERROR"],
+        )
+    }
+
+    /// Polls [`Client::show_data_flow_service`] until it answers 404 Not Found (→ `None`) or `/state` is `DELETED` (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_flow::v1_0::Client) -> Result<(), scp_data_flow::Error> {
+    /// use scp_data_flow::v1_0::types;
+    /// if client.wait_for_data_flow_service_deleted("...").await?.is_none() {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_flow_service_deleted(
+        &self,
+        data_flow_service_id: impl Into<String>,
+    ) -> rt::wait::Waiter<Option<rt::Response<types::DataFlowServiceDetailResponse>>> {
+        let request = self.show_data_flow_service(data_flow_service_id);
+        rt::wait::Waiter::until_deleted(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_flow_service_state,
+            &["DELETED"],
+        )
     }
 
     /// ShowDataFlowServiceSubVersions
@@ -653,4 +777,18 @@ impl Client {
             body.into(),
         )
     }
+}
+
+/// `/state` of a [`Client::show_data_flow`] answer, where present.
+fn show_data_flow_state(
+    response: &rt::Response<types::DataFlowDetailResponse>,
+) -> Vec<&str> {
+    vec![response.body().state.as_str()]
+}
+
+/// `/state` of a [`Client::show_data_flow_service`] answer, where present.
+fn show_data_flow_service_state(
+    response: &rt::Response<types::DataFlowServiceDetailResponse>,
+) -> Vec<&str> {
+    vec![response.body().state.as_str()]
 }

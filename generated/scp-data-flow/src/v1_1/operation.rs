@@ -22,6 +22,12 @@ impl CheckClusterResourceSizeForDataFlowServiceCreate {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -63,6 +69,12 @@ impl CheckClusterResourceSizeForDataFlowServiceUpdate {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -98,6 +110,12 @@ impl CheckDataFlowNameDuplication {
         Self { client, data_flow_name }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -131,6 +149,12 @@ impl CheckDataFlowServiceNameDuplication {
             client,
             data_flow_service_name,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -170,6 +194,12 @@ impl CreateDataFlow {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -206,6 +236,12 @@ impl CreateDataFlowService {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -239,6 +275,12 @@ impl DeleteDataFlow {
         Self { client, data_flow_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let data_flow_id = rt::encode_path_segment("data_flow_id", &self.data_flow_id)?;
@@ -267,6 +309,12 @@ impl DeleteDataFlowService {
             client,
             data_flow_service_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -298,6 +346,12 @@ impl ListDataFlowImages {
         Self { client }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -324,6 +378,12 @@ pub struct ListDataFlowIngressControllers {
 impl ListDataFlowIngressControllers {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -422,6 +482,12 @@ impl ListDataFlowService {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -467,10 +533,10 @@ impl ListDataFlowService {
         self,
     ) -> impl rt::paginate::Items<types::DataFlowServicesResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -584,6 +650,12 @@ impl ListDataFlows {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -635,10 +707,10 @@ impl ListDataFlows {
         self,
     ) -> impl rt::paginate::Items<types::DataFlowsConsoleResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -662,6 +734,12 @@ pub struct ShowDataFlow {
 impl ShowDataFlow {
     pub(super) fn new(client: super::Client, data_flow_id: String) -> Self {
         Self { client, data_flow_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -690,6 +768,12 @@ impl ShowDataFlowService {
             client,
             data_flow_service_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -722,6 +806,12 @@ pub struct ShowDataFlowServiceSubVersions {
 impl ShowDataFlowServiceSubVersions {
     pub(super) fn new(client: super::Client, data_flow_id: String) -> Self {
         Self { client, data_flow_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -758,6 +848,12 @@ impl UpdateDataFlow {
         body: types::DataFlowBodyUpdate,
     ) -> Self {
         Self { client, data_flow_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -797,6 +893,12 @@ impl UpdateDataFlowService {
             data_flow_service_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

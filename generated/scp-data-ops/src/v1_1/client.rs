@@ -554,6 +554,71 @@ impl Client {
         operation::ShowDataOps::new(self.clone(), data_ops_id.into())
     }
 
+    /// Polls [`Client::show_data_ops`] until `/state` is `target`; returns that answer.
+    ///
+    /// Fails early when the state becomes `ERROR` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .wait_for_data_ops_state("2a9be312-5d4b-4bc8-b2ae-35100fa9241f", "...")
+    ///     .await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_ops_state(
+        &self,
+        data_ops_id: impl Into<String>,
+        target: impl Into<String>,
+    ) -> rt::wait::Waiter<rt::Response<types::DataOpsDetailResponseV1Dot1>> {
+        let request = self.show_data_ops(data_ops_id);
+        rt::wait::Waiter::until_state(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_ops_state,
+            target,
+            &["ERROR"],
+        )
+    }
+
+    /// Polls [`Client::show_data_ops`] until it answers 404 Not Found (→ `None`) or `/state` is `DELETED` (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// if client
+    ///     .wait_for_data_ops_deleted("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .await?
+    ///     .is_none()
+    /// {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_ops_deleted(
+        &self,
+        data_ops_id: impl Into<String>,
+    ) -> rt::wait::Waiter<Option<rt::Response<types::DataOpsDetailResponseV1Dot1>>> {
+        let request = self.show_data_ops(data_ops_id);
+        rt::wait::Waiter::until_deleted(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_ops_state,
+            &["DELETED"],
+        )
+    }
+
     /// ShowDataOpsService
     ///
     /// get data ops service v1.1
@@ -580,6 +645,73 @@ impl Client {
         data_ops_service_id: impl Into<String>,
     ) -> operation::ShowDataOpsService {
         operation::ShowDataOpsService::new(self.clone(), data_ops_service_id.into())
+    }
+
+    /// Polls [`Client::show_data_ops_service`] until `/state` is `target`; returns that answer.
+    ///
+    /// Fails early when the state becomes `ERROR` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// let response = client
+    ///     .wait_for_data_ops_service_state("2a9be312-5d4b-4bc8-b2ae-35100fa9241f", "...")
+    ///     .await?;
+    /// println!("{:?}", response.body().account_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_ops_service_state(
+        &self,
+        data_ops_service_id: impl Into<String>,
+        target: impl Into<String>,
+    ) -> rt::wait::Waiter<rt::Response<types::DataOpsServiceDetailResponseV1Dot1>> {
+        let request = self.show_data_ops_service(data_ops_service_id);
+        rt::wait::Waiter::until_state(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_ops_service_state,
+            target,
+            &["ERROR"],
+        )
+    }
+
+    /// Polls [`Client::show_data_ops_service`] until it answers 404 Not Found (→ `None`) or `/state` is `DELETED` (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_data_ops::v1_1::Client) -> Result<(), scp_data_ops::Error> {
+    /// use scp_data_ops::v1_1::types;
+    /// if client
+    ///     .wait_for_data_ops_service_deleted("2a9be312-5d4b-4bc8-b2ae-35100fa9241f")
+    ///     .await?
+    ///     .is_none()
+    /// {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_data_ops_service_deleted(
+        &self,
+        data_ops_service_id: impl Into<String>,
+    ) -> rt::wait::Waiter<
+        Option<rt::Response<types::DataOpsServiceDetailResponseV1Dot1>>,
+    > {
+        let request = self.show_data_ops_service(data_ops_service_id);
+        rt::wait::Waiter::until_deleted(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_data_ops_service_state,
+            &["DELETED"],
+        )
     }
 
     /// ShowDataOpsServiceSubVersion
@@ -677,4 +809,18 @@ impl Client {
             body.into(),
         )
     }
+}
+
+/// `/state` of a [`Client::show_data_ops`] answer, where present.
+fn show_data_ops_state(
+    response: &rt::Response<types::DataOpsDetailResponseV1Dot1>,
+) -> Vec<&str> {
+    vec![response.body().state.as_str()]
+}
+
+/// `/state` of a [`Client::show_data_ops_service`] answer, where present.
+fn show_data_ops_service_state(
+    response: &rt::Response<types::DataOpsServiceDetailResponseV1Dot1>,
+) -> Vec<&str> {
+    vec![response.body().state.as_str()]
 }

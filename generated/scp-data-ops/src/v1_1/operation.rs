@@ -22,6 +22,12 @@ impl CheckClusterResourceSizeForDataOpsServiceCreate {
         Self { client, cluster_id, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -63,6 +69,12 @@ impl CheckClusterResourceSizeForDataOpsServiceUpdate {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -98,6 +110,12 @@ impl CheckDataOpsNameDuplication {
         Self { client, data_ops_name }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let data_ops_name = rt::encode_path_segment(
@@ -131,6 +149,12 @@ impl CheckDataOpsServiceNameDuplication {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let data_ops_service_name = rt::encode_path_segment(
@@ -161,6 +185,12 @@ pub struct CreateDataOps {
 impl CreateDataOps {
     pub(super) fn new(client: super::Client, body: types::DataOpsCreateRequest) -> Self {
         Self { client, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -199,6 +229,12 @@ impl CreateDataOpsService {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -232,6 +268,12 @@ impl DeleteDataOps {
         Self { client, data_ops_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let data_ops_id = rt::encode_path_segment("data_ops_id", &self.data_ops_id)?;
@@ -260,6 +302,12 @@ impl DeleteDataOpsService {
             client,
             data_ops_service_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -380,6 +428,12 @@ impl ListDataOps {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -427,10 +481,10 @@ impl ListDataOps {
         self,
     ) -> impl rt::paginate::Items<types::DataOpsConsoleResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -453,6 +507,12 @@ pub struct ListDataOpsImageVersions {
 impl ListDataOpsImageVersions {
     pub(super) fn new(client: super::Client) -> Self {
         Self { client }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -481,6 +541,12 @@ pub struct ListDataOpsIngressControllers {
 impl ListDataOpsIngressControllers {
     pub(super) fn new(client: super::Client, cluster_id: String) -> Self {
         Self { client, cluster_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -577,6 +643,12 @@ impl ListDataOpsService {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -622,10 +694,10 @@ impl ListDataOpsService {
         self,
     ) -> impl rt::paginate::Items<types::DataOpsServicesConsoleResponseV1Dot1> {
         let first = self.page.unwrap_or(0);
-        let size = self.size;
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -649,6 +721,12 @@ pub struct ShowDataOps {
 impl ShowDataOps {
     pub(super) fn new(client: super::Client, data_ops_id: String) -> Self {
         Self { client, data_ops_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -677,6 +755,12 @@ impl ShowDataOpsService {
             client,
             data_ops_service_id,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -711,6 +795,12 @@ impl ShowDataOpsServiceSubVersion {
         Self { client, data_ops_id }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -743,6 +833,12 @@ impl UpdateDataOps {
         body: types::DataOpsUpdateRequest,
     ) -> Self {
         Self { client, data_ops_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -782,6 +878,12 @@ impl UpdateDataOpsService {
             data_ops_service_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

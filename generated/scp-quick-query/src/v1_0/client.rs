@@ -392,6 +392,65 @@ impl Client {
         operation::ShowQuickQuery::new(self.clone(), quick_query_id.into())
     }
 
+    /// Polls [`Client::show_quick_query`] until `/quick_query_state` is `target`; returns that answer.
+    ///
+    /// Fails early when the state becomes `ERROR` (unless that is the target). A 404 soon after the start is taken for a resource not visible yet; transient errors are polled through.
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_0::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_0::types;
+    /// let response = client.wait_for_quick_query_state("...", "...").await?;
+    /// println!("{:?}", response.body().cluster_id);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_quick_query_state(
+        &self,
+        quick_query_id: impl Into<String>,
+        target: impl Into<String>,
+    ) -> rt::wait::Waiter<rt::Response<types::QuickQueryDetailResponse>> {
+        let request = self.show_quick_query(quick_query_id);
+        rt::wait::Waiter::until_state(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_quick_query_state,
+            target,
+            &["ERROR"],
+        )
+    }
+
+    /// Polls [`Client::show_quick_query`] until it answers 404 Not Found (→ `None`) or `/quick_query_state` is `DELETED` (→ that answer).
+    ///
+    /// Polls on the budget of [`runtime::scp::WAIT`](rt::scp::WAIT) (first and longest delay, timeout); adjust it on the returned waiter (`with_timeout`, `with_interval`, …). `Error::WaiterFailed` and `Error::WaiterTimedOut` carry the last state and answer. Cancel by dropping the future.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: scp_quick_query::v1_0::Client) -> Result<(), scp_quick_query::Error> {
+    /// use scp_quick_query::v1_0::types;
+    /// if client.wait_for_quick_query_deleted("...").await?.is_none() {
+    ///     println!("gone");
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn wait_for_quick_query_deleted(
+        &self,
+        quick_query_id: impl Into<String>,
+    ) -> rt::wait::Waiter<Option<rt::Response<types::QuickQueryDetailResponse>>> {
+        let request = self.show_quick_query(quick_query_id);
+        rt::wait::Waiter::until_deleted(
+            rt::scp::WAIT,
+            move || request.clone().send(),
+            show_quick_query_state,
+            &["DELETED"],
+        )
+    }
+
     /// UpdateQuickQueryDescription
     ///
     /// update quick query description
@@ -558,4 +617,11 @@ impl Client {
             body.into(),
         )
     }
+}
+
+/// `/quick_query_state` of a [`Client::show_quick_query`] answer, where present.
+fn show_quick_query_state(
+    response: &rt::Response<types::QuickQueryDetailResponse>,
+) -> Vec<&str> {
+    vec![response.body().quick_query_state.as_str()]
 }

@@ -20,6 +20,12 @@ impl CheckClusterResourceSizeForQuickQuery {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -47,6 +53,12 @@ pub struct CheckDuplicationQuickQueryName {
 impl CheckDuplicationQuickQueryName {
     pub(super) fn new(client: super::Client, quick_query_name: String) -> Self {
         Self { client, quick_query_name }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -82,6 +94,12 @@ impl CreateQuickQuery {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -113,6 +131,12 @@ pub struct DeleteQuickQuery {
 impl DeleteQuickQuery {
     pub(super) fn new(client: super::Client, quick_query_id: String) -> Self {
         Self { client, quick_query_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -204,6 +228,12 @@ impl ListQuickQuery {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -249,10 +279,10 @@ impl ListQuickQuery {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::QuickQueryListResponse> {
         let first = self.page;
-        let size = Some(self.size);
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = page;
@@ -275,6 +305,12 @@ pub struct ListQuickQueryImages {
 impl ListQuickQueryImages {
     pub(super) fn new(client: super::Client) -> Self {
         Self { client }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -303,6 +339,12 @@ pub struct ShowQuickQuery {
 impl ShowQuickQuery {
     pub(super) fn new(client: super::Client, quick_query_id: String) -> Self {
         Self { client, quick_query_id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -340,6 +382,12 @@ impl UpdateQuickQueryDescription {
             quick_query_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -384,6 +432,12 @@ impl UpdateQuickQueryDomain {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let quick_query_id = rt::encode_path_segment(
@@ -422,6 +476,12 @@ impl UpdateQuickQueryDscDomain {
             quick_query_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -464,6 +524,12 @@ impl UpdateQuickQueryEngine {
         }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::AsyncResponse>, rt::Error> {
         let quick_query_id = rt::encode_path_segment(
@@ -502,6 +568,12 @@ impl UpdateQuickQueryHostAlias {
             quick_query_id,
             body,
         }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

@@ -50,6 +50,12 @@ impl DeleteItem {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
@@ -84,6 +90,12 @@ impl ItemAction {
         body: types::ItemActionBody,
     ) -> Self {
         Self { client, item_id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -160,6 +172,12 @@ impl ListItems {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::ItemList>, rt::Error> {
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
@@ -194,10 +212,10 @@ impl ListItems {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::Item> {
         let first = self.marker.clone();
-        let limit = self.limit.map(i64::from);
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::marker_stream(
             first,
-            limit,
+            max_pages,
             |item: &types::Item| item.id.clone(),
             move |marker| {
                 let mut request = self.clone();
@@ -233,6 +251,12 @@ impl ListPages {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(
         self,
@@ -256,10 +280,10 @@ impl ListPages {
     /// [`rt::paginate::ItemStream`] to store it.
     pub fn into_stream(self) -> impl rt::paginate::Items<types::Item> {
         let first = self.page.unwrap_or(0);
-        let size = Some(self.size);
+        let max_pages = self.client.inner.config().max_pages();
         rt::paginate::page_stream(
             first,
-            size,
+            max_pages,
             move |page| {
                 let mut request = self.clone();
                 request.page = Some(page);
@@ -283,6 +307,12 @@ pub struct PostV2TenantIdItems {
 impl PostV2TenantIdItems {
     pub(super) fn new(client: super::Client, body: types::Item) -> Self {
         Self { client, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.
@@ -340,6 +370,12 @@ impl SubmitJob {
         self
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<SubmitJobBody>, rt::Error> {
         let tenant_id = rt::encode_path_segment("tenantId", &self.client.tenant_id)?;
@@ -384,6 +420,12 @@ impl UpdateItem {
     /// Sets the request body.
     pub fn body(mut self, body: types::Item) -> Self {
         self.body = Some(body);
+        self
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
         self
     }
 

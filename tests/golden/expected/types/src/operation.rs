@@ -17,6 +17,12 @@ impl PutGraph {
         Self { client, body }
     }
 
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
     /// Sends the request and decodes the documented response.
     pub async fn send(self) -> Result<rt::Response<types::Graph>, rt::Error> {
         if self.client.inner.config().validates_requests() {
@@ -44,6 +50,12 @@ pub struct ShowCluster {
 impl ShowCluster {
     pub(super) fn new(client: super::Client, id: String) -> Self {
         Self { client, id }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
     }
 
     /// Sends the request and decodes the documented response.

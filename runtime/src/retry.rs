@@ -461,6 +461,17 @@ mod tests {
         assert_eq!(Transience::of_error(&Error::from(not_a_url)), Transience::Fatal);
     }
 
+    #[tokio::test]
+    async fn a_connect_timeout_is_not_sent() {
+        // A listener whose backlog is full leaves further connects pending.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        let client = reqwest::Client::builder().connect_timeout(Duration::from_millis(50)).build().unwrap();
+        let error = Error::from(client.get(&url).send().await.unwrap_err());
+        assert!(matches!(error, Error::Timeout { source: Some(_) }), "{error:?}");
+        assert_eq!(Transience::of_error(&error), Transience::NotSent);
+    }
+
     #[test]
     fn only_failures_before_processing_are_retried_for_every_method() {
         let any_method = [Transience::Throttled, Transience::Unavailable, Transience::NotSent];

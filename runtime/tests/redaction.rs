@@ -192,7 +192,8 @@ async fn a_service_echoing_the_request_and_the_secrets_shows_none_in_the_error()
         echoing_api(&server, known).await;
         let auth = auth(&server);
         let client = Client::new(Config::new(server.uri(), auth.clone()), SERVICE).unwrap();
-        let err = client.execute(Request::new(Method::GET, "list_servers", "/v2/servers".to_owned())).await.unwrap_err();
+        let err =
+            client.execute(Request::new(Method::GET, "list_servers", "/v2/servers".to_owned())).await.unwrap_err();
         assert_redacted(&err);
         let api = err.as_api().unwrap();
         assert!(String::from_utf8_lossy(&api.body).contains(MARK), "the caller keeps the body as sent: {auth:?}");
@@ -239,7 +240,8 @@ async fn passwords_with_quotes_backslashes_and_non_ascii_echoed_by_identity_serv
     let kakao = KakaoCloudIam::new("credential-id", PASSWORD).with_base_url(server.uri());
     for auth in [Auth::token(nhn), Auth::token(kakao)] {
         let client = Client::new(Config::new(server.uri(), auth), SERVICE).unwrap();
-        let err = client.execute(Request::new(Method::GET, "list_servers", "/v2/servers".to_owned())).await.unwrap_err();
+        let err =
+            client.execute(Request::new(Method::GET, "list_servers", "/v2/servers".to_owned())).await.unwrap_err();
         assert!(matches!(err, cloudsdk_runtime::Error::Auth(_)), "{err:?}");
         assert_redacted(&err);
     }

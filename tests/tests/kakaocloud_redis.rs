@@ -213,3 +213,71 @@ async fn validation_can_be_turned_off_where_the_docs_are_wrong() {
     let config = Config::new(server.uri(), Auth::static_token(TOKEN)).with_request_validation(false);
     Client::new(config).unwrap().create_new_instance_set(body).send().await.unwrap();
 }
+
+/// The instances of the set, one answer per poll, the last one repeating.
+async fn instances_answering(server: &MockServer, answers: &[&[&str]]) {
+    let route = format!("/v1/instance-sets/{SET}/instances");
+    let body = |states: &[&str]| {
+        let data: Vec<Value> =
+            states.iter().map(|s| serde_json::json!({"instanceName": "node", "status": s})).collect();
+        serde_json::json!({"size": data.len(), "data": data})
+    };
+    let (last, first) = answers.split_last().expect("one answer at least");
+    for states in first {
+        Mock::given(method("GET"))
+            .and(path(&route))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body(states)))
+            .up_to_n_times(1)
+            .mount(server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .and(path(&route))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body(last)))
+        .mount(server)
+        .await;
+}
+
+fn quick<O>(waiter: kakaocloud_redis::runtime::wait::Waiter<O>) -> kakaocloud_redis::runtime::wait::Waiter<O> {
+    waiter.with_interval(std::time::Duration::from_millis(10)).with_timeout(std::time::Duration::from_secs(2))
+}
+
+#[tokio::test]
+async fn the_instance_set_waiter_waits_for_every_instance() {
+    let server = MockServer::start().await;
+    instances_answering(
+        &server,
+        &[&["PROVISIONING", "PROVISIONING"], &["Running", "PROVISIONING"], &["Running", "Running"]],
+    )
+    .await;
+    let done = quick(client(&server).wait_for_instance_set_status(SET, "Running")).await.unwrap();
+    assert_eq!(done.body().data.as_ref().map(Vec::len), Some(2));
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn the_instance_set_waiter_fails_when_one_instance_fails() {
+    let server = MockServer::start().await;
+    instances_answering(&server, &[&["PROVISIONING", "FAILED"]]).await;
+    let err = quick(client(&server).wait_for_instance_set_status(SET, "Running")).await.unwrap_err();
+    let kakaocloud_redis::Error::WaiterFailed { last, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(last.state(), Some("PROVISIONING, FAILED"));
+}
+
+#[tokio::test]
+async fn the_deletion_waiter_ends_when_the_set_is_gone() {
+    let server = MockServer::start().await;
+    let route = format!("/v1/instance-sets/{SET}/instances");
+    Mock::given(method("GET"))
+        .and(path(&route))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"size": 1, "data": [{"status": "Deleting"}]})),
+        )
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET")).and(path(&route)).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let gone = quick(client(&server).wait_for_instance_set_deleted(SET)).await.unwrap();
+    assert!(gone.is_none());
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}

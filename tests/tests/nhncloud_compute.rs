@@ -294,6 +294,36 @@ async fn the_waiter_fails_early_on_error_and_times_out_otherwise() {
 }
 
 #[tokio::test]
+async fn the_deletion_waiter_ends_on_a_404_after_the_server_was_still_there() {
+    let server = MockServer::start().await;
+    let route = format!("/v2/{TENANT}/servers/{SERVER}");
+    Mock::given(method("GET")).and(path(&route)).respond_with(status("ACTIVE")).up_to_n_times(2).mount(&server).await;
+    Mock::given(method("GET")).and(path(&route)).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let gone = client(&server).wait_for_server_deleted(SERVER).with_config(quick()).await.unwrap();
+    assert!(gone.is_none(), "a 404 is the end of a deletion");
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn call_options_override_the_retry_policy_for_one_call() {
+    use nhncloud_compute::prelude::{CallOptions, RetryPolicy};
+    let server = MockServer::start().await;
+    let route = format!("/v2/{TENANT}/servers/{SERVER}");
+    Mock::given(method("GET")).and(path(&route)).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+    let retrying = RetryPolicy::default().with_initial_delay(Duration::from_millis(1));
+    let client =
+        Client::new(Config::new(server.uri(), Auth::static_token(TOKEN)).with_retry(retrying), TENANT).unwrap();
+
+    let once = CallOptions::new().with_retry(RetryPolicy::disabled());
+    let err = client.show_server(SERVER).with_options(once).send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(server.received_requests().await.unwrap().len(), 1, "one attempt with retries off");
+
+    client.show_server(SERVER).send().await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 4, "three more with the client's policy");
+}
+
+#[tokio::test]
 async fn identity_tokens_are_issued_once_reused_and_reissued_after_a_401() {
     let identity = MockServer::start().await;
     let compute = MockServer::start().await;

@@ -77,7 +77,7 @@ pub fn lib_rs(krate: &Crate<'_>) -> Result<String, String> {
 }
 
 /// `prelude`: what a first program needs in one `use`: the client and its
-/// endpoint, the types module, errors, wait and retry settings, the stream
+/// endpoint, the types module, errors, wait, retry and per-call settings, the stream
 /// traits (unnamed, for their methods) and the cloud's credentials.
 fn prelude(current: &Service) -> proc_macro2::TokenStream {
     let variables = current.servers.first().into_iter().flat_map(|s| &s.variables);
@@ -93,7 +93,7 @@ fn prelude(current: &Service) -> proc_macro2::TokenStream {
             pub use crate::{types, Auth, Client, Config, Endpoint, Error, Response #(, #endpoint_enums)*};
             pub use crate::runtime::futures_util::{StreamExt as _, TryStreamExt as _};
             pub use crate::runtime::wait::WaitConfig;
-            pub use crate::runtime::RetryPolicy;
+            pub use crate::runtime::{CallOptions, RetryPolicy};
             #(#credentials)*
         }
     }

@@ -56,6 +56,6 @@ pub mod prelude {
 
     pub use crate::runtime::futures_util::{StreamExt as _, TryStreamExt as _};
     pub use crate::runtime::wait::WaitConfig;
-    pub use crate::runtime::RetryPolicy;
+    pub use crate::runtime::{CallOptions, RetryPolicy};
     pub use crate::runtime::scp::ScpCredentials;
 }

@@ -27,5 +27,5 @@ pub mod prelude {
     pub use crate::{types, Auth, Client, Config, Endpoint, Error, Response};
     pub use crate::runtime::futures_util::{StreamExt as _, TryStreamExt as _};
     pub use crate::runtime::wait::WaitConfig;
-    pub use crate::runtime::RetryPolicy;
+    pub use crate::runtime::{CallOptions, RetryPolicy};
 }

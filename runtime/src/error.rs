@@ -247,7 +247,10 @@ impl fmt::Debug for ApiError {
 /// Why a 2xx body did not decode. serde's message may quote the value it could
 /// not use, which may be a secret the service echoed: `Display` and `Debug`
 /// show that message bounded and with the client's secrets redacted.
-pub struct DecodeError {
+pub struct DecodeError(Box<Decoding>);
+
+/// Boxed, so that [`Error`] stays small.
+struct Decoding {
     serde: serde_json::Error,
     message: String,
     /// The start of the body, for `Debug` of [`Error::Decode`].
@@ -255,38 +258,38 @@ pub struct DecodeError {
 }
 
 impl DecodeError {
-    /// serde's `error` decoding `body`, shown without the secrets of `redactor`.
+    /// serde's error decoding `body`, shown without the secrets of `redactor`.
     pub(crate) fn new(serde: serde_json::Error, body: &[u8], redactor: &Redactor) -> Self {
         let message = redactor.excerpt(serde.to_string().as_bytes(), BODY_EXCERPT);
-        DecodeError { serde, message, body: redactor.excerpt(body, BODY_EXCERPT) }
+        DecodeError(Box::new(Decoding { serde, message, body: redactor.excerpt(body, BODY_EXCERPT) }))
     }
 
     /// The line of the body where decoding failed (1-based).
     pub fn line(&self) -> usize {
-        self.serde.line()
+        self.0.serde.line()
     }
 
     /// The column of that line (1-based).
     pub fn column(&self) -> usize {
-        self.serde.column()
+        self.0.serde.column()
     }
 
     /// serde's own error. Its message may quote the body, unredacted.
     pub fn serde_error(&self) -> &serde_json::Error {
-        &self.serde
+        &self.0.serde
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.0.message)
     }
 }
 
 impl fmt::Debug for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DecodeError")
-            .field("message", &self.message)
+            .field("message", &self.0.message)
             .field("line", &self.line())
             .field("column", &self.column())
             .finish()
@@ -391,7 +394,7 @@ impl fmt::Debug for Error {
             Error::Decode { status, body: _, source } => f
                 .debug_struct("Decode")
                 .field("status", status)
-                .field("body", &source.body)
+                .field("body", &source.0.body)
                 .field("source", source)
                 .finish(),
             Error::BodyTooLarge { limit, status } => {
@@ -455,5 +458,22 @@ mod tests {
         assert_eq!(e.message().as_deref(), Some("no"));
         let Error::Api(e) = api(500, "<html>oops</html>") else { unreachable!() };
         assert_eq!((e.code(), e.message()), (None, None));
+    }
+
+    #[test]
+    fn an_answer_to_no_call_says_so_and_debug_shows_header_names_only() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-request-id", "req-1".parse().unwrap());
+        headers.insert("x-echoed-token", "token-value".parse().unwrap());
+        let body = Bytes::from_static(br#"{"code": "CLUSTER_BUSY", "message": "busy"}"#);
+        let err = Error::Api(Box::new(ApiError::new(StatusCode::CONFLICT, headers, body)));
+        assert_eq!(err.to_string(), "service returned 409 Conflict (request id req-1): CLUSTER_BUSY: busy");
+        let debug = format!("{err:?}");
+        assert!(debug.contains("\"x-echoed-token\"") && !debug.contains("token-value"), "{debug}");
+    }
+
+    #[test]
+    fn an_error_stays_small_in_a_result() {
+        assert!(std::mem::size_of::<Error>() <= 64, "{}", std::mem::size_of::<Error>());
     }
 }

@@ -110,11 +110,10 @@ where
     F: FnMut(Option<String>) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Vec<I>, Error>> + Send + 'static,
 {
-    let start = (fetch, Some(first_marker), HashSet::new());
-    let pages = stream::try_unfold(start, move |(mut fetch, marker, mut seen)| async move {
+    let start = (fetch, Some(first_marker), HashSet::new(), 0);
+    let pages = stream::try_unfold(start, move |(mut fetch, marker, mut seen, fetched)| async move {
         let Some(marker) = marker else { return Ok(None) };
-        // The first page has no marker: `seen` holds one per page after it.
-        if seen.len() + 1 > max_pages {
+        if fetched >= max_pages {
             return Err(Error::TooManyPages { max_pages });
         }
         let items = fetch(marker.clone()).await?;
@@ -123,7 +122,7 @@ where
         }
         // An empty page has no last item, hence no cursor: it ends the stream too.
         let next = items.last().and_then(cursor).filter(|next| !seen.contains(next)).map(Some);
-        Ok(Some((items, (fetch, next, seen))))
+        Ok(Some((items, (fetch, next, seen, fetched + 1))))
     });
     flatten(pages)
 }

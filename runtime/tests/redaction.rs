@@ -171,7 +171,8 @@ async fn a_service_echoing_the_request_and_the_secrets_shows_none_in_the_error()
     fn iam(server: &MockServer) -> KakaoCloudIam {
         KakaoCloudIam::new("credential-id", APP_SECRET).with_base_url(server.uri())
     }
-    let cases: [(fn(&MockServer) -> Auth, &'static [&'static str]); 6] = [
+    type Case = (fn(&MockServer) -> Auth, &'static [&'static str]);
+    let cases: [Case; 6] = [
         (|_| Auth::static_token(TOKEN), &[TOKEN]),
         (|_| Auth::static_bearer(TOKEN), &[TOKEN]),
         (|_| Auth::api_key("x-api-key", TOKEN).unwrap(), &[TOKEN]),

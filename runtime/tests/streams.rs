@@ -54,7 +54,7 @@ async fn an_scp_page_stream_yields_every_item_in_order() {
     mount_page(&server, "3", &[]).await;
 
     let client = client(&server);
-    let stream = page_stream(0, Some(2), move |page| fetch_clusters(client.clone(), page, 2));
+    let stream = page_stream(0, 100, move |page| fetch_clusters(client.clone(), page, 2));
     let ids: Vec<String> = stream.map_ok(|cluster| cluster.id).try_collect().await.unwrap();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
 }
@@ -82,7 +82,7 @@ async fn a_page_stream_yields_every_item_when_the_service_caps_the_page_size() {
         .await;
 
     let client = client(&server);
-    let stream = page_stream(0, Some(5), move |page| fetch_clusters(client.clone(), page, 5));
+    let stream = page_stream(0, 100, move |page| fetch_clusters(client.clone(), page, 5));
     let ids: Vec<String> = stream.map_ok(|cluster| cluster.id).try_collect().await.unwrap();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
 }
@@ -107,7 +107,7 @@ async fn a_marker_stream_follows_markers_to_the_end() {
     let client = client(&server);
     let stream = marker_stream(
         None,
-        Some(2),
+        100,
         |server: &Cluster| Some(server.id.clone()),
         move |marker| {
             let client = client.clone();

@@ -89,37 +89,26 @@ impl Redactor {
     fn scan(&self, bytes: &[u8], limit: usize) -> (String, usize) {
         let mut text = String::new();
         let (mut read, mut written) = (0, 0);
+        let mut utf8 = [0; 4];
         while read < bytes.len() {
             let rest = &bytes[read..];
-            let (shown, len) = match self.forms.iter().find(|form| rest.starts_with(form.as_bytes())) {
-                Some(form) => (Shown::Redacted, form.len()),
+            let (piece, len): (&str, usize) = match self.forms.iter().find(|form| rest.starts_with(form.as_bytes())) {
+                Some(form) => (REDACTED, form.len()),
                 None => {
                     let (c, len) = first_char(rest);
-                    (Shown::Char(c), len)
+                    (c.encode_utf8(&mut utf8), len)
                 }
             };
-            let chars = match shown {
-                Shown::Redacted => REDACTED.len(),
-                Shown::Char(_) => 1,
-            };
+            let chars = piece.chars().count();
             if written + chars > limit {
                 break;
             }
-            match shown {
-                Shown::Redacted => text.push_str(REDACTED),
-                Shown::Char(c) => text.push(c),
-            }
+            text.push_str(piece);
             written += chars;
             read += len;
         }
         (text, read)
     }
-}
-
-/// What one step of [`Redactor::scan`] writes.
-enum Shown {
-    Redacted,
-    Char(char),
 }
 
 /// The character `bytes` starts with and its length in bytes; U+FFFD and 1
@@ -163,8 +152,6 @@ fn echoed_forms(raw: &str) -> Vec<String> {
             forms.push(encoded);
         }
     }
-    forms.sort();
-    forms.dedup();
     forms
 }
 

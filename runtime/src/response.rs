@@ -94,12 +94,17 @@ impl Response<Bytes> {
     }
 }
 
+/// The body is shown with every configured secret replaced: a service may echo
+/// a token in a member the spec does not mark secret (and a waiter's error
+/// shows the last response it polled).
 impl<T: fmt::Debug> fmt::Debug for Response<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let body = format!("{:?}", self.body);
+        let body = self.redaction.redactor().excerpt(body.as_bytes(), usize::MAX);
         f.debug_struct("Response")
             .field("status", &self.status)
             .field("headers", &self.headers)
-            .field("body", &self.body)
+            .field("body", &format_args!("{body}"))
             .finish()
     }
 }

@@ -247,3 +247,33 @@ async fn passwords_with_quotes_backslashes_and_non_ascii_echoed_by_identity_serv
         assert_redacted(&err);
     }
 }
+
+#[tokio::test]
+async fn a_waiter_error_quoting_a_polled_answer_that_echoes_the_token_shows_none() {
+    use cloudsdk_runtime::wait::{WaitConfig, Waiter};
+    use cloudsdk_runtime::Response;
+    const TOKEN: &str = "Wq9-token-echoed-while-polling";
+    let server = MockServer::start().await;
+    Mock::given(path("/v1/clusters/c"))
+        .respond_with(|request: &wiremock::Request| {
+            let token = request.headers["x-auth-token"].to_str().unwrap();
+            ResponseTemplate::new(200).set_body_json(json!({"state": "ERROR", "note": format!("caller {token}")}))
+        })
+        .mount(&server)
+        .await;
+    let client = Client::new(Config::new(server.uri(), Auth::static_token(TOKEN)), SERVICE).unwrap();
+    let poll = move || {
+        let client = client.clone();
+        async move {
+            let request = Request::new(Method::GET, "show_cluster", "/v1/clusters/c".to_owned());
+            client.execute(request).await?.json::<std::collections::HashMap<String, String>>()
+        }
+    };
+    fn state(response: &Response<std::collections::HashMap<String, String>>) -> Vec<&str> {
+        response.body().get("state").map(String::as_str).into_iter().collect()
+    }
+    let err = Waiter::until_state(WaitConfig::new(), poll, state, "RUNNING", &["ERROR"]).await.unwrap_err();
+    let shown = format!("{err:?} {err}");
+    assert!(shown.contains("ERROR") && shown.contains("caller"), "{shown}");
+    assert_hidden(&shown, &[TOKEN]);
+}

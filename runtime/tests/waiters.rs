@@ -142,7 +142,8 @@ async fn a_wait_that_never_ends_times_out_with_the_last_state() {
     assert!(*waited >= Duration::from_millis(150) && elapsed < Duration::from_secs(2), "{waited:?}");
     assert_eq!(last.state(), Some("CREATING"));
     assert!(last.response::<Response<Cluster>>().is_some());
-    assert_eq!(last.polls() as usize, polled.polls());
+    // A poll may still be in flight when the timeout ends the wait.
+    assert!((polled.polls() - 1..=polled.polls()).contains(&(last.polls() as usize)), "{last:?}");
     assert!(err.to_string().contains("last state CREATING"), "{err}");
 }
 

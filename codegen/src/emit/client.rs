@@ -270,14 +270,38 @@ fn emit_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> TokenS
     }
 }
 
+/// What both waiters of `op` share: the read they poll and the arguments it takes.
+struct PolledRead {
+    args: Vec<Arg>,
+    params: Vec<TokenStream>,
+    /// `move || request.clone().send()`, after `let request = self.read(…);`.
+    request: TokenStream,
+    body_ty: TokenStream,
+    budget: TokenStream,
+    state_fn: proc_macro2::Ident,
+}
+
+impl PolledRead {
+    fn of(service: &Service, op: &Operation) -> Self {
+        let args = required_args(op);
+        let params = args.iter().map(|a| a.signature().0).collect();
+        let op_method = ident(&op.name);
+        let forwarded = args.iter().map(Arg::forwarded);
+        PolledRead {
+            request: quote!(let request = self.#op_method(#(#forwarded),*);),
+            args,
+            params,
+            body_ty: ok_type(op),
+            budget: runtime_path(service.auth.conventions().wait_budget),
+            state_fn: state_fn_name(op),
+        }
+    }
+}
+
 fn emit_state_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> TokenStream {
     let service = version.service;
     let method = ident(&waiter.method);
-    let op_method = ident(&op.name);
-    let args = required_args(op);
-    let params = args.iter().map(|a| a.signature().0);
-    let forwarded = args.iter().map(Arg::forwarded);
-    let body_ty = ok_type(op);
+    let PolledRead { args, params, request, body_ty, budget, state_fn } = PolledRead::of(service, op);
     let (target_param, target) = match &waiter.state {
         StateType::Enum(name) => {
             let ty = ident(name);
@@ -286,8 +310,6 @@ fn emit_state_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> 
         StateType::Text => (quote!(target: impl Into<String>), quote!(target)),
     };
     let failures = &waiter.failure;
-    let budget = runtime_path(service.auth.conventions().wait_budget);
-    let state_fn = state_fn_name(op);
     let mut lines =
         vec![format!("Polls [`Client::{}`] until {} is `target`; returns that answer.", op.name, state_words(waiter))];
     let mut fails = String::new();
@@ -308,7 +330,7 @@ fn emit_state_waiter(version: &Version<'_>, op: &Operation, waiter: &Waiter) -> 
     quote! {
         #docs
         pub fn #method(&self, #(#params,)* #target_param) -> rt::wait::Waiter<rt::Response<#body_ty>> {
-            let request = self.#op_method(#(#forwarded),*);
+            #request
             rt::wait::Waiter::until_state(#budget, move || request.clone().send(), #state_fn, #target, &[#(#failures),*])
         }
     }
@@ -322,14 +344,8 @@ fn emit_deletion_waiter(
 ) -> TokenStream {
     let service = version.service;
     let method = ident(&deleted.method);
-    let op_method = ident(&op.name);
-    let args = required_args(op);
-    let params = args.iter().map(|a| a.signature().0);
-    let forwarded = args.iter().map(Arg::forwarded);
-    let body_ty = ok_type(op);
+    let PolledRead { args, params, request, body_ty, budget, state_fn } = PolledRead::of(service, op);
     let states = &deleted.states;
-    let budget = runtime_path(service.auth.conventions().wait_budget);
-    let state_fn = state_fn_name(op);
     let also = match states.as_slice() {
         [] => String::new(),
         states => {
@@ -347,7 +363,7 @@ fn emit_deletion_waiter(
     quote! {
         #docs
         pub fn #method(&self, #(#params),*) -> rt::wait::Waiter<Option<rt::Response<#body_ty>>> {
-            let request = self.#op_method(#(#forwarded),*);
+            #request
             rt::wait::Waiter::until_deleted(#budget, move || request.clone().send(), #state_fn, &[#(#states),*])
         }
     }

@@ -13,9 +13,9 @@ use tracing::Instrument as _;
 
 use crate::auth::secret::{Redaction, Secret};
 use crate::auth::signer::Outgoing;
-use crate::body::read_limited;
 use crate::encode::{check_url_length, encode_query_component, validate_header_value};
 use crate::retry::{Attempts, RetryBudget, Transience};
+use crate::transport::{HttpRequest, Limits, OperationName, ReqwestTransport, Transport};
 use crate::{ApiError, CallOptions, Config, Error, Response};
 
 /// What a generated crate tells the runtime about itself.
@@ -39,7 +39,7 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    transport: Arc<dyn Transport>,
     config: Config,
     service: ServiceInfo,
     user_agent: HeaderValue,
@@ -133,16 +133,10 @@ impl Request {
 impl Client {
     /// A client for `service` configured by `config`.
     pub fn new(config: Config, service: ServiceInfo) -> Result<Self, Error> {
-        let http = match &config.http {
-            Some(http) => http.clone(),
-            None => reqwest::Client::builder()
-                .connect_timeout(config.connect_timeout)
-                // Never follow redirects: reqwest would forward X-Auth-Token, the SCP
-                // signature headers and the body to wherever `Location` points (see
-                // `Config`). A 3xx is returned as `Error::Api` with its `Location`.
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .map_err(Error::Transport)?,
+        let transport: Arc<dyn Transport> = match (&config.transport, &config.http) {
+            (Some(transport), _) => Arc::clone(transport),
+            (None, Some(http)) => Arc::new(ReqwestTransport::new(http.clone())),
+            (None, None) => Arc::new(ReqwestTransport::with_connect_timeout(config.connect_timeout)?),
         };
         let mut agent = format!("{}/{} cloudsdk-runtime/{}", service.name, service.version, env!("CARGO_PKG_VERSION"));
         if let Some(extra) = &config.user_agent {
@@ -150,7 +144,7 @@ impl Client {
         }
         let user_agent = validate_header_value("user-agent", &agent)?;
         let budget = config.retry.new_budget();
-        let inner = Inner { http, config, service, user_agent, budget };
+        let inner = Inner { transport, config, service, user_agent, budget };
         Ok(Client { inner: Arc::new(inner), options: CallOptions::new() })
     }
 
@@ -233,17 +227,18 @@ impl Client {
     /// Sends one attempt and reads its body. A failure while reading (a
     /// reset, a truncated body, a read timeout) fails the attempt just as one
     /// while sending does, so the retry policy sees both.
-    async fn attempt(&self, outgoing: reqwest::Request) -> Result<(StatusCode, HeaderMap, Bytes), (Error, Transience)> {
-        let classified = |error: Error| {
-            let transience = Transience::of_error(&error);
-            (error, transience)
-        };
-        let sent = self.inner.http.execute(outgoing).await;
-        let mut response = sent.map_err(|e| classified(Error::from(e)))?;
-        let status = response.status();
-        let headers = std::mem::take(response.headers_mut());
-        let body = read_limited(response, self.inner.config.max_response_bytes).await.map_err(classified)?;
-        Ok((status, headers, body))
+    async fn attempt(&self, outgoing: HttpRequest) -> Result<(StatusCode, HeaderMap, Bytes), (Error, Transience)> {
+        let limits = Limits { timeout: self.options.timeout(&self.inner.config), max_body: self.inner.config.max_response_bytes };
+        match self.inner.transport.send(outgoing, limits).await {
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                Ok((parts.status, parts.headers, body))
+            }
+            Err(error) => {
+                let transience = Transience::of_error(&error);
+                Err((error, transience))
+            }
+        }
     }
 
     /// Builds one attempt: transport headers, authentication, body. A fresh
@@ -252,7 +247,7 @@ impl Client {
         &self,
         request: &Request,
         url: &reqwest::Url,
-    ) -> Result<(reqwest::Request, Option<Secret>), Error> {
+    ) -> Result<(HttpRequest, Option<Secret>), Error> {
         let config = &self.inner.config;
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 8);
         headers.extend(request.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
@@ -268,12 +263,14 @@ impl Client {
             connect_timeout: config.connect_timeout,
         };
         let token = config.auth.sign(&outgoing, &mut headers).await?;
-        // Built directly rather than through `RequestBuilder`, which would merge
-        // `headers` into a map of its own.
-        let mut outgoing = reqwest::Request::new(request.method.clone(), url.clone());
+        let mut outgoing = http::Request::new(request.body.clone().unwrap_or_default());
+        *outgoing.method_mut() = request.method.clone();
+        *outgoing.uri_mut() = url
+            .as_str()
+            .parse()
+            .map_err(|e| Error::InvalidRequest(format!("the URL is no valid request target: {e}")))?;
         *outgoing.headers_mut() = headers;
-        *outgoing.timeout_mut() = Some(timeout);
-        *outgoing.body_mut() = request.body.clone().map(reqwest::Body::from);
+        outgoing.extensions_mut().insert(OperationName(request.operation));
         Ok((outgoing, token))
     }
 }
@@ -295,7 +292,7 @@ mod tests {
     const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
 
     /// The request one attempt would send with `auth`.
-    async fn prepared(auth: Auth) -> reqwest::Request {
+    async fn prepared(auth: Auth) -> HttpRequest {
         let client = Client::new(Config::new("https://example.invalid", auth), SERVICE).unwrap();
         let request = Request::new(Method::GET, "show", "/x".to_owned());
         let url = request.url(client.config().base_url()).unwrap();

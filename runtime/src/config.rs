@@ -37,6 +37,7 @@ pub struct Config {
     pub(crate) max_response_bytes: usize,
     pub(crate) user_agent: Option<String>,
     pub(crate) http: Option<reqwest::Client>,
+    pub(crate) transport: Option<std::sync::Arc<dyn crate::transport::Transport>>,
     pub(crate) validate_requests: bool,
     pub(crate) max_pages: usize,
 }
@@ -56,6 +57,7 @@ impl Config {
             max_response_bytes: 32 * 1024 * 1024,
             user_agent: None,
             http: None,
+            transport: None,
             validate_requests: true,
             max_pages: 10_000,
         }
@@ -121,6 +123,16 @@ impl Config {
     /// `.redirect(reqwest::redirect::Policy::none())`.
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// Sends every attempt through `transport` instead of the built-in
+    /// reqwest client: the pipeline (signing, headers, retries, limits,
+    /// decoding) is unchanged, and `transport` sees each request exactly as it
+    /// would go on the wire. Tests use the in-memory `mock::Mock` (feature `mocks`);
+    /// the timeouts and the body limit are passed to it with each attempt.
+    pub fn with_transport(mut self, transport: impl crate::transport::Transport + 'static) -> Self {
+        self.transport = Some(std::sync::Arc::new(transport));
         self
     }
 

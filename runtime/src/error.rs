@@ -26,6 +26,9 @@ pub enum Error {
     Api(Box<ApiError>),
     /// The request could not be sent or the response not read (DNS, TLS, connection reset).
     Transport(reqwest::Error),
+    /// A transport set with [`Config::with_transport`](crate::Config::with_transport)
+    /// (a mock, another HTTP stack) could not complete the attempt.
+    Connection(crate::transport::ConnectionError),
     /// The request, connect or total timeout elapsed.
     Timeout {
         /// The transport's error, for an attempt that timed out; `None` when
@@ -354,6 +357,7 @@ impl fmt::Display for Error {
         match self {
             Error::Api(e) => write!(f, "{e}"),
             Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Connection(e) => write!(f, "{e}"),
             Error::Timeout { .. } => f.write_str("request timed out"),
             Error::Decode { status, source, .. } => {
                 write!(f, "cannot decode {status} response body: {source}")
@@ -379,6 +383,7 @@ impl std::error::Error for Error {
         match self {
             Error::Transport(e) | Error::Timeout { source: Some(e) } => Some(e),
             Error::Decode { source, .. } => Some(source),
+            Error::Connection(e) => Some(e),
             _ => None,
         }
     }
@@ -390,6 +395,7 @@ impl fmt::Debug for Error {
         match self {
             Error::Api(e) => f.debug_tuple("Api").field(e).finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::Connection(e) => f.debug_tuple("Connection").field(e).finish(),
             Error::Timeout { source } => f.debug_struct("Timeout").field("source", source).finish(),
             Error::Decode { status, body: _, source } => f
                 .debug_struct("Decode")

@@ -14,10 +14,13 @@ mod datetime;
 mod encode;
 mod error;
 pub mod example;
+#[cfg(feature = "mocks")]
+pub mod mock;
 pub mod nullable;
 pub mod paginate;
 mod response;
 pub mod retry;
+pub mod transport;
 pub mod validate;
 mod vendor;
 pub mod wait;

@@ -322,6 +322,8 @@ impl Transience {
             Error::Api(api) => Transience::of_status(api.status),
             Error::Timeout { source: Some(e) } | Error::Transport(e) => Transience::of_transport(e),
             Error::Timeout { source: None } => Transience::Transport,
+            Error::Connection(e) if e.request_written() => Transience::Transport,
+            Error::Connection(_) => Transience::NotSent,
             _ => Transience::Fatal,
         }
     }

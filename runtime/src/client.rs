@@ -228,7 +228,10 @@ impl Client {
     /// reset, a truncated body, a read timeout) fails the attempt just as one
     /// while sending does, so the retry policy sees both.
     async fn attempt(&self, outgoing: HttpRequest) -> Result<(StatusCode, HeaderMap, Bytes), (Error, Transience)> {
-        let limits = Limits { timeout: self.options.timeout(&self.inner.config), max_body: self.inner.config.max_response_bytes };
+        let limits = Limits {
+            timeout: self.options.timeout(&self.inner.config),
+            max_body: self.inner.config.max_response_bytes,
+        };
         match self.inner.transport.send(outgoing, limits).await {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
@@ -243,11 +246,7 @@ impl Client {
 
     /// Builds one attempt: transport headers, authentication, body. A fresh
     /// timestamp and signature are made for every attempt.
-    async fn prepare(
-        &self,
-        request: &Request,
-        url: &reqwest::Url,
-    ) -> Result<(HttpRequest, Option<Secret>), Error> {
+    async fn prepare(&self, request: &Request, url: &reqwest::Url) -> Result<(HttpRequest, Option<Secret>), Error> {
         let config = &self.inner.config;
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 8);
         headers.extend(request.headers.iter().map(|(name, value)| (name.clone(), value.clone())));

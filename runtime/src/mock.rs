@@ -47,7 +47,7 @@ use crate::{Auth, Config, Error};
 pub struct MockRequest<B> {
     operation: &'static str,
     http: HttpRequest,
-    path_params: Vec<(String, String)>,
+    path_params: PathParams,
     body: Option<B>,
 }
 
@@ -131,11 +131,17 @@ impl Answers {
     }
 }
 
+/// A path's parameters by their template names.
+type PathParams = Vec<(String, String)>;
+
+/// Whether a request (and its path parameters) matches a rule.
+type Matcher = Box<dyn Fn(&HttpRequest, PathParams) -> bool + Send + Sync>;
+
 /// What a [`Mock`] keeps of a rule, type-erased.
 struct RuleState {
     operation: &'static str,
     template: &'static str,
-    matches: Box<dyn Fn(&HttpRequest, Vec<(String, String)>) -> bool + Send + Sync>,
+    matches: Matcher,
     answers: Mutex<Answers>,
     matched: AtomicUsize,
 }
@@ -194,7 +200,7 @@ where
     /// Only requests for which `predicate` holds match this rule.
     pub fn match_requests(mut self, predicate: impl Fn(&MockRequest<B>) -> bool + Send + Sync + 'static) -> Self {
         let operation = self.state.operation;
-        let matches = move |http: &HttpRequest, path_params: Vec<(String, String)>| {
+        let matches = move |http: &HttpRequest, path_params: PathParams| {
             let body = (!http.body().is_empty()).then(|| serde_json::from_slice(http.body()).ok()).flatten();
             let request = MockRequest { operation, http: http.clone(), path_params, body };
             predicate(&request)
@@ -337,7 +343,7 @@ fn response(status: StatusCode, body: Bytes) -> HttpResponse {
 
 /// The path parameters of `path` under `template`, or `None` when the path
 /// does not have the template's shape.
-fn path_params(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+fn path_params(template: &str, path: &str) -> Option<PathParams> {
     let (template, path): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
     if template.len() != path.len() {
         return None;

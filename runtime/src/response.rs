@@ -21,7 +21,8 @@ pub struct Response<T> {
 }
 
 impl<T> Response<T> {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
+    /// A response, as a test double of one the service sent.
+    pub fn new(status: StatusCode, headers: HeaderMap, body: T) -> Self {
         Response { status, headers, body, redaction: Redaction::default() }
     }
 

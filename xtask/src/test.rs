@@ -36,13 +36,17 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
     lint(root)?;
     crate::regen::check(root)?;
     format_check(root)?;
-    cargo(root, &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"])?;
+    // `--all-features`: the generated crates' `mocks` modules (and their
+    // examples, which run as doctests) are built, linted and tested too.
+    cargo(root, &["clippy", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"])?;
     if !quick {
         let mut doc = Command::new(env!("CARGO"));
-        doc.args(["doc", "--workspace", "--no-deps", "--quiet"]).env("RUSTDOCFLAGS", "-D warnings").current_dir(root);
+        doc.args(["doc", "--workspace", "--all-features", "--no-deps", "--quiet"])
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .current_dir(root);
         run(&mut doc)?;
     }
-    cargo(root, &["test", "--workspace"])?;
+    cargo(root, &["test", "--workspace", "--all-features"])?;
     let summary = crate::conformance::conformance(root)?;
     println!("conformance: {}/{} operations accepted by Prism and decoded", summary.exercised, summary.operations);
     if summary.exercised < summary.operations {

@@ -67,6 +67,8 @@ pub fn lib_rs(krate: &Crate<'_>) -> Result<String, String> {
             pub mod operation;
             pub mod types;
             mod client;
+            #[cfg(feature = "mocks")]
+            pub mod mock;
             pub use client::*;
             pub use ::cloudsdk_runtime as runtime;
             pub use ::cloudsdk_runtime::{Auth, Config, Error, Response};
@@ -118,6 +120,8 @@ pub fn version_mod_rs(service: &Service) -> Result<String, String> {
             pub mod operation;
             pub mod types;
             mod client;
+            #[cfg(feature = "mocks")]
+            pub mod mock;
             pub use client::*;
         },
     )
@@ -180,9 +184,29 @@ pub fn cargo_toml(krate: &Crate<'_>, package_version: &str) -> String {
     let (spec, current) = (krate.spec, krate.current().service);
     let description = format!("Client for {} (generated from the vendor's API docs)", current.title).replace('"', "'");
     format!(
-        "{}[package]\nname = \"{}\"\nversion = \"{package_version}\"\ndescription = \"{description}\"\nreadme = \"README.md\"\n# 2024: its doctests (one example per client method) build as one binary.\nedition = \"2024\"\nlicense.workspace = true\nrust-version.workspace = true\n\n[dependencies]\ncloudsdk-runtime = {{ workspace = true }}\nserde = {{ workspace = true }}\n\n[dev-dependencies]\ntokio = {{ workspace = true }}\n",
+        "{}[package]\nname = \"{}\"\nversion = \"{package_version}\"\ndescription = \"{description}\"\nreadme = \"README.md\"\n# 2024: its doctests (one example per client method) build as one binary.\nedition = \"2024\"\nlicense.workspace = true\nrust-version.workspace = true\n\n[features]\n# Typed rules for the runtime's in-memory service, for users' offline tests.\nmocks = [\"cloudsdk-runtime/mocks\"]\n\n[dependencies]\ncloudsdk-runtime = {{ workspace = true }}\nserde = {{ workspace = true }}\n\n[dev-dependencies]\ntokio = {{ workspace = true }}\n",
         header(&spec.versions.iter().map(|v| v.display_path.clone()).collect::<Vec<_>>().join(", ")).replace("//", "#"),
         spec.name
+    )
+}
+
+/// The README's pattern for users' own tests: the `mock` module's example
+/// (run as a doctest in CI), without its hidden lines.
+fn offline_tests(krate: &Crate<'_>) -> String {
+    let lines = super::mock::example(krate.current());
+    if lines.is_empty() {
+        return String::new();
+    }
+    let shown: Vec<&str> = lines.iter().map(String::as_str).filter(|l| !l.starts_with("# ")).collect();
+    format!(
+        "\n## Testing your code offline\n\nWith the `mocks` feature (for tests: `[dev-dependencies] {name} = {{ version = \"…\", features = [\"mocks\"] }}`), \
+         `mock::<operation>()` gives a typed rule per operation for the runtime's in-memory service: match on the \
+         operation's inputs, answer with typed outputs, API errors or transport failures in turn, then count the \
+         requests each rule answered. No socket is opened; the client's retries, decoding and waiters run as in \
+         production. A test of {}:\n\n```rust\n{}\n```\n",
+        super::mock::example_subject(krate.current()),
+        shown.join("\n"),
+        name = krate.spec.name
     )
 }
 
@@ -198,6 +222,7 @@ pub fn readme(krate: &Crate<'_>) -> String {
     out.push_str(&example(krate).replace("```no_run", "```rust").replace("\n# ", "\n").replace("\n#\n", "\n"));
     out.push_str("\n\n");
     out.push_str(current.auth.conventions().readme_auth);
+    out.push_str(&offline_tests(krate));
     for (version, service) in spec.versions.iter().zip(krate.services()) {
         out.push_str(&format!("\n## Operations, API version {}", service.version));
         if spec.is_multi_version() {

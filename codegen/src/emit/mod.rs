@@ -6,6 +6,7 @@ mod context;
 mod crate_files;
 mod doc;
 mod examples;
+mod mock;
 mod operation;
 mod render;
 mod snippet;
@@ -117,10 +118,14 @@ fn version_files(
         )
     });
     let client_rs = render(source, "", quote!(#client_use #operation_use #client))?;
+    let mocks = mock::emit_mocks(version);
+    let mocks_use = types_use(&mocks);
+    let mock_rs = render(source, &mock::module_doc(version), quote!(#mocks_use #mocks))?;
     let mut files = vec![
         ("types.rs".to_owned(), types_rs),
         ("operation.rs".to_owned(), operation_rs),
         ("client.rs".to_owned(), client_rs),
+        ("mock.rs".to_owned(), mock_rs),
     ];
     if module {
         files.push(("mod.rs".to_owned(), crate_files::version_mod_rs(service)?));

@@ -327,7 +327,7 @@ impl Call {
 }
 
 /// `statements` formatted as the body of a function, one line per entry.
-fn format_statements(root: &str, statements: TokenStream) -> Vec<String> {
+pub(super) fn format_statements(root: &str, statements: TokenStream) -> Vec<String> {
     let wrapper = format_ident!("example");
     let file = quote!(async fn #wrapper() { #statements });
     let text = match syn::parse2::<syn::File>(file) {

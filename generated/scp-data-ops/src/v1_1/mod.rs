@@ -4,4 +4,6 @@
 pub mod operation;
 pub mod types;
 mod client;
+#[cfg(feature = "mocks")]
+pub mod mock;
 pub use client::*;

@@ -5,4 +5,6 @@
 pub mod operation;
 pub mod types;
 mod client;
+#[cfg(feature = "mocks")]
+pub mod mock;
 pub use client::*;

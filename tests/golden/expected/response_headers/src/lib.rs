@@ -18,6 +18,8 @@
 pub mod operation;
 pub mod types;
 mod client;
+#[cfg(feature = "mocks")]
+pub mod mock;
 pub use client::*;
 pub use ::cloudsdk_runtime as runtime;
 pub use ::cloudsdk_runtime::{Auth, Config, Error, Response};

@@ -306,21 +306,20 @@ async fn the_deletion_waiter_ends_on_a_404_after_the_server_was_still_there() {
 
 #[tokio::test]
 async fn call_options_override_the_retry_policy_for_one_call() {
+    use nhncloud_compute::mock;
     use nhncloud_compute::prelude::{CallOptions, RetryPolicy};
-    let server = MockServer::start().await;
-    let route = format!("/v2/{TENANT}/servers/{SERVER}");
-    Mock::given(method("GET")).and(path(&route)).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let retrying = RetryPolicy::default().with_initial_delay(Duration::from_millis(1));
-    let client =
-        Client::new(Config::new(server.uri(), Auth::static_token(TOKEN)).with_retry(retrying), TENANT).unwrap();
+    use nhncloud_compute::runtime::mock::Mock;
+    let show = mock::show_server().then_error(503, json!({"message": "busy"}));
+    let service = Mock::new().with_rule(&show);
+    let client = Client::new(service.config(), TENANT).unwrap();
 
     let once = CallOptions::new().with_retry(RetryPolicy::disabled());
     let err = client.show_server(SERVER).with_options(once).send().await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1, "one attempt with retries off");
+    assert_eq!(show.matched(), 1, "one attempt with retries off");
 
     client.show_server(SERVER).send().await.unwrap_err();
-    assert_eq!(server.received_requests().await.unwrap().len(), 4, "three more with the client's policy");
+    assert_eq!(show.matched(), 4, "three more with the client's policy");
 }
 
 #[tokio::test]

@@ -73,7 +73,7 @@ impl ReqwestTransport {
 
     /// A client that connects within `connect_timeout` and follows no redirects.
     pub fn with_connect_timeout(connect_timeout: Duration) -> Result<Self, Error> {
-        let http = reqwest::Client::builder()
+        let http = http_client_builder()
             .connect_timeout(connect_timeout)
             // Never follow redirects: reqwest would forward X-Auth-Token, the SCP
             // signature headers and the body to wherever `Location` points (see
@@ -108,6 +108,18 @@ impl Transport for ReqwestTransport {
             Ok(answer)
         })
     }
+}
+
+/// A reqwest client builder with the TLS backend the crate features chose:
+/// with `tls-ring` alone, ring is installed as rustls's process-wide
+/// provider first (reqwest's `rustls-no-provider` needs one).
+pub(crate) fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(all(feature = "tls-ring", not(feature = "tls-aws-lc")))]
+    {
+        // An error means a provider is installed already, which serves as well.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
 }
 
 /// A transport other than the built-in one could not complete an attempt.
@@ -146,5 +158,17 @@ impl fmt::Display for ConnectionError {
 impl StdError for ConnectionError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
         Some(&*self.source)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Under every TLS feature (`tls-ring` alone needs its provider installed)
+    /// the default transport can be built.
+    #[test]
+    fn the_default_transport_builds_with_the_chosen_tls_backend() {
+        ReqwestTransport::with_connect_timeout(Duration::from_secs(1)).expect("a reqwest client");
     }
 }

@@ -104,6 +104,15 @@ pub fn finish(problems: Vec<String>) -> Result<(), Error> {
     }
 }
 
+
+/// The error of a value that is none of the `valid` ones (a server variable
+/// parsed from text): names what was parsed, the value and every valid one.
+pub fn not_one_of<'a>(what: &str, value: &str, valid: impl IntoIterator<Item = &'a str>) -> Error {
+    let valid: Vec<&str> = valid.into_iter().collect();
+    let shown: String = value.chars().take(64).collect();
+    Error::InvalidRequest(format!("`{shown}` is no {what}; expected one of: {}", valid.join(", ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

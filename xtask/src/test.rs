@@ -36,6 +36,8 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
     lint(root)?;
     crate::regen::check(root)?;
     format_check(root)?;
+    // The specs against the vendors' docs: under a second, no tool to install.
+    crate::audit::run(root, &["--fail-on-difference".to_owned()])?;
     // `--all-features`: the generated crates' `mocks` modules (and their
     // examples, which run as doctests) are built, linted and tested too.
     cargo(root, &["clippy", "--workspace", "--all-targets", "--all-features", "--quiet", "--", "-D", "warnings"])?;
@@ -47,6 +49,10 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
         run(&mut doc)?;
     }
     cargo(root, &["test", "--workspace", "--all-features"])?;
+    // The other TLS backend builds a working transport (ring alone needs its
+    // provider installed before reqwest builds a client).
+    let ring_only = ["--no-default-features", "--features", "tls-ring", "--lib", "transport::tests"];
+    cargo(root, &[&["test", "-p", "cloudsdk-runtime"][..], &ring_only].concat())?;
     let summary = crate::conformance::conformance(root)?;
     println!("conformance: {}/{} operations accepted by Prism and decoded", summary.exercised, summary.operations);
     if summary.exercised < summary.operations {

@@ -506,12 +506,17 @@ fn emit_endpoint(service: &Service) -> TokenStream {
             " {}",
             doc::escape(var.description.as_deref().unwrap_or(&format!("The `{}` server variable.", var.name)))
         );
+        let all = var.values.iter().map(|v| ident(&v.rust_name));
+        let what = &var.name;
         quote! {
             #[doc = #line]
             #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
             #[non_exhaustive]
             pub enum #name { #(#variants)* }
             impl #name {
+                /// Every value, in the spec's order.
+                pub const ALL: &[Self] = &[#(Self::#all),*];
+
                 /// The value as it appears in the URL.
                 pub fn as_str(self) -> &'static str {
                     match self { #(#strs)* }
@@ -520,6 +525,15 @@ fn emit_endpoint(service: &Service) -> TokenStream {
             impl ::std::fmt::Display for #name {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(self.as_str())
+                }
+            }
+            /// Parses the value as it appears in the URL (a region from a
+            /// config file, say); an unknown one is an error listing the valid ones.
+            impl ::std::str::FromStr for #name {
+                type Err = rt::Error;
+                fn from_str(value: &str) -> Result<Self, rt::Error> {
+                    let found = Self::ALL.iter().copied().find(|known| known.as_str() == value);
+                    found.ok_or_else(|| rt::validate::not_one_of(#what, value, Self::ALL.iter().map(|known| known.as_str())))
                 }
             }
         }

@@ -25,6 +25,8 @@ pub enum Region {
 }
 
 impl Region {
+    /// Every value, in the spec's order.
+    pub const ALL: &[Self] = &[Self::KrCentral2, Self::KrCentral1, Self::KrCentral3];
     /// The value as it appears in the URL.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -38,6 +40,21 @@ impl Region {
 impl ::std::fmt::Display for Region {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Parses the value as it appears in the URL (a region from a
+/// config file, say); an unknown one is an error listing the valid ones.
+impl ::std::str::FromStr for Region {
+    type Err = rt::Error;
+    fn from_str(value: &str) -> Result<Self, rt::Error> {
+        let found = Self::ALL.iter().copied().find(|known| known.as_str() == value);
+        found
+            .ok_or_else(|| rt::validate::not_one_of(
+                "region",
+                value,
+                Self::ALL.iter().map(|known| known.as_str()),
+            ))
     }
 }
 

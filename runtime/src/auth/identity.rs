@@ -75,7 +75,7 @@ impl IdentityEndpoint {
             // noticeable and keeps the constructors infallible.
             // Redirects are not followed: a 307/308 would re-send the credentials
             // in the body to the host `Location` names.
-            None => reqwest::Client::builder()
+            None => crate::transport::http_client_builder()
                 .connect_timeout(timeouts.connect)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()

@@ -39,6 +39,14 @@ pub enum Region {
 }
 
 impl Region {
+    /// Every value, in the spec's order.
+    pub const ALL: &[Self] = &[
+        Self::KrWest1,
+        Self::KrEast1,
+        Self::KrSouth1,
+        Self::KrSouth2,
+        Self::KrSouth3,
+    ];
     /// The value as it appears in the URL.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,6 +62,21 @@ impl Region {
 impl ::std::fmt::Display for Region {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Parses the value as it appears in the URL (a region from a
+/// config file, say); an unknown one is an error listing the valid ones.
+impl ::std::str::FromStr for Region {
+    type Err = rt::Error;
+    fn from_str(value: &str) -> Result<Self, rt::Error> {
+        let found = Self::ALL.iter().copied().find(|known| known.as_str() == value);
+        found
+            .ok_or_else(|| rt::validate::not_one_of(
+                "region",
+                value,
+                Self::ALL.iter().map(|known| known.as_str()),
+            ))
     }
 }
 
@@ -83,6 +106,8 @@ pub enum Environment {
 }
 
 impl Environment {
+    /// Every value, in the spec's order.
+    pub const ALL: &[Self] = &[Self::S, Self::G, Self::E];
     /// The value as it appears in the URL.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -96,6 +121,21 @@ impl Environment {
 impl ::std::fmt::Display for Environment {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Parses the value as it appears in the URL (a region from a
+/// config file, say); an unknown one is an error listing the valid ones.
+impl ::std::str::FromStr for Environment {
+    type Err = rt::Error;
+    fn from_str(value: &str) -> Result<Self, rt::Error> {
+        let found = Self::ALL.iter().copied().find(|known| known.as_str() == value);
+        found
+            .ok_or_else(|| rt::validate::not_one_of(
+                "environment",
+                value,
+                Self::ALL.iter().map(|known| known.as_str()),
+            ))
     }
 }
 

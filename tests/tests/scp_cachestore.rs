@@ -172,3 +172,16 @@ fn only_documented_regions_are_offered() {
     let err = Endpoint::new(Region::KrSouth1, Environment::S).unwrap_err();
     assert!(err.to_string().contains("not offered"), "{err}");
 }
+
+#[test]
+fn server_variables_parse_from_their_url_values_and_name_the_valid_ones_otherwise() {
+    let region: Region = "kr-east1".parse().unwrap();
+    let environment: Environment = "s".parse().unwrap();
+    assert_eq!((region, environment), (Region::KrEast1, Environment::S));
+    assert_eq!(Endpoint::new(region, environment).unwrap().url(), "https://cachestore.kr-east1.s.samsungsdscloud.com");
+    for value in Region::ALL {
+        assert_eq!(value.to_string().parse::<Region>().unwrap(), *value, "Display and FromStr agree");
+    }
+    let err = "kr-north9".parse::<Region>().unwrap_err().to_string();
+    assert!(err.contains("`kr-north9`") && err.contains("kr-west1, kr-east1, kr-south1"), "{err}");
+}

@@ -190,6 +190,23 @@ pub fn cargo_toml(krate: &Crate<'_>, package_version: &str) -> String {
     )
 }
 
+/// How to depend on the crate: the version requirement of this release, the
+/// async runtime the examples use, and the TLS choice.
+fn install(name: &str, package_version: &str) -> String {
+    let requirement = match package_version.split('.').collect::<Vec<_>>()[..] {
+        ["0", minor, ..] => format!("0.{minor}"),
+        [major, ..] => major.to_owned(),
+        [] => package_version.to_owned(),
+    };
+    format!(
+        "## Install\n\n```toml\n[dependencies]\n{name} = \"{requirement}\"\n# The examples run on tokio: `#[tokio::main]` needs these features.\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n```\n\n\
+         TLS is rustls with aws-lc-rs (feature `tls-aws-lc`, the default), which needs a C compiler and, on some \
+         targets, cmake. Without them, choose ring: `{name} = {{ version = \"{requirement}\", default-features = false, \
+         features = [\"tls-ring\"] }}`. Tests of your own code: feature `mocks` (below).\n\n"
+    )
+}
+
 /// The README's pattern for users' own tests: the `mock` module's example
 /// (run as a doctest in CI), without its hidden lines.
 fn offline_tests(krate: &Crate<'_>) -> String {
@@ -210,7 +227,7 @@ fn offline_tests(krate: &Crate<'_>) -> String {
     )
 }
 
-pub fn readme(krate: &Crate<'_>) -> String {
+pub fn readme(krate: &Crate<'_>, package_version: &str) -> String {
     let (spec, current) = (krate.spec, krate.current().service);
     let mut out = String::new();
     out.push_str(&format!("<!-- {} -->\n", header(&krate.sources).trim().trim_start_matches("// ")));
@@ -219,6 +236,7 @@ pub fn readme(krate: &Crate<'_>) -> String {
         out.push_str(&format!(": {}", d.trim()));
     }
     out.push_str("\n\n");
+    out.push_str(&install(&spec.name, package_version));
     out.push_str(&example(krate).replace("```no_run", "```rust").replace("\n# ", "\n").replace("\n#\n", "\n"));
     out.push_str("\n\n");
     out.push_str(current.auth.conventions().readme_auth);

@@ -63,7 +63,7 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
     }
     files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(&krate)?);
     files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(&krate, package_version));
-    files.insert(PathBuf::from("README.md"), crate_files::readme(&krate));
+    files.insert(PathBuf::from("README.md"), crate_files::readme(&krate, package_version));
     if let Some(tests) = conformance::conformance_rs(&krate)? {
         files.insert(PathBuf::from("tests/conformance.rs"), tests);
     }

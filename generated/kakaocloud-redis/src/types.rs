@@ -7,7 +7,7 @@ use ::cloudsdk_runtime as rt;
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AddInstanceRequest {
-    /// `subnet`
+    /// Subnet information to assign.
     pub subnet: SubnetRef,
 }
 
@@ -21,7 +21,7 @@ impl AddInstanceRequest {
 /// The required members of [`AddInstanceRequest`], each named: write one as a struct literal and pass it to [`AddInstanceRequest::new`], or to any method that takes `impl Into<AddInstanceRequest>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddInstanceRequestRequired {
-    /// `subnet`
+    /// Subnet information to assign.
     pub subnet: SubnetRef,
 }
 
@@ -1334,7 +1334,7 @@ impl From<SetHighAvailabilityModeRequestRequired> for SetHighAvailabilityModeReq
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SubnetAssignment {
-    /// `primary`
+    /// Subnet assigned as Primary.
     pub primary: SubnetRef,
     /// Subnets assigned to the replicas.
     pub replicas: Vec<SubnetRef>,
@@ -1353,7 +1353,7 @@ impl SubnetAssignment {
 /// The required members of [`SubnetAssignment`], each named: write one as a struct literal and pass it to [`SubnetAssignment::new`], or to any method that takes `impl Into<SubnetAssignment>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SubnetAssignmentRequired {
-    /// `primary`
+    /// Subnet assigned as Primary.
     pub primary: SubnetRef,
     /// Subnets assigned to the replicas.
     pub replicas: Vec<SubnetRef>,

@@ -833,7 +833,7 @@ pub struct FlavorDetail {
     /// Memory size (MB).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ram: Option<i64>,
-    /// Whether the flavor is disabled.
+    /// Whether the flavor is enabled (activation state), as the docs word it; the field's name reads the other way (see ERRATA.md).
     #[serde(
         rename = "OS-FLV-DISABLED:disabled",
         skip_serializing_if = "Option::is_none"
@@ -1946,7 +1946,7 @@ pub struct ServerCreate {
     /// Metadata to add to the instance; key-value pairs, keys and values of up to 255 characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<::std::collections::BTreeMap<String, String>>,
-    /// Block storage of the instance. Required for flavors other than U2, which use local disks.
+    /// Block storage of the instance. Required for every flavor other than U2 (U2 flavors use local disks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub block_device_mapping_v2: Option<Vec<BlockDeviceMapping>>,
     /// Keypair used to access the instance.

@@ -49,9 +49,9 @@ impl From<AsyncResponseRequired> for AsyncResponse {
 pub struct BackupHistoryApiItem {
     /// Backup end time
     pub backup_end_at: String,
-    /// Backup ID
+    /// Backup id
     pub backup_history_number: String,
-    /// Backup amount (GB)
+    /// Backup amount(GB)
     pub backup_size_gb: rt::serde_json::Value,
     /// Backup start time
     pub backup_start_at: String,
@@ -93,9 +93,9 @@ impl BackupHistoryApiItem {
 pub struct BackupHistoryApiItemRequired {
     /// Backup end time
     pub backup_end_at: String,
-    /// Backup ID
+    /// Backup id
     pub backup_history_number: String,
-    /// Backup amount (GB)
+    /// Backup amount(GB)
     pub backup_size_gb: rt::serde_json::Value,
     /// Backup start time
     pub backup_start_at: String,
@@ -116,9 +116,9 @@ impl From<BackupHistoryApiItemRequired> for BackupHistoryApiItem {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryListApiResponse {
-    /// Backup list information
+    /// backup list information
     pub contents: Vec<BackupHistoryApiItem>,
-    /// Total number of backup histories
+    /// total number of backup history
     pub total_count: i64,
 }
 
@@ -135,9 +135,9 @@ impl BackupHistoryListApiResponse {
 /// The required members of [`BackupHistoryListApiResponse`], each named: write one as a struct literal and pass it to [`BackupHistoryListApiResponse::new`], or to any method that takes `impl Into<BackupHistoryListApiResponse>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackupHistoryListApiResponseRequired {
-    /// Backup list information
+    /// backup list information
     pub contents: Vec<BackupHistoryApiItem>,
-    /// Total number of backup histories
+    /// total number of backup history
     pub total_count: i64,
 }
 
@@ -152,7 +152,7 @@ impl From<BackupHistoryListApiResponseRequired> for BackupHistoryListApiResponse
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BackupHistoryNumberRequest {
-    /// Backup IDs
+    /// Backup id
     pub backup_history_number: Vec<String>,
 }
 
@@ -168,7 +168,7 @@ impl BackupHistoryNumberRequest {
 /// The required members of [`BackupHistoryNumberRequest`], each named: write one as a struct literal and pass it to [`BackupHistoryNumberRequest::new`], or to any method that takes `impl Into<BackupHistoryNumberRequest>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct BackupHistoryNumberRequestRequired {
-    /// Backup IDs
+    /// Backup id
     pub backup_history_number: Vec<String>,
 }
 
@@ -583,7 +583,7 @@ pub struct ClusterResponse {
     ///
     /// - Example: `"0fdd87aab8cb46f59b7c1f81ed03fb3e"`
     pub id: String,
-    /// Instance count
+    /// Instance Count
     ///
     /// - Example: `0`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -695,10 +695,10 @@ pub struct ClusterRestoreRequest {
     /// Allowed IP addresses list
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowable_ip_addresses: Option<Vec<String>>,
-    /// Backup ID
+    /// Backup id
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_history_number: Option<String>,
-    /// Backup recovery time
+    /// Backup Recovery Time
     #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_recovery_time: Option<rt::DateTime>,
     /// Block storage groups list
@@ -721,7 +721,7 @@ pub struct ClusterRestoreRequest {
     pub name: String,
     /// Server type name
     pub server_type_name: String,
-    /// Tags
+    /// tag
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
 }
@@ -1119,7 +1119,7 @@ impl<'de> ::serde::Deserialize<'de> for DayOfWeek {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Engine {
-    /// End of service
+    /// End of Service
     ///
     /// - Example: `false`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1231,9 +1231,9 @@ impl From<EngineListResponseRequired> for EngineListResponse {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EngineProperty {
-    /// DBaaS engine property name
+    /// DBaas engine property name
     pub name: String,
-    /// DBaaS engine property value
+    /// DBaas engine property value
     pub value: String,
 }
 
@@ -1250,9 +1250,9 @@ impl EngineProperty {
 /// The required members of [`EngineProperty`], each named: write one as a struct literal and pass it to [`EngineProperty::new`], or to any method that takes `impl Into<EngineProperty>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnginePropertyRequired {
-    /// DBaaS engine property name
+    /// DBaas engine property name
     pub name: String,
-    /// DBaaS engine property value
+    /// DBaas engine property value
     pub value: String,
 }
 
@@ -1267,7 +1267,7 @@ impl From<EnginePropertyRequired> for EngineProperty {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct EnginePropertyListResponse {
-    /// DBaaS engine property list
+    /// DBaas engine property list
     pub contents: Vec<EngineProperty>,
 }
 
@@ -1283,7 +1283,7 @@ impl EnginePropertyListResponse {
 /// The required members of [`EnginePropertyListResponse`], each named: write one as a struct literal and pass it to [`EnginePropertyListResponse::new`], or to any method that takes `impl Into<EnginePropertyListResponse>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct EnginePropertyListResponseRequired {
-    /// DBaaS engine property list
+    /// DBaas engine property list
     pub contents: Vec<EngineProperty>,
 }
 
@@ -1557,15 +1557,15 @@ impl MaintenanceOption {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MaintenanceRequest {
-    /// Start day of week
+    /// start_day_of_week
     ///
     /// - Example: `"MON"`
     pub start_day_of_week: DayOfWeek,
-    /// Start minute
+    /// start_minute
     pub start_minute: String,
-    /// Start time
+    /// start_time
     pub start_time: String,
-    /// Maintenance period in hours
+    /// term_hour
     ///
     /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
     pub term_hour: String,
@@ -1586,15 +1586,15 @@ impl MaintenanceRequest {
 /// The required members of [`MaintenanceRequest`], each named: write one as a struct literal and pass it to [`MaintenanceRequest::new`], or to any method that takes `impl Into<MaintenanceRequest>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MaintenanceRequestRequired {
-    /// Start day of week
+    /// start_day_of_week
     ///
     /// - Example: `"MON"`
     pub start_day_of_week: DayOfWeek,
-    /// Start minute
+    /// start_minute
     pub start_minute: String,
-    /// Start time
+    /// start_time
     pub start_time: String,
-    /// Maintenance period in hours
+    /// term_hour
     ///
     /// - Pattern: `^(0\.5|[1-5]\.5|[1-9]|1[0-9]|2[0-4])$`
     pub term_hour: String,
@@ -1777,7 +1777,7 @@ impl rt::validate::Validate for ModifyCommandRequest {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterDto {
-    /// Parameter allowed values
+    /// Parameter allows value
     pub allows_value: String,
     /// Parameter applied value
     pub applied_value: String,
@@ -1792,9 +1792,9 @@ pub struct ParameterDto {
     /// Always sent; `None` is sent as `null`.
     #[serde(deserialize_with = "cloudsdk_runtime::nullable::required")]
     pub description: Option<String>,
-    /// Parameter ID
+    /// Parameter id
     pub id: String,
-    /// Whether the parameter can be modified
+    /// Parameter is_modifiable
     pub is_modifiable: bool,
     /// Parameter name
     pub name: String,
@@ -1838,7 +1838,7 @@ impl ParameterDto {
 /// The required members of [`ParameterDto`], each named: write one as a struct literal and pass it to [`ParameterDto::new`], or to any method that takes `impl Into<ParameterDto>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParameterDtoRequired {
-    /// Parameter allowed values
+    /// Parameter allows value
     pub allows_value: String,
     /// Parameter applied value
     pub applied_value: String,
@@ -1848,9 +1848,9 @@ pub struct ParameterDtoRequired {
     pub data_type: String,
     /// Parameter default value
     pub default_value: String,
-    /// Parameter ID
+    /// Parameter id
     pub id: String,
-    /// Whether the parameter can be modified
+    /// Parameter is_modifiable
     pub is_modifiable: bool,
     /// Parameter name
     pub name: String,
@@ -2029,7 +2029,7 @@ impl From<ParameterPageResponseRequired> for ParameterPageResponse {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParameterRequest {
-    /// Parameter ID
+    /// Parameter id
     pub id: String,
     /// Parameter new value
     pub new_value: String,
@@ -2051,7 +2051,7 @@ impl ParameterRequest {
 /// The required members of [`ParameterRequest`], each named: write one as a struct literal and pass it to [`ParameterRequest::new`], or to any method that takes `impl Into<ParameterRequest>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParameterRequestRequired {
-    /// Parameter ID
+    /// Parameter id
     pub id: String,
     /// Parameter new value
     pub new_value: String,
@@ -2076,7 +2076,7 @@ pub struct Parameters {
     pub default_value: String,
     /// Parameter description
     pub description: String,
-    /// Parameter ID
+    /// Parameter id
     pub id: String,
     /// Parameter name
     pub name: String,
@@ -2116,7 +2116,7 @@ pub struct ParametersRequired {
     pub default_value: String,
     /// Parameter description
     pub description: String,
-    /// Parameter ID
+    /// Parameter id
     pub id: String,
     /// Parameter name
     pub name: String,
@@ -3579,7 +3579,7 @@ impl rt::validate::Validate for ResizeBlockStorageGroupRequest {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ResourceInfo {
-    /// Request resource ID
+    /// request resource id
     ///
     /// - Example: `"109a585ae67b4e8482fdafc8a4a5be74"`
     pub id: String,
@@ -3595,7 +3595,7 @@ impl ResourceInfo {
 /// The required members of [`ResourceInfo`], each named: write one as a struct literal and pass it to [`ResourceInfo::new`], or to any method that takes `impl Into<ResourceInfo>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResourceInfoRequired {
-    /// Request resource ID
+    /// request resource id
     ///
     /// - Example: `"109a585ae67b4e8482fdafc8a4a5be74"`
     pub id: String,
@@ -3612,11 +3612,11 @@ impl From<ResourceInfoRequired> for ResourceInfo {
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServerType {
-    /// Server type CPU cores
+    /// Server type cpu core
     pub cpu_core: i64,
     /// Server type description
     pub description: String,
-    /// Server type memory (GB)
+    /// Server type memory
     pub memory_gb: i64,
     /// Server type name
     pub name: String,
@@ -3650,11 +3650,11 @@ impl ServerType {
 /// The required members of [`ServerType`], each named: write one as a struct literal and pass it to [`ServerType::new`], or to any method that takes `impl Into<ServerType>`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ServerTypeRequired {
-    /// Server type CPU cores
+    /// Server type cpu core
     pub cpu_core: i64,
     /// Server type description
     pub description: String,
-    /// Server type memory (GB)
+    /// Server type memory
     pub memory_gb: i64,
     /// Server type name
     pub name: String,

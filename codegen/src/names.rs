@@ -45,7 +45,8 @@ pub const RESERVED_BUILDER_MEMBERS: &[&str] =
     &["client", "body", "send", "new", "into_stream", "clone", "with_options"];
 
 /// Methods every client has: no operation may take these names.
-pub const RESERVED_CLIENT_METHODS: &[&str] = &["new", "for_endpoint", "wait_for_request", "clone", "fmt"];
+pub const RESERVED_CLIENT_METHODS: &[&str] =
+    &["new", "for_endpoint", "from_env", "runtime", "wait_for_request", "clone", "fmt"];
 
 /// The names taken in one namespace (types of a service, members of a struct,
 /// variants of an enum): the one place collision suffixes are chosen.

@@ -104,7 +104,6 @@ pub fn finish(problems: Vec<String>) -> Result<(), Error> {
     }
 }
 
-
 /// The error of a value that is none of the `valid` ones (a server variable
 /// parsed from text): names what was parsed, the value and every valid one.
 pub fn not_one_of<'a>(what: &str, value: &str, valid: impl IntoIterator<Item = &'a str>) -> Error {

@@ -5,6 +5,8 @@
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
+use nhncloud_compute::mock;
+use nhncloud_compute::runtime::mock::Mock as Service;
 use nhncloud_compute::runtime::nhncloud::NhnIdentity;
 use nhncloud_compute::runtime::wait::WaitConfig;
 use nhncloud_compute::{types, Auth, Client, Config, Endpoint, Region};
@@ -252,65 +254,63 @@ async fn the_server_stream_follows_markers_to_the_end() {
     assert_eq!(ids, ["a", "b", "c"]);
 }
 
-fn status(s: &str) -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({"server": {"id": SERVER, "status": s}}))
+/// The server in status `s`, as the typed answer of `show_server`.
+fn server_in(s: &str) -> types::ServerResponse {
+    serde_json::from_value(json!({"server": {"id": SERVER, "status": s}})).unwrap()
 }
 
 fn quick() -> WaitConfig {
-    WaitConfig::new().with_interval(Duration::from_millis(10)).with_timeout(Duration::from_millis(500))
+    WaitConfig::new().with_interval(Duration::from_millis(1)).with_timeout(Duration::from_millis(100))
+}
+
+/// A client whose `show_server` answers come from `show`, without a socket.
+fn mocked(show: &nhncloud_compute::runtime::mock::Rule<(), types::ServerResponse>) -> (Client, Service) {
+    let service = Service::new().with_rule(show);
+    (Client::new(service.config(), TENANT).unwrap(), service)
 }
 
 #[tokio::test]
 async fn the_waiter_returns_once_the_server_is_active() {
-    let server = MockServer::start().await;
-    let route = format!("/v2/{TENANT}/servers/{SERVER}");
-    Mock::given(method("GET")).and(path(&route)).respond_with(status("BUILD")).up_to_n_times(2).mount(&server).await;
-    Mock::given(method("GET")).and(path(&route)).respond_with(status("ACTIVE")).mount(&server).await;
-    let done =
-        client(&server).wait_for_server_status(SERVER, types::ServerStatus::Active).with_config(quick()).await.unwrap();
+    let show = mock::show_server()
+        .then_output(server_in("BUILD"))
+        .then_output(server_in("BUILD"))
+        .then_output(server_in("ACTIVE"));
+    let (client, _service) = mocked(&show);
+    let done = client.wait_for_server_status(SERVER, types::ServerStatus::Active).with_config(quick()).await.unwrap();
     assert_eq!(done.body().server.status, Some(types::ServerStatus::Active));
+    assert_eq!(show.matched(), 3);
 }
 
 #[tokio::test]
 async fn the_waiter_fails_early_on_error_and_times_out_otherwise() {
-    let server = MockServer::start().await;
-    let route = format!("/v2/{TENANT}/servers/{SERVER}");
-    Mock::given(method("GET")).and(path(&route)).respond_with(status("ERROR")).mount(&server).await;
-    let err = client(&server)
-        .wait_for_server_status(SERVER, types::ServerStatus::Active)
-        .with_config(quick())
-        .await
-        .unwrap_err();
+    let (client, _service) = mocked(&mock::show_server().then_output(server_in("ERROR")));
+    let err =
+        client.wait_for_server_status(SERVER, types::ServerStatus::Active).with_config(quick()).await.unwrap_err();
     assert!(matches!(err, nhncloud_compute::Error::WaiterFailed { .. }), "{err}");
 
-    let server = MockServer::start().await;
-    Mock::given(method("GET")).and(path(&route)).respond_with(status("BUILD")).mount(&server).await;
-    let err = client(&server)
-        .wait_for_server_status(SERVER, types::ServerStatus::Shutoff)
-        .with_config(quick())
-        .await
-        .unwrap_err();
+    let (client, _service) = mocked(&mock::show_server().then_output(server_in("BUILD")));
+    let err =
+        client.wait_for_server_status(SERVER, types::ServerStatus::Shutoff).with_config(quick()).await.unwrap_err();
     assert!(matches!(err, nhncloud_compute::Error::WaiterTimedOut { .. }), "{err}");
 }
 
 #[tokio::test]
 async fn the_deletion_waiter_ends_on_a_404_after_the_server_was_still_there() {
-    let server = MockServer::start().await;
-    let route = format!("/v2/{TENANT}/servers/{SERVER}");
-    Mock::given(method("GET")).and(path(&route)).respond_with(status("ACTIVE")).up_to_n_times(2).mount(&server).await;
-    Mock::given(method("GET")).and(path(&route)).respond_with(ResponseTemplate::new(404)).mount(&server).await;
-    let gone = client(&server).wait_for_server_deleted(SERVER).with_config(quick()).await.unwrap();
+    let show = mock::show_server()
+        .then_output(server_in("ACTIVE"))
+        .then_output(server_in("ACTIVE"))
+        .then_error(404, json!({"itemNotFound": {"code": 404, "message": "gone"}}));
+    let (client, _service) = mocked(&show);
+    let gone = client.wait_for_server_deleted(SERVER).with_config(quick()).await.unwrap();
     assert!(gone.is_none(), "a 404 is the end of a deletion");
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(show.matched(), 3);
 }
 
 #[tokio::test]
 async fn call_options_override_the_retry_policy_for_one_call() {
-    use nhncloud_compute::mock;
     use nhncloud_compute::prelude::{CallOptions, RetryPolicy};
-    use nhncloud_compute::runtime::mock::Mock;
     let show = mock::show_server().then_error(503, json!({"message": "busy"}));
-    let service = Mock::new().with_rule(&show);
+    let service = Service::new().with_rule(&show);
     let client = Client::new(service.config(), TENANT).unwrap();
 
     let once = CallOptions::new().with_retry(RetryPolicy::disabled());

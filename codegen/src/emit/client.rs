@@ -41,6 +41,7 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     let client_doc = doc::attrs(&client_doc);
     let methods = service.operations.iter().map(|op| emit_method(version, op));
     let request_waiter = emit_request_waiter(service);
+    let from_env = emit_from_env(service);
     let state_fns =
         service.operations.iter().filter_map(|op| op.waiter.as_ref().map(|waiter| emit_state_fn(op, waiter)));
     let client_param_docs: Vec<String> = service
@@ -71,6 +72,8 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
                 Self::new(rt::Config::new(endpoint.url(), auth), #(#ctor_args),*)
             }
 
+            #from_env
+
             /// The runtime client underneath: sends any [`rt::Request`] (an
             /// undocumented endpoint, say) with this client's authentication,
             /// retries and limits.
@@ -83,6 +86,36 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
         }
 
         #(#state_fns)*
+    }
+}
+
+/// The cloud's `from_env`, if the service has the server variables its body names.
+pub fn from_env_of(service: &Service) -> Option<&'static crate::vendor::FromEnv> {
+    let from_env = service.auth.conventions().from_env.as_ref()?;
+    let variables: Vec<&str> =
+        service.servers.iter().flat_map(|s| &s.variables).map(|v| v.rust_name.as_str()).collect();
+    from_env.needs.iter().all(|needed| variables.contains(needed)).then_some(from_env)
+}
+
+/// `Client::from_env()`, where the cloud's conventions have one.
+fn emit_from_env(service: &Service) -> TokenStream {
+    let Some(from_env) = from_env_of(service) else { return quote!() };
+    let body = match syn::parse_str::<syn::Block>(from_env.body) {
+        Ok(block) => quote!(#block),
+        // Our own source always parses; if not, the crate fails to build loudly.
+        Err(e) => {
+            let message = format!("the vendor's `from_env` body does not parse: {e}");
+            quote!({ compile_error!(#message) })
+        }
+    };
+    let mut lines = Vec::new();
+    for paragraph in from_env.doc {
+        doc::our_paragraph(&mut lines, paragraph);
+    }
+    let docs = doc::attrs(&lines);
+    quote! {
+        #docs
+        pub async fn from_env() -> Result<Self, rt::Error> #body
     }
 }
 

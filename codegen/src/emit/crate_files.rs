@@ -148,9 +148,37 @@ fn example(krate: &Crate<'_>) -> String {
     let build = construction(version);
     let types = if build.is_some() { "types, " } else { "" };
     let build = build.unwrap_or_default();
+    let (imports, client) = match super::client::from_env_of(service) {
+        Some(_) => (format!("{types}Client"), "// Credentials, region and endpoint as the cloud's own tools find them.\nlet client = Client::from_env().await?;".to_owned()),
+        None => {
+            let (enums, endpoint) = named_endpoint(service);
+            (
+                format!("{import}, {types}Client, Endpoint{enums}"),
+                format!("let client = Client::for_endpoint(&{endpoint}, {auth}{client_args})?;"),
+            )
+        }
+    };
     format!(
-        "## Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nuse {krate}::{{{import}, {types}Client, Endpoint}};\n\nlet client = Client::for_endpoint(&Endpoint::default(), {auth}{client_args})?;\n{call}{build}# Ok(())\n# }}\n```"
+        "## Example\n\n```no_run\n# async fn example() -> Result<(), {krate}::Error> {{\nuse {krate}::{{{imports}}};\n\n{client}\n{call}{build}# Ok(())\n# }}\n```"
     )
+}
+
+/// `Endpoint::new(Region::KrWest1)?` with each server variable's default
+/// named, so an example never picks a region silently; and the enums to import.
+fn named_endpoint(service: &Service) -> (String, String) {
+    let variables: Vec<_> = service.servers.first().into_iter().flat_map(|s| &s.variables).collect();
+    if variables.is_empty() {
+        return (String::new(), "Endpoint::default()".to_owned());
+    }
+    let enums: String = variables.iter().map(|v| format!(", {}", v.rust_name)).collect();
+    let values: Vec<String> = variables
+        .iter()
+        .map(|v| {
+            let default = v.values.iter().find(|value| value.value == v.default).or(v.values.first());
+            format!("{}::{}", v.rust_name, default.map_or("default()", |d| d.rust_name.as_str()))
+        })
+        .collect();
+    (enums, format!("Endpoint::new({})?", values.join(", ")))
 }
 
 /// Required members of a struct type, nested ones included (a few levels deep).

@@ -49,6 +49,21 @@ pub struct Conventions {
     /// The path (from the runtime, `rt`) of the `WaitConfig` constant its
     /// waiters start from: at least the budget of the cloud's own tools.
     pub wait_budget: &'static [&'static str],
+    /// `Client::from_env()`, set up the way the cloud's own tools are.
+    pub from_env: Option<FromEnv>,
+}
+
+/// A generated `Client::from_env()`: credentials, region and endpoint found
+/// by the cloud's runtime module.
+pub struct FromEnv {
+    /// The method's docs (Markdown, one paragraph per line).
+    pub doc: &'static [&'static str],
+    /// Its body, Rust source naming `rt`, `Self`, `Endpoint`, the server
+    /// variable enums in `needs` and `SERVICE` (the crate's `ServiceInfo`).
+    pub body: &'static str,
+    /// The server variable enums (Rust names) the body names: without them
+    /// (a spec with other servers) there is no `from_env`.
+    pub needs: &'static [&'static str],
 }
 
 /// A cloud's contract for `x-async-request` operations: they answer with a
@@ -101,6 +116,7 @@ pub const TOKEN: Conventions = Conventions {
     async_requests: None,
     api_version_extension: None,
     wait_budget: &["wait", "DEFAULT"],
+    from_env: None,
 };
 
 pub const BEARER: Conventions = Conventions {

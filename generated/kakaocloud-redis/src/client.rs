@@ -106,6 +106,22 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth))
     }
 
+    /// A client set up the way KakaoCloud's tools are: the application credential and region from the variables [`runtime::kakaocloud::KakaoCloudIam::from_env`](rt::kakaocloud::KakaoCloudIam::from_env) reads (`KAKAOCLOUD_*`, then `OS_*`).
+    ///
+    /// The region must be set (`KAKAOCLOUD_REGION` or `OS_REGION_NAME`): none is picked silently.
+    pub async fn from_env() -> Result<Self, rt::Error> {
+        let iam = rt::kakaocloud::KakaoCloudIam::from_env()?;
+        let region = iam
+            .region()
+            .ok_or_else(|| {
+                rt::Error::InvalidRequest(
+                    "no KakaoCloud region: set KAKAOCLOUD_REGION or OS_REGION_NAME"
+                        .into(),
+                )
+            })?;
+        Self::for_endpoint(&Endpoint::new(region.parse()?)?, rt::Auth::token(iam))
+    }
+
     /// The runtime client underneath: sends any [`rt::Request`] (an
     /// undocumented endpoint, say) with this client's authentication,
     /// retries and limits.

@@ -10,9 +10,10 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), kakaocloud_redis::Error> {
-//! use kakaocloud_redis::{runtime, Auth, types, Client, Endpoint};
+//! use kakaocloud_redis::{types, Client};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::kakaocloud::KakaoCloudIam::from_env()?))?;
+//! // Credentials, region and endpoint as the cloud's own tools find them.
+//! let client = Client::from_env().await?;
 //!
 //! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
 //! let subnet = types::SubnetRef::new(types::SubnetRefRequired {

@@ -123,6 +123,18 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth), tenant_id)
     }
 
+    /// A client set up the way OpenStack tools are: credentials and region from `NHN_*`, then `OS_*` variables, then `clouds.yaml` (`OS_CLOUD`), in the order of [`runtime::nhncloud::NhnIdentity::from_env`](rt::nhncloud::NhnIdentity::from_env).
+    ///
+    /// A token is issued at once, and the compute endpoint of the chosen region is taken from its service catalog, so the tenant id is given once, by the credentials.
+    pub async fn from_env() -> Result<Self, rt::Error> {
+        let identity = rt::nhncloud::NhnIdentity::from_env()?;
+        let compute = identity.compute_endpoint().await?;
+        Self::new(
+            rt::Config::new(compute.base_url, rt::Auth::token(identity)),
+            compute.tenant_id,
+        )
+    }
+
     /// The runtime client underneath: sends any [`rt::Request`] (an
     /// undocumented endpoint, say) with this client's authentication,
     /// retries and limits.

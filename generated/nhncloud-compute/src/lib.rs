@@ -10,9 +10,10 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), nhncloud_compute::Error> {
-//! use nhncloud_compute::{runtime, Auth, types, Client, Endpoint};
+//! use nhncloud_compute::{types, Client};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::token(runtime::nhncloud::NhnIdentity::from_env()?), "my-tenantid")?;
+//! // Credentials, region and endpoint as the cloud's own tools find them.
+//! let client = Client::from_env().await?;
 //! let response = client.list_availability_zones().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //!

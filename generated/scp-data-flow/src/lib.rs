@@ -10,9 +10,10 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_data_flow::Error> {
-//! use scp_data_flow::{runtime, types, Client, Endpoint};
+//! use scp_data_flow::{types, Client};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
+//! // Credentials, region and endpoint as the cloud's own tools find them.
+//! let client = Client::from_env().await?;
 //! let response = client.list_data_flow_images().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //!

@@ -210,6 +210,28 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth))
     }
 
+    /// A client set up the way SCP's own tools are: credentials, account id, auth token, auth URL, endpoint override and region from code-free sources in the order of [`runtime::scp::ScpEnvironment`](rt::scp::ScpEnvironment) (`SCP_*` variables, then the Terraform provider's `SCP_TF_*`, then `~/.scpconf/credentials.json` and `config.json`).
+    ///
+    /// The base URL is the `endpoint-override`, else this service's entry in the signed endpoint catalog of the `auth-url` (for the default region), else this crate's URL template for the default region. The error of a missing piece lists where it was looked for, never a secret.
+    pub async fn from_env() -> Result<Self, rt::Error> {
+        let environment = rt::scp::ScpEnvironment::load()?;
+        let base_url = match environment.endpoint(SERVICE.name).await? {
+            Some(url) => url,
+            None => {
+                let region = environment
+                    .region()
+                    .ok_or_else(|| {
+                        rt::Error::InvalidRequest(
+                            "no SCP region: set SCP_DEFAULT_REGION or SCP_TF_DEFAULT_REGION, `default-region` in ~/.scpconf/config.json, or an endpoint override or auth URL"
+                                .into(),
+                        )
+                    })?;
+                Endpoint::new(region.parse()?, Environment::default())?.url()
+            }
+        };
+        Self::new(rt::Config::new(base_url, environment.credentials().clone()))
+    }
+
     /// The runtime client underneath: sends any [`rt::Request`] (an
     /// undocumented endpoint, say) with this client's authentication,
     /// retries and limits.

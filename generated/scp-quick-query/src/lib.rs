@@ -10,9 +10,10 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_quick_query::Error> {
-//! use scp_quick_query::{runtime, types, Client, Endpoint};
+//! use scp_quick_query::{types, Client};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
+//! // Credentials, region and endpoint as the cloud's own tools find them.
+//! let client = Client::from_env().await?;
 //! let response = client.list_quick_query_images().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //!

@@ -10,9 +10,10 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), scp_search_engine::Error> {
-//! use scp_search_engine::{runtime, types, Client, Endpoint};
+//! use scp_search_engine::{types, Client};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), runtime::scp::ScpCredentials::from_default_chain()?)?;
+//! // Credentials, region and endpoint as the cloud's own tools find them.
+//! let client = Client::from_env().await?;
 //! let response = client.list_clusters().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //!

@@ -1,4 +1,5 @@
-//! KakaoCloud tokens from IAM (Keystone v3 application credentials).
+//! KakaoCloud tokens from IAM (Keystone v3 application credentials), and the
+//! variables KakaoCloud's tools read them from.
 
 use std::fmt;
 
@@ -40,7 +41,17 @@ pub const KAKAOCLOUD_IAM_URL: &str = "https://iam.kakaocloud.com";
 /// ```
 pub struct KakaoCloudIam {
     cache: CachedToken<KakaoIssuer>,
+    region: Option<String>,
 }
+
+/// The application credential variables, first source first: ours (the names
+/// the KakaoCloud Terraform provider reads today), the OpenStack ones, and
+/// those of the provider's first releases.
+const CREDENTIAL_VARS: [(&str, &str); 3] = [
+    ("KAKAOCLOUD_APPLICATION_CREDENTIAL_ID", "KAKAOCLOUD_APPLICATION_CREDENTIAL_SECRET"),
+    ("OS_APPLICATION_CREDENTIAL_ID", "OS_APPLICATION_CREDENTIAL_SECRET"),
+    ("APPLICATION_CREDENTIAL_ID", "APPLICATION_CREDENTIAL_SECRET"),
+];
 
 struct KakaoIssuer {
     endpoint: IdentityEndpoint,
@@ -56,19 +67,90 @@ impl KakaoCloudIam {
             credential_id: credential_id.into(),
             secret: secret.into(),
         };
-        KakaoCloudIam { cache: CachedToken::new(issuer) }
+        KakaoCloudIam { cache: CachedToken::new(issuer), region: None }
     }
 
-    /// Reads `KAKAOCLOUD_APPLICATION_CREDENTIAL_ID` and `KAKAOCLOUD_APPLICATION_CREDENTIAL_SECRET`.
+    /// The application credential (IAM access key id and secret) and region
+    /// from the environment, the first pair that is set:
+    ///
+    /// 1. `KAKAOCLOUD_APPLICATION_CREDENTIAL_ID`, `KAKAOCLOUD_APPLICATION_CREDENTIAL_SECRET`:
+    ///    ours, and the names the KakaoCloud Terraform provider reads
+    ///    (kakaoenterprise/terraform-provider-kakaocloud,
+    ///    `internal/common/client.go`, `completeConfig`);
+    /// 2. `OS_APPLICATION_CREDENTIAL_ID`, `OS_APPLICATION_CREDENTIAL_SECRET`:
+    ///    the OpenStack client's, which KakaoCloud's `kic-iam-auth` kubeconfig
+    ///    set-up uses with `OS_AUTH_URL=https://iam.kakaocloud.com/identity/v3`
+    ///    and `OS_REGION_NAME`; with this pair a set `OS_AUTH_URL` must be a
+    ///    KakaoCloud IAM URL ending in `/identity/v3` and becomes the IAM
+    ///    service (so OpenStack variables of another cloud are refused, not
+    ///    sent there);
+    /// 3. `APPLICATION_CREDENTIAL_ID`, `APPLICATION_CREDENTIAL_SECRET`: the
+    ///    names of the Terraform provider's first releases (same file, before
+    ///    it took the `KAKAOCLOUD_` prefix).
+    ///
+    /// A pair with one half set is an error naming the other. The region is
+    /// `KAKAOCLOUD_REGION`, else `OS_REGION_NAME`; the Terraform provider has
+    /// no variable for it (its `region` attribute defaults to `kr-central-2`).
+    /// Fails with [`Error::Auth`] listing every variable looked at, never a value.
     pub fn from_env() -> Result<Self, Error> {
-        Self::from_lookup(&identity::env_var)
+        Self::load_from(identity::env_var)
     }
 
+    /// [`from_env`](Self::from_env) with the variables read through `env`.
+    pub fn load_from(env: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let env = |name: &str| env(name).filter(|value| !value.is_empty());
+        let mut found = None;
+        for (index, (id_var, secret_var)) in CREDENTIAL_VARS.iter().enumerate() {
+            match (env(id_var), env(secret_var)) {
+                (Some(id), Some(secret)) => {
+                    found = Some((index, id, secret));
+                    break;
+                }
+                (None, None) => {}
+                (Some(_), None) => return Err(Error::Auth(format!("environment variable {secret_var} is not set"))),
+                (None, Some(_)) => return Err(Error::Auth(format!("environment variable {id_var} is not set"))),
+            }
+        }
+        let Some((index, id, secret)) = found else {
+            let names: Vec<String> = CREDENTIAL_VARS.iter().map(|(id, secret)| format!("{id} and {secret}")).collect();
+            return Err(Error::Auth(format!(
+                "no KakaoCloud application credential found; looked for the environment variables {}",
+                names.join(", ")
+            )));
+        };
+        let mut iam = KakaoCloudIam::new(id, secret);
+        if index == 1 {
+            if let Some(url) = env("OS_AUTH_URL") {
+                let trimmed = url.trim_end_matches('/');
+                let base = trimmed.strip_suffix("/identity/v3").ok_or_else(|| {
+                    Error::Auth(format!(
+                        "OS_AUTH_URL {trimmed} is not a KakaoCloud IAM URL (…/identity/v3, such as \
+                         {KAKAOCLOUD_IAM_URL}/identity/v3): the OS_APPLICATION_CREDENTIAL_* variables may be \
+                         another cloud's; set KAKAOCLOUD_APPLICATION_CREDENTIAL_ID and _SECRET instead"
+                    ))
+                })?;
+                iam = iam.with_base_url(base);
+            }
+        }
+        iam.region = env("KAKAOCLOUD_REGION").or_else(|| env("OS_REGION_NAME"));
+        Ok(iam)
+    }
+
+    #[cfg(test)]
     fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
-        Ok(KakaoCloudIam::new(
-            identity::required(lookup, "KAKAOCLOUD_APPLICATION_CREDENTIAL_ID")?,
-            identity::required(lookup, "KAKAOCLOUD_APPLICATION_CREDENTIAL_SECRET")?,
-        ))
+        Self::load_from(lookup)
+    }
+
+    /// This region (`kr-central-2`, …) in place of the one found.
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The region found or set, if any: fill in a generated client's URL
+    /// template with it (its `Region` parses it with `FromStr`).
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 }
 
@@ -109,7 +191,7 @@ impl KakaoIssuer {
 
 impl fmt::Debug for KakaoCloudIam {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("KakaoCloudIam").field("cache", &self.cache).finish()
+        f.debug_struct("KakaoCloudIam").field("cache", &self.cache).field("region", &self.region).finish()
     }
 }
 

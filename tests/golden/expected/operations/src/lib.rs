@@ -10,9 +10,9 @@
 //!
 //! ```no_run
 //! # async fn example() -> Result<(), golden_operations::Error> {
-//! use golden_operations::{Auth, types, Client, Endpoint};
+//! use golden_operations::{Auth, types, Client, Endpoint, Stage, Region};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()), "my-tenantid")?;
+//! let client = Client::for_endpoint(&Endpoint::new(Stage::Prod, Region::Kr1)?, Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()), "my-tenantid")?;
 //! let response = client.list_items().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //!

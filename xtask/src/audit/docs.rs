@@ -67,6 +67,25 @@ pub struct Operation {
     pub examples: Vec<Example>,
 }
 
+impl Operation {
+    /// An operation stated at `place` as `METHOD path`, its version the path's
+    /// leading segment (`v2`), as KakaoCloud's and NHN Cloud's pages give it.
+    pub fn from_path(place: Place, method: &str, path: &str) -> Self {
+        let version = path.trim_start_matches('/').split('/').next().unwrap_or_default().to_owned();
+        Operation {
+            place,
+            method: method.to_lowercase(),
+            path: path.to_owned(),
+            version,
+            params: Vec::new(),
+            body: None,
+            responses: Vec::new(),
+            statuses_stated: false,
+            examples: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Param {
     pub place: Place,

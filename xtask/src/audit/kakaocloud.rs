@@ -52,19 +52,7 @@ pub fn parse(text: &str) -> Docs {
         if !docs.hosts.contains(&host) {
             docs.hosts.push(host);
         }
-        let path = caps[3].to_owned();
-        let version = path.trim_start_matches('/').split('/').next().unwrap_or_default().to_owned();
-        let mut op = Operation {
-            place: Place::new(start + 1, lines[start]),
-            method: caps[1].to_lowercase(),
-            path,
-            version,
-            params: Vec::new(),
-            body: None,
-            responses: Vec::new(),
-            statuses_stated: false,
-            examples: Vec::new(),
-        };
+        let mut op = Operation::from_path(Place::new(start + 1, lines[start]), &caps[1], &caps[3]);
         section(&lines, start, end, caps.get(4).map_or("", |m| m.as_str()), &mut op, &mut docs);
         docs.operations.push(op);
     }

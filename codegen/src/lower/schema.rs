@@ -90,8 +90,8 @@ impl<'a> Lowerer<'a> {
                     if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
                 self.union(name, variants, key, schema, pointer)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                TypeKind::Alias(self.type_of_ref(&all_of[0], name, &push_pointer(&push_pointer(pointer, "allOf"), "0")))
+            SchemaKind::AllOf { all_of } if let Some(i) = sole_part(all_of) => {
+                TypeKind::Alias(self.type_of_ref(&all_of[i], name, &part_pointer(pointer, i)))
             }
             _ if self.is_object(schema) => self.structure(name, schema, pointer),
             _ => TypeKind::Alias(self.type_of_schema(schema, name, pointer)),
@@ -168,8 +168,8 @@ impl<'a> Lowerer<'a> {
             SchemaKind::Type(T::Object(o)) if o.properties.is_empty() => {
                 self.map(o.additional_properties.as_ref(), hint, pointer)
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                self.type_of_ref(&all_of[0], hint, &push_pointer(&push_pointer(pointer, "allOf"), "0"))
+            SchemaKind::AllOf { all_of } if let Some(i) = sole_part(all_of) => {
+                self.type_of_ref(&all_of[i], hint, &part_pointer(pointer, i))
             }
             SchemaKind::Type(T::Object(_))
             | SchemaKind::AllOf { .. }
@@ -292,9 +292,17 @@ impl<'a> Lowerer<'a> {
 
     pub(super) fn doc_of(&self, schema: &Schema, _pointer: &str) -> Doc {
         let data = &schema.schema_data;
+        // `allOf: [{$ref: X}, {description: …}]` documents its reference in a part.
+        let annotation = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } if sole_part(all_of).is_some() => all_of.iter().find_map(|part| match part {
+                ReferenceOr::Item(part) if is_annotation(part) => part.schema_data.description.clone(),
+                _ => None,
+            }),
+            _ => None,
+        };
         let mut doc = Doc {
             summary: data.title.clone(),
-            description: data.description.clone(),
+            description: data.description.clone().or(annotation),
             default: data.default.clone(),
             example: data.example.clone(),
             deprecated: data.deprecated,
@@ -349,4 +357,25 @@ impl<'a> Lowerer<'a> {
 
 fn has_values(values: &[Option<String>]) -> bool {
     values.iter().any(Option::is_some)
+}
+
+/// The index of the one part of an `allOf` that says what the value is, when
+/// every other part only annotates it: `allOf: [{$ref: X}, {description: …}]`
+/// is a common way to document a reference, and is that reference, not a
+/// new struct (expanding it re-walks recursive schemas without end).
+pub(super) fn sole_part(all_of: &[ReferenceOr<Schema>]) -> Option<usize> {
+    let mut meaningful =
+        all_of.iter().enumerate().filter(|(_, part)| !matches!(part, ReferenceOr::Item(p) if is_annotation(p)));
+    let (index, _) = meaningful.next()?;
+    meaningful.next().is_none().then_some(index)
+}
+
+/// A schema that only documents (description, title, example…): no type,
+/// members, composition, constraints or nullability of its own.
+fn is_annotation(schema: &Schema) -> bool {
+    !schema.schema_data.nullable && schema.schema_kind == SchemaKind::Any(openapiv3::AnySchema::default())
+}
+
+fn part_pointer(pointer: &str, index: usize) -> String {
+    push_pointer(&push_pointer(pointer, "allOf"), &index.to_string())
 }

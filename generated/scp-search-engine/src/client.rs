@@ -210,7 +210,7 @@ impl Client {
         Self::new(rt::Config::new(endpoint.url(), auth))
     }
 
-    /// A client set up the way SCP's own tools are: credentials, account id, auth token, auth URL, endpoint override and region from code-free sources in the order of [`runtime::scp::ScpEnvironment`](rt::scp::ScpEnvironment) (`SCP_*` variables, then the Terraform provider's `SCP_TF_*`, then `~/.scpconf/credentials.json` and `config.json`).
+    /// A client set up the way SCP's own tools are: credentials, account id, auth token, auth URL, endpoint override and region from the environment, in the order of [`runtime::scp::ScpEnvironment`](rt::scp::ScpEnvironment) (`SCP_*` variables, then the Terraform provider's `SCP_TF_*`, then `~/.scpconf/credentials.json` and `config.json`).
     ///
     /// The base URL is the `endpoint-override`, else this service's entry in the signed endpoint catalog of the `auth-url` (for the default region), else this crate's URL template for the default region. The error of a missing piece lists where it was looked for, never a secret.
     pub async fn from_env() -> Result<Self, rt::Error> {

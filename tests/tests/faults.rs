@@ -137,6 +137,16 @@ fn contradictory_type_and_format() {
 }
 
 #[test]
+fn numbers_carried_as_strings_are_strings_documented_with_their_format() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A:\n      type: object\n      properties:\n        size: {type: string, format: int64}\n");
+    let doc = codegen::load::parse("strings.yaml", text.as_bytes()).unwrap();
+    let service = codegen::lower::lower("strings.yaml", &doc).expect("valid OpenAPI");
+    let codegen::ir::TypeKind::Struct { fields, .. } = &service.types["A"].kind else { panic!() };
+    assert_eq!(fields[0].ty, codegen::ir::Type::String);
+    assert_eq!(fields[0].doc.format.as_deref(), Some("int64"));
+}
+
+#[test]
 fn extreme_yaml_nesting_is_refused_not_a_stack_overflow() {
     let deep = format!("openapi: 3.0.3\nx: {}{}\n", "[".repeat(5_000), "]".repeat(5_000));
     assert_fault(&deep, "#", "invalid YAML");

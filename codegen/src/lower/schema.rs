@@ -206,7 +206,10 @@ impl<'a> Lowerer<'a> {
     fn check_format(&mut self, schema: &Schema, pointer: &str) {
         const STRING_FORMATS: &[&str] =
             &["date-time", "date", "uuid", "byte", "binary", "password", "email", "uri", "hostname", "ipv4", "ipv6"];
-        const NUMBER_FORMATS: &[&str] = &["int32", "int64", "float", "double"];
+        // A string with a number format (`type: string, format: int64`) is valid:
+        // Google's and others' way to carry 64-bit numbers past JSON parsers
+        // that read numbers as doubles. It stays a `String`, documented as
+        // `Format: int64`.
         let (found, type_name, foreign): (Option<&str>, &str, &[&str]) = match &schema.schema_kind {
             SchemaKind::Type(openapiv3::Type::Integer(i)) => match &i.format {
                 VariantOrUnknownOrEmpty::Unknown(f) => (Some(f.as_str()), "integer", STRING_FORMATS),
@@ -214,10 +217,6 @@ impl<'a> Lowerer<'a> {
             },
             SchemaKind::Type(openapiv3::Type::Number(n)) => match &n.format {
                 VariantOrUnknownOrEmpty::Unknown(f) => (Some(f.as_str()), "number", STRING_FORMATS),
-                _ => (None, "", &[]),
-            },
-            SchemaKind::Type(openapiv3::Type::String(s)) => match &s.format {
-                VariantOrUnknownOrEmpty::Unknown(f) => (Some(f.as_str()), "string", NUMBER_FORMATS),
                 _ => (None, "", &[]),
             },
             _ => (None, "", &[]),

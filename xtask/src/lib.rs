@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bench;
 pub mod conformance;
 pub mod diff;
+pub mod gen;
 mod process;
 pub mod regen;
 pub mod test;

@@ -17,6 +17,8 @@ tasks:
   diff     API change report: [--from REV] [--to REV] [--json] [--fail-on-breaking] [A.yaml B.yaml]
   audit    where the vendors' docs (saved as text) and the specs disagree:
            [DOCS_FILE…] [--spec SPEC…] [--json] [--fail-on-difference]
+  gen      one crate from any OpenAPI 3.0 description, building on its own:
+           SPEC --out DIR [--name NAME]
   check    fail with a diff when generated/ is out of step with specs/ or the generator
   lint     lint every spec (openapi-spec-validator + project rules)
   conformance  call every operation of every crate against Prism mocks of the specs
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Some("bench") => xtask::bench::bench(&root(), &args[1..]),
         Some("diff") => xtask::diff::run(&root(), &args[1..]).map(|_| ()),
         Some("audit") => xtask::audit::run(&root(), &args[1..]).map(|_| ()),
+        Some("gen") => xtask::gen::run(&root(), &args[1..]),
         Some("check") => regen::check(&root()),
         Some("lint") => test::lint(&root()),
         Some("conformance") => xtask::conformance::conformance(&root()).map(|s| {

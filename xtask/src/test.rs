@@ -53,10 +53,25 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
     // provider installed before reqwest builds a client).
     let ring_only = ["--no-default-features", "--features", "tls-ring", "--lib", "transport::tests"];
     cargo(root, &[&["test", "-p", "cloudsdk-runtime"][..], &ring_only].concat())?;
+    standalone_crate_builds(root)?;
     let summary = crate::conformance::conformance(root)?;
     println!("conformance: {}/{} operations accepted by Prism and decoded", summary.exercised, summary.operations);
     if summary.exercised < summary.operations {
         return Err(format!("{} operations were not exercised", summary.operations - summary.exercised));
     }
     Ok(())
+}
+
+/// `cargo xtask gen` makes a crate that builds outside the workspace: one
+/// from a golden fixture, checked in a scratch folder with every feature.
+fn standalone_crate_builds(root: &Path) -> Result<(), String> {
+    let out = std::env::temp_dir().join(format!("cloudsdk-gen-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    crate::gen::generate(root, &root.join("tests/golden/waiters.yaml"), &out, "standalone-waiters")?;
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
+    let mut check = Command::new(env!("CARGO"));
+    check.args(["check", "--quiet", "--all-features"]).env("CARGO_TARGET_DIR", target).current_dir(&out);
+    let checked = run(&mut check);
+    let _ = std::fs::remove_dir_all(&out);
+    checked
 }

@@ -31,26 +31,47 @@ use std::path::Path;
 
 /// Loads and lowers every version of one crate.
 pub fn lower_crate(spec: &CrateSpec) -> Result<Vec<ir::Service>, Vec<SpecError>> {
+    lower_crate_in(spec, lower::Mode::Strict).map(|(services, _)| services)
+}
+
+/// [`lower_crate`] in `mode`, with the warnings of a lenient run.
+pub fn lower_crate_in(
+    spec: &CrateSpec,
+    mode: lower::Mode,
+) -> Result<(Vec<ir::Service>, Vec<SpecError>), Vec<SpecError>> {
     let mut services = Vec::new();
-    let mut errors = Vec::new();
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
     for version in &spec.versions {
-        match load::load(&version.path).and_then(|doc| lower::lower(&version.display_path, &doc)) {
-            Ok(service) => services.push(service),
+        match load::load(&version.path).and_then(|doc| lower::lower_in(&version.display_path, &doc, mode)) {
+            Ok(mut lowered) => {
+                services.push(lowered.service);
+                warnings.append(&mut lowered.warnings);
+            }
             Err(mut e) => errors.append(&mut e),
         }
     }
     if errors.is_empty() {
-        Ok(services)
+        Ok((services, warnings))
     } else {
         Err(errors)
     }
 }
 
-/// Generates one crate from its specs.
+/// Generates one crate from its specs, strictly.
 pub fn generate_crate(spec: &CrateSpec, package_version: &str) -> Result<GeneratedCrate, Vec<SpecError>> {
-    let services = lower_crate(spec)?;
-    emit::emit_crate(spec, &services, package_version)
-        .map_err(|message| vec![SpecError::new(&spec.versions[0].display_path, "", message)])
+    generate_crate_in(spec, package_version, lower::Mode::Strict).map(|(generated, _)| generated)
+}
+
+/// [`generate_crate`] in `mode`, with the warnings of a lenient run.
+pub fn generate_crate_in(
+    spec: &CrateSpec,
+    package_version: &str,
+    mode: lower::Mode,
+) -> Result<(GeneratedCrate, Vec<SpecError>), Vec<SpecError>> {
+    let (services, warnings) = lower_crate_in(spec, mode)?;
+    let generated = emit::emit_crate(spec, &services, package_version)
+        .map_err(|message| vec![SpecError::new(&spec.versions[0].display_path, "", message)])?;
+    Ok((generated, warnings))
 }
 
 /// Generates every crate under `specs_root` (see [`layout::discover`]). All

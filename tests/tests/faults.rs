@@ -463,3 +463,51 @@ fn recursive_schemas_behind_description_wrappers_stay_references() {
     assert_eq!(field("Type", "ArrayColumnInfo").doc.description.as_deref(), Some("An array column."));
     assert_eq!(service.types.len(), 3, "no inline copies: {:?}", service.types.keys().collect::<Vec<_>>());
 }
+
+#[test]
+fn a_lenient_run_generates_a_sloppy_foreign_description_with_a_warning_per_fault() {
+    let text = spec(concat!(
+        "paths:\n",
+        "  /images:\n",
+        "    get:\n",
+        "      operationId: listImages\n",
+        "      x-waiter: {timeout: 5, poll: status}\n",
+        "      parameters:\n",
+        "        - {name: minDisk, in: query, schema: {type: integer}}\n",
+        "        - {name: min_disk, in: query, schema: {type: integer}}\n",
+        "      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/FooBar'}}}}}\n",
+        "components:\n",
+        "  schemas:\n",
+        "    foo-bar: {type: string}\n",
+        "    FooBar:\n",
+        "      type: object\n",
+        "      required: [tags]\n",
+        "      properties:\n",
+        "        when: {type: integer, format: date-time}\n",
+    ));
+    let doc = codegen::load::parse("foreign.yaml", text.as_bytes()).unwrap();
+    let strict = codegen::lower::lower("foreign.yaml", &doc).err().expect("strict refuses it");
+    let lowered =
+        codegen::lower::lower_in("foreign.yaml", &doc, codegen::lower::Mode::Lenient).expect("lenient generates");
+    let pointers: Vec<&str> = lowered.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    assert!(strict.iter().any(|e| e.message.contains("both become the Rust type")), "{strict:?}");
+    for expected in [
+        "#/components/schemas/FooBar",
+        "#/components/schemas/FooBar/required/0",
+        "#/paths/~1images/get/parameters/1",
+        "#/paths/~1images/get/x-waiter",
+        "#/components/schemas/FooBar/properties/when/format",
+    ] {
+        assert!(pointers.contains(&expected), "no warning at {expected}: {pointers:?}");
+    }
+    let service = &lowered.service;
+    assert!(
+        service.types.contains_key("FooBar") && service.types.contains_key("FooBar2"),
+        "{:?}",
+        service.types.keys()
+    );
+    let op = &service.operations[0];
+    let names: Vec<&str> = op.params.iter().map(|p| p.rust_name.as_str()).collect();
+    assert_eq!(names, ["min_disk", "min_disk_2"]);
+    assert!(op.waiter.is_none(), "a foreign `x-waiter` is ignored");
+}

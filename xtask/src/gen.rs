@@ -1,5 +1,6 @@
-//! `gen SPEC --out DIR [--name NAME]`: one client crate from any OpenAPI 3.0
-//! description (YAML or JSON), anywhere, packaged to build on its own: the
+//! `gen SPEC --out DIR [--name NAME] [--strict]`: one client crate from any
+//! OpenAPI 3.0 description (YAML or JSON), anywhere, lowered leniently (see
+//! `codegen::lower::Mode`) and packaged to build on its own: the
 //! generator writes crates for this workspace, so the keys they inherit from
 //! it (`license.workspace = true`, `serde = { workspace = true }`) are
 //! replaced here by the workspace's own values, and the runtime is named by
@@ -8,16 +9,20 @@
 
 use std::path::{Path, PathBuf};
 
+use codegen::lower::Mode;
+use codegen::SpecError;
+
 /// Runs `gen` with its command-line arguments.
 pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
-    let usage = "usage: cargo xtask gen SPEC --out DIR [--name NAME]";
+    let usage = "usage: cargo xtask gen SPEC --out DIR [--name NAME] [--strict]";
     let mut spec = None;
-    let (mut out, mut name) = (None, None);
+    let (mut out, mut name, mut mode) = (None, None, Mode::Lenient);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--out" => out = Some(PathBuf::from(args.next().ok_or(usage)?)),
             "--name" => name = Some(args.next().ok_or(usage)?.clone()),
+            "--strict" => mode = Mode::Strict,
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`; {usage}")),
             path => spec = Some(PathBuf::from(path)),
         }
@@ -27,15 +32,25 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
         Some(name) => name,
         None => crate_name_of(&spec)?,
     };
-    let written = generate(root, &spec, &out, &name)?;
-    println!("wrote {written} files of crate `{name}` to {}", out.display());
+    let (written, warnings) = generate(root, &spec, &out, &name, mode)?;
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    println!("wrote {written} files of crate `{name}` to {} ({} warnings)", out.display(), warnings.len());
     Ok(())
 }
 
-/// Generates crate `name` from `spec` into `out`; returns how many files it wrote.
-pub fn generate(root: &Path, spec: &Path, out: &Path, name: &str) -> Result<usize, String> {
+/// Generates crate `name` from `spec` into `out` in `mode`; returns how many
+/// files it wrote and the warnings of a lenient run.
+pub fn generate(
+    root: &Path,
+    spec: &Path,
+    out: &Path,
+    name: &str,
+    mode: Mode,
+) -> Result<(usize, Vec<SpecError>), String> {
     let crate_spec = codegen::CrateSpec::from_files(name, &[(spec.to_path_buf(), spec.display().to_string())]);
-    let generated = codegen::generate_crate(&crate_spec, "0.1.0")
+    let (generated, warnings) = codegen::generate_crate_in(&crate_spec, "0.1.0", mode)
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))?;
     let workspace =
         std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("workspace Cargo.toml: {e}"))?;
@@ -53,7 +68,7 @@ pub fn generate(root: &Path, spec: &Path, out: &Path, name: &str) -> Result<usiz
     if !lock.exists() {
         std::fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| format!("{}: {e}", lock.display()))?;
     }
-    Ok(generated.files.len() + 1)
+    Ok((generated.files.len() + 1, warnings))
 }
 
 /// `petstore-v3.yaml` → `petstore-v3`.

@@ -17,8 +17,8 @@ tasks:
   diff     API change report: [--from REV] [--to REV] [--json] [--fail-on-breaking] [A.yaml B.yaml]
   audit    where the vendors' docs (saved as text) and the specs disagree:
            [DOCS_FILE…] [--spec SPEC…] [--json] [--fail-on-difference]
-  gen      one crate from any OpenAPI 3.0 description, building on its own:
-           SPEC --out DIR [--name NAME]
+  gen      one crate from any OpenAPI 3.0 description, building on its own; sloppiness
+           with a clear meaning is a warning: SPEC --out DIR [--name NAME] [--strict]
   check    fail with a diff when generated/ is out of step with specs/ or the generator
   lint     lint every spec (openapi-spec-validator + project rules)
   conformance  call every operation of every crate against Prism mocks of the specs

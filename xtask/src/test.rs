@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use codegen::lower::Mode;
+
 use crate::process::{run, venv};
 
 /// Pinned Python tools for the spec lint.
@@ -67,7 +69,7 @@ pub fn test(root: &Path, args: &[String]) -> Result<(), String> {
 fn standalone_crate_builds(root: &Path) -> Result<(), String> {
     let out = std::env::temp_dir().join(format!("cloudsdk-gen-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    crate::gen::generate(root, &root.join("tests/golden/waiters.yaml"), &out, "standalone-waiters")?;
+    crate::gen::generate(root, &root.join("tests/golden/waiters.yaml"), &out, "standalone-waiters", Mode::Strict)?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), Into::into);
     let mut check = Command::new(env!("CARGO"));
     check.args(["check", "--quiet", "--all-features"]).env("CARGO_TARGET_DIR", target).current_dir(&out);

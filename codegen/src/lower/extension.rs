@@ -30,12 +30,12 @@ impl<'a> Lowerer<'a> {
         let raw: Vec<Raw> = match serde_json::from_value(raw.clone()) {
             Ok(raw) => raw,
             Err(e) => {
-                self.error(&at, format!("expected a list of {{schema, method, summary}}: {e}"));
+                self.sloppy(&at, format!("expected a list of {{schema, method, summary}}: {e}"));
                 return Vec::new();
             }
         };
         if body.is_some_and(|b| !b.required) {
-            self.error(&at, "`x-body-variants` needs a required request body");
+            self.sloppy(&at, "`x-body-variants` needs a required request body");
             return Vec::new();
         }
         let (union, variants) = match body.map(|b| &b.ty) {
@@ -50,13 +50,13 @@ impl<'a> Lowerer<'a> {
             let item_at = push_pointer(&at, &i.to_string());
             let type_name = self.component_names.get(&r.schema).cloned().unwrap_or_else(|| pascal(&r.schema));
             let Some(variant) = variants.iter().find(|v| v.ty == Type::Named(type_name.clone())) else {
-                self.error(&item_at, format!("`{}` is not a variant of the request body's oneOf", r.schema));
+                self.sloppy(&item_at, format!("`{}` is not a variant of the request body's oneOf", r.schema));
                 continue;
             };
             let method = snake(&r.method);
             // Claimed here, so two variants of one list cannot share a method either.
             if let Some(first) = names.insert(method.clone(), pointer.to_owned()) {
-                self.error(&item_at, format!("method `{method}` is already the name of the operation at {first}"));
+                self.sloppy(&item_at, format!("method `{method}` is already the name of the operation at {first}"));
                 continue;
             }
             let empty = self
@@ -98,7 +98,7 @@ impl<'a> Lowerer<'a> {
             _ => None,
         };
         let Some((first, second, items, cursor)) = named else {
-            self.error(
+            self.sloppy(
                 &at,
                 "expected {style: page, page, size, items} or {style: marker, limit, marker, items, cursor}",
             );
@@ -107,7 +107,7 @@ impl<'a> Lowerer<'a> {
         let first = self.page_param(params, &first, false, &at)?;
         let second = self.page_param(params, &second, cursor.is_some(), &at)?;
         let Some((items, item)) = self.items_member(success, &items) else {
-            self.error(&at, format!("the operation needs one success body, an object whose `{items}` is an array"));
+            self.sloppy(&at, format!("the operation needs one success body, an object whose `{items}` is an array"));
             return None;
         };
         let style = match cursor {
@@ -115,7 +115,7 @@ impl<'a> Lowerer<'a> {
             Some(cursor) => {
                 let field = self.member(&item, &cursor).map(|f| (f.member(), self.resolve_aliases(&f.ty).clone()));
                 let Some((member, ty)) = field.filter(|(_, ty)| matches!(ty, Type::String | Type::Integer(_))) else {
-                    self.error(
+                    self.sloppy(
                         &at,
                         format!("the items have no string or integer member `{cursor}` to use as the next marker"),
                     );
@@ -131,14 +131,17 @@ impl<'a> Lowerer<'a> {
     /// A query parameter pagination sets: an integer, or the string marker.
     fn page_param(&mut self, params: &[Param], name: &str, is_marker: bool, at: &str) -> Option<PageParam> {
         let Some(p) = params.iter().find(|p| p.name == name && p.location == ParamLocation::Query) else {
-            self.error(at, format!("pagination names the query parameter `{name}`, which the operation does not have"));
+            self.sloppy(
+                at,
+                format!("pagination names the query parameter `{name}`, which the operation does not have"),
+            );
             return None;
         };
         let ty = self.resolve_aliases(&p.ty).clone();
         let fits = if is_marker { ty == Type::String } else { matches!(ty, Type::Integer(_)) };
         if !fits {
             let wanted = if is_marker { "a string" } else { "an integer" };
-            self.error(at, format!("pagination needs the query parameter `{name}` to be {wanted}"));
+            self.sloppy(at, format!("pagination needs the query parameter `{name}` to be {wanted}"));
             return None;
         }
         Some(PageParam { rust_name: p.rust_name.clone(), required: p.required, ty })
@@ -179,27 +182,27 @@ impl<'a> Lowerer<'a> {
         let raw: Raw = match serde_json::from_value(raw.clone()) {
             Ok(w) => w,
             Err(e) => {
-                self.error(&at, format!("expected {{method, state, failure, deleted, deleted_states}}: {e}"));
+                self.sloppy(&at, format!("expected {{method, state, failure, deleted, deleted_states}}: {e}"));
                 return None;
             }
         };
         if !raw.state.starts_with('/') {
-            self.error(&push_pointer(&at, "state"), "`state` must be a JSON pointer such as `/server/status`");
+            self.sloppy(&push_pointer(&at, "state"), "`state` must be a JSON pointer such as `/server/status`");
             return None;
         }
         if raw.deleted.is_none() && !raw.deleted_states.is_empty() {
-            self.error(&push_pointer(&at, "deleted_states"), "`deleted_states` needs `deleted`, the method's name");
+            self.sloppy(&push_pointer(&at, "deleted_states"), "`deleted_states` needs `deleted`, the method's name");
         }
         let method = snake(&raw.method);
         let deleted = raw.deleted.as_deref().map(snake);
         for name in std::iter::once(&method).chain(&deleted) {
             if let Some(first) = names.get(name) {
-                self.error(&at, format!("method `{name}` is already the name of the operation at {first}"));
+                self.sloppy(&at, format!("method `{name}` is already the name of the operation at {first}"));
                 return None;
             }
         }
         if deleted.as_ref() == Some(&method) {
-            self.error(&at, format!("`method` and `deleted` both name `{method}`"));
+            self.sloppy(&at, format!("`method` and `deleted` both name `{method}`"));
             return None;
         }
         let (path, ty) = self.state_path(success, &raw.state, &at)?;
@@ -221,7 +224,7 @@ impl<'a> Lowerer<'a> {
             }
             other => {
                 let other = other.to_string();
-                self.error(at, format!("`{pointer}` leads to {other}, not a string or enum"));
+                self.sloppy(at, format!("`{pointer}` leads to {other}, not a string or enum"));
                 None
             }
         }
@@ -236,7 +239,7 @@ impl<'a> Lowerer<'a> {
             .map(|state| format!("{what} state `{state}` is not a value of `{enum_name}`"))
             .collect();
         for message in unknown {
-            self.error(at, message);
+            self.sloppy(at, message);
         }
     }
 
@@ -244,7 +247,7 @@ impl<'a> Lowerer<'a> {
     /// the type it ends at; `*` steps into the items of an array, once.
     fn state_path(&mut self, success: &Success, pointer: &str, at: &str) -> Option<(Vec<StateStep>, Type)> {
         let Some(mut ty) = success.body().cloned() else {
-            self.error(at, "a waiter needs an operation with a success body");
+            self.sloppy(at, "a waiter needs an operation with a success body");
             return None;
         };
         let mut path = Vec::new();
@@ -268,7 +271,7 @@ impl<'a> Lowerer<'a> {
                 let message = format!(
                     "`{pointer}` does not lead through members (and at most one array, `*`) of the operation's success body"
                 );
-                self.error(at, message);
+                self.sloppy(at, message);
                 return None;
             };
             path.push(step);
@@ -283,14 +286,14 @@ impl<'a> Lowerer<'a> {
         let first = operations.iter().find(|op| op.async_request)?;
         let at = push_pointer(&first.pointer, "x-async-request");
         let Some(contract) = auth.conventions().async_requests.as_ref() else {
-            self.error(
+            self.sloppy(
                 &at,
                 "`x-async-request` needs a cloud (`x-auth`) whose asynchronous requests the generator knows",
             );
             return None;
         };
         let Some(status) = operations.iter().find(|op| op.name == contract.status_operation) else {
-            self.error(
+            self.sloppy(
                 &at,
                 format!(
                     "`x-async-request` needs the operation `{}` reporting on a request id",
@@ -317,7 +320,7 @@ impl<'a> Lowerer<'a> {
                     "`{}` must take the request id as its one argument and answer with a required string `{}`",
                     status.name, contract.state_member
                 );
-                self.error(&status.pointer, message);
+                self.sloppy(&status.pointer, message);
                 None
             }
         }

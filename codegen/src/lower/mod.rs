@@ -30,24 +30,54 @@ const MAX_DEPTH: usize = 48;
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 
-/// Lowers `doc`, read from `display_path`.
+/// How faults with a clear meaning are treated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Mode {
+    /// Every fault is an error: our own specs (`cargo xtask regen`, CI).
+    #[default]
+    Strict,
+    /// Sloppiness with a clear meaning is a warning and the crate is still
+    /// generated: foreign descriptions (`cargo xtask gen`). Names that collide
+    /// in Rust get a suffix, a `required` naming an absent property is
+    /// dropped, a format contradicting its type is ignored, and an extension
+    /// of another shape than ours is ignored.
+    Lenient,
+}
+
+/// A lowered service and the warnings of a lenient run.
+pub struct Lowered {
+    pub service: Service,
+    pub warnings: Vec<SpecError>,
+}
+
+/// Lowers `doc`, read from `display_path`, strictly.
+pub fn lower(display_path: &str, doc: &OpenAPI) -> Result<Service, Vec<SpecError>> {
+    lower_in(display_path, doc, Mode::Strict).map(|lowered| lowered.service)
+}
+
+/// Lowers `doc` in `mode`.
 ///
 /// When identical types are found (see `lower/merge.rs`), the document is lowered a
 /// second time with each group under one name.
-pub fn lower(display_path: &str, doc: &OpenAPI) -> Result<Service, Vec<SpecError>> {
-    let first = lower_with(display_path, doc, merge::MergePlan::default())?;
-    let plan = merge::plan(&first.types);
+pub fn lower_in(display_path: &str, doc: &OpenAPI, mode: Mode) -> Result<Lowered, Vec<SpecError>> {
+    let first = lower_with(display_path, doc, mode, merge::MergePlan::default())?;
+    let plan = merge::plan(&first.service.types);
     if plan.is_empty() {
         return Ok(first);
     }
-    lower_with(display_path, doc, plan)
+    lower_with(display_path, doc, mode, plan)
 }
 
-fn lower_with(display_path: &str, doc: &OpenAPI, merges: merge::MergePlan) -> Result<Service, Vec<SpecError>> {
-    let mut l = Lowerer::new(display_path, doc, merges);
+fn lower_with(
+    display_path: &str,
+    doc: &OpenAPI,
+    mode: Mode,
+    merges: merge::MergePlan,
+) -> Result<Lowered, Vec<SpecError>> {
+    let mut l = Lowerer::new(display_path, doc, mode, merges);
     let service = l.service();
     if l.errors.is_empty() {
-        Ok(service)
+        Ok(Lowered { service, warnings: l.warnings })
     } else {
         Err(l.errors)
     }
@@ -58,7 +88,9 @@ fn lower_with(display_path: &str, doc: &OpenAPI, merges: merge::MergePlan) -> Re
 struct Lowerer<'a> {
     file: &'a str,
     doc: &'a OpenAPI,
+    mode: Mode,
     errors: Vec<SpecError>,
+    warnings: Vec<SpecError>,
     types: BTreeMap<String, TypeDef>,
     /// Component schema name → Rust name.
     component_names: BTreeMap<String, String>,
@@ -70,7 +102,7 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
-    fn new(file: &'a str, doc: &'a OpenAPI, merges: merge::MergePlan) -> Self {
+    fn new(file: &'a str, doc: &'a OpenAPI, mode: Mode, merges: merge::MergePlan) -> Self {
         let mut type_names = NameSet::new("");
         for name in crate::names::RESERVED_TYPES.iter().copied().chain(merges.name_at.values().map(String::as_str)) {
             type_names.reserve(name);
@@ -78,7 +110,9 @@ impl<'a> Lowerer<'a> {
         Lowerer {
             file,
             doc,
+            mode,
             errors: Vec::new(),
+            warnings: Vec::new(),
             types: BTreeMap::new(),
             component_names: BTreeMap::new(),
             type_names,
@@ -89,6 +123,18 @@ impl<'a> Lowerer<'a> {
 
     fn error(&mut self, pointer: &str, message: impl Into<String>) {
         self.errors.push(SpecError::new(self.file, pointer, message));
+    }
+
+    /// A fault whose meaning is clear: an error when strict, a warning when
+    /// lenient (the caller then goes on as [`Mode::Lenient`] says). Returns
+    /// whether lowering goes on past it.
+    fn sloppy(&mut self, pointer: &str, message: impl Into<String>) -> bool {
+        let fault = SpecError::new(self.file, pointer, message);
+        match self.mode {
+            Mode::Strict => self.errors.push(fault),
+            Mode::Lenient => self.warnings.push(fault),
+        }
+        self.mode == Mode::Lenient
     }
 
     /// Component schemas first, so their names are reserved; then servers,

@@ -48,7 +48,7 @@ impl<'a> Lowerer<'a> {
         }
         for (required, at) in &shape.required {
             if !shape.properties.contains_key(required) {
-                self.error(at, format!("`required` names `{required}`, which no part of the schema defines"));
+                self.sloppy(at, format!("`required` names `{required}`, which no part of the schema defines"));
             }
         }
         let closed = matches!(shape.additional, Some((AdditionalProperties::Any(false), _)));

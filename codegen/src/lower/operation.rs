@@ -191,11 +191,14 @@ impl<'a> Lowerer<'a> {
             }
             if let Some((other, _)) = out.iter().find(|(p, _)| p.rust_name == rust_name) {
                 let other = other.name.clone();
-                self.error(
-                    &at,
-                    format!("parameters `{other}` and `{}` both become the Rust argument `{rust_name}`", data.name),
-                );
-                continue;
+                let message =
+                    format!("parameters `{other}` and `{}` both become the Rust argument `{rust_name}`", data.name);
+                if !self.sloppy(&at, message) {
+                    continue;
+                }
+                let mut names = crate::names::NameSet::new("_");
+                out.iter().for_each(|(p, _)| names.reserve(&p.rust_name));
+                rust_name = names.claim(&rust_name);
             }
             let required = data.required || location == ParamLocation::Path;
             let client = data.extensions.get("x-client-parameter") == Some(&Value::Bool(true));

@@ -20,11 +20,14 @@ impl<'a> Lowerer<'a> {
         let mut by_rust: HashMap<String, String> = HashMap::new();
         for name in schemas.keys() {
             // A schema named like a prelude type (`Result`, `Option`) would shadow it.
-            let rust = crate::names::type_name(name);
+            let mut rust = crate::names::type_name(name);
             if let Some(other) = by_rust.get(&rust) {
                 let pointer = push_pointer("#/components/schemas", name);
-                self.error(&pointer, format!("schemas `{other}` and `{name}` both become the Rust type `{rust}`"));
-                continue;
+                let message = format!("schemas `{other}` and `{name}` both become the Rust type `{rust}`");
+                if !self.sloppy(&pointer, message) {
+                    continue;
+                }
+                rust = self.type_names.claim(&rust);
             }
             by_rust.insert(rust.clone(), name.clone());
             self.type_names.reserve(&rust);
@@ -222,7 +225,7 @@ impl<'a> Lowerer<'a> {
             _ => (None, "", &[]),
         };
         if let Some(format) = found.filter(|f| foreign.contains(f)) {
-            self.error(&push_pointer(pointer, "format"), format!("format `{format}` contradicts `type: {type_name}`"));
+            self.sloppy(&push_pointer(pointer, "format"), format!("format `{format}` contradicts `type: {type_name}`"));
         }
     }
 

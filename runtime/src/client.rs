@@ -304,6 +304,9 @@ mod tests {
             (Auth::static_token("t-1"), "x-auth-token", "t-1"),
             (Auth::static_bearer("b-1"), "authorization", "Bearer b-1"),
             (Auth::api_key("X-Api-Key", "k-1").unwrap(), "x-api-key", "k-1"),
+            (Auth::api_key_cookie("session", "c-1").unwrap(), "cookie", "session=c-1"),
+            // base64("Aladdin:open sesame"), RFC 7617's example.
+            (Auth::basic("Aladdin", "open sesame").unwrap(), "authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
         ];
         for (auth, name, expected) in cases {
             let request = prepared(auth).await;

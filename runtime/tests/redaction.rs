@@ -32,6 +32,8 @@ fn debug_of_credentials_providers_configs_and_clients_hides_secrets() {
         Auth::static_bearer(SECRET),
         Auth::bearer(KakaoCloudIam::new("credential-id", SECRET)),
         Auth::api_key("x-api-key", SECRET).unwrap(),
+        Auth::api_key_cookie("session", SECRET).unwrap(),
+        Auth::basic("user", SECRET).unwrap(),
     ];
     for auth in auths {
         let config = Config::new("https://example.invalid", auth.clone());
@@ -172,8 +174,10 @@ async fn a_service_echoing_the_request_and_the_secrets_shows_none_in_the_error()
         KakaoCloudIam::new("credential-id", APP_SECRET).with_base_url(server.uri())
     }
     type Case = (fn(&MockServer) -> Auth, &'static [&'static str]);
-    let cases: [Case; 6] = [
+    let cases: [Case; 8] = [
         (|_| Auth::static_token(TOKEN), &[TOKEN]),
+        (|_| Auth::api_key_cookie("session", TOKEN).unwrap(), &[TOKEN]),
+        (|_| Auth::basic("user", SCP_SECRET).unwrap(), &[SCP_SECRET]),
         (|_| Auth::static_bearer(TOKEN), &[TOKEN]),
         (|_| Auth::api_key("x-api-key", TOKEN).unwrap(), &[TOKEN]),
         (|_| Auth::from(ScpCredentials::new("AK", SCP_SECRET)), &[SCP_SECRET]),

@@ -511,3 +511,9 @@ fn a_lenient_run_generates_a_sloppy_foreign_description_with_a_warning_per_fault
     assert_eq!(names, ["min_disk", "min_disk_2"]);
     assert!(op.waiter.is_none(), "a foreign `x-waiter` is ignored");
 }
+
+#[test]
+fn an_api_key_in_the_query_is_refused_because_urls_are_logged() {
+    let text = spec("security: [{key: []}]\npaths: {}\ncomponents:\n  securitySchemes:\n    key: {type: apiKey, in: query, name: api_key}\n");
+    assert_fault(&text, "#/components/securitySchemes/key", "URL would carry the key into logs");
+}

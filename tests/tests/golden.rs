@@ -73,6 +73,8 @@ golden!(
     response_headers,
     deprecated,
     bearer,
+    basic,
+    oauth2,
     apikey,
     waiters,
     // construct families together, also used by tests/generated_behaviour.rs
@@ -91,6 +93,7 @@ fn every_fixture_has_a_test() {
     let tested = [
         "apikey",
         "arrays",
+        "basic",
         "bearer",
         "deprecated",
         "enums",
@@ -102,6 +105,7 @@ fn every_fixture_has_a_test() {
         "names",
         "no_response_body",
         "nullable",
+        "oauth2",
         "one_of_body",
         "operations",
         "parameters",

@@ -58,6 +58,14 @@ pub enum Auth {
     ApiKeyHeader {
         name: String,
     },
+    /// A key in a cookie.
+    ApiKeyCookie {
+        name: String,
+    },
+    /// `Authorization: Basic`.
+    Basic,
+    /// OAuth 2 or OpenID Connect: an access token as a bearer token.
+    OAuth2,
 }
 
 impl Auth {
@@ -69,6 +77,9 @@ impl Auth {
             Auth::Token => &vendor::TOKEN,
             Auth::Bearer => &vendor::BEARER,
             Auth::ApiKeyHeader { .. } => &vendor::API_KEY,
+            Auth::ApiKeyCookie { .. } => &vendor::API_KEY_COOKIE,
+            Auth::Basic => &vendor::BASIC,
+            Auth::OAuth2 => &vendor::OAUTH2,
             Auth::None => &vendor::NONE,
         }
     }

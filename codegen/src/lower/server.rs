@@ -88,9 +88,20 @@ impl<'a> Lowerer<'a> {
                     None => Auth::ApiKeyHeader { name: header.clone() },
                 }
             }
+            S::APIKey { location: APIKeyLocation::Cookie, name, .. } => Auth::ApiKeyCookie { name: name.clone() },
             S::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Auth::Bearer,
-            _ => {
-                self.error(&pointer, "only header API keys, X-Auth-Token, SCP signing and bearer tokens are supported");
+            S::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Auth::Basic,
+            S::OAuth2 { .. } | S::OpenIDConnect { .. } => Auth::OAuth2,
+            S::APIKey { location: APIKeyLocation::Query, .. } => {
+                // The key would be part of every URL, which tracing and errors show.
+                self.error(&pointer, "API keys in the query are not supported: the URL would carry the key into logs");
+                Auth::None
+            }
+            S::HTTP { scheme, .. } => {
+                self.error(
+                    &pointer,
+                    format!("HTTP authentication scheme `{scheme}` is not supported (basic and bearer are)"),
+                );
                 Auth::None
             }
         }

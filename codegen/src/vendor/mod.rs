@@ -122,6 +122,29 @@ pub const TOKEN: Conventions = Conventions {
 pub const BEARER: Conventions = Conventions {
     auth_note: "Requests carry a bearer token from the configured token provider.",
     readme_auth: "",
+    example_auth: "Auth::static_bearer(std::env::var(\"API_TOKEN\").unwrap_or_default())",
+    test_auth: "Auth::static_bearer(\"conformance-token\")",
+    ..TOKEN
+};
+
+/// OAuth 2 and OpenID Connect: the caller obtains the access token (any
+/// flow) and supplies it as a bearer token provider.
+pub const OAUTH2: Conventions = Conventions {
+    auth_note: "Requests carry an OAuth 2 access token as a bearer token: obtain it with the flow the service documents and supply it through `Auth::bearer` (a provider that refreshes it) or `Auth::static_bearer`.",
+    ..BEARER
+};
+
+pub const BASIC: Conventions = Conventions {
+    auth_note: "Requests carry HTTP basic credentials: `Auth::basic(user, password)`.",
+    readme_auth: "",
+    example_auth: "Auth::basic(\"user\", std::env::var(\"API_PASSWORD\").unwrap_or_default())?",
+    test_auth: "Auth::basic(\"conformance-user\", \"conformance-password\").unwrap()",
+    ..TOKEN
+};
+
+pub const API_KEY_COOKIE: Conventions = Conventions {
+    auth_note: "Requests carry an API key cookie: `Auth::api_key_cookie(name, key)`.",
+    readme_auth: "",
     ..TOKEN
 };
 

@@ -111,13 +111,36 @@ impl Auth {
     /// header name or the key cannot be a header value (a line break, a control
     /// character); the message never contains the key.
     pub fn api_key(header_name: &str, key: impl Into<Secret>) -> Result<Auth, Error> {
+        Auth::fixed_header(header_name, key.into(), Vec::new())
+    }
+
+    /// An API key sent as the cookie `cookie_name` (`Cookie: name=key`), for
+    /// descriptions whose `apiKey` scheme is `in: cookie`.
+    pub fn api_key_cookie(cookie_name: &str, key: impl Into<Secret>) -> Result<Auth, Error> {
+        let key = key.into();
+        let cookie = Secret::new(format!("{cookie_name}={}", key.expose()));
+        Auth::fixed_header("cookie", cookie, vec![key])
+    }
+
+    /// HTTP basic authentication: `Authorization: Basic base64(user:password)`.
+    /// Errors redact both the encoded form and the password.
+    pub fn basic(username: &str, password: impl Into<Secret>) -> Result<Auth, Error> {
+        use base64::Engine as _;
+        let password = password.into();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
+        Auth::fixed_header("authorization", Secret::new(format!("Basic {encoded}")), vec![password])
+    }
+
+    /// A credential in one fixed header, checked once, here, and marked
+    /// sensitive so `Debug` shows none; `also_secret` are further values
+    /// errors redact (the parts the header value is made of).
+    fn fixed_header(header_name: &str, value: Secret, also_secret: Vec<Secret>) -> Result<Auth, Error> {
         let header = HeaderName::from_bytes(header_name.as_bytes())
             .map_err(|_| Error::InvalidRequest(format!("`{header_name}` is not a valid header name")))?;
-        let mut value = validate_header_value(header.as_str(), key.into().expose())
-            .map_err(|_| Error::InvalidRequest(format!("the API key is not a valid value for header `{header}`")))?;
-        // Checked once, here; marked sensitive, so `Debug` shows no key.
+        let mut value = validate_header_value(header.as_str(), value.expose())
+            .map_err(|_| Error::InvalidRequest(format!("the credential is not a valid value for header `{header}`")))?;
         value.set_sensitive(true);
-        Ok(Auth::signer(ApiKey { header, value }))
+        Ok(Auth::signer(ApiKey { header, value, also_secret }))
     }
 
     /// Applies the scheme to one attempt; see [`Signer::sign`].
@@ -174,6 +197,7 @@ impl<P: TokenProvider> Signer for TokenHeader<P> {
 struct ApiKey {
     header: HeaderName,
     value: HeaderValue,
+    also_secret: Vec<Secret>,
 }
 
 impl Signer for ApiKey {
@@ -186,7 +210,8 @@ impl Signer for ApiKey {
 
     fn secrets(&self) -> Vec<Secret> {
         // Checked to be visible ASCII when it was made.
-        self.value.to_str().map(Secret::new).into_iter().collect()
+        let value = self.value.to_str().map(Secret::new).into_iter();
+        value.chain(self.also_secret.iter().cloned()).collect()
     }
 }
 

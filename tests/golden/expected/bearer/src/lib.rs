@@ -10,7 +10,7 @@
 //! # async fn example() -> Result<(), golden_bearer::Error> {
 //! use golden_bearer::{Auth, Client, Endpoint};
 //!
-//! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_token(std::env::var("API_TOKEN").unwrap_or_default()))?;
+//! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_bearer(std::env::var("API_TOKEN").unwrap_or_default()))?;
 //! let response = client.ping().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //! # Ok(())

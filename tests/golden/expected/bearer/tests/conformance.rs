@@ -10,7 +10,7 @@ fn client() -> golden_bearer::Client {
         .expect(concat!("PRISM_URL_GOLDEN_BEARER", " is set by `cargo xtask test`"));
     let config = golden_bearer::Config::new(
             url,
-            golden_bearer::Auth::static_token("conformance-token"),
+            golden_bearer::Auth::static_bearer("conformance-token"),
         )
         .with_retry(golden_bearer::runtime::RetryPolicy::disabled());
     golden_bearer::Client::new(config).expect("client")

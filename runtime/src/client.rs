@@ -66,13 +66,22 @@ pub struct Request {
     query: String,
     headers: HeaderMap,
     body: Option<Bytes>,
+    anonymous: bool,
 }
 
 impl Request {
     /// A request for `path`, whose parameters are already percent-encoded
     /// (see [`encode_path_segment`](crate::encode_path_segment)).
     pub fn new(method: Method, operation: &'static str, path: String) -> Self {
-        Request { method, operation, path, query: String::new(), headers: HeaderMap::new(), body: None }
+        Request {
+            method,
+            operation,
+            path,
+            query: String::new(),
+            headers: HeaderMap::new(),
+            body: None,
+            anonymous: false,
+        }
     }
 
     /// Appends one query parameter; repeated names express arrays.
@@ -92,6 +101,12 @@ impl Request {
             .map_err(|_| Error::InvalidRequest(format!("`{name}` is not a valid header name")))?;
         self.headers.insert(name, value);
         Ok(())
+    }
+
+    /// Sends this request without the client's credentials: for operations
+    /// whose description says `security: []` (a login, a health check).
+    pub fn without_credentials(&mut self) {
+        self.anonymous = true;
     }
 
     /// Sets a JSON body.
@@ -261,7 +276,7 @@ impl Client {
             timeout,
             connect_timeout: config.connect_timeout,
         };
-        let token = config.auth.sign(&outgoing, &mut headers).await?;
+        let token = if request.anonymous { None } else { config.auth.sign(&outgoing, &mut headers).await? };
         let mut outgoing = http::Request::new(request.body.clone().unwrap_or_default());
         *outgoing.method_mut() = request.method.clone();
         *outgoing.uri_mut() = url
@@ -315,6 +330,16 @@ mod tests {
             assert!(value.is_sensitive(), "{name} is not marked sensitive");
             assert!(!format!("{value:?}").contains(expected), "{value:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_request_without_credentials_carries_none() {
+        let client = Client::new(Config::new("https://example.invalid", Auth::static_bearer("b-1")), SERVICE).unwrap();
+        let mut request = Request::new(Method::GET, "health", "/health".to_owned());
+        request.without_credentials();
+        let url = request.url(client.config().base_url()).unwrap();
+        let (sent, token) = client.prepare(&request, &url).await.unwrap();
+        assert!(sent.headers().get("authorization").is_none() && token.is_none(), "{:?}", sent.headers());
     }
 
     #[tokio::test]

@@ -289,11 +289,13 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     let checks = request_checks(version, op);
     let ok_type = ok_type(op);
     let decode = decode(op);
-    let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() {
+    let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() || op.anonymous
+    {
         quote!(mut)
     } else {
         quote!()
     };
+    let anonymous = op.anonymous.then(|| quote!(request.without_credentials();));
     quote! {
         /// Sends the request and decodes the documented response.
         pub async fn send(self) -> Result<rt::Response<#ok_type>, rt::Error> {
@@ -303,6 +305,7 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
             #(#query)*
             #(#headers)*
             #body
+            #anonymous
             let response = self.client.inner.execute(request).await?;
             #decode
         }

@@ -124,6 +124,8 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Answers 202 with a request id to poll (`x-async-request`).
     pub async_request: bool,
+    /// `security: []`: the operation is called without credentials.
+    pub anonymous: bool,
     /// One convenience method per documented body (`x-body-variants`).
     pub body_variants: Vec<BodyVariant>,
     /// A method polling this operation until a state is reached (`x-waiter`).

@@ -120,6 +120,7 @@ impl<'a> Lowerer<'a> {
             success,
             pagination,
             async_request: op.extensions.get("x-async-request") == Some(&Value::Bool(true)),
+            anonymous: op.security.as_ref().is_some_and(|requirements| requirements.is_empty()),
             body_variants,
             waiter,
             pointer,

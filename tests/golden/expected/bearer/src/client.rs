@@ -61,6 +61,22 @@ impl Client {
         &self.inner
     }
 
+    /// `GET /health`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_bearer::Client) -> Result<(), golden_bearer::Error> {
+    /// use golden_bearer::types;
+    /// let response = client.health().send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn health(&self) -> operation::Health {
+        operation::Health::new(self.clone())
+    }
+
     /// `GET /ping`
     ///
     /// # Example

@@ -11,7 +11,7 @@
 //! use golden_bearer::{Auth, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_bearer(std::env::var("API_TOKEN").unwrap_or_default()))?;
-//! let response = client.ping().send().await?;
+//! let response = client.health().send().await?;
 //! println!("{}: {:?}", response.status(), response.body());
 //! # Ok(())
 //! # }

@@ -21,6 +21,11 @@
 //! ```
 use ::cloudsdk_runtime as rt;
 
+/// A rule answering [`Client::health`](super::Client::health) (`GET /health`).
+pub fn health() -> rt::mock::Rule<(), ()> {
+    rt::mock::Rule::new("health", "/health", 200)
+}
+
 /// A rule answering [`Client::ping`](super::Client::ping) (`GET /ping`).
 pub fn ping() -> rt::mock::Rule<(), ()> {
     rt::mock::Rule::new("ping", "/ping", 200)

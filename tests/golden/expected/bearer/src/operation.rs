@@ -3,6 +3,34 @@
 //! Request builders, one per operation: set optional parameters, then `send()`.
 use ::cloudsdk_runtime as rt;
 
+/// Request builder of [`Client::health`](super::Client::health).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct Health {
+    client: super::Client,
+}
+
+impl Health {
+    pub(super) fn new(client: super::Client) -> Self {
+        Self { client }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
+    /// Sends the request and decodes the documented response.
+    pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
+        let path = "/health".to_owned();
+        let mut request = rt::Request::new(rt::http::Method::GET, "health", path);
+        request.without_credentials();
+        let response = self.client.inner.execute(request).await?;
+        Ok(response.empty())
+    }
+}
+
 /// Request builder of [`Client::ping`](super::Client::ping).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]

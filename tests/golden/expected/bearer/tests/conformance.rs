@@ -18,6 +18,12 @@ fn client() -> golden_bearer::Client {
 
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask test`"]
+async fn health() {
+    accepted(client().health().send().await);
+}
+
+#[tokio::test]
+#[ignore = "needs a Prism mock: run `cargo xtask test`"]
 async fn ping() {
     accepted(client().ping().send().await);
 }

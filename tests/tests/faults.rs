@@ -272,9 +272,14 @@ fn array_header_parameters_are_refused() {
 }
 
 #[test]
-fn unexploded_query_arrays_are_refused() {
-    let text = with_operation("      operationId: a\n      parameters: [{name: ids, in: query, explode: false, schema: {type: array, items: {type: string}}}]\n      responses: {'200': {description: ok}}");
-    assert_fault(&text, "#/paths/~1a/get/parameters/0", "explode: false");
+fn unexploded_query_arrays_are_comma_separated_and_other_delimiters_refused() {
+    let param = |style: &str| {
+        with_operation(&format!("      operationId: a\n      parameters: [{{name: ids, in: query, style: {style}, explode: false, schema: {{type: array, items: {{type: string}}}}}}]\n      responses: {{'200': {{description: ok}}}}"))
+    };
+    let doc = codegen::load::parse("a.yaml", param("form").as_bytes()).unwrap();
+    let service = codegen::lower::lower("a.yaml", &doc).expect("form, explode false is ?ids=a,b");
+    assert!(service.operations[0].params[0].comma_separated);
+    assert_fault(&param("pipeDelimited"), "#/paths/~1a/get/parameters/0", "style `PipeDelimited`");
 }
 
 #[test]

@@ -256,7 +256,7 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
         let field = ident(&p.rust_name);
         let wire = &p.name;
-        let push = query_push(wire, &p.ty);
+        let push = query_push(wire, p);
         if p.required {
             quote! { { let value = &self.#field; #push } }
         } else {
@@ -289,12 +289,12 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     let checks = request_checks(version, op);
     let ok_type = ok_type(op);
     let decode = decode(op);
-    let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() || op.anonymous
-    {
-        quote!(mut)
-    } else {
-        quote!()
-    };
+    let mut_request =
+        if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() || op.anonymous {
+            quote!(mut)
+        } else {
+            quote!()
+        };
     let anonymous = op.anonymous.then(|| quote!(request.without_credentials();));
     quote! {
         /// Sends the request and decodes the documented response.
@@ -373,9 +373,11 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
 }
 
-/// Appends `value` (a reference) as query parameter `wire`; arrays repeat the name.
-fn query_push(wire: &str, ty: &Type) -> TokenStream {
-    match ty {
+/// Appends `value` (a reference) as query parameter `wire`; arrays repeat the
+/// name, or are one comma-separated value (`explode: false`).
+fn query_push(wire: &str, param: &crate::ir::Param) -> TokenStream {
+    match &param.ty {
+        Type::Array(_) if param.comma_separated => quote! { request.query(#wire, rt::comma_separated(value)); },
         Type::Array(_) => quote! { for item in value { request.query(#wire, item); } },
         _ => quote! { request.query(#wire, value); },
     }

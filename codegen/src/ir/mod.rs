@@ -265,6 +265,9 @@ pub struct Param {
     pub required: bool,
     pub ty: Type,
     pub doc: Doc,
+    /// A query array sent as one comma-separated value (`explode: false`,
+    /// `?ids=a,b`) rather than the name repeated (`?ids=a&ids=b`).
+    pub comma_separated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

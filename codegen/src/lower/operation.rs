@@ -211,14 +211,20 @@ impl<'a> Lowerer<'a> {
                 Some(ty) => ty,
                 None => continue,
             };
-            out.push((Param { name: data.name.clone(), rust_name, location, required, ty, doc }, client));
+            let comma_separated = matches!(ty, Type::Array(_))
+                && matches!(param, Parameter::Query { parameter_data, style: openapiv3::QueryStyle::Form, .. } if parameter_data.explode == Some(false));
+            out.push((
+                Param { name: data.name.clone(), rust_name, location, required, ty, doc, comma_separated },
+                client,
+            ));
         }
         out
     }
 
     /// The Rust type of a parameter, or an error for shapes the client cannot
-    /// send faithfully: objects anywhere, arrays outside the query, and query
-    /// arrays with `explode: false`. An untyped parameter is a string.
+    /// send faithfully: objects anywhere, arrays outside the query, and
+    /// unexploded query arrays other than comma-separated ones. An untyped
+    /// parameter is a string.
     fn param_type(&mut self, ty: Type, location: ParamLocation, param: &Parameter, at: &str) -> Option<Type> {
         let is_object = |ty: &Type| match ty {
             Type::Object | Type::Map(_) => true,
@@ -239,13 +245,15 @@ impl<'a> Lowerer<'a> {
                 self.error(at, unsupported("arrays of objects or arrays as query"));
                 None
             }
-            (Type::Array(_), ParamLocation::Query) => {
-                if matches!(param, Parameter::Query { parameter_data, .. } if parameter_data.explode == Some(false)) {
-                    self.error(at, "query arrays with `explode: false` are not supported");
-                    return None;
+            (Type::Array(_), ParamLocation::Query) => match param {
+                Parameter::Query { parameter_data, style, .. }
+                    if parameter_data.explode == Some(false) && *style != openapiv3::QueryStyle::Form =>
+                {
+                    self.error(at, format!("query arrays in style `{style:?}` without `explode` are not supported"));
+                    None
                 }
-                Some(ty)
-            }
+                _ => Some(ty),
+            },
             (Type::Array(_), _) => {
                 self.error(at, unsupported("path and header array"));
                 None

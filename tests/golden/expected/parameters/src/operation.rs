@@ -11,6 +11,7 @@ pub struct GetItem {
     item_id: String,
     limit: i64,
     tag: Option<Vec<String>>,
+    fields: Option<Vec<String>>,
     since: Option<rt::DateTime>,
     x_trace_id: Option<String>,
 }
@@ -22,6 +23,7 @@ impl GetItem {
             item_id,
             limit,
             tag: None,
+            fields: None,
             since: None,
             x_trace_id: None,
         }
@@ -30,6 +32,12 @@ impl GetItem {
     /// Sets the `tag` parameter.
     pub fn tag(mut self, tag: Vec<String>) -> Self {
         self.tag = Some(tag);
+        self
+    }
+
+    /// Members to return
+    pub fn fields(mut self, fields: Vec<String>) -> Self {
+        self.fields = Some(fields);
         self
     }
 
@@ -82,6 +90,9 @@ impl GetItem {
             for item in value {
                 request.query("tag", item);
             }
+        }
+        if let Some(value) = &self.fields {
+            request.query("fields", rt::comma_separated(value));
         }
         if let Some(value) = &self.since {
             request.query("since", value);

@@ -285,6 +285,8 @@ impl Client {
             .map_err(|e| Error::InvalidRequest(format!("the URL is no valid request target: {e}")))?;
         *outgoing.headers_mut() = headers;
         outgoing.extensions_mut().insert(OperationName(request.operation));
+        // The parsed URL, so that the reqwest transport does not parse it again.
+        outgoing.extensions_mut().insert(url.clone());
         Ok((outgoing, token))
     }
 }

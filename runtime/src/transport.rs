@@ -88,9 +88,14 @@ impl ReqwestTransport {
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest, limits: Limits) -> TransportFuture<'_> {
         Box::pin(async move {
-            let (parts, body) = request.into_parts();
-            let url = reqwest::Url::parse(&parts.uri.to_string())
-                .map_err(|e| Error::InvalidRequest(format!("cannot form the request URL: {e}")))?;
+            let (mut parts, body) = request.into_parts();
+            // The pipeline's parsed URL, unless a transport in between changed the URI.
+            let uri = parts.uri.to_string();
+            let url = match parts.extensions.remove::<reqwest::Url>().filter(|url| url.as_str() == uri) {
+                Some(url) => url,
+                None => reqwest::Url::parse(&uri)
+                    .map_err(|e| Error::InvalidRequest(format!("cannot form the request URL: {e}")))?,
+            };
             // Built directly rather than through `RequestBuilder`, which would merge
             // the headers into a map of its own; an empty body is no body, so a GET
             // carries no `Content-Length: 0`.

@@ -491,7 +491,7 @@ fn a_lenient_run_generates_a_sloppy_foreign_description_with_a_warning_per_fault
         "        when: {type: integer, format: date-time}\n",
     ));
     let doc = codegen::load::parse("foreign.yaml", text.as_bytes()).unwrap();
-    let strict = codegen::lower::lower("foreign.yaml", &doc).err().expect("strict refuses it");
+    let strict = codegen::lower::lower("foreign.yaml", &doc).expect_err("strict refuses it");
     let lowered =
         codegen::lower::lower_in("foreign.yaml", &doc, codegen::lower::Mode::Lenient).expect("lenient generates");
     let pointers: Vec<&str> = lowered.warnings.iter().map(|w| w.pointer.as_str()).collect();

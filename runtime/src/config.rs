@@ -130,7 +130,8 @@ impl Config {
     /// reqwest client: the pipeline (signing, headers, retries, limits,
     /// decoding) is unchanged, and `transport` sees each request exactly as it
     /// would go on the wire. Tests use the in-memory `mock::Mock` (feature `mocks`);
-    /// the timeouts and the body limit are passed to it with each attempt.
+    /// the attempt timeout and the body limit are passed to it with each
+    /// attempt (the connect timeout is the transport's own).
     pub fn with_transport(mut self, transport: impl crate::transport::Transport + 'static) -> Self {
         self.transport = Some(std::sync::Arc::new(transport));
         self

@@ -78,13 +78,6 @@ pub fn validate_header_value(name: &str, value: &str) -> Result<http::HeaderValu
         .map_err(|_| Error::InvalidRequest(format!("header `{name}` is not a valid header value")))
 }
 
-/// The items of a query array as one value, `a,b,c`: OpenAPI's `form` style
-/// with `explode: false`. The value is percent-encoded as a whole when it is
-/// added, commas included, which servers decode before splitting.
-pub fn comma_separated<T: std::fmt::Display>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

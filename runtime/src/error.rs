@@ -31,8 +31,9 @@ pub enum Error {
     Connection(crate::transport::ConnectionError),
     /// The request, connect or total timeout elapsed.
     Timeout {
-        /// The transport's error, for an attempt that timed out; `None` when
-        /// the [total timeout](crate::Config::with_total_timeout) ended the call.
+        /// The reqwest error, for an attempt that timed out; `None` when the
+        /// [total timeout](crate::Config::with_total_timeout) ended the call
+        /// or another transport (a mock) reported a timeout.
         source: Option<reqwest::Error>,
     },
     /// A 2xx response body did not match the documented type.

@@ -29,7 +29,7 @@ pub use auth::{Auth, Secret};
 pub use client::{Client, Request, ServiceInfo};
 pub use config::{CallOptions, Config};
 pub use datetime::DateTime;
-pub use encode::{comma_separated, encode_path_segment, validate_header_value};
+pub use encode::{encode_path_segment, validate_header_value};
 pub use error::{ApiError, DecodeError, Error};
 pub use paginate::{marker_stream, page_stream, ItemStream, Items};
 pub use response::Response;

@@ -104,7 +104,8 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
         let body = self.redaction.redactor().excerpt(body.as_bytes(), usize::MAX);
         f.debug_struct("Response")
             .field("status", &self.status)
-            .field("headers", &self.headers)
+            // Names only, as `ApiError` shows them: a value may be a cookie or an echoed token.
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("body", &format_args!("{body}"))
             .finish()
     }

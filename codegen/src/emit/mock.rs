@@ -43,7 +43,10 @@ fn mock_output(op: &Operation) -> (u16, Option<&Type>) {
         Status::Range(class) => class * 100,
         Status::Default => 200,
     };
-    let successes = op.responses.iter().filter(|r| r.status.is_success() || r.status == Status::Default);
+    // `default` is the success only where no 2xx is documented (as `Operation::success`).
+    let has_2xx = op.responses.iter().any(|r| r.status.is_success());
+    let successes =
+        op.responses.iter().filter(|r| if has_2xx { r.status.is_success() } else { r.status == Status::Default });
     let mut first = None;
     for response in successes {
         if response.ty.is_some() {

@@ -377,7 +377,7 @@ fn path_expression(op: &Operation) -> TokenStream {
 /// name, or are one comma-separated value (`explode: false`).
 fn query_push(wire: &str, param: &crate::ir::Param) -> TokenStream {
     match &param.ty {
-        Type::Array(_) if param.comma_separated => quote! { request.query(#wire, rt::comma_separated(value)); },
+        Type::Array(_) if param.comma_separated => quote! { request.query_list(#wire, value); },
         Type::Array(_) => quote! { for item in value { request.query(#wire, item); } },
         _ => quote! { request.query(#wire, value); },
     }

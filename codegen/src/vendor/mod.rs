@@ -145,6 +145,8 @@ pub const BASIC: Conventions = Conventions {
 pub const API_KEY_COOKIE: Conventions = Conventions {
     auth_note: "Requests carry an API key cookie: `Auth::api_key_cookie(name, key)`.",
     readme_auth: "",
+    example_auth: "Auth::api_key_cookie(\"session\", std::env::var(\"API_KEY\").unwrap_or_default())?",
+    test_auth: "Auth::api_key_cookie(\"session\", \"conformance-key\").unwrap()",
     ..TOKEN
 };
 

@@ -123,12 +123,13 @@ impl Auth {
     }
 
     /// HTTP basic authentication: `Authorization: Basic base64(user:password)`.
-    /// Errors redact both the encoded form and the password.
+    /// Errors redact the header value, the bare encoding and the password.
     pub fn basic(username: &str, password: impl Into<Secret>) -> Result<Auth, Error> {
         use base64::Engine as _;
         let password = password.into();
         let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
-        Auth::fixed_header("authorization", Secret::new(format!("Basic {encoded}")), vec![password])
+        let header = Secret::new(format!("Basic {encoded}"));
+        Auth::fixed_header("authorization", header, vec![Secret::new(encoded), password])
     }
 
     /// A credential in one fixed header, checked once, here, and marked

@@ -80,10 +80,10 @@ impl KakaoCloudIam {
     /// 2. `OS_APPLICATION_CREDENTIAL_ID`, `OS_APPLICATION_CREDENTIAL_SECRET`:
     ///    the OpenStack client's, which KakaoCloud's `kic-iam-auth` kubeconfig
     ///    set-up uses with `OS_AUTH_URL=https://iam.kakaocloud.com/identity/v3`
-    ///    and `OS_REGION_NAME`; with this pair a set `OS_AUTH_URL` must be a
-    ///    KakaoCloud IAM URL ending in `/identity/v3` and becomes the IAM
-    ///    service (so OpenStack variables of another cloud are refused, not
-    ///    sent there);
+    ///    and `OS_REGION_NAME`; with this pair a set `OS_AUTH_URL` must end in
+    ///    `/identity/v3` (KakaoCloud IAM's path) and becomes the IAM service,
+    ///    so most other clouds' OpenStack variables are refused, not sent
+    ///    there (the host is not checked);
     /// 3. `APPLICATION_CREDENTIAL_ID`, `APPLICATION_CREDENTIAL_SECRET`: the
     ///    names of the Terraform provider's first releases (same file, before
     ///    it took the `KAKAOCLOUD_` prefix).

@@ -92,7 +92,7 @@ impl GetItem {
             }
         }
         if let Some(value) = &self.fields {
-            request.query("fields", rt::comma_separated(value));
+            request.query_list("fields", value);
         }
         if let Some(value) = &self.since {
             request.query("since", value);

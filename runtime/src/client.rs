@@ -86,11 +86,7 @@ impl Request {
 
     /// Appends one query parameter; repeated names express arrays.
     pub fn query(&mut self, name: &str, value: impl fmt::Display) {
-        if !self.query.is_empty() {
-            self.query.push('&');
-        }
-        self.query.push_str(&encode_query_component(name));
-        self.query.push('=');
+        self.start_query_parameter(name);
         self.query.push_str(&encode_query_component(&value.to_string()));
     }
 
@@ -99,13 +95,18 @@ impl Request {
     /// percent-encoded, the commas between them are not, so an item holding a
     /// comma stays one item.
     pub fn query_list<T: fmt::Display>(&mut self, name: &str, items: &[T]) {
+        self.start_query_parameter(name);
+        let encoded: Vec<String> = items.iter().map(|item| encode_query_component(&item.to_string())).collect();
+        self.query.push_str(&encoded.join(","));
+    }
+
+    /// `&name=` (no `&` first), before a value.
+    fn start_query_parameter(&mut self, name: &str) {
         if !self.query.is_empty() {
             self.query.push('&');
         }
         self.query.push_str(&encode_query_component(name));
         self.query.push('=');
-        let encoded: Vec<String> = items.iter().map(|item| encode_query_component(&item.to_string())).collect();
-        self.query.push_str(&encoded.join(","));
     }
 
     /// Sets a header parameter; values with line breaks are refused.

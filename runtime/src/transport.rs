@@ -90,10 +90,9 @@ impl Transport for ReqwestTransport {
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             // The pipeline's parsed URL, unless a transport in between changed the URI.
-            let uri = parts.uri.to_string();
-            let url = match parts.extensions.remove::<reqwest::Url>().filter(|url| url.as_str() == uri) {
+            let url = match parts.extensions.remove::<reqwest::Url>().filter(|url| parts.uri == *url.as_str()) {
                 Some(url) => url,
-                None => reqwest::Url::parse(&uri)
+                None => reqwest::Url::parse(&parts.uri.to_string())
                     .map_err(|e| Error::InvalidRequest(format!("cannot form the request URL: {e}")))?,
             };
             // Built directly rather than through `RequestBuilder`, which would merge

@@ -89,11 +89,12 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     }
 }
 
-/// The cloud's `from_env`, if the service has the server variables its body names.
+/// The cloud's `from_env`, if the first server (the one `Endpoint` is built
+/// from) has the server variables its body names.
 pub fn from_env_of(service: &Service) -> Option<&'static crate::vendor::FromEnv> {
     let from_env = service.auth.conventions().from_env.as_ref()?;
     let variables: Vec<&str> =
-        service.servers.iter().flat_map(|s| &s.variables).map(|v| v.rust_name.as_str()).collect();
+        service.servers.first().into_iter().flat_map(|s| &s.variables).map(|v| v.rust_name.as_str()).collect();
     from_env.needs.iter().all(|needed| variables.contains(needed)).then_some(from_env)
 }
 

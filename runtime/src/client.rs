@@ -133,6 +133,43 @@ impl Request {
         Ok(())
     }
 
+    /// Sets a text body of media type `content_type` (`text/plain`).
+    pub fn text(&mut self, content_type: &'static str, body: &str) {
+        self.raw(content_type, Bytes::copy_from_slice(body.as_bytes()));
+    }
+
+    /// Sets a body of raw bytes of media type `content_type`
+    /// (`application/octet-stream`, `image/png`); cloning [`Bytes`] shares them.
+    pub fn bytes(&mut self, content_type: &'static str, body: Bytes) {
+        self.raw(content_type, body);
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body of `body`'s members
+    /// (see [`multipart::form`](crate::multipart::form)).
+    pub fn form(&mut self, body: &impl Serialize) -> Result<(), Error> {
+        self.raw("application/x-www-form-urlencoded", crate::multipart::form(body)?);
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(&mut self, body: crate::multipart::Multipart) {
+        let (content_type, bytes) = body.finish();
+        let content_type = HeaderValue::try_from(content_type).expect("the boundary is alphanumeric");
+        self.headers.insert(CONTENT_TYPE, content_type);
+        self.body = Some(bytes);
+    }
+
+    fn raw(&mut self, content_type: &'static str, body: Bytes) {
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self.body = Some(body);
+    }
+
+    /// Asks for a response of media type `accept` rather than JSON, for
+    /// operations documented to answer text or bytes.
+    pub fn accept(&mut self, accept: &'static str) {
+        self.headers.insert(ACCEPT, HeaderValue::from_static(accept));
+    }
+
     /// The HTTP method.
     pub fn method(&self) -> &Method {
         &self.method
@@ -280,7 +317,9 @@ impl Client {
         let config = &self.inner.config;
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 8);
         headers.extend(request.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        }
         headers.insert(USER_AGENT, self.inner.user_agent.clone());
         let timeout = self.options.timeout(config);
         let outgoing = Outgoing {

@@ -62,6 +62,15 @@ pub(crate) fn encode_query_component(value: &str) -> String {
     utf8_percent_encode(value, COMPONENT).to_string()
 }
 
+/// The bytes `application/x-www-form-urlencoded` leaves as they are (the
+/// WHATWG URL standard's set): alphanumerics and `*-._`.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC.remove(b'*').remove(b'-').remove(b'.').remove(b'_');
+
+/// Encodes one name or value of a form body: as a browser does, a space is `+`.
+pub(crate) fn encode_form_component(value: &str) -> String {
+    value.split(' ').map(|piece| utf8_percent_encode(piece, FORM).to_string()).collect::<Vec<_>>().join("+")
+}
+
 /// Checks a header value supplied by a caller: CR, LF, NUL and other control
 /// characters would split or corrupt the request, so they are refused.
 pub fn validate_header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {

@@ -16,24 +16,29 @@ mod error;
 pub mod example;
 #[cfg(feature = "mocks")]
 pub mod mock;
+pub mod multipart;
 pub mod nullable;
 pub mod paginate;
 mod response;
 pub mod retry;
+mod style;
 pub mod transport;
 pub mod validate;
 mod vendor;
 pub mod wait;
 
 pub use auth::{Auth, Secret};
+pub use bytes::Bytes;
 pub use client::{Client, Request, ServiceInfo};
 pub use config::{CallOptions, Config};
 pub use datetime::DateTime;
 pub use encode::{encode_path_segment, validate_header_value};
 pub use error::{ApiError, DecodeError, Error};
+pub use multipart::FilePart;
 pub use paginate::{marker_stream, page_stream, ItemStream, Items};
 pub use response::Response;
 pub use retry::RetryPolicy;
+pub use style::{header_styled, path_styled, query_styled, Style};
 pub use vendor::{kakaocloud, nhncloud, scp};
 pub use wait::{WaitConfig, Waiter};
 

@@ -89,8 +89,8 @@ impl<B> MockRequest<B> {
         self.http.headers().get(name)?.to_str().ok()
     }
 
-    /// The request body, decoded as the operation's body type; `None` when
-    /// there is none.
+    /// The request body, decoded as the operation's JSON body type; `None`
+    /// when there is none (or it is not JSON: read `http().body()` then).
     pub fn body(&self) -> Option<&B> {
         self.body.as_ref()
     }
@@ -155,6 +155,10 @@ struct RuleState {
 pub struct Rule<B, O> {
     state: Arc<RuleState>,
     success: StatusCode,
+    /// How an output goes on the wire: JSON, or text or bytes as they are.
+    encode: fn(&O) -> Bytes,
+    /// How a request body is read for a matcher: JSON, or not at all.
+    decode: fn(&[u8]) -> Option<B>,
     _types: PhantomData<fn(B) -> O>,
 }
 
@@ -174,15 +178,34 @@ impl<B, O> Rule<B, O> {
     }
 }
 
-impl<B, O> Rule<B, O>
-where
-    B: DeserializeOwned + 'static,
-    O: Serialize,
-{
+impl<B: DeserializeOwned + 'static, O: Serialize> Rule<B, O> {
     /// A rule for `operation`, whose path has `template` (for
-    /// [`MockRequest::path_param`]) and which succeeds with `success`. Every
-    /// request of the operation matches until [`match_requests`](Rule::match_requests).
+    /// [`MockRequest::path_param`]) and which succeeds with `success`; the
+    /// request body and the outputs are JSON. Every request of the operation
+    /// matches until [`match_requests`](Rule::match_requests).
     pub fn new(operation: &'static str, template: &'static str, success: u16) -> Self {
+        Rule::with_codecs(operation, template, success, |output| {
+            serde_json::to_vec(output).map(Bytes::from).unwrap_or_default()
+        })
+    }
+}
+
+impl<B: DeserializeOwned + 'static> Rule<B, String> {
+    /// A rule for an operation that answers text (`text/plain`), sent as it is.
+    pub fn text(operation: &'static str, template: &'static str, success: u16) -> Self {
+        Rule::with_codecs(operation, template, success, |output: &String| Bytes::copy_from_slice(output.as_bytes()))
+    }
+}
+
+impl<B: DeserializeOwned + 'static> Rule<B, Bytes> {
+    /// A rule for an operation that answers bytes (a file), sent as they are.
+    pub fn bytes(operation: &'static str, template: &'static str, success: u16) -> Self {
+        Rule::with_codecs(operation, template, success, Bytes::clone)
+    }
+}
+
+impl<B: DeserializeOwned + 'static, O> Rule<B, O> {
+    fn with_codecs(operation: &'static str, template: &'static str, success: u16, encode: fn(&O) -> Bytes) -> Self {
         let state = RuleState {
             operation,
             template,
@@ -193,15 +216,19 @@ where
         Rule {
             state: Arc::new(state),
             success: StatusCode::from_u16(success).unwrap_or(StatusCode::OK),
+            encode,
+            decode: |body| serde_json::from_slice(body).ok(),
             _types: PhantomData,
         }
     }
+}
 
+impl<B: 'static, O> Rule<B, O> {
     /// Only requests for which `predicate` holds match this rule.
     pub fn match_requests(mut self, predicate: impl Fn(&MockRequest<B>) -> bool + Send + Sync + 'static) -> Self {
-        let operation = self.state.operation;
+        let (operation, decode) = (self.state.operation, self.decode);
         let matches = move |http: &HttpRequest, path_params: PathParams| {
-            let body = (!http.body().is_empty()).then(|| serde_json::from_slice(http.body()).ok()).flatten();
+            let body = (!http.body().is_empty()).then(|| decode(http.body())).flatten();
             let request = MockRequest { operation, http: http.clone(), path_params, body };
             predicate(&request)
         };
@@ -212,7 +239,7 @@ where
     /// Answers with `output`, encoded as the service would, under the
     /// operation's success status.
     pub fn then_output(self, output: O) -> Self {
-        let body = serde_json::to_vec(&output).map(Bytes::from).unwrap_or_default();
+        let body = (self.encode)(&output);
         let status = self.success;
         self.then(Answer::Respond { status, body })
     }

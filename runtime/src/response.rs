@@ -89,6 +89,26 @@ impl Response<Bytes> {
         Ok(self.json::<T>()?.map(Some))
     }
 
+    /// Decodes the body as UTF-8 text, for operations documented to answer
+    /// `text/*`; invalid UTF-8 is an [`Error::Decode`] that keeps the bytes.
+    pub fn text(self) -> Result<Response<String>, Error> {
+        match std::str::from_utf8(&self.body) {
+            Ok(text) => {
+                let text = text.to_owned();
+                Ok(self.map(|_| text))
+            }
+            Err(utf8) => {
+                let serde =
+                    <serde_json::Error as serde::de::Error>::custom(format!("the body is not UTF-8 text: {utf8}"));
+                Err(Error::Decode {
+                    status: self.status,
+                    source: DecodeError::new(serde, &self.body, &self.redaction.redactor()),
+                    body: self.body,
+                })
+            }
+        }
+    }
+
     /// Discards the body of an operation documented without one.
     pub fn empty(self) -> Response<()> {
         self.map(|_| ())

@@ -77,6 +77,7 @@ golden!(
     oauth2,
     apikey,
     waiters,
+    media,
     // construct families together, also used by tests/generated_behaviour.rs
     types,
     operations,
@@ -101,6 +102,7 @@ fn every_fixture_has_a_test() {
         "formats",
         "inline_objects",
         "maps",
+        "media",
         "merge",
         "names",
         "no_response_body",

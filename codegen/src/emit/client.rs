@@ -9,7 +9,7 @@ use super::operation::ok_type;
 use super::operation::{builder_name, required_args, Arg};
 use super::snippet::{self, Awaited};
 use super::spelling::{ident, rust_type, Scope};
-use crate::ir::{Operation, Service, StateStep, StateType, Waiter};
+use crate::ir::{BodyMedia, Operation, Service, StateStep, StateType, Waiter};
 
 pub fn emit_client(version: &Version<'_>) -> TokenStream {
     let service = version.service;
@@ -184,6 +184,23 @@ fn service_info(service: &Service, crate_name: &str) -> TokenStream {
     }
 }
 
+/// What a body that is not JSON is sent as, and the media types the
+/// description also offers (only one is generated).
+fn media_note(body: &crate::ir::Body) -> Option<String> {
+    let sent = match body.media {
+        BodyMedia::Json if body.other_media_types.is_empty() => return None,
+        BodyMedia::Json => "The body is sent as JSON".to_owned(),
+        BodyMedia::Multipart => "The body is sent as `multipart/form-data`, a part per member".to_owned(),
+        BodyMedia::Form => "The body is sent as `application/x-www-form-urlencoded`".to_owned(),
+        BodyMedia::Text | BodyMedia::Binary => format!("The body is sent as `{}`", body.content_type),
+    };
+    let others: Vec<String> = body.other_media_types.iter().map(|m| format!("`{}`", doc::escape(m))).collect();
+    Some(match others.as_slice() {
+        [] => format!("{sent}."),
+        _ => format!("{sent}; the service also accepts {}, which this client does not send.", others.join(", ")),
+    })
+}
+
 fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
     let service = version.service;
     let name = ident(&op.name);
@@ -217,6 +234,9 @@ fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
                 ),
             );
         }
+    }
+    if let Some(note) = op.body.as_ref().and_then(media_note) {
+        doc::our_paragraph(&mut lines, &note);
     }
     if op.pagination.is_some() {
         doc::paragraph(

@@ -118,6 +118,9 @@ fn operation_test(service: &Service, op: &Operation) -> TokenStream {
                 .and_then(|p| p.doc.example.clone().or_else(|| p.doc.default.clone()).or_else(|| for_format(&p.doc)))
                 .unwrap_or_else(|| synthesize(service, &arg.ty, 0))
         };
+        if arg.ty == Type::Bytes {
+            return quote!(rt::Bytes::from_static(b"conformance"));
+        }
         let ty = rust_type(&arg.ty, Scope::Elsewhere);
         let json = serde_json::to_string(&value).unwrap_or_default();
         quote!(serde_json_from::<#ty>(#json))
@@ -153,7 +156,8 @@ fn synthesize(service: &Service, ty: &Type, depth: usize) -> Value {
         return Value::Null;
     }
     match ty {
-        Type::String => json!("conformance"),
+        Type::String | Type::Text => json!("conformance"),
+        Type::Bytes | Type::File => json!([]),
         Type::Integer(_) => json!(1),
         Type::Number(_) => json!(1.0),
         Type::Boolean => json!(true),

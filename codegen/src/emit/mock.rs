@@ -9,7 +9,7 @@ use super::context::Version;
 use super::operation::{required_args, Arg};
 use super::snippet;
 use super::spelling::{ident, rust_type, Scope};
-use crate::ir::{Operation, StateStep, StateType, Status, Success, Type, TypeKind, Waiter};
+use crate::ir::{BodyMedia, Operation, StateStep, StateType, Status, Success, Type, TypeKind, Waiter};
 
 pub fn emit_mocks(version: &Version<'_>) -> TokenStream {
     let rules = version.service.operations.iter().map(emit_rule);
@@ -21,16 +21,25 @@ fn emit_rule(op: &Operation) -> TokenStream {
     let name = ident(&op.name);
     let op_name = &op.name;
     let template = op.path.to_string();
-    let body = op.body.as_ref().map_or(quote!(()), |b| rust_type(&b.ty, Scope::Elsewhere));
+    // Matchers see a JSON body typed; any other body as `http().body()`.
+    let body = match &op.body {
+        Some(body) if body.media == BodyMedia::Json => rust_type(&body.ty, Scope::Elsewhere),
+        _ => quote!(()),
+    };
     let (status, output) = mock_output(op);
     let status = proc_macro2::Literal::u16_unsuffixed(status);
+    let constructor = match output {
+        Some(Type::Text) => quote!(text),
+        Some(Type::Bytes) => quote!(bytes),
+        _ => quote!(new),
+    };
     let output = output.map_or(quote!(()), |ty| rust_type(ty, Scope::Elsewhere));
     let doc =
         format!(" A rule answering [`Client::{op_name}`](super::Client::{op_name}) (`{} {template}`).", op.method);
     quote! {
         #[doc = #doc]
         pub fn #name() -> rt::mock::Rule<#body, #output> {
-            rt::mock::Rule::new(#op_name, #template, #status)
+            rt::mock::Rule::#constructor(#op_name, #template, #status)
         }
     }
 }

@@ -8,8 +8,8 @@ use super::context::Version;
 use super::doc;
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{
-    Cursor, Doc, IntFormat, Operation, PageParam, PageStyle, Pagination, Param, ParamLocation, PathSegment, Service,
-    Status, StatusBody, Success, Type,
+    BodyMedia, Cursor, Doc, IntFormat, Operation, PageParam, PageStyle, Pagination, Param, ParamLocation, PathSegment,
+    Service, Status, StatusBody, Success, Type, TypeKind,
 };
 use crate::names::pascal;
 
@@ -61,7 +61,7 @@ impl Arg {
     pub fn signature(&self) -> (TokenStream, TokenStream) {
         let name = ident(&self.name);
         match self.ty {
-            Type::String | Type::Named(_) => {
+            Type::String | Type::Text | Type::Bytes | Type::Named(_) => {
                 let ty = rust_type(&self.ty, Scope::Elsewhere);
                 (quote!(#name: impl Into<#ty>), quote!(#name.into()))
             }
@@ -130,11 +130,11 @@ fn emit_builder(version: &Version<'_>, op: &Operation) -> TokenStream {
         }
     });
     let body_setter = optional_body.map(|body| {
-        let ty = rust_type(&body.ty, Scope::Elsewhere);
+        let (arg, store) = Arg::body(body.ty.clone(), None).signature();
         quote! {
             /// Sets the request body.
-            pub fn body(mut self, body: #ty) -> Self {
-                self.body = Some(body);
+            pub fn body(mut self, #arg) -> Self {
+                self.body = Some(#store);
                 self
             }
         }
@@ -186,17 +186,14 @@ pub fn ok_type(op: &Operation) -> TokenStream {
 fn decode(op: &Operation) -> TokenStream {
     match &op.success {
         Success::Empty => quote!(Ok(response.empty())),
-        Success::Body(_) => quote!(response.json()),
+        Success::Body(ty) => decode_body(ty, None),
         Success::BodyOrEmpty(_) => quote!(response.json_if_present()),
         Success::ByStatus(responses) => {
             let enum_name = status_enum_name(op);
             let arm = |r: &StatusBody| {
                 let variant = status_variant(r);
                 match &r.ty {
-                    Some(ty) => {
-                        let ty = rust_type(ty, Scope::Elsewhere);
-                        quote!(response.json::<#ty>().map(|r| r.map(#enum_name::#variant)))
-                    }
+                    Some(ty) => decode_body(ty, Some(quote!(#enum_name::#variant))),
                     None => quote!(Ok(response.empty().map(|()| #enum_name::#variant))),
                 }
             };
@@ -211,6 +208,24 @@ fn decode(op: &Operation) -> TokenStream {
             });
             quote!(match response.status().as_u16() { #(#arms)* #fallback })
         }
+    }
+}
+
+/// The raw `response` decoded as `ty` (text, bytes or JSON), its body passed
+/// to `wrap` when given.
+fn decode_body(ty: &Type, wrap: Option<TokenStream>) -> TokenStream {
+    let decoded = match ty {
+        Type::Bytes => return wrap.map_or_else(|| quote!(Ok(response)), |wrap| quote!(Ok(response.map(#wrap)))),
+        Type::Text => quote!(response.text()),
+        _ if wrap.is_none() => quote!(response.json()),
+        ty => {
+            let ty = rust_type(ty, Scope::Elsewhere);
+            quote!(response.json::<#ty>())
+        }
+    };
+    match wrap {
+        None => decoded,
+        Some(wrap) => quote!(#decoded.map(|r| r.map(#wrap))),
     }
 }
 
@@ -281,20 +296,25 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     });
     let body = op.body.as_ref().map(|b| {
         if b.required {
-            quote! { request.json(&self.body)?; }
+            write_body(version, b, quote!(&self.body))
         } else {
-            quote! { if let Some(body) = &self.body { request.json(body)?; } }
+            let write = write_body(version, b, quote!(body));
+            quote! { if let Some(body) = &self.body { #write } }
         }
     });
+    let accept = op.accept.as_ref().map(|accept| quote!(request.accept(#accept);));
     let checks = request_checks(version, op);
     let ok_type = ok_type(op);
     let decode = decode(op);
-    let mut_request =
-        if op.params.iter().any(|p| p.location != ParamLocation::Path) || op.body.is_some() || op.anonymous {
-            quote!(mut)
-        } else {
-            quote!()
-        };
+    let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path)
+        || op.body.is_some()
+        || op.anonymous
+        || op.accept.is_some()
+    {
+        quote!(mut)
+    } else {
+        quote!()
+    };
     let anonymous = op.anonymous.then(|| quote!(request.without_credentials();));
     quote! {
         /// Sends the request and decodes the documented response.
@@ -305,10 +325,56 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
             #(#query)*
             #(#headers)*
             #body
+            #accept
             #anonymous
             let response = self.client.inner.execute(request).await?;
             #decode
         }
+    }
+}
+
+/// Statements that set the request body from `value`, a reference to it, in
+/// its media type; a multipart body adds one part per member.
+fn write_body(version: &Version<'_>, body: &crate::ir::Body, value: TokenStream) -> TokenStream {
+    let content_type = &body.content_type;
+    match body.media {
+        BodyMedia::Json => quote!(request.json(#value)?;),
+        BodyMedia::Text => quote!(request.text(#content_type, #value);),
+        BodyMedia::Binary => quote!(request.bytes(#content_type, rt::Bytes::clone(#value));),
+        BodyMedia::Form => quote!(request.form(#value)?;),
+        BodyMedia::Multipart => {
+            let fields = match body.ty.held_inline().and_then(|name| version.service.types.get(name)) {
+                Some(crate::ir::TypeDef { kind: TypeKind::Struct { fields, .. }, .. }) => fields.as_slice(),
+                _ => &[],
+            };
+            let parts = fields.iter().map(|f| {
+                let member = ident(&f.rust_name);
+                let add = multipart_part(&f.name, &f.ty);
+                if f.is_optional() {
+                    quote! { if let Some(value) = &body.#member { #add } }
+                } else {
+                    quote! { { let value = &body.#member; #add } }
+                }
+            });
+            let bind = (value.to_string() != "body").then(|| quote!(let body = #value;));
+            quote! {
+                #bind
+                let mut parts = rt::multipart::Multipart::new();
+                #(#parts)*
+                request.multipart(parts);
+            }
+        }
+    }
+}
+
+/// Adds `value` (a reference) as part `wire`: a file, or a field as text or
+/// JSON; an array as one part per item.
+fn multipart_part(wire: &str, ty: &Type) -> TokenStream {
+    match ty {
+        Type::File => quote!(parts.file(#wire, value);),
+        Type::Array(item) if **item == Type::File => quote!(for file in value { parts.file(#wire, file); }),
+        Type::Array(_) => quote!(for item in value { parts.field(#wire, item)?; }),
+        _ => quote!(parts.field(#wire, value)?;),
     }
 }
 

@@ -229,6 +229,15 @@ impl Call {
                 quote!(#krate::runtime::DateTime::parse(#text).expect("an RFC 3339 date-time"))
             }
             Type::Any | Type::Object | Type::Map(_) => quote!(Default::default()),
+            Type::Text => {
+                let text = example.and_then(Value::as_str).unwrap_or("...");
+                quote!(#text)
+            }
+            Type::Bytes => quote!("file contents".as_bytes()),
+            Type::File => {
+                let krate = &self.krate;
+                quote!(#krate::runtime::FilePart::new("file contents".as_bytes()).with_file_name("report.txt"))
+            }
             Type::Named(name) => self.named(version, name, example, slot, depth),
         }
     }

@@ -28,6 +28,9 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Boolean => quote!(bool),
         Type::DateTime => quote!(rt::DateTime),
         Type::Any => quote!(rt::serde_json::Value),
+        Type::Text => quote!(String),
+        Type::Bytes => quote!(rt::Bytes),
+        Type::File => quote!(rt::FilePart),
         Type::Object => quote!(rt::serde_json::Map<String, rt::serde_json::Value>),
         Type::Array(item) => {
             let item = rust_type(item, scope);

@@ -121,6 +121,9 @@ pub struct Operation {
     pub responses: Vec<ResponseDef>,
     /// What a successful call returns, decided once from `responses`.
     pub success: Success,
+    /// The `Accept` header asked for, when a success response is not JSON
+    /// (text or bytes): its media type.
+    pub accept: Option<String>,
     pub pagination: Option<Pagination>,
     /// Answers 202 with a request id to poll (`x-async-request`).
     pub async_request: bool,
@@ -272,19 +275,43 @@ pub struct Param {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Body {
+    /// [`Type::Text`] or [`Type::Bytes`] for those media, the schema's type otherwise.
     pub ty: Type,
+    pub media: BodyMedia,
+    /// The `Content-Type` sent: the chosen media type of the description.
+    pub content_type: String,
+    /// The other media types the description offers, for the docs.
+    pub other_media_types: Vec<String>,
     pub required: bool,
     pub doc: Doc,
     /// The media type's examples (`example`, then each of `examples`).
     pub examples: Vec<serde_json::Value>,
 }
 
+/// How a request body is written: of the media types an operation offers,
+/// JSON is preferred, otherwise the first one listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyMedia {
+    Json,
+    /// `text/*` and XML: a `String` sent as it is.
+    Text,
+    /// Any other media type: bytes sent as they are.
+    Binary,
+    /// `application/x-www-form-urlencoded`: the members of a struct.
+    Form,
+    /// `multipart/form-data`: one part per member of a struct, files as [`Type::File`].
+    Multipart,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ResponseDef {
     pub status: Status,
     pub description: String,
-    /// `None`: no JSON body.
+    /// `None`: no body; [`Type::Text`] or [`Type::Bytes`] for a body that is
+    /// not JSON.
     pub ty: Option<Type>,
+    /// The media type of the body, of those the description offers (JSON preferred).
+    pub content_type: Option<String>,
     /// Documented response headers: name and description.
     pub headers: Vec<(String, Option<String>)>,
     /// The media type's examples (`example`, then each of `examples`).

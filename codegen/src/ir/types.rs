@@ -12,6 +12,12 @@ pub enum Type {
     DateTime,
     /// Any JSON value.
     Any,
+    /// A whole body of text (`text/*`), sent and read as is rather than as JSON.
+    Text,
+    /// A whole body of bytes (`application/octet-stream`, `image/png`, …).
+    Bytes,
+    /// A file of a `multipart/form-data` body (`format: binary` there).
+    File,
     /// A JSON object with arbitrary members.
     Object,
     Array(Box<Type>),
@@ -60,6 +66,9 @@ impl std::fmt::Display for Type {
             Type::Boolean => f.write_str("boolean"),
             Type::DateTime => f.write_str("date-time"),
             Type::Any => f.write_str("any"),
+            Type::Text => f.write_str("text"),
+            Type::Bytes => f.write_str("bytes"),
+            Type::File => f.write_str("file"),
             Type::Object => f.write_str("object"),
             Type::Array(t) => write!(f, "array of {t}"),
             Type::Map(t) => write!(f, "map of {t}"),
@@ -147,6 +156,10 @@ pub enum TypeKind {
 }
 
 impl TypeKind {
+    pub fn is_struct(&self) -> bool {
+        matches!(self, TypeKind::Struct { .. })
+    }
+
     /// The types of the definition's fields, variants or alias target: the
     /// edges of the type graph every whole-service pass walks.
     pub fn member_types(&self) -> Vec<&Type> {

@@ -99,6 +99,8 @@ struct Lowerer<'a> {
     /// The names identical inline types share (empty on the first run).
     merges: merge::MergePlan,
     depth: usize,
+    /// Lowering a multipart body, whose `format: binary` members are files.
+    binary_as_file: bool,
 }
 
 impl<'a> Lowerer<'a> {
@@ -118,6 +120,7 @@ impl<'a> Lowerer<'a> {
             type_names,
             merges,
             depth: 0,
+            binary_as_file: false,
         }
     }
 
@@ -219,28 +222,67 @@ fn ext_str(extensions: &IndexMap<String, Value>, key: &str) -> Option<String> {
     extensions.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
-/// The JSON media type of a content map, if any.
-fn json_schema(content: &IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &ReferenceOr<Schema>)> {
-    content.iter().find_map(|(media, m)| {
-        let essence = media.split(';').next().unwrap_or("").trim();
-        let json = essence == "application/json" || essence.ends_with("+json") || essence == "*/*";
-        if json {
-            m.schema.as_ref().map(|s| (media.as_str(), s))
-        } else {
-            None
-        }
-    })
+/// The media type a body is written or read as, of those `content` offers:
+/// JSON when there is one, otherwise the first whose kind can be sent (a form
+/// or multipart body needs a schema; text and bytes need none).
+fn chosen_media(content: &IndexMap<String, openapiv3::MediaType>) -> Option<Chosen<'_>> {
+    let mut usable = content.iter().filter_map(usable_media);
+    let first = usable.next()?;
+    Some(std::iter::once(first.clone()).chain(usable).find(|c| c.kind == BodyMedia::Json).unwrap_or(first))
 }
 
-/// Inline examples of the JSON media type: `example`, then each of `examples`.
-fn media_examples(content: &IndexMap<String, openapiv3::MediaType>) -> Vec<Value> {
-    let Some((media, _)) = json_schema(content) else { return Vec::new() };
-    let m = &content[media];
-    let named = m.examples.values().filter_map(|e| match e {
-        ReferenceOr::Item(e) => e.value.clone(),
-        ReferenceOr::Reference { .. } => None,
-    });
-    m.example.clone().into_iter().chain(named).collect()
+/// The media type as [`chosen_media`] may pick it, if its kind can be sent.
+fn usable_media<'a>((media_type, media): (&'a String, &'a openapiv3::MediaType)) -> Option<Chosen<'a>> {
+    let kind = media_kind(media_type);
+    let usable = media.schema.is_some() || matches!(kind, BodyMedia::Text | BodyMedia::Binary);
+    usable.then_some(Chosen { media_type, kind, media })
+}
+
+/// A media type chosen by [`chosen_media`].
+#[derive(Clone)]
+struct Chosen<'a> {
+    media_type: &'a str,
+    kind: BodyMedia,
+    media: &'a openapiv3::MediaType,
+}
+
+impl<'a> Chosen<'a> {
+    /// Inline examples: `example`, then each of `examples`.
+    fn examples(&self) -> Vec<Value> {
+        let named = self.media.examples.values().filter_map(|e| match e {
+            ReferenceOr::Item(e) => e.value.clone(),
+            ReferenceOr::Reference { .. } => None,
+        });
+        self.media.example.clone().into_iter().chain(named).collect()
+    }
+
+    /// The `Content-Type` or `Accept` value: the media type, or
+    /// `application/octet-stream` for a range (`image/*`) or a value that is no
+    /// header value.
+    fn header_value(&self) -> String {
+        let valid = self.media_type.bytes().all(|b| (0x20..0x7f).contains(&b));
+        let essence = self.media_type.split(';').next().unwrap_or("");
+        match self.kind {
+            BodyMedia::Json => "application/json".to_owned(),
+            _ if !valid || essence.contains('*') => "application/octet-stream".to_owned(),
+            _ => self.media_type.trim().to_owned(),
+        }
+    }
+}
+
+/// How a media type is written: JSON (`application/json`, `…+json`, `*/*`),
+/// a form, multipart, text (`text/*`, XML) or bytes.
+fn media_kind(media_type: &str) -> BodyMedia {
+    let essence = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" | "*/*" => BodyMedia::Json,
+        json if json.ends_with("+json") => BodyMedia::Json,
+        "application/x-www-form-urlencoded" => BodyMedia::Form,
+        "multipart/form-data" => BodyMedia::Multipart,
+        "application/xml" => BodyMedia::Text,
+        text if text.starts_with("text/") || text.ends_with("+xml") => BodyMedia::Text,
+        _ => BodyMedia::Binary,
+    }
 }
 
 /// `{name}` placeholders of a path or URL template, in order.

@@ -209,6 +209,8 @@ fn type_word(ty: &Type) -> String {
         Type::Map(_) | Type::Object => "Object".into(),
         Type::Nullable(inner) => type_word(inner),
         Type::Any => "Value".into(),
+        Type::Text => "Text".into(),
+        Type::Bytes | Type::File => "Bytes".into(),
         Type::Named(n) => n.clone(),
     }
 }

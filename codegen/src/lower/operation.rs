@@ -94,6 +94,7 @@ impl<'a> Lowerer<'a> {
         let body = self.body(op.request_body.as_ref(), &name, &pointer);
         let responses = self.responses(&op.responses, &name, &pointer);
         let success = success_of(&responses);
+        let accept = accept_of(&responses);
         let body_variants = self.body_variants(op, body.as_ref(), &pointer, names);
         let pagination = self.pagination(op, &params, &success, &pointer);
         let waiter = self.waiter(op, &success, &pointer, names);
@@ -118,6 +119,7 @@ impl<'a> Lowerer<'a> {
             body,
             responses,
             success,
+            accept,
             pagination,
             async_request: op.extensions.get("x-async-request") == Some(&Value::Bool(true)),
             anonymous: op.security.as_ref().is_some_and(|requirements| requirements.is_empty()),
@@ -351,20 +353,67 @@ impl<'a> Lowerer<'a> {
             self.resolve_component(body?, &push_pointer(pointer, "requestBody"), "requestBodies", |c| {
                 &c.request_bodies
             })?;
-        let examples = media_examples(&body.content);
-        let Some((media, schema)) = json_schema(&body.content) else {
+        let content_at = push_pointer(&at, "content");
+        let Some(chosen) = chosen_media(&body.content) else {
             let types: Vec<_> = body.content.keys().cloned().collect();
-            self.error(&push_pointer(&at, "content"), format!("request body has no JSON media type (found {types:?})"));
+            self.error(&content_at, format!("request body has no media type with a schema (found {types:?})"));
             return None;
         };
-        let schema_at = push_pointer(&push_pointer(&push_pointer(&at, "content"), media), "schema");
-        let ty = self.type_of_ref(schema, &format!("{}Body", pascal(op_name)), &schema_at);
+        let schema_at = push_pointer(&push_pointer(&content_at, chosen.media_type), "schema");
+        let hint = format!("{}Body", pascal(op_name));
+        let ty = match (chosen.kind, &chosen.media.schema) {
+            (BodyMedia::Text, _) => Type::Text,
+            (BodyMedia::Binary, _) => Type::Bytes,
+            (BodyMedia::Json, Some(schema)) => self.type_of_ref(schema, &hint, &schema_at),
+            (BodyMedia::Form | BodyMedia::Multipart, Some(schema)) => {
+                self.members_type(schema, chosen.kind, &hint, &schema_at)?
+            }
+            (_, None) => unreachable!("chosen_media picks JSON, form and multipart media with a schema only"),
+        };
         Some(Body {
             ty,
+            media: chosen.kind,
+            content_type: chosen.header_value(),
+            other_media_types: body.content.keys().filter(|m| *m != chosen.media_type).cloned().collect(),
             required: body.required,
             doc: Doc { description: body.description.clone(), ..Doc::default() },
-            examples,
+            examples: chosen.examples(),
         })
+    }
+
+    /// The struct of a form or multipart body, whose members are its fields or
+    /// parts. A `format: binary` member of a multipart body is a file
+    /// ([`Type::File`]): such a schema is lowered as the body's own struct,
+    /// even when it is a component used elsewhere as JSON.
+    fn members_type(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        media: BodyMedia,
+        hint: &str,
+        pointer: &str,
+    ) -> Option<Type> {
+        let ty = if media == BodyMedia::Multipart && self.has_binary_member(schema) {
+            self.binary_as_file = true;
+            let ty = match schema {
+                ReferenceOr::Reference { reference } => match self.component(reference) {
+                    Some((component, at)) => self.type_of_schema(component, hint, &at),
+                    None => self.type_of_ref(schema, hint, pointer),
+                },
+                ReferenceOr::Item(_) => self.type_of_ref(schema, hint, pointer),
+            };
+            self.binary_as_file = false;
+            ty
+        } else {
+            self.type_of_ref(schema, hint, pointer)
+        };
+        let is_struct = ty.held_inline().and_then(|name| self.types.get(name)).is_some_and(|t| t.kind.is_struct());
+        let is_map = matches!(ty, Type::Map(_) | Type::Object);
+        if is_struct || (is_map && media == BodyMedia::Form) {
+            return Some(ty);
+        }
+        let what = if media == BodyMedia::Form { "form" } else { "multipart" };
+        self.error(pointer, format!("a {what} body must be an object with properties, not {ty}"));
+        None
     }
 
     fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {
@@ -393,14 +442,20 @@ impl<'a> Lowerer<'a> {
             else {
                 continue;
             };
-            let ty = json_schema(&response.content).map(|(media, schema)| {
-                let hint = if with_schema > 1 && !status.is_success() {
-                    format!("{}{}Response", pascal(op_name), pascal(&status.to_string()))
-                } else {
-                    format!("{}Response", pascal(op_name))
-                };
-                let schema_at = push_pointer(&push_pointer(&push_pointer(&r_at, "content"), media), "schema");
-                self.type_of_ref(schema, &hint, &schema_at)
+            let chosen = chosen_media(&response.content);
+            let ty = chosen.as_ref().map(|chosen| match (chosen.kind, &chosen.media.schema) {
+                (BodyMedia::Json, Some(schema)) => {
+                    let hint = if with_schema > 1 && !status.is_success() {
+                        format!("{}{}Response", pascal(op_name), pascal(&status.to_string()))
+                    } else {
+                        format!("{}Response", pascal(op_name))
+                    };
+                    let schema_at =
+                        push_pointer(&push_pointer(&push_pointer(&r_at, "content"), chosen.media_type), "schema");
+                    self.type_of_ref(schema, &hint, &schema_at)
+                }
+                (BodyMedia::Text, _) => Type::Text,
+                _ => Type::Bytes,
             });
             let headers = response
                 .headers
@@ -413,8 +468,10 @@ impl<'a> Lowerer<'a> {
                     (name.clone(), description)
                 })
                 .collect();
-            let examples = media_examples(&response.content);
-            out.push(ResponseDef { status, description: response.description.clone(), ty, headers, examples });
+            let examples = chosen.as_ref().map(Chosen::examples).unwrap_or_default();
+            let content_type = chosen.as_ref().map(Chosen::header_value);
+            let description = response.description.clone();
+            out.push(ResponseDef { status, description, ty, content_type, headers, examples });
         }
         out
     }
@@ -436,6 +493,8 @@ fn success_of(responses: &[ResponseDef]) -> Success {
     types.dedup();
     let without_body = success.iter().any(|r| r.ty.is_none());
     match types.as_slice() {
+        // No text or bytes is an empty string or an empty `Bytes`.
+        [ty @ (Type::Text | Type::Bytes)] => Success::Body((*ty).clone()),
         [] => Success::Empty,
         [ty] if without_body => Success::BodyOrEmpty((*ty).clone()),
         [ty] => Success::Body((*ty).clone()),
@@ -446,6 +505,12 @@ fn success_of(responses: &[ResponseDef]) -> Success {
                 .collect(),
         ),
     }
+}
+
+/// The media type to ask for when a success response is text or bytes.
+fn accept_of(responses: &[ResponseDef]) -> Option<String> {
+    let success = responses.iter().filter(|r| r.status.is_success() || r.status == Status::Default);
+    success.filter(|r| matches!(r.ty, Some(Type::Text | Type::Bytes))).find_map(|r| r.content_type.clone())
 }
 
 /// Where an operation is in the document, and the service's auth scheme.

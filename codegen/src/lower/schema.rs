@@ -111,6 +111,39 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// Whether a member of the object `schema` (or an array member's item) is
+    /// `format: binary`: a file when the object is a multipart body.
+    pub(super) fn has_binary_member(&self, schema: &'a ReferenceOr<Schema>) -> bool {
+        let schema = match schema {
+            ReferenceOr::Reference { reference } => match self.component(reference) {
+                Some((schema, _)) => schema,
+                None => return false,
+            },
+            ReferenceOr::Item(schema) => schema,
+        };
+        let properties = match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::Object(o)) => &o.properties,
+            SchemaKind::Any(any) => &any.properties,
+            _ => return false,
+        };
+        let is_binary = |schema: &Schema| match &schema.schema_kind {
+            SchemaKind::Type(openapiv3::Type::String(s)) => {
+                matches!(s.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary))
+            }
+            SchemaKind::Any(any) => any.format.as_deref() == Some("binary"),
+            _ => false,
+        };
+        properties.values().any(|property| {
+            let ReferenceOr::Item(property) = property else { return false };
+            match &property.schema_kind {
+                SchemaKind::Type(openapiv3::Type::Array(a)) => {
+                    matches!(&a.items, Some(ReferenceOr::Item(item)) if is_binary(item))
+                }
+                _ => is_binary(property),
+            }
+        })
+    }
+
     /// The type of a schema or reference used in a field, parameter or body;
     /// inline objects, enums and unions become named types called after `hint`.
     pub(super) fn type_of_ref<T: AsSchema>(&mut self, schema: &'a ReferenceOr<T>, hint: &str, pointer: &str) -> Type {
@@ -120,7 +153,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn type_of_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
+    pub(super) fn type_of_schema(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Type {
         if self.depth >= MAX_DEPTH {
             self.error(pointer, format!("schemas nested deeper than {MAX_DEPTH} levels"));
             return Type::Any;
@@ -154,6 +187,7 @@ impl<'a> Lowerer<'a> {
                 } else {
                     match &s.format {
                         VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Type::DateTime,
+                        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) if self.binary_as_file => Type::File,
                         _ => Type::String,
                     }
                 }

@@ -418,8 +418,8 @@ impl UpdateItem {
     }
 
     /// Sets the request body.
-    pub fn body(mut self, body: types::Item) -> Self {
-        self.body = Some(body);
+    pub fn body(mut self, body: impl Into<types::Item>) -> Self {
+        self.body = Some(body.into());
         self
     }
 

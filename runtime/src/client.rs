@@ -16,7 +16,7 @@ use crate::auth::signer::Outgoing;
 use crate::encode::{check_url_length, encode_query_component, validate_header_value};
 use crate::retry::{Attempts, RetryBudget, Transience};
 use crate::transport::{HttpRequest, Limits, OperationName, ReqwestTransport, Transport};
-use crate::{ApiError, CallOptions, Config, Error, Response};
+use crate::{ApiError, CallOptions, Config, Error, Response, Style};
 
 /// What a generated crate tells the runtime about itself.
 #[derive(Clone, Copy, Debug)]
@@ -90,14 +90,23 @@ impl Request {
         self.query.push_str(&encode_query_component(&value.to_string()));
     }
 
-    /// Appends one query parameter whose value is `items` separated by commas
-    /// (OpenAPI's `form` style with `explode: false`, `ids=a,b`): each item is
-    /// percent-encoded, the commas between them are not, so an item holding a
-    /// comma stays one item.
-    pub fn query_list<T: fmt::Display>(&mut self, name: &str, items: &[T]) {
-        self.start_query_parameter(name);
-        let encoded: Vec<String> = items.iter().map(|item| encode_query_component(&item.to_string())).collect();
-        self.query.push_str(&encoded.join(","));
+    /// Appends query parameter `name` written in `style` (see [`Style`]):
+    /// arrays and objects in any OpenAPI style, `?ids=a,b`, `?f[a]=1`.
+    pub fn query_styled(
+        &mut self,
+        name: &str,
+        style: Style,
+        explode: bool,
+        value: &(impl Serialize + ?Sized),
+    ) -> Result<(), Error> {
+        let fragment = crate::style::query_styled(name, style, explode, value)?;
+        if !fragment.is_empty() {
+            if !self.query.is_empty() {
+                self.query.push('&');
+            }
+            self.query.push_str(&fragment);
+        }
+        Ok(())
     }
 
     /// `&name=` (no `&` first), before a value.
@@ -389,11 +398,14 @@ mod tests {
     }
 
     #[test]
-    fn a_comma_separated_query_value_encodes_its_items_not_their_commas() {
+    fn styled_query_parameters_join_the_others() {
         let mut request = Request::new(Method::GET, "list", "/x".to_owned());
-        request.query_list("ids", &["a", "b,c", "d e"]);
+        request.query("page", 1);
+        request.query_styled("ids", Style::Form, false, &["a", "b,c", "d e"]).unwrap();
+        request.query_styled("none", Style::Form, true, &Vec::<String>::new()).unwrap();
+        request.query("size", 5);
         let url = request.url("https://example.invalid").unwrap();
-        assert_eq!(url.query(), Some("ids=a,b%2Cc,d%20e"));
+        assert_eq!(url.query(), Some("page=1&ids=a,b%2Cc,d%20e&size=5"));
     }
 
     #[tokio::test]

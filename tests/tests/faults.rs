@@ -260,26 +260,30 @@ fn with_operation(op: &str) -> String {
 }
 
 #[test]
-fn object_query_parameters_are_refused() {
-    let text = with_operation("      operationId: a\n      parameters: [{name: filter, in: query, schema: {type: object, properties: {x: {type: string}}}}]\n      responses: {'200': {description: ok}}");
-    assert_fault(&text, "#/paths/~1a/get/parameters/0", "object parameters are not supported");
-}
-
-#[test]
-fn array_header_parameters_are_refused() {
-    let text = with_operation("      operationId: a\n      parameters: [{name: X-Ids, in: header, schema: {type: array, items: {type: string}}}]\n      responses: {'200': {description: ok}}");
-    assert_fault(&text, "#/paths/~1a/get/parameters/0", "path and header array parameters are not supported");
-}
-
-#[test]
-fn unexploded_query_arrays_are_comma_separated_and_other_delimiters_refused() {
-    let param = |style: &str| {
-        with_operation(&format!("      operationId: a\n      parameters: [{{name: ids, in: query, style: {style}, explode: false, schema: {{type: array, items: {{type: string}}}}}}]\n      responses: {{'200': {{description: ok}}}}"))
+fn parameters_keep_their_style_unless_written_plainly() {
+    let param = |location: &str, style: &str, explode: bool, schema: &str| {
+        let text = with_operation(&format!("      operationId: a\n      parameters: [{{name: ids, in: {location}, required: true, style: {style}, explode: {explode}, schema: {schema}}}]\n      responses: {{'200': {{description: ok}}}}"));
+        let text = if location == "path" { text.replace("/a:", "/a/{ids}:") } else { text };
+        let doc = codegen::load::parse("a.yaml", text.as_bytes()).unwrap();
+        let service = codegen::lower::lower("a.yaml", &doc).unwrap_or_else(|e| panic!("{e:?}"));
+        service.operations[0].params[0].style.map(|s| (format!("{:?}", s.style), s.explode))
     };
-    let doc = codegen::load::parse("a.yaml", param("form").as_bytes()).unwrap();
-    let service = codegen::lower::lower("a.yaml", &doc).expect("form, explode false is ?ids=a,b");
-    assert!(service.operations[0].params[0].comma_separated);
-    assert_fault(&param("pipeDelimited"), "#/paths/~1a/get/parameters/0", "style `PipeDelimited`");
+    let array = "{type: array, items: {type: string}}";
+    let object = "{type: object, properties: {r: {type: integer}}}";
+    assert_eq!(param("query", "form", true, array), None, "?ids=a&ids=b is the plain way");
+    assert_eq!(param("query", "form", false, array), Some(("Form".into(), false)));
+    assert_eq!(param("query", "pipeDelimited", false, array), Some(("PipeDelimited".into(), false)));
+    assert_eq!(param("query", "deepObject", true, object), Some(("DeepObject".into(), true)));
+    assert_eq!(param("query", "spaceDelimited", false, "{type: string}"), None, "a scalar is its text");
+    assert_eq!(param("header", "simple", false, array), Some(("Simple".into(), false)));
+    assert_eq!(param("path", "label", false, "{type: string}"), Some(("Label".into(), false)));
+    assert_eq!(param("path", "simple", false, "{type: string}"), None);
+}
+
+#[test]
+fn parameters_that_are_arrays_of_objects_are_refused() {
+    let text = with_operation("      operationId: a\n      parameters: [{name: f, in: query, schema: {type: array, items: {type: object, properties: {a: {type: string}}}}}]\n      responses: {'200': {description: ok}}");
+    assert_fault(&text, "#/paths/~1a/get/parameters/0", "arrays of objects or of arrays are not supported");
 }
 
 #[test]

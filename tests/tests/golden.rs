@@ -78,6 +78,7 @@ golden!(
     apikey,
     waiters,
     media,
+    styles,
     // construct families together, also used by tests/generated_behaviour.rs
     types,
     operations,
@@ -114,6 +115,7 @@ fn every_fixture_has_a_test() {
         "ref",
         "required_defaults",
         "response_headers",
+        "styles",
         "types",
         "waiters",
     ];

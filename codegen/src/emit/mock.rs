@@ -257,7 +257,7 @@ fn retry_test(version: &Version<'_>, op: &Operation, client: TokenStream) -> Tok
 fn path_param_check(op: &Operation, call: &snippet::Call) -> TokenStream {
     let args = required_args(op);
     let first = op.path.segments.iter().find_map(|segment| match segment {
-        crate::ir::PathSegment::Param { name, rust_name, ty: Type::String, from_client: false } => {
+        crate::ir::PathSegment::Param { name, rust_name, ty: Type::String, from_client: false, style: None } => {
             let index = args.iter().position(|a| &a.name == rust_name)?;
             Some((name, call.args.get(index)?))
         }

@@ -281,6 +281,17 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let field = ident(&p.rust_name);
         let wire = p.name.to_ascii_lowercase();
+        if let Some(style) = p.style {
+            let explode = style.explode;
+            let set = quote! {
+                if let Some(text) = rt::header_styled(#wire, #explode, value)? { request.header(#wire, &text)?; }
+            };
+            return if p.required {
+                quote! { { let value = &self.#field; #set } }
+            } else {
+                quote! { if let Some(value) = &self.#field { #set } }
+            };
+        }
         let text = |value: TokenStream| match p.ty {
             Type::String => value,
             _ => quote!(&#value.to_string()),
@@ -420,15 +431,18 @@ fn path_expression(op: &Operation) -> TokenStream {
     for segment in &op.path.segments {
         match segment {
             PathSegment::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
-            PathSegment::Param { name, rust_name, ty, from_client } => {
+            PathSegment::Param { name, rust_name, ty, from_client, style } => {
                 let field = ident(rust_name);
                 let owner = if *from_client { quote!(self.client) } else { quote!(self) };
-                let value = match ty {
-                    Type::String => quote!(&#owner.#field),
-                    _ => quote!(&#owner.#field.to_string()),
-                };
                 template.push_str(&format!("{{{rust_name}}}"));
-                encodes.push(quote!(let #field = rt::encode_path_segment(#name, #value)?;));
+                encodes.push(match (ty, style) {
+                    (_, Some(style)) => {
+                        let (style, explode) = style_tokens(*style);
+                        quote!(let #field = rt::path_styled(#name, #style, #explode, &#owner.#field)?;)
+                    }
+                    (Type::String, None) => quote!(let #field = rt::encode_path_segment(#name, &#owner.#field)?;),
+                    _ => quote!(let #field = rt::encode_path_segment(#name, &#owner.#field.to_string())?;),
+                });
             }
         }
     }
@@ -439,14 +453,23 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
 }
 
-/// Appends `value` (a reference) as query parameter `wire`; arrays repeat the
-/// name, or are one comma-separated value (`explode: false`).
+/// Appends `value` (a reference) as query parameter `wire`: plainly (arrays
+/// repeat the name), or in its style.
 fn query_push(wire: &str, param: &crate::ir::Param) -> TokenStream {
-    match &param.ty {
-        Type::Array(_) if param.comma_separated => quote! { request.query_list(#wire, value); },
-        Type::Array(_) => quote! { for item in value { request.query(#wire, item); } },
+    match (&param.ty, param.style) {
+        (_, Some(style)) => {
+            let (style, explode) = style_tokens(style);
+            quote! { request.query_styled(#wire, #style, #explode, value)?; }
+        }
+        (Type::Array(_), None) => quote! { for item in value { request.query(#wire, item); } },
         _ => quote! { request.query(#wire, value); },
     }
+}
+
+/// `rt::Style::Form` and the `explode` flag.
+fn style_tokens(style: crate::ir::ParamStyle) -> (TokenStream, bool) {
+    let variant = format_ident!("{}", format!("{:?}", style.style));
+    (quote!(rt::Style::#variant), style.explode)
 }
 
 /// `into_stream`: every item of every page, for operations with `x-pagination`.

@@ -237,6 +237,8 @@ pub enum PathSegment {
         ty: Type,
         /// Set once on the client (`x-client-parameter`) rather than per call.
         from_client: bool,
+        /// `label`, `matrix`, or an array or object in `simple`.
+        style: Option<ParamStyle>,
     },
 }
 
@@ -268,9 +270,28 @@ pub struct Param {
     pub required: bool,
     pub ty: Type,
     pub doc: Doc,
-    /// A query array sent as one comma-separated value (`explode: false`,
-    /// `?ids=a,b`) rather than the name repeated (`?ids=a&ids=b`).
-    pub comma_separated: bool,
+    /// How the value is written when not plainly (a scalar as its text, a
+    /// query array as the name repeated): objects, and arrays in another
+    /// style (`?ids=a,b`, `/items/.a.b`).
+    pub style: Option<ParamStyle>,
+}
+
+/// An OpenAPI parameter `style` with its `explode` (`rt::Style` at run time).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamStyle {
+    pub style: Style,
+    pub explode: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Simple,
+    Label,
+    Matrix,
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -192,13 +192,8 @@ impl<'a> Lowerer<'a> {
             if crate::names::RESERVED_BUILDER_MEMBERS.contains(&rust_name.as_str()) {
                 rust_name.push_str("_param");
             }
-            if let Some((other, _)) = out.iter().find(|(p, _)| p.rust_name == rust_name) {
-                let other = other.name.clone();
-                let message =
-                    format!("parameters `{other}` and `{}` both become the Rust argument `{rust_name}`", data.name);
-                if !self.sloppy(&at, message) {
-                    continue;
-                }
+            // Names colliding in Rust (`minDisk`, `min_disk`) get a suffix, as properties do.
+            if out.iter().any(|(p, _)| p.rust_name == rust_name) {
                 let mut names = crate::names::NameSet::new("_");
                 out.iter().for_each(|(p, _)| names.reserve(&p.rust_name));
                 rust_name = names.claim(&rust_name);
@@ -209,59 +204,65 @@ impl<'a> Lowerer<'a> {
                 self.error(&at, "`x-client-parameter` is supported on path parameters only");
                 continue;
             }
-            let ty = match self.param_type(ty, location, param, &at) {
+            let ty = match self.param_type(ty, &at) {
                 Some(ty) => ty,
                 None => continue,
             };
-            let comma_separated = matches!(ty, Type::Array(_))
-                && matches!(param, Parameter::Query { parameter_data, style: openapiv3::QueryStyle::Form, .. } if parameter_data.explode == Some(false));
-            out.push((
-                Param { name: data.name.clone(), rust_name, location, required, ty, doc, comma_separated },
-                client,
-            ));
+            let style = self.param_style(&ty, param);
+            out.push((Param { name: data.name.clone(), rust_name, location, required, ty, doc, style }, client));
         }
         out
     }
 
-    /// The Rust type of a parameter, or an error for shapes the client cannot
-    /// send faithfully: objects anywhere, arrays outside the query, and
-    /// unexploded query arrays other than comma-separated ones. An untyped
-    /// parameter is a string.
-    fn param_type(&mut self, ty: Type, location: ParamLocation, param: &Parameter, at: &str) -> Option<Type> {
-        let is_object = |ty: &Type| match ty {
+    /// The Rust type of a parameter, or an error for shapes no style writes:
+    /// arrays of arrays or of objects. An untyped parameter is a string.
+    fn param_type(&mut self, ty: Type, at: &str) -> Option<Type> {
+        match &ty {
+            Type::Any => Some(Type::String),
+            Type::Array(item) if self.is_object_type(item) || matches!(**item, Type::Array(_)) => {
+                self.error(at, "parameters that are arrays of objects or of arrays are not supported; describe the parameter as a string");
+                None
+            }
+            _ => Some(ty),
+        }
+    }
+
+    fn is_object_type(&self, ty: &Type) -> bool {
+        match ty {
             Type::Object | Type::Map(_) => true,
             Type::Named(name) => {
                 matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. }))
             }
             _ => false,
-        };
-        let unsupported =
-            |what: &str| format!("{what} parameters are not supported; describe the parameter as a string");
-        match (&ty, location) {
-            (Type::Any, _) => Some(Type::String),
-            (ty, _) if is_object(ty) => {
-                self.error(at, unsupported("object"));
-                None
-            }
-            (Type::Array(item), ParamLocation::Query) if is_object(item) || matches!(**item, Type::Array(_)) => {
-                self.error(at, unsupported("arrays of objects or arrays as query"));
-                None
-            }
-            (Type::Array(_), ParamLocation::Query) => match param {
-                Parameter::Query { parameter_data, style, .. }
-                    if parameter_data.explode == Some(false) && *style != openapiv3::QueryStyle::Form =>
-                {
-                    self.error(at, format!("query arrays in style `{style:?}` without `explode` are not supported"));
-                    None
-                }
-                _ => Some(ty),
-            },
-            (Type::Array(_), _) => {
-                self.error(at, unsupported("path and header array"));
-                None
-            }
-            _ => Some(ty),
         }
+    }
+
+    /// The parameter's `style` and `explode`, when its value is not written
+    /// plainly: a scalar in `simple` (path, header) or any query style is its
+    /// text, and an array in `form` with `explode` is the name repeated.
+    fn param_style(&self, ty: &Type, param: &Parameter) -> Option<ParamStyle> {
+        use openapiv3::{PathStyle, QueryStyle};
+        let explode = param.parameter_data_ref().explode;
+        let (style, default_explode) = match param {
+            Parameter::Path { style: PathStyle::Simple, .. } | Parameter::Header { .. } => (Style::Simple, false),
+            Parameter::Path { style: PathStyle::Label, .. } => (Style::Label, false),
+            Parameter::Path { style: PathStyle::Matrix, .. } => (Style::Matrix, false),
+            Parameter::Query { style: QueryStyle::Form, .. } => (Style::Form, true),
+            Parameter::Query { style: QueryStyle::SpaceDelimited, .. } => (Style::SpaceDelimited, false),
+            Parameter::Query { style: QueryStyle::PipeDelimited, .. } => (Style::PipeDelimited, false),
+            Parameter::Query { style: QueryStyle::DeepObject, .. } => (Style::DeepObject, false),
+            Parameter::Cookie { .. } => return None,
+        };
+        let explode = explode.unwrap_or(default_explode);
+        let is_array = matches!(ty, Type::Array(_));
+        let plain = match style {
+            _ if !is_array && !self.is_object_type(ty) => {
+                matches!(style, Style::Simple | Style::Form) || matches!(param, Parameter::Query { .. })
+            }
+            Style::Form => is_array && explode,
+            _ => false,
+        };
+        (!plain).then_some(ParamStyle { style, explode })
     }
 
     fn resolve_param(&mut self, param: &'a ReferenceOr<Parameter>, at: &str) -> Option<(&'a Parameter, String)> {
@@ -318,6 +319,7 @@ impl<'a> Lowerer<'a> {
                     rust_name: p.rust_name.clone(),
                     ty: p.ty.clone(),
                     from_client,
+                    style: p.style,
                 }),
                 None => self.error(
                     pointer,

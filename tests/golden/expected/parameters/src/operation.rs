@@ -92,7 +92,7 @@ impl GetItem {
             }
         }
         if let Some(value) = &self.fields {
-            request.query_list("fields", value);
+            request.query_styled("fields", rt::Style::Form, false, value)?;
         }
         if let Some(value) = &self.since {
             request.query("since", value);

@@ -120,7 +120,7 @@ fn emit_from_env(service: &Service) -> TokenStream {
     }
 }
 
-/// `wait_for_request`, for services whose `x-async-request` operations answer
+/// `wait_for_request`, for services whose `x-cloudsdk-async-request` operations answer
 /// with a request id that their status operation reports on.
 fn emit_request_waiter(service: &Service) -> TokenStream {
     let Some(waiter) = &service.request_waiter else { return quote!() };
@@ -644,7 +644,7 @@ fn emit_endpoint(service: &Service) -> TokenStream {
         pub struct Endpoint { #(#field_decls)* }
         impl Endpoint {
             /// An endpoint; where the spec lists which combinations of variables are
-            /// served (`x-variable-combinations`), others are refused.
+            /// served (`x-cloudsdk-variable-combinations`), others are refused.
             pub fn new(#(#fields: #types),*) -> Result<Self, rt::Error> {
                 #body
             }

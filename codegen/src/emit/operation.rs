@@ -472,7 +472,7 @@ fn style_tokens(style: crate::ir::ParamStyle) -> (TokenStream, bool) {
     (quote!(rt::Style::#variant), style.explode)
 }
 
-/// `into_stream`: every item of every page, for operations with `x-pagination`.
+/// `into_stream`: every item of every page, for operations with `x-cloudsdk-pagination`.
 fn emit_stream(pagination: &Pagination) -> TokenStream {
     let item = rust_type(&pagination.item, Scope::Elsewhere);
     let items_ident = ident(&pagination.items.rust_name);

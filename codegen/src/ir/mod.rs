@@ -25,7 +25,7 @@ pub struct Service {
     pub description: Option<String>,
     /// `info.version`.
     pub version: String,
-    /// The API version header value the auth scheme sends (SCP: `x-scp-api-version`).
+    /// The API version header value the auth scheme sends (SCP: `x-cloudsdk-scp-api-version`).
     pub api_version: Option<String>,
     /// The docs' state of this version (`CURRENT`, `SUPPORTED`, `DEPRECATED`).
     pub version_status: Option<String>,
@@ -34,13 +34,13 @@ pub struct Service {
     pub auth: Auth,
     /// `servers`, the first being the default.
     pub servers: Vec<Server>,
-    /// Parameters set once on the client (`x-client-parameter`).
+    /// Parameters set once on the client (`x-cloudsdk-client-parameter`).
     pub client_params: Vec<Param>,
     /// Sorted by name.
     pub operations: Vec<Operation>,
     /// Named types by Rust name.
     pub types: BTreeMap<String, TypeDef>,
-    /// How the `x-async-request` operations' request ids are polled, when any.
+    /// How the `x-cloudsdk-async-request` operations' request ids are polled, when any.
     pub request_waiter: Option<RequestWaiter>,
 }
 
@@ -48,7 +48,7 @@ pub struct Service {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Auth {
     None,
-    /// A cloud's own scheme, named by `x-auth` (see `crate::vendor`).
+    /// A cloud's own scheme, named by `x-cloudsdk-auth` (see `crate::vendor`).
     Vendor(Vendor),
     /// An `X-Auth-Token` header from a token provider.
     Token,
@@ -90,7 +90,7 @@ pub struct Server {
     pub url: String,
     pub description: Option<String>,
     pub variables: Vec<ServerVariable>,
-    /// Valid assignments of the variables (`x-variable-combinations`); empty = any.
+    /// Valid assignments of the variables (`x-cloudsdk-variable-combinations`); empty = any.
     pub combinations: Vec<BTreeMap<String, String>>,
 }
 
@@ -125,13 +125,13 @@ pub struct Operation {
     /// (text or bytes): its media type.
     pub accept: Option<String>,
     pub pagination: Option<Pagination>,
-    /// Answers 202 with a request id to poll (`x-async-request`).
+    /// Answers 202 with a request id to poll (`x-cloudsdk-async-request`).
     pub async_request: bool,
     /// `security: []`: the operation is called without credentials.
     pub anonymous: bool,
-    /// One convenience method per documented body (`x-body-variants`).
+    /// One convenience method per documented body (`x-cloudsdk-body-variants`).
     pub body_variants: Vec<BodyVariant>,
-    /// A method polling this operation until a state is reached (`x-waiter`).
+    /// A method polling this operation until a state is reached (`x-cloudsdk-waiter`).
     pub waiter: Option<Waiter>,
     /// JSON pointer of the operation, for messages.
     pub pointer: String,
@@ -235,7 +235,7 @@ pub enum PathSegment {
         name: String,
         rust_name: String,
         ty: Type,
-        /// Set once on the client (`x-client-parameter`) rather than per call.
+        /// Set once on the client (`x-cloudsdk-client-parameter`) rather than per call.
         from_client: bool,
         /// `label`, `matrix`, or an array or object in `simple`.
         style: Option<ParamStyle>,
@@ -371,7 +371,7 @@ pub struct StatusBody {
     pub ty: Option<Type>,
 }
 
-/// `x-pagination`, resolved against the operation's parameters and success body.
+/// `x-cloudsdk-pagination`, resolved against the operation's parameters and success body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pagination {
     pub style: PageStyle,
@@ -404,7 +404,7 @@ pub struct Cursor {
     pub ty: Type,
 }
 
-/// `x-waiter`: methods polling the operation until a state member reaches a
+/// `x-cloudsdk-waiter`: methods polling the operation until a state member reaches a
 /// target, and (`deleted`) until the resource is gone.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waiter {
@@ -431,7 +431,7 @@ pub enum StateStep {
     Each,
 }
 
-/// `x-waiter`'s `deleted`: a method polling until the read answers 404 or the
+/// `x-cloudsdk-waiter`'s `deleted`: a method polling until the read answers 404 or the
 /// state is one of `states`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeletionWaiter {
@@ -450,7 +450,7 @@ pub enum StateType {
 }
 
 /// `wait_for_request`: polls the service's request-status operation until an
-/// `x-async-request` operation's request id has finished (see `crate::vendor`).
+/// `x-cloudsdk-async-request` operation's request id has finished (see `crate::vendor`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestWaiter {
     /// The operation reporting on a request id (SCP: `show_request`).

@@ -1,6 +1,6 @@
 //! The vendor extensions of an operation, resolved against its parameters and
-//! success body: `x-body-variants`, `x-pagination`, `x-waiter`; and the
-//! service's request waiter for `x-async-request`.
+//! success body: `x-cloudsdk-body-variants`, `x-cloudsdk-pagination`, `x-cloudsdk-waiter`; and the
+//! service's request waiter for `x-cloudsdk-async-request`.
 
 use std::collections::HashMap;
 
@@ -18,8 +18,8 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         names: &mut HashMap<String, String>,
     ) -> Vec<BodyVariant> {
-        let Some(raw) = op.extensions.get("x-body-variants") else { return Vec::new() };
-        let at = push_pointer(pointer, "x-body-variants");
+        let Some(raw) = op.extensions.get("x-cloudsdk-body-variants") else { return Vec::new() };
+        let at = push_pointer(pointer, "x-cloudsdk-body-variants");
         #[derive(serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         struct Raw {
@@ -35,7 +35,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         if body.is_some_and(|b| !b.required) {
-            self.sloppy(&at, "`x-body-variants` needs a required request body");
+            self.sloppy(&at, "`x-cloudsdk-body-variants` needs a required request body");
             return Vec::new();
         }
         let (union, variants) = match body.map(|b| &b.ty) {
@@ -74,7 +74,7 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    /// `x-pagination`: the page parameters must be query parameters of the
+    /// `x-cloudsdk-pagination`: the page parameters must be query parameters of the
     /// operation, the items an array member of its success body.
     pub(super) fn pagination(
         &mut self,
@@ -83,8 +83,8 @@ impl<'a> Lowerer<'a> {
         success: &Success,
         pointer: &str,
     ) -> Option<Pagination> {
-        let raw = op.extensions.get("x-pagination")?;
-        let at = push_pointer(pointer, "x-pagination");
+        let raw = op.extensions.get("x-cloudsdk-pagination")?;
+        let at = push_pointer(pointer, "x-cloudsdk-pagination");
         let get = |key: &str| raw.get(key).and_then(Value::as_str).map(str::to_owned);
         // The parameter names and the items member; the cursor member for `marker`.
         let named = match get("style").as_deref() {
@@ -156,7 +156,7 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `x-waiter`: the state pointer must lead through struct members (and at
+    /// `x-cloudsdk-waiter`: the state pointer must lead through struct members (and at
     /// most one array, `*`) of the success body to a string or enum; the
     /// states it lists must be values of that enum.
     pub(super) fn waiter(
@@ -177,8 +177,8 @@ impl<'a> Lowerer<'a> {
             #[serde(default)]
             deleted_states: Vec<String>,
         }
-        let raw = op.extensions.get("x-waiter")?;
-        let at = push_pointer(pointer, "x-waiter");
+        let raw = op.extensions.get("x-cloudsdk-waiter")?;
+        let at = push_pointer(pointer, "x-cloudsdk-waiter");
         let raw: Raw = match serde_json::from_value(raw.clone()) {
             Ok(w) => w,
             Err(e) => {
@@ -279,16 +279,16 @@ impl<'a> Lowerer<'a> {
         Some((path, ty))
     }
 
-    /// The cloud's contract for `x-async-request` operations: its status
+    /// The cloud's contract for `x-cloudsdk-async-request` operations: its status
     /// operation takes the request id alone and answers with a required string
     /// state (see `crate::vendor`).
     pub(super) fn request_waiter(&mut self, auth: &Auth, operations: &[Operation]) -> Option<RequestWaiter> {
         let first = operations.iter().find(|op| op.async_request)?;
-        let at = push_pointer(&first.pointer, "x-async-request");
+        let at = push_pointer(&first.pointer, "x-cloudsdk-async-request");
         let Some(contract) = auth.conventions().async_requests.as_ref() else {
             self.sloppy(
                 &at,
-                "`x-async-request` needs a cloud (`x-auth`) whose asynchronous requests the generator knows",
+                "`x-cloudsdk-async-request` needs a cloud (`x-cloudsdk-auth`) whose asynchronous requests the generator knows",
             );
             return None;
         };
@@ -296,7 +296,7 @@ impl<'a> Lowerer<'a> {
             self.sloppy(
                 &at,
                 format!(
-                    "`x-async-request` needs the operation `{}` reporting on a request id",
+                    "`x-cloudsdk-async-request` needs the operation `{}` reporting on a request id",
                     contract.status_operation
                 ),
             );

@@ -121,7 +121,7 @@ impl<'a> Lowerer<'a> {
             success,
             accept,
             pagination,
-            async_request: op.extensions.get("x-async-request") == Some(&Value::Bool(true)),
+            async_request: op.extensions.get("x-cloudsdk-async-request") == Some(&Value::Bool(true)),
             anonymous: op.security.as_ref().is_some_and(|requirements| requirements.is_empty()),
             body_variants,
             waiter,
@@ -199,9 +199,9 @@ impl<'a> Lowerer<'a> {
                 rust_name = names.claim(&rust_name);
             }
             let required = data.required || location == ParamLocation::Path;
-            let client = data.extensions.get("x-client-parameter") == Some(&Value::Bool(true));
+            let client = data.extensions.get("x-cloudsdk-client-parameter") == Some(&Value::Bool(true));
             if client && location != ParamLocation::Path {
-                self.error(&at, "`x-client-parameter` is supported on path parameters only");
+                self.error(&at, "`x-cloudsdk-client-parameter` is supported on path parameters only");
                 continue;
             }
             let ty = match self.param_type(ty, &at) {

@@ -43,10 +43,10 @@ impl<'a> Lowerer<'a> {
                     self.error(&push_pointer(&pointer, "url"), format!("`{{{name}}}` in the URL has no variable"));
                 }
             }
-            let combinations = match server.extensions.get("x-variable-combinations") {
+            let combinations = match server.extensions.get("x-cloudsdk-variable-combinations") {
                 Some(value) => serde_json::from_value(value.clone()).unwrap_or_else(|e| {
                     self.error(
-                        &push_pointer(&pointer, "x-variable-combinations"),
+                        &push_pointer(&pointer, "x-cloudsdk-variable-combinations"),
                         format!("expected a list of variable assignments: {e}"),
                     );
                     Vec::new()
@@ -75,12 +75,12 @@ impl<'a> Lowerer<'a> {
         use openapiv3::{APIKeyLocation, SecurityScheme as S};
         match scheme {
             S::APIKey { location: APIKeyLocation::Header, name: header, extensions, .. } => {
-                match ext_str(extensions, "x-auth") {
+                match ext_str(extensions, "x-cloudsdk-auth") {
                     Some(value) => match Vendor::from_x_auth(&value) {
                         Some(vendor) => Auth::Vendor(vendor),
                         None => {
-                            let at = push_pointer(&pointer, "x-auth");
-                            self.error(&at, format!("`x-auth: {value}` names no scheme the generator knows"));
+                            let at = push_pointer(&pointer, "x-cloudsdk-auth");
+                            self.error(&at, format!("`x-cloudsdk-auth: {value}` names no scheme the generator knows"));
                             Auth::None
                         }
                     },

@@ -1,4 +1,4 @@
-//! What the generator knows about each cloud, in one file per cloud: the `x-auth`
+//! What the generator knows about each cloud, in one file per cloud: the `x-cloudsdk-auth`
 //! value that names its scheme, the headers its runtime signer sends, the words
 //! docs and examples use for it, and the contract of its asynchronous requests.
 //!
@@ -24,7 +24,7 @@ pub enum Vendor {
 
 /// One authentication scheme's conventions.
 pub struct Conventions {
-    /// The `x-auth` value of the security scheme naming this cloud's scheme.
+    /// The `x-cloudsdk-auth` value of the security scheme naming this cloud's scheme.
     pub x_auth: Option<&'static str>,
     /// The `Client` doc's note on how requests are authenticated.
     pub auth_note: &'static str,
@@ -66,7 +66,7 @@ pub struct FromEnv {
     pub needs: &'static [&'static str],
 }
 
-/// A cloud's contract for `x-async-request` operations: they answer with a
+/// A cloud's contract for `x-cloudsdk-async-request` operations: they answer with a
 /// request id, and one operation reports the request's state.
 pub struct AsyncRequests {
     /// The operation (Rust method name) that reports on a request id, its only argument.
@@ -79,7 +79,7 @@ pub struct AsyncRequests {
 }
 
 impl Vendor {
-    /// The cloud whose scheme `x-auth` names.
+    /// The cloud whose scheme `x-cloudsdk-auth` names.
     pub fn from_x_auth(value: &str) -> Option<Vendor> {
         [Vendor::Scp, Vendor::KakaoCloud, Vendor::NhnCloud].into_iter().find(|v| v.conventions().x_auth == Some(value))
     }

@@ -32,7 +32,7 @@ pub const CONVENTIONS: Conventions = Conventions {
         classifier: &["scp", "request_state"],
     }),
     // `Scp-Api-Version`, e.g. `epas 1.0`: each SCP API reference page names its version.
-    api_version_extension: Some("x-scp-api-version"),
+    api_version_extension: Some("x-cloudsdk-scp-api-version"),
     wait_budget: &["scp", "WAIT"],
     from_env: Some(FromEnv {
         doc: &[

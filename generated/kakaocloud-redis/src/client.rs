@@ -69,7 +69,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// An endpoint; where the spec lists which combinations of variables are
-    /// served (`x-variable-combinations`), others are refused.
+    /// served (`x-cloudsdk-variable-combinations`), others are refused.
     pub fn new(region: Region) -> Result<Self, rt::Error> {
         Ok(Endpoint { region })
     }

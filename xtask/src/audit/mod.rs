@@ -136,7 +136,7 @@ fn audit_file(root: &Path, path: &Path, all_specs: &[Spec], chosen: bool) -> Res
 }
 
 /// The specs a page belongs to: SCP by the `Scp-Api-Version` of its
-/// sections (`x-scp-api-version`), KakaoCloud and NHN Cloud by the hosts it
+/// sections (`x-cloudsdk-scp-api-version`), KakaoCloud and NHN Cloud by the hosts it
 /// sends requests to (the spec's server URLs); with every other version of
 /// the same services, so a version the docs dropped is reported too.
 fn belonging<'a>(layout: Layout, docs: &docs::Docs, specs: &'a [Spec]) -> Vec<&'a Spec> {

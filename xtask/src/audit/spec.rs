@@ -12,7 +12,7 @@ pub struct Spec {
     /// The service's folder (its `ERRATA.md`).
     pub dir: PathBuf,
     /// The API version it describes, named as the docs name it: SCP's
-    /// `x-scp-api-version` (`epas 1.0`), else the file stem (`v2`).
+    /// `x-cloudsdk-scp-api-version` (`epas 1.0`), else the file stem (`v2`).
     pub version: String,
     pub doc: Value,
 }
@@ -24,7 +24,8 @@ impl Spec {
             serde_yaml::from_str(&text).map_err(|e| format!("{}: not YAML the audit can read: {e}", path.display()))?;
         let file = path.strip_prefix(root).unwrap_or(path).display().to_string();
         let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let version = doc.pointer("/info/x-scp-api-version").and_then(Value::as_str).map_or(stem, str::to_owned);
+        let version =
+            doc.pointer("/info/x-cloudsdk-scp-api-version").and_then(Value::as_str).map_or(stem, str::to_owned);
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Spec { file, dir, version, doc })
     }

@@ -152,7 +152,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// An endpoint; where the spec lists which combinations of variables are
-    /// served (`x-variable-combinations`), others are refused.
+    /// served (`x-cloudsdk-variable-combinations`), others are refused.
     pub fn new(region: Region, environment: Environment) -> Result<Self, rt::Error> {
         const SERVED: &[&[&str]] = &[
             &["kr-west1", "s"],

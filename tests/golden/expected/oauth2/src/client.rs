@@ -17,7 +17,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
 pub struct Endpoint {}
 impl Endpoint {
     /// An endpoint; where the spec lists which combinations of variables are
-    /// served (`x-variable-combinations`), others are refused.
+    /// served (`x-cloudsdk-variable-combinations`), others are refused.
     pub fn new() -> Result<Self, rt::Error> {
         Ok(Endpoint {})
     }

@@ -127,7 +127,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// An endpoint; where the spec lists which combinations of variables are
-    /// served (`x-variable-combinations`), others are refused.
+    /// served (`x-cloudsdk-variable-combinations`), others are refused.
     pub fn new(stage: Stage, region: Region) -> Result<Self, rt::Error> {
         const SERVED: &[&[&str]] = &[
             &["prod", "kr1"],

@@ -319,9 +319,9 @@ fn body_variants_need_a_required_body() {
 }
 
 #[test]
-fn one_of_beside_properties_is_refused_not_dropped() {
-    let text = spec("paths: {}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {type: string}}}\n    B:\n      type: object\n      properties: {shared: {type: string}}\n      oneOf: [{$ref: '#/components/schemas/A'}]\n");
-    assert_fault(&text, "#/components/schemas/B", "beside `properties`");
+fn a_variant_beside_shared_members_that_is_no_object_is_refused() {
+    let text = spec("paths: {}\ncomponents:\n  schemas:\n    B:\n      type: object\n      properties: {shared: {type: string}}\n      oneOf: [{type: object, properties: {x: {type: string}}}, {type: string}]\n");
+    assert_fault(&text, "#/components/schemas/B/oneOf/1", "must be an object with properties");
 }
 
 #[test]

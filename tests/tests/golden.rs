@@ -79,6 +79,7 @@ golden!(
     waiters,
     media,
     styles,
+    shared_choice,
     // construct families together, also used by tests/generated_behaviour.rs
     types,
     operations,
@@ -115,6 +116,7 @@ fn every_fixture_has_a_test() {
         "ref",
         "required_defaults",
         "response_headers",
+        "shared_choice",
         "styles",
         "types",
         "waiters",

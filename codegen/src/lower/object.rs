@@ -17,6 +17,43 @@ struct ObjectShape<'a> {
     additional: Option<(&'a AdditionalProperties, String)>,
 }
 
+/// A `oneOf`/`anyOf` whose schema also has members of its own (`properties`
+/// or `allOf` parts), beside it or as a part of its `allOf`.
+pub(super) struct SharedChoice<'a> {
+    variants: &'a [ReferenceOr<Schema>],
+    /// `#/…/oneOf` of the variants.
+    pointer: String,
+}
+
+/// The choice of a schema whose variants share its other members, if it is one.
+pub(super) fn shared_choice<'a>(schema: &'a Schema, pointer: &str) -> Option<SharedChoice<'a>> {
+    let own = |one_of: &'a [ReferenceOr<Schema>], any_of: &'a [ReferenceOr<Schema>], at: &str| {
+        let (variants, key) = if one_of.is_empty() { (any_of, "anyOf") } else { (one_of, "oneOf") };
+        (!variants.is_empty()).then(|| SharedChoice { variants, pointer: push_pointer(at, key) })
+    };
+    let (all_of, beside) = match &schema.schema_kind {
+        SchemaKind::Any(any) => {
+            let has_members = !any.properties.is_empty() || !any.all_of.is_empty();
+            let beside = own(&any.one_of, &any.any_of, pointer).filter(|_| has_members);
+            (&any.all_of[..], beside)
+        }
+        SchemaKind::AllOf { all_of } => (&all_of[..], None),
+        _ => return None,
+    };
+    beside.or_else(|| {
+        all_of.iter().enumerate().find_map(|(i, part)| {
+            let ReferenceOr::Item(part) = part else { return None };
+            let at = push_pointer(&push_pointer(pointer, "allOf"), &i.to_string());
+            match &part.schema_kind {
+                SchemaKind::OneOf { one_of } => own(one_of, &[], &at),
+                SchemaKind::AnyOf { any_of } => own(&[], any_of, &at),
+                SchemaKind::Any(any) => own(&any.one_of, &any.any_of, &at),
+                _ => None,
+            }
+        })
+    })
+}
+
 /// Names of the variant that keeps values not documented when the crate was
 /// generated, in order of preference.
 const FALLBACK_VARIANTS: &[&str] = &["Unknown", "Undocumented", "Unrecognized"];
@@ -26,7 +63,60 @@ impl<'a> Lowerer<'a> {
         let mut shape = ObjectShape::default();
         let mut visiting = BTreeSet::new();
         self.collect_shape(schema, pointer, &mut shape, &mut visiting);
+        self.struct_of(name, shape)
+    }
 
+    /// A union of one struct per variant of `choice`, each holding the members
+    /// `schema` has beside the choice and the variant's own: `{properties: {id},
+    /// oneOf: [Disk, Snapshot]}` is `Disk` or `Snapshot`, each with an `id`.
+    /// Matching on a variant then sees every member, which a struct with a
+    /// flattened union would split in two.
+    pub(super) fn union_with_shared(
+        &mut self,
+        name: &str,
+        schema: &'a Schema,
+        choice: SharedChoice<'a>,
+        pointer: &str,
+    ) -> TypeKind {
+        let discriminator = schema.schema_data.discriminator.as_ref();
+        let mut rust_names = NameSet::new("");
+        let mut variants = Vec::new();
+        for (i, variant) in choice.variants.iter().enumerate() {
+            let at = push_pointer(&choice.pointer, &i.to_string());
+            let (variant_schema, variant_at, base) = match variant {
+                ReferenceOr::Item(item) => (item, at.clone(), format!("Variant{}", i + 1)),
+                ReferenceOr::Reference { reference } => match self.component(reference) {
+                    Some((target, target_at)) => {
+                        let base = self.resolve_schema_ref(reference, &at).and_then(|t| t.named().map(str::to_owned));
+                        (target, target_at, base.unwrap_or_else(|| format!("Variant{}", i + 1)))
+                    }
+                    None => {
+                        self.resolve_schema_ref(reference, &at);
+                        continue;
+                    }
+                },
+            };
+            if !self.is_object(variant_schema) {
+                self.error(&at, "a variant beside shared members must be an object with properties");
+                continue;
+            }
+            let mut shape = ObjectShape::default();
+            let mut visiting = BTreeSet::new();
+            self.collect_shape(schema, pointer, &mut shape, &mut visiting);
+            self.collect_shape(variant_schema, &variant_at, &mut shape, &mut visiting);
+            let variant_name = self.unique_name(&format!("{name}{base}"));
+            let kind = self.struct_of(&variant_name, shape);
+            let doc = self.doc_of(variant_schema, &variant_at);
+            self.insert(TypeDef { name: variant_name.clone(), doc, kind, pointer: at.clone() });
+            let tag = discriminator.and_then(|d| tag_of(d, variant));
+            let rust_name = rust_names.claim(&base);
+            variants.push(UnionVariant { rust_name, ty: Type::Named(variant_name), tag, distinct: false });
+        }
+        TypeKind::Union { variants, discriminator: discriminator.map(|d| d.property_name.clone()) }
+    }
+
+    /// The struct of the members gathered in `shape`.
+    fn struct_of(&mut self, name: &str, shape: ObjectShape<'a>) -> TypeKind {
         let mut fields = Vec::new();
         // `fooBar` and `foo_bar` are different members: the later one gets a suffix.
         let mut rust_names = NameSet::new("_");
@@ -107,7 +197,7 @@ impl<'a> Lowerer<'a> {
                     if matches!(&part.schema_kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. })
                         || matches!(&part.schema_kind, SchemaKind::Any(a) if !a.one_of.is_empty() || !a.any_of.is_empty()) =>
                 {
-                    self.error(&part_pointer, "`oneOf`/`anyOf` inside `allOf` is not supported");
+                    // The choice itself: `union_with_shared` makes a struct per variant.
                 }
                 ReferenceOr::Item(part) => self.collect_shape(part, &part_pointer, shape, visiting),
                 ReferenceOr::Reference { reference } => match self.component(reference) {
@@ -159,17 +249,7 @@ impl<'a> Lowerer<'a> {
                 other => pascal(&type_word(other)),
             };
             let rust_name = rust_names.claim(&base);
-            let tag = discriminator.and_then(|d| {
-                let reference = match variant {
-                    ReferenceOr::Reference { reference } => reference.as_str(),
-                    ReferenceOr::Item(_) => return None,
-                };
-                d.mapping
-                    .iter()
-                    .find(|(_, target)| target.as_str() == reference)
-                    .map(|(value, _)| value.clone())
-                    .or_else(|| reference.strip_prefix(SCHEMA_PREFIX).map(str::to_owned))
-            });
+            let tag = discriminator.and_then(|d| tag_of(d, variant));
             out.push(UnionVariant { rust_name, ty, tag, distinct: false });
         }
         if let Some(d) = discriminator {
@@ -185,6 +265,18 @@ impl<'a> Lowerer<'a> {
         }
         TypeKind::Union { variants: out, discriminator: discriminator.map(|d| d.property_name.clone()) }
     }
+}
+
+/// The discriminator value of a `$ref` variant: its `mapping` key, else the
+/// component's name.
+fn tag_of(discriminator: &openapiv3::Discriminator, variant: &ReferenceOr<Schema>) -> Option<String> {
+    let ReferenceOr::Reference { reference } = variant else { return None };
+    discriminator
+        .mapping
+        .iter()
+        .find(|(_, target)| *target == reference)
+        .map(|(value, _)| value.clone())
+        .or_else(|| reference.strip_prefix(SCHEMA_PREFIX).map(str::to_owned))
 }
 
 /// An open enum of `values`: documented values name their variants first, so

@@ -69,7 +69,7 @@ impl<'a> Lowerer<'a> {
     /// A fresh type name based on `hint`, never one already taken. Hints are
     /// Rust names already (`EngineV2_1` + `Status`): splitting them into words
     /// again would lose their boundaries (`EngineV2_1status`).
-    fn unique_name(&mut self, hint: &str) -> String {
+    pub(super) fn unique_name(&mut self, hint: &str) -> String {
         let is_rust_name = hint.starts_with(|c: char| c.is_ascii_uppercase())
             && hint.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
         let base = if is_rust_name { hint.to_owned() } else { pascal(hint) };
@@ -85,10 +85,10 @@ impl<'a> Lowerer<'a> {
             }
             SchemaKind::OneOf { one_of: variants } => self.union(name, variants, "oneOf", schema, pointer),
             SchemaKind::AnyOf { any_of: variants } => self.union(name, variants, "anyOf", schema, pointer),
+            _ if let Some(choice) = super::object::shared_choice(schema, pointer) => {
+                self.union_with_shared(name, schema, choice, pointer)
+            }
             SchemaKind::Any(any) if !any.one_of.is_empty() || !any.any_of.is_empty() => {
-                if !any.properties.is_empty() || !any.all_of.is_empty() {
-                    self.error(pointer, "`oneOf`/`anyOf` beside `properties` or `allOf` is not supported; give each variant the shared members (with `allOf`)");
-                }
                 let (variants, key) =
                     if any.one_of.is_empty() { (&any.any_of, "anyOf") } else { (&any.one_of, "oneOf") };
                 self.union(name, variants, key, schema, pointer)

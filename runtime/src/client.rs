@@ -340,18 +340,35 @@ impl Client {
             connect_timeout: config.connect_timeout,
         };
         let token = if request.anonymous { None } else { config.auth.sign(&outgoing, &mut headers).await? };
+        let keyed;
+        let url = match config.auth.query_parameter().filter(|_| !request.anonymous) {
+            Some((name, key)) => {
+                keyed = with_query_parameter(url, name, key.expose());
+                &keyed
+            }
+            None => url,
+        };
         let mut outgoing = http::Request::new(request.body.clone().unwrap_or_default());
         *outgoing.method_mut() = request.method.clone();
-        *outgoing.uri_mut() = url
-            .as_str()
-            .parse()
-            .map_err(|e| Error::InvalidRequest(format!("the URL is no valid request target: {e}")))?;
+        *outgoing.uri_mut() =
+            url.as_str().parse().map_err(|_| Error::InvalidRequest("the URL is no valid request target".into()))?;
         *outgoing.headers_mut() = headers;
         outgoing.extensions_mut().insert(OperationName(request.operation));
         // The parsed URL, so that the reqwest transport does not parse it again.
         outgoing.extensions_mut().insert(url.clone());
         Ok((outgoing, token))
     }
+}
+
+/// `url` with `name=value` appended to its query, both percent-encoded.
+fn with_query_parameter(url: &reqwest::Url, name: &str, value: &str) -> reqwest::Url {
+    let mut url = url.clone();
+    let query = match url.query() {
+        Some(query) if !query.is_empty() => format!("{query}&"),
+        _ => String::new(),
+    };
+    url.set_query(Some(&format!("{query}{}={}", encode_query_component(name), encode_query_component(value))));
+    url
 }
 
 /// Runs `call` within the `total` timeout, if any.
@@ -395,6 +412,28 @@ mod tests {
             assert!(value.is_sensitive(), "{name} is not marked sensitive");
             assert!(!format!("{value:?}").contains(expected), "{value:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_query_api_key_is_added_as_the_request_goes_out_and_not_to_the_traced_url() {
+        let client = Client::new(
+            Config::new("https://example.invalid", Auth::api_key_query("api_key", "k&1").unwrap()),
+            SERVICE,
+        )
+        .unwrap();
+        let mut request = Request::new(Method::GET, "list", "/x".to_owned());
+        request.query("page", 2);
+        let url = request.url(client.config().base_url()).unwrap();
+        let (sent, _) = client.prepare(&request, &url).await.unwrap();
+        assert_eq!(sent.uri().query(), Some("page=2&api_key=k%261"));
+        assert_eq!(url.query(), Some("page=2"), "the URL traced and quoted by errors has no key");
+        let plain = Request::new(Method::GET, "list", "/x".to_owned());
+        let url = plain.url(client.config().base_url()).unwrap();
+        assert_eq!(client.prepare(&plain, &url).await.unwrap().0.uri().query(), Some("api_key=k%261"));
+        let mut anonymous = Request::new(Method::GET, "health", "/x".to_owned());
+        anonymous.without_credentials();
+        let url = anonymous.url(client.config().base_url()).unwrap();
+        assert_eq!(client.prepare(&anonymous, &url).await.unwrap().0.uri().query(), None);
     }
 
     #[test]

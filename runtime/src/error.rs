@@ -422,10 +422,11 @@ impl fmt::Debug for Error {
 
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
+        // The URL sent may hold an API key (`Auth::api_key_query`): errors never show it.
+        let e = e.without_url();
         if e.is_timeout() {
             Error::Timeout { source: Some(e) }
         } else {
-            // reqwest errors carry the URL; ours never holds secrets in it.
             Error::Transport(e)
         }
     }

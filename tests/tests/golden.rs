@@ -76,6 +76,7 @@ golden!(
     basic,
     oauth2,
     apikey,
+    apikey_query,
     waiters,
     media,
     styles,
@@ -95,6 +96,7 @@ fn every_fixture_has_a_test() {
     fixtures.sort();
     let tested = [
         "apikey",
+        "apikey_query",
         "arrays",
         "basic",
         "bearer",

@@ -34,6 +34,9 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     let ctor_args: Vec<_> = service.client_params.iter().map(|p| ident(&p.rust_name)).collect();
     let mut client_doc = vec![format!("Client of {} {}.", doc::escape(&service.title), doc::escape(&service.version))];
     doc::paragraph(&mut client_doc, service.auth.conventions().auth_note);
+    if let Some(name) = service.auth.key_name() {
+        doc::paragraph(&mut client_doc, &format!("The service names its key `{name}`."));
+    }
     for p in &service.client_params {
         doc::paragraph(&mut client_doc, &format!("`{}` is set once here and used in every request path.", p.name));
     }

@@ -62,6 +62,10 @@ pub enum Auth {
     ApiKeyCookie {
         name: String,
     },
+    /// A key in a query parameter.
+    ApiKeyQuery {
+        name: String,
+    },
     /// `Authorization: Basic`.
     Basic,
     /// OAuth 2 or OpenID Connect: an access token as a bearer token.
@@ -69,6 +73,14 @@ pub enum Auth {
 }
 
 impl Auth {
+    /// The header, cookie or query parameter an API key goes in.
+    pub fn key_name(&self) -> Option<&str> {
+        match self {
+            Auth::ApiKeyHeader { name } | Auth::ApiKeyCookie { name } | Auth::ApiKeyQuery { name } => Some(name),
+            _ => None,
+        }
+    }
+
     /// What the generator knows of the scheme: its docs, examples, transport
     /// headers and asynchronous requests.
     pub fn conventions(&self) -> &'static Conventions {
@@ -78,6 +90,7 @@ impl Auth {
             Auth::Bearer => &vendor::BEARER,
             Auth::ApiKeyHeader { .. } => &vendor::API_KEY,
             Auth::ApiKeyCookie { .. } => &vendor::API_KEY_COOKIE,
+            Auth::ApiKeyQuery { .. } => &vendor::API_KEY_QUERY,
             Auth::Basic => &vendor::BASIC,
             Auth::OAuth2 => &vendor::OAUTH2,
             Auth::None => &vendor::NONE,

@@ -92,11 +92,7 @@ impl<'a> Lowerer<'a> {
             S::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Auth::Bearer,
             S::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Auth::Basic,
             S::OAuth2 { .. } | S::OpenIDConnect { .. } => Auth::OAuth2,
-            S::APIKey { location: APIKeyLocation::Query, .. } => {
-                // The key would be part of every URL, which tracing and errors show.
-                self.error(&pointer, "API keys in the query are not supported: the URL would carry the key into logs");
-                Auth::None
-            }
+            S::APIKey { location: APIKeyLocation::Query, name, .. } => Auth::ApiKeyQuery { name: name.clone() },
             S::HTTP { scheme, .. } => {
                 self.error(
                     &pointer,

@@ -150,6 +150,14 @@ pub const API_KEY_COOKIE: Conventions = Conventions {
     ..TOKEN
 };
 
+pub const API_KEY_QUERY: Conventions = Conventions {
+    auth_note: "Requests carry an API key query parameter: `Auth::api_key_query(name, key)`; traces and errors show URLs without it.",
+    readme_auth: "",
+    example_auth: "Auth::api_key_query(\"api_key\", std::env::var(\"API_KEY\").unwrap_or_default())?",
+    test_auth: "Auth::api_key_query(\"api_key\", \"conformance-key\").unwrap()",
+    ..TOKEN
+};
+
 pub const API_KEY: Conventions = Conventions {
     auth_note: "Requests carry an API key header from the configured provider.",
     readme_auth: "",

@@ -52,6 +52,14 @@ pub trait Signer: Send + Sync + fmt::Debug {
         false
     }
 
+    /// A query parameter the scheme adds to every URL (an API key `in: query`):
+    /// its name and value. It is added to the URL only as the request goes
+    /// out, so traces and errors, which show the URL the pipeline built,
+    /// never carry it.
+    fn query_parameter(&self) -> Option<(&str, &Secret)> {
+        None
+    }
+
     /// The secrets the scheme holds (keys, passwords, tokens), which errors
     /// redact when a service echoes them. A scheme holding any must list them.
     fn secrets(&self) -> Vec<Secret> {
@@ -122,6 +130,17 @@ impl Auth {
         Auth::fixed_header("cookie", cookie, vec![key])
     }
 
+    /// An API key sent as the query parameter `parameter_name` (`?key=…`), for
+    /// descriptions whose `apiKey` scheme is `in: query`. Traces and errors
+    /// show URLs without it; prefer a header where the service accepts one,
+    /// since proxies and server logs record whole URLs.
+    pub fn api_key_query(parameter_name: &str, key: impl Into<Secret>) -> Result<Auth, Error> {
+        if parameter_name.is_empty() {
+            return Err(Error::InvalidRequest("an API key query parameter needs a name".into()));
+        }
+        Ok(Auth::signer(QueryKey { name: parameter_name.to_owned(), key: key.into() }))
+    }
+
     /// HTTP basic authentication: `Authorization: Basic base64(user:password)`.
     /// Errors redact the header value, the bare encoding and the password.
     pub fn basic(username: &str, password: impl Into<Secret>) -> Result<Auth, Error> {
@@ -150,6 +169,11 @@ impl Auth {
             Some(signer) => signer.sign(request, headers).await,
             None => Ok(None),
         }
+    }
+
+    /// See [`Signer::query_parameter`].
+    pub(crate) fn query_parameter(&self) -> Option<(&str, &Secret)> {
+        self.0.as_ref().and_then(|signer| signer.query_parameter())
     }
 
     /// See [`Signer::reissue`].
@@ -213,6 +237,27 @@ impl Signer for ApiKey {
         // Checked to be visible ASCII when it was made.
         let value = self.value.to_str().map(Secret::new).into_iter();
         value.chain(self.also_secret.iter().cloned()).collect()
+    }
+}
+
+/// A fixed key in a query parameter.
+#[derive(Debug)]
+struct QueryKey {
+    name: String,
+    key: Secret,
+}
+
+impl Signer for QueryKey {
+    fn sign<'a>(&'a self, _: &'a Outgoing<'a>, _: &'a mut HeaderMap) -> SignFuture<'a> {
+        Box::pin(async { Ok(None) })
+    }
+
+    fn query_parameter(&self) -> Option<(&str, &Secret)> {
+        Some((&self.name, &self.key))
+    }
+
+    fn secrets(&self) -> Vec<Secret> {
+        vec![self.key.clone()]
     }
 }
 

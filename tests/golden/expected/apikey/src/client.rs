@@ -24,6 +24,8 @@ impl Endpoint {
 ///
 /// Requests carry an API key header from the configured provider.
 ///
+/// The service names its key `X-Api-Key`.
+///
 /// Cloning is cheap: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]
 pub struct Client {

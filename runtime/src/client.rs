@@ -127,6 +127,21 @@ impl Request {
         Ok(())
     }
 
+    /// Adds cookie `name` (a cookie parameter); the value is percent-encoded,
+    /// so a `;` or a space cannot start another cookie.
+    pub fn cookie(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let is_token = |c: char| c.is_ascii_graphic() && !"()<>@,;:\\\"/[]?={}".contains(c);
+        if name.is_empty() || !name.chars().all(is_token) {
+            return Err(Error::InvalidRequest(format!("`{name}` is not a valid cookie name")));
+        }
+        let pair = format!("{name}={}", encode_query_component(value));
+        let cookies = match self.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        self.header("cookie", &cookies)
+    }
+
     /// Sends this request without the client's credentials: for operations
     /// whose description says `security: []` (a login, a health check).
     pub fn without_credentials(&mut self) {
@@ -434,6 +449,21 @@ mod tests {
         anonymous.without_credentials();
         let url = anonymous.url(client.config().base_url()).unwrap();
         assert_eq!(client.prepare(&anonymous, &url).await.unwrap().0.uri().query(), None);
+    }
+
+    #[tokio::test]
+    async fn cookie_parameters_are_kept_beside_an_api_key_cookie_and_cannot_add_cookies() {
+        let auth = Auth::api_key_cookie("session", "c-1").unwrap();
+        let client = Client::new(Config::new("https://example.invalid", auth), SERVICE).unwrap();
+        let mut request = Request::new(Method::GET, "show", "/x".to_owned());
+        request.cookie("lang", "ko; admin=1").unwrap();
+        request.cookie("visits", "3").unwrap();
+        assert!(request.cookie("a=b", "1").is_err() && request.cookie("", "1").is_err());
+        let url = request.url(client.config().base_url()).unwrap();
+        let (sent, _) = client.prepare(&request, &url).await.unwrap();
+        let cookie = &sent.headers()["cookie"];
+        assert_eq!(cookie, "lang=ko%3B%20admin%3D1; visits=3; session=c-1");
+        assert!(cookie.is_sensitive());
     }
 
     #[test]

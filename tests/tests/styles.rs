@@ -11,8 +11,8 @@ fn rgb() -> types::Rgb {
     types::Rgb::new().with_r(100).with_g(200).with_b(150)
 }
 
-/// The path, query and `x-trace`/`x-rgb` headers of the one request `call` sends.
-async fn sent<F, Fut>(call: F) -> (String, Option<String>, Option<String>)
+/// The path, query, `x-trace`/`x-rgb` headers and cookies of the one request `call` sends.
+async fn sent<F, Fut>(call: F) -> (String, Option<String>, Option<String>, Option<String>)
 where
     F: FnOnce(Client) -> Fut,
     Fut: std::future::Future<Output = Result<golden_styles::runtime::Response<()>, Error>>,
@@ -22,7 +22,8 @@ where
     let rule = mock::find_colors()
         .match_requests(move |r| {
             let header = |name| r.header(name).map(str::to_owned);
-            *record.lock().unwrap() = Some((r.http().uri().to_string(), header("x-trace"), header("x-rgb")));
+            let uri = r.http().uri().to_string();
+            *record.lock().unwrap() = Some((uri, header("x-trace"), header("x-rgb"), header("cookie")));
             true
         })
         .then_output(());
@@ -34,7 +35,7 @@ where
 
 #[tokio::test]
 async fn each_style_writes_what_the_openapi_table_shows() {
-    let (url, trace, rgb_header) = sent(|client| async move {
+    let (url, trace, rgb_header, cookies) = sent(|client| async move {
         client
             .find_colors(vec!["blue".into(), "black".into()], rgb(), vec![1, 2])
             .tags(vec!["a".into(), "b,c".into()])
@@ -44,6 +45,8 @@ async fn each_style_writes_what_the_openapi_table_shows() {
             .point(types::Point::new(types::PointRequired { x: 1.5, y: -2.0 }))
             .x_trace(vec!["t1".into(), "t2".into()])
             .x_rgb(rgb())
+            .lang("ko KR; admin=1")
+            .visits(3)
             .min_disk(10)
             .min_disk_2(20)
             .send()
@@ -64,6 +67,7 @@ async fn each_style_writes_what_the_openapi_table_shows() {
     assert_eq!(query, expected.join("&"));
     assert_eq!(trace.as_deref(), Some("t1,t2"));
     assert_eq!(rgb_header.as_deref(), Some("R=100,G=200,B=150"));
+    assert_eq!(cookies.as_deref(), Some("lang=ko%20KR%3B%20admin%3D1; visits=3"), "a value cannot add a cookie");
 }
 
 #[tokio::test]
@@ -72,7 +76,7 @@ async fn a_styled_path_value_cannot_leave_its_segment_or_be_empty() {
     let client = Client::new(service.config()).unwrap();
     let err = client.find_colors(vec!["a/b".into()], rgb(), vec![]).send().await.unwrap_err();
     assert!(matches!(&err, Error::InvalidRequest(m) if m.contains("`ids`")), "an empty list: {err}");
-    let (url, _, _) =
+    let (url, ..) =
         sent(|client| async move { client.find_colors(vec!["a/b".into()], rgb(), vec![1]).send().await }).await;
     assert!(url.contains("/colors/.a%2Fb/"), "{url}");
     assert!(service.unexpected_requests().is_empty(), "nothing was sent for the refused call");

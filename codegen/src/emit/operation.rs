@@ -305,6 +305,19 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
             quote! { if let Some(value) = &self.#field { request.header(#wire, #value)?; } }
         }
     });
+    let cookies = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).map(|p| {
+        let field = ident(&p.rust_name);
+        let wire = &p.name;
+        let text = match p.ty {
+            Type::String => quote!(value),
+            _ => quote!(&value.to_string()),
+        };
+        if p.required {
+            quote! { { let value = &self.#field; request.cookie(#wire, #text)?; } }
+        } else {
+            quote! { if let Some(value) = &self.#field { request.cookie(#wire, #text)?; } }
+        }
+    });
     let body = op.body.as_ref().map(|b| {
         if b.required {
             write_body(version, b, quote!(&self.body))
@@ -335,6 +348,7 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
             let #mut_request request = rt::Request::new(rt::http::Method::#method, #op_name, path);
             #(#query)*
             #(#headers)*
+            #(#cookies)*
             #body
             #accept
             #anonymous

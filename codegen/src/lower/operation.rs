@@ -162,10 +162,7 @@ impl<'a> Lowerer<'a> {
                 Parameter::Path { .. } => ParamLocation::Path,
                 Parameter::Query { .. } => ParamLocation::Query,
                 Parameter::Header { .. } => ParamLocation::Header,
-                Parameter::Cookie { .. } => {
-                    self.error(&at, "cookie parameters are not supported");
-                    continue;
-                }
+                Parameter::Cookie { .. } => ParamLocation::Cookie,
             };
             if location == ParamLocation::Header && auth.conventions().sends_header(&data.name) {
                 continue;
@@ -204,7 +201,7 @@ impl<'a> Lowerer<'a> {
                 self.error(&at, "`x-cloudsdk-client-parameter` is supported on path parameters only");
                 continue;
             }
-            let ty = match self.param_type(ty, &at) {
+            let ty = match self.param_type(ty, location, &at) {
                 Some(ty) => ty,
                 None => continue,
             };
@@ -215,10 +212,19 @@ impl<'a> Lowerer<'a> {
     }
 
     /// The Rust type of a parameter, or an error for shapes no style writes:
-    /// arrays of arrays or of objects. An untyped parameter is a string.
-    fn param_type(&mut self, ty: Type, at: &str) -> Option<Type> {
+    /// arrays of arrays or of objects, and cookies that are not scalars. An
+    /// untyped parameter is a string.
+    fn param_type(&mut self, ty: Type, location: ParamLocation, at: &str) -> Option<Type> {
         match &ty {
             Type::Any => Some(Type::String),
+            Type::Array(_) | Type::Map(_) | Type::Object if location == ParamLocation::Cookie => {
+                self.error(at, "cookie parameters that are arrays or objects are not supported");
+                None
+            }
+            Type::Named(_) if location == ParamLocation::Cookie && self.is_object_type(&ty) => {
+                self.error(at, "cookie parameters that are arrays or objects are not supported");
+                None
+            }
             Type::Array(item) if self.is_object_type(item) || matches!(**item, Type::Array(_)) => {
                 self.error(at, "parameters that are arrays of objects or of arrays are not supported; describe the parameter as a string");
                 None

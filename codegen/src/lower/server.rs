@@ -64,8 +64,18 @@ impl<'a> Lowerer<'a> {
     }
 
     pub(super) fn auth(&mut self) -> Auth {
-        let Some(requirement) = self.doc.security.as_ref().and_then(|s| s.first()) else { return Auth::None };
-        let Some(name) = requirement.keys().next() else { return Auth::None };
+        // The description's requirement, else the first an operation states:
+        // many descriptions name their scheme per operation only.
+        let operation_requirements = self
+            .doc
+            .paths
+            .paths
+            .values()
+            .filter_map(|item| item.as_item())
+            .flat_map(|item| item.iter().map(|(_, op)| op))
+            .filter_map(|op| op.security.as_ref());
+        let mut requirements = self.doc.security.iter().chain(operation_requirements).flatten();
+        let Some(name) = requirements.find_map(|requirement| requirement.keys().next()) else { return Auth::None };
         let pointer = push_pointer("#/components/securitySchemes", name);
         let scheme = self.doc.components.as_ref().and_then(|c| c.security_schemes.get(name));
         let Some(ReferenceOr::Item(scheme)) = scheme else {

@@ -228,7 +228,16 @@ struct ApiKey {
 impl Signer for ApiKey {
     fn sign<'a>(&'a self, _: &'a Outgoing<'a>, headers: &'a mut HeaderMap) -> SignFuture<'a> {
         Box::pin(async move {
-            headers.insert(self.header.clone(), self.value.clone());
+            // A request's own cookies (cookie parameters) are kept beside the key's.
+            let merged = match headers.get(&self.header) {
+                Some(own) if self.header == http::header::COOKIE => {
+                    let own = own.to_str().map_err(|_| Error::InvalidRequest("a cookie is not text".into()))?;
+                    let key = self.value.to_str().map_err(|_| Error::Auth("the API key is not text".into()))?;
+                    Some(sensitive(&format!("{own}; {key}"), "the API key cookie")?)
+                }
+                _ => None,
+            };
+            headers.insert(self.header.clone(), merged.unwrap_or_else(|| self.value.clone()));
             Ok(None)
         })
     }

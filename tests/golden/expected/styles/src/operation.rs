@@ -19,6 +19,8 @@ pub struct FindColors {
     point: Option<types::Point>,
     x_trace: Option<Vec<String>>,
     x_rgb: Option<types::Rgb>,
+    lang: Option<String>,
+    visits: Option<i64>,
     min_disk: Option<i64>,
     min_disk_2: Option<i64>,
 }
@@ -42,6 +44,8 @@ impl FindColors {
             point: None,
             x_trace: None,
             x_rgb: None,
+            lang: None,
+            visits: None,
             min_disk: None,
             min_disk_2: None,
         }
@@ -86,6 +90,18 @@ impl FindColors {
     /// Sets the `X-Rgb` parameter.
     pub fn x_rgb(mut self, x_rgb: impl Into<types::Rgb>) -> Self {
         self.x_rgb = Some(x_rgb.into());
+        self
+    }
+
+    /// Sets the `lang` parameter.
+    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// Sets the `visits` parameter.
+    pub fn visits(mut self, visits: i64) -> Self {
+        self.visits = Some(visits);
         self
     }
 
@@ -152,6 +168,12 @@ impl FindColors {
             if let Some(text) = rt::header_styled("x-rgb", true, value)? {
                 request.header("x-rgb", &text)?;
             }
+        }
+        if let Some(value) = &self.lang {
+            request.cookie("lang", value)?;
+        }
+        if let Some(value) = &self.visits {
+            request.cookie("visits", &value.to_string())?;
         }
         let response = self.client.inner.execute(request).await?;
         Ok(response.empty())

@@ -71,6 +71,13 @@ pub(crate) fn encode_form_component(value: &str) -> String {
     value.split(' ').map(|piece| utf8_percent_encode(piece, FORM).to_string()).collect::<Vec<_>>().join("+")
 }
 
+/// The JSON text of parameter `name`, for parameters described by a JSON
+/// `content` rather than a `schema` (`?filter={"a":1}`, percent-encoded where
+/// it is sent).
+pub fn json_text(name: &str, value: &impl serde::Serialize) -> Result<String, Error> {
+    serde_json::to_string(value).map_err(|e| Error::InvalidRequest(format!("cannot encode parameter `{name}`: {e}")))
+}
+
 /// Checks a header value supplied by a caller: CR, LF, NUL and other control
 /// characters would split or corrupt the request, so they are refused.
 pub fn validate_header_value(name: &str, value: &str) -> Result<http::HeaderValue, Error> {

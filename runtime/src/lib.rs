@@ -32,7 +32,7 @@ pub use bytes::Bytes;
 pub use client::{Client, Request, ServiceInfo};
 pub use config::{CallOptions, Config};
 pub use datetime::DateTime;
-pub use encode::{encode_path_segment, validate_header_value};
+pub use encode::{encode_path_segment, json_text, validate_header_value};
 pub use error::{ApiError, DecodeError, Error};
 pub use multipart::FilePart;
 pub use paginate::{marker_stream, page_stream, ItemStream, Items};

@@ -45,6 +45,7 @@ async fn each_style_writes_what_the_openapi_table_shows() {
             .point(types::Point::new(types::PointRequired { x: 1.5, y: -2.0 }))
             .x_trace(vec!["t1".into(), "t2".into()])
             .x_rgb(rgb())
+            .where_(types::Rgb::new().with_r(1))
             .lang("ko KR; admin=1")
             .visits(3)
             .min_disk(10)
@@ -61,6 +62,7 @@ async fn each_style_writes_what_the_openapi_table_shows() {
         "words=x%20y",
         "filter[R]=100&filter[G]=200&filter[B]=150",
         "x=1.5&y=-2.0",
+        "where=%7B%22R%22%3A1%7D",
         "minDisk=10",
         "min_disk=20",
     ];

@@ -281,6 +281,14 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
         let field = ident(&p.rust_name);
         let wire = p.name.to_ascii_lowercase();
+        if p.json {
+            let set = quote! { request.header(#wire, &rt::json_text(#wire, value)?)?; };
+            return if p.required {
+                quote! { { let value = &self.#field; #set } }
+            } else {
+                quote! { if let Some(value) = &self.#field { #set } }
+            };
+        }
         if let Some(style) = p.style {
             let explode = style.explode;
             let set = quote! {
@@ -470,6 +478,9 @@ fn path_expression(op: &Operation) -> TokenStream {
 /// Appends `value` (a reference) as query parameter `wire`: plainly (arrays
 /// repeat the name), or in its style.
 fn query_push(wire: &str, param: &crate::ir::Param) -> TokenStream {
+    if param.json {
+        return quote! { request.query(#wire, rt::json_text(#wire, value)?); };
+    }
     match (&param.ty, param.style) {
         (_, Some(style)) => {
             let (style, explode) = style_tokens(style);

@@ -288,6 +288,8 @@ pub struct Param {
     /// query array as the name repeated): objects, and arrays in another
     /// style (`?ids=a,b`, `/items/.a.b`).
     pub style: Option<ParamStyle>,
+    /// Described by a JSON `content`: the value is sent as JSON text.
+    pub json: bool,
 }
 
 /// An OpenAPI parameter `style` with its `explode` (`rt::Style` at run time).

@@ -173,11 +173,14 @@ impl<'a> Lowerer<'a> {
                     &format!("{}{}", pascal(op_name), pascal(&data.name)),
                     &push_pointer(&at, "schema"),
                 ),
-                ParameterSchemaOrContent::Content(_) => {
-                    self.error(&at, "parameters with `content` are not supported; use `schema`");
-                    continue;
+                ParameterSchemaOrContent::Content(content) => {
+                    match self.content_param(content, location, op_name, &data.name, &at) {
+                        Some(ty) => ty,
+                        None => continue,
+                    }
                 }
             };
+            let json = matches!(&data.format, ParameterSchemaOrContent::Content(_)) && ty != Type::String;
             let mut doc = match &data.format {
                 ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) => self.doc_of(schema, &at),
                 _ => Doc::default(),
@@ -205,10 +208,31 @@ impl<'a> Lowerer<'a> {
                 Some(ty) => ty,
                 None => continue,
             };
-            let style = self.param_style(&ty, param);
-            out.push((Param { name: data.name.clone(), rust_name, location, required, ty, doc, style }, client));
+            let style = if json { None } else { self.param_style(&ty, param) };
+            out.push((Param { name: data.name.clone(), rust_name, location, required, ty, doc, style, json }, client));
         }
         out
+    }
+
+    /// The type of a parameter described by `content` rather than `schema`:
+    /// a JSON media type's schema (the value is sent as JSON text), or text.
+    fn content_param(
+        &mut self,
+        content: &'a IndexMap<String, openapiv3::MediaType>,
+        location: ParamLocation,
+        op_name: &str,
+        name: &str,
+        at: &str,
+    ) -> Option<Type> {
+        let chosen = chosen_media(content)?;
+        let schema = chosen.media.schema.as_ref().filter(|_| chosen.kind == BodyMedia::Json);
+        let Some(schema) = schema else { return Some(Type::String) };
+        if !matches!(location, ParamLocation::Query | ParamLocation::Header) {
+            self.error(at, "parameters with JSON `content` are supported in the query and headers only");
+            return None;
+        }
+        let schema_at = push_pointer(&push_pointer(&push_pointer(at, "content"), chosen.media_type), "schema");
+        Some(self.type_of_ref(schema, &format!("{}{}", pascal(op_name), pascal(name)), &schema_at))
     }
 
     /// The Rust type of a parameter, or an error for shapes no style writes:

@@ -19,6 +19,7 @@ pub struct FindColors {
     point: Option<types::Point>,
     x_trace: Option<Vec<String>>,
     x_rgb: Option<types::Rgb>,
+    where_: Option<types::Rgb>,
     lang: Option<String>,
     visits: Option<i64>,
     min_disk: Option<i64>,
@@ -44,6 +45,7 @@ impl FindColors {
             point: None,
             x_trace: None,
             x_rgb: None,
+            where_: None,
             lang: None,
             visits: None,
             min_disk: None,
@@ -90,6 +92,12 @@ impl FindColors {
     /// Sets the `X-Rgb` parameter.
     pub fn x_rgb(mut self, x_rgb: impl Into<types::Rgb>) -> Self {
         self.x_rgb = Some(x_rgb.into());
+        self
+    }
+
+    /// Sets the `where` parameter.
+    pub fn where_(mut self, where_: impl Into<types::Rgb>) -> Self {
+        self.where_ = Some(where_.into());
         self
     }
 
@@ -152,6 +160,9 @@ impl FindColors {
         }
         if let Some(value) = &self.point {
             request.query_styled("point", rt::Style::Form, true, value)?;
+        }
+        if let Some(value) = &self.where_ {
+            request.query("where", rt::json_text("where", value)?);
         }
         if let Some(value) = &self.min_disk {
             request.query("minDisk", value);

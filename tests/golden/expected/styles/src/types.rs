@@ -72,7 +72,7 @@ impl rt::validate::Validate for Point {
     }
 }
 
-/// The parameter `matrix` of `find_colors`, `filter` of `find_colors` and `X-Rgb` of `find_colors`.
+/// The parameter `matrix` of `find_colors`, `filter` of `find_colors` and 2 more.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Rgb {

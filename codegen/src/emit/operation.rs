@@ -269,68 +269,23 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     let op_name = &op.name;
     let path = path_expression(op);
     let query = op.params.iter().filter(|p| p.location == ParamLocation::Query).map(|p| {
-        let field = ident(&p.rust_name);
-        let wire = &p.name;
-        let push = query_push(wire, p);
-        if p.required {
-            quote! { { let value = &self.#field; #push } }
-        } else {
-            quote! { if let Some(value) = &self.#field { #push } }
-        }
+        let push = query_push(&p.name, p);
+        with_value(p, push)
     });
-    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(|p| {
-        let field = ident(&p.rust_name);
-        let wire = p.name.to_ascii_lowercase();
-        if p.json {
-            let set = quote! { request.header(#wire, &rt::json_text(#wire, value)?)?; };
-            return if p.required {
-                quote! { { let value = &self.#field; #set } }
-            } else {
-                quote! { if let Some(value) = &self.#field { #set } }
-            };
-        }
-        if let Some(style) = p.style {
-            let explode = style.explode;
-            let set = quote! {
-                if let Some(text) = rt::header_styled(#wire, #explode, value)? { request.header(#wire, &text)?; }
-            };
-            return if p.required {
-                quote! { { let value = &self.#field; #set } }
-            } else {
-                quote! { if let Some(value) = &self.#field { #set } }
-            };
-        }
-        let text = |value: TokenStream| match p.ty {
-            Type::String => value,
-            _ => quote!(&#value.to_string()),
-        };
-        if p.required {
-            let value = text(quote!(self.#field));
-            let value = if p.ty == Type::String { quote!(&#value) } else { value };
-            quote! { request.header(#wire, #value)?; }
-        } else {
-            let value = text(quote!(value));
-            quote! { if let Some(value) = &self.#field { request.header(#wire, #value)?; } }
-        }
-    });
+    let headers = op.params.iter().filter(|p| p.location == ParamLocation::Header).map(header_set);
     let cookies = op.params.iter().filter(|p| p.location == ParamLocation::Cookie).map(|p| {
-        let field = ident(&p.rust_name);
         let wire = &p.name;
         let text = match p.ty {
             Type::String => quote!(value),
             _ => quote!(&value.to_string()),
         };
-        if p.required {
-            quote! { { let value = &self.#field; request.cookie(#wire, #text)?; } }
-        } else {
-            quote! { if let Some(value) = &self.#field { request.cookie(#wire, #text)?; } }
-        }
+        with_value(p, quote! { request.cookie(#wire, #text)?; })
     });
     let body = op.body.as_ref().map(|b| {
+        let write = write_body(version, b);
         if b.required {
-            write_body(version, b, quote!(&self.body))
+            write
         } else {
-            let write = write_body(version, b, quote!(body));
             quote! { if let Some(body) = &self.body { #write } }
         }
     });
@@ -366,10 +321,51 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     }
 }
 
-/// Statements that set the request body from `value`, a reference to it, in
-/// its media type; a multipart body adds one part per member.
-fn write_body(version: &Version<'_>, body: &crate::ir::Body, value: TokenStream) -> TokenStream {
+/// `statement`, which reads the parameter's value as the reference `value`,
+/// run when the parameter is set.
+fn with_value(p: &crate::ir::Param, statement: TokenStream) -> TokenStream {
+    let field = ident(&p.rust_name);
+    if p.required {
+        quote! { { let value = &self.#field; #statement } }
+    } else {
+        quote! { if let Some(value) = &self.#field { #statement } }
+    }
+}
+
+/// Sets header parameter `p`: as JSON text, in its style, or as its text.
+fn header_set(p: &crate::ir::Param) -> TokenStream {
+    let field = ident(&p.rust_name);
+    let wire = p.name.to_ascii_lowercase();
+    if p.json {
+        return with_value(p, quote! { request.header(#wire, &rt::json_text(#wire, value)?)?; });
+    }
+    if let Some(style) = p.style {
+        let explode = style.explode;
+        let set = quote! {
+            if let Some(text) = rt::header_styled(#wire, #explode, value)? { request.header(#wire, &text)?; }
+        };
+        return with_value(p, set);
+    }
+    let text = |value: TokenStream| match p.ty {
+        Type::String => value,
+        _ => quote!(&#value.to_string()),
+    };
+    if p.required {
+        let value = text(quote!(self.#field));
+        let value = if p.ty == Type::String { quote!(&#value) } else { value };
+        quote! { request.header(#wire, #value)?; }
+    } else {
+        let value = text(quote!(value));
+        quote! { if let Some(value) = &self.#field { request.header(#wire, #value)?; } }
+    }
+}
+
+/// Statements that set the request body in its media type, from `&self.body`
+/// when it is required, from the local `body` (a reference) when it is not; a
+/// multipart body adds one part per member.
+fn write_body(version: &Version<'_>, body: &crate::ir::Body) -> TokenStream {
     let content_type = &body.content_type;
+    let value = if body.required { quote!(&self.body) } else { quote!(body) };
     match body.media {
         BodyMedia::Json => quote!(request.json(#value)?;),
         BodyMedia::Text => quote!(request.text(#content_type, #value);),
@@ -389,7 +385,7 @@ fn write_body(version: &Version<'_>, body: &crate::ir::Body, value: TokenStream)
                     quote! { { let value = &body.#member; #add } }
                 }
             });
-            let bind = (value.to_string() != "body").then(|| quote!(let body = #value;));
+            let bind = body.required.then(|| quote!(let body = #value;));
             quote! {
                 #bind
                 let mut parts = rt::multipart::Multipart::new();

@@ -40,18 +40,35 @@ fn is_component(def: &TypeDef) -> bool {
 /// values); repeating until nothing new merges lets objects that hold merged
 /// enums merge too.
 pub(super) fn plan(types: &BTreeMap<String, TypeDef>) -> MergePlan {
-    // Old name → merged name, grown until it stops changing. Each round can
-    // only merge more, so there are at most as many rounds as types.
+    // Old name → merged name, grown until it stops growing: at most as many
+    // rounds as types, and a handful in practice.
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
+    let mut shapes: BTreeMap<&str, Option<String>> =
+        types.values().map(|def| (def.name.as_str(), shape(&def.kind, &merged_into))).collect();
     let mut rounds = 0;
     let groups = loop {
-        let groups = identical_groups(types, &merged_into);
+        let groups = identical_groups(types, &shapes);
         let next = name_groups(types, &groups);
-        let settled = next == merged_into;
+        // Naming a group changes the shapes of the types that refer to it,
+        // which can part a group formed before: stop once merging stops
+        // growing, so that an alternation between two plans ends.
+        let settled = next == merged_into || next.len() <= merged_into.len();
+        // Only a type that refers to a newly merged name can change its shape.
+        let changed: BTreeSet<String> = next
+            .keys()
+            .chain(merged_into.keys())
+            .filter(|name| next.get(*name) != merged_into.get(*name))
+            .cloned()
+            .collect();
         merged_into = next;
         rounds += 1;
         if settled || rounds > types.len() {
             break groups;
+        }
+        for def in types.values() {
+            if def.references().iter().any(|name| changed.contains(*name)) {
+                shapes.insert(&def.name, shape(&def.kind, &merged_into));
+            }
         }
     };
     let mut plan = MergePlan::default();
@@ -74,11 +91,11 @@ pub(super) fn plan(types: &BTreeMap<String, TypeDef>) -> MergePlan {
 /// concepts by name, and inline types like both take neither name.
 fn identical_groups<'t>(
     types: &'t BTreeMap<String, TypeDef>,
-    merged_into: &BTreeMap<String, String>,
+    shapes: &BTreeMap<&str, Option<String>>,
 ) -> Vec<Vec<&'t TypeDef>> {
-    let mut by_shape: BTreeMap<String, Vec<&TypeDef>> = BTreeMap::new();
+    let mut by_shape: BTreeMap<&str, Vec<&TypeDef>> = BTreeMap::new();
     for def in types.values() {
-        if let Some(shape) = shape(&def.kind, merged_into) {
+        if let Some(Some(shape)) = shapes.get(def.name.as_str()) {
             by_shape.entry(shape).or_default().push(def);
         }
     }
@@ -168,8 +185,10 @@ fn name_groups(types: &BTreeMap<String, TypeDef>, groups: &[Vec<&TypeDef>]) -> B
     }
     let inline: Vec<&Vec<&TypeDef>> = groups.iter().filter(|g| !is_component(g[0])).collect();
     let first_choices: Vec<String> = inline.iter().map(|g| concept_suffix(g)).collect();
+    let mut wanted: BTreeMap<&str, usize> = BTreeMap::new();
+    first_choices.iter().for_each(|c| *wanted.entry(c).or_default() += 1);
     for (group, first) in inline.iter().zip(&first_choices) {
-        let contested = first_choices.iter().filter(|c| *c == first).count() > 1;
+        let contested = wanted[first.as_str()] > 1;
         let base =
             if first.is_empty() || contested || taken.is_taken(first) { common_words(group) } else { first.clone() };
         if base.is_empty() || taken.is_taken(&base) {

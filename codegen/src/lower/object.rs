@@ -221,7 +221,7 @@ impl<'a> Lowerer<'a> {
         let mut rust_names = NameSet::new("");
         for value in values {
             if !seen.insert(value.clone()) {
-                self.error(&push_pointer(pointer, "enum"), format!("enum value `{value}` is listed twice"));
+                self.sloppy(&push_pointer(pointer, "enum"), format!("enum value `{value}` is listed twice"));
                 continue;
             }
             let rust_name = rust_names.claim(&pascal(value));

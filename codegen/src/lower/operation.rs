@@ -35,11 +35,10 @@ impl<'a> Lowerer<'a> {
                 };
                 let operation_id = op.operation_id.clone().unwrap_or_else(|| derived_operation_id(key, path));
                 if let Some(first) = ids.insert(operation_id.clone(), pointer.clone()) {
-                    self.error(
-                        &push_pointer(&pointer, "operationId"),
-                        format!("operationId `{operation_id}` is also used at {first}"),
-                    );
-                    continue;
+                    let message = format!("operationId `{operation_id}` is also used at {first}");
+                    if !self.sloppy(&push_pointer(&pointer, "operationId"), message) {
+                        continue;
+                    }
                 }
                 let Some(name) = self.method_name(&operation_id, &pointer, &mut names) else { continue };
                 let site = Site { auth, path, item, op, pointer, path_pointer: &path_pointer };
@@ -59,16 +58,24 @@ impl<'a> Lowerer<'a> {
         pointer: &str,
         names: &mut HashMap<String, String>,
     ) -> Option<String> {
-        let name = snake(operation_id);
+        let mut name = snake(operation_id);
         let at = push_pointer(pointer, "operationId");
-        if crate::names::RESERVED_CLIENT_METHODS.contains(&name.as_str()) {
-            self.error(&at, format!("`{operation_id}` becomes the method `{name}`, which the client reserves"));
-            return None;
+        let reserved = |name: &str| crate::names::RESERVED_CLIENT_METHODS.contains(&name);
+        let clash = if reserved(&name) {
+            Some(format!("`{operation_id}` becomes the method `{name}`, which the client reserves"))
+        } else {
+            names
+                .get(&name)
+                .map(|first| format!("`{operation_id}` becomes the method `{name}`, as does the operation at {first}"))
+        };
+        if let Some(message) = clash {
+            if !self.sloppy(&at, message) {
+                return None;
+            }
+            // Lenient: the first free numbered name, as colliding type names get.
+            name = (2..).map(|n| format!("{name}_{n}")).find(|n| !reserved(n) && !names.contains_key(n))?;
         }
-        if let Some(first) = names.insert(name.clone(), pointer.to_owned()) {
-            self.error(&at, format!("`{operation_id}` becomes the method `{name}`, as does the operation at {first}"));
-            return None;
-        }
+        names.insert(name.clone(), pointer.to_owned());
         Some(name)
     }
 
@@ -250,8 +257,9 @@ impl<'a> Lowerer<'a> {
                 None
             }
             Type::Array(item) if self.is_object_type(item) || matches!(**item, Type::Array(_)) => {
-                self.error(at, "parameters that are arrays of objects or of arrays are not supported; describe the parameter as a string");
-                None
+                let message = "parameters that are arrays of objects or of arrays are not supported; describe the parameter as a string";
+                // Lenient: a string the caller writes as the service expects.
+                self.sloppy(at, message).then_some(Type::String)
             }
             _ => Some(ty),
         }
@@ -402,9 +410,11 @@ impl<'a> Lowerer<'a> {
             }
             (_, None) => unreachable!("chosen_media picks JSON, form and multipart media with a schema only"),
         };
+        // A form or multipart body read leniently as bytes is sent as such.
+        let media = if ty == Type::Bytes { BodyMedia::Binary } else { chosen.kind };
         Some(Body {
             ty,
-            media: chosen.kind,
+            media,
             content_type: chosen.header_value(),
             other_media_types: body.content.keys().filter(|m| *m != chosen.media_type).cloned().collect(),
             required: body.required,
@@ -444,8 +454,9 @@ impl<'a> Lowerer<'a> {
             return Some(ty);
         }
         let what = if media == BodyMedia::Form { "form" } else { "multipart" };
-        self.error(pointer, format!("a {what} body must be an object with properties, not {ty}"));
-        None
+        // Lenient: the body's bytes, encoded by the caller.
+        self.sloppy(pointer, format!("a {what} body must be an object with properties, not {ty}"))
+            .then_some(Type::Bytes)
     }
 
     fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {

@@ -1,7 +1,7 @@
 //! `oneOf` beside shared members (`properties`, or an `allOf` part): each
 //! variant is a struct holding the shared members and its own.
 
-use golden_shared_choice::types::{Event, EventVariant1, EventVariant1Required, Volume};
+use golden_shared_choice::types::{AddItem, Event, EventVariant1, EventVariant1Required, Volume};
 use serde_json::json;
 
 #[test]
@@ -24,4 +24,13 @@ fn an_untagged_choice_inside_all_of_round_trips_with_the_shared_members() {
     assert!(matches!(&logout, Event::Variant2(e) if e.at == "t2" && e.logout), "{logout:?}");
     let neither = serde_json::from_value::<Event>(json!({"at": "t3"}));
     assert!(neither.is_err(), "the shared members alone are no variant: {neither:?}");
+}
+
+#[test]
+fn variants_of_bare_required_lists_choose_among_the_shared_members() {
+    let by_id: AddItem = serde_json::from_value(json!({"type": "Issue", "id": 7})).unwrap();
+    assert!(matches!(&by_id, AddItem::Variant1(v) if v.id == 7 && v.type_ == "Issue"), "{by_id:?}");
+    let by_number: AddItem = serde_json::from_value(json!({"type": "Issue", "owner": "o", "number": 3})).unwrap();
+    assert!(matches!(&by_number, AddItem::Variant2(v) if v.owner == "o" && v.number == 3), "{by_number:?}");
+    assert!(serde_json::from_value::<AddItem>(json!({"type": "Issue"})).is_err(), "neither id nor owner and number");
 }

@@ -96,7 +96,8 @@ impl<'a> Lowerer<'a> {
                     }
                 },
             };
-            if !self.is_object(variant_schema) {
+            // A variant of bare constraints (`{required: [id]}`) picks among the shared members.
+            if !self.is_object(variant_schema) && !matches!(variant_schema.schema_kind, SchemaKind::Any(_)) {
                 self.error(&at, "a variant beside shared members must be an object with properties");
                 continue;
             }

@@ -62,6 +62,28 @@ impl Client {
         &self.inner
     }
 
+    /// `POST /items`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_shared_choice::Client) -> Result<(), golden_shared_choice::Error> {
+    /// use golden_shared_choice::types;
+    /// let response = client
+    ///     .add_item(types::AddItemVariant1Required {
+    ///         type_: "...".into(),
+    ///         id: 1,
+    ///     })
+    ///     .send()
+    ///     .await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn add_item(&self, body: impl Into<types::AddItem>) -> operation::AddItem {
+        operation::AddItem::new(self.clone(), body.into())
+    }
+
     /// `POST /events`
     ///
     /// # Example

@@ -22,6 +22,11 @@
 use ::cloudsdk_runtime as rt;
 use super::types;
 
+/// A rule answering [`Client::add_item`](super::Client::add_item) (`POST /items`).
+pub fn add_item() -> rt::mock::Rule<types::AddItem, ()> {
+    rt::mock::Rule::new("add_item", "/items", 204)
+}
+
 /// A rule answering [`Client::post_event`](super::Client::post_event) (`POST /events`).
 pub fn post_event() -> rt::mock::Rule<types::Event, ()> {
     rt::mock::Rule::new("post_event", "/events", 204)

@@ -4,6 +4,35 @@
 use ::cloudsdk_runtime as rt;
 use super::types;
 
+/// Request builder of [`Client::add_item`](super::Client::add_item).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct AddItem {
+    client: super::Client,
+    body: types::AddItem,
+}
+
+impl AddItem {
+    pub(super) fn new(client: super::Client, body: types::AddItem) -> Self {
+        Self { client, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
+    /// Sends the request and decodes the documented response.
+    pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
+        let path = "/items".to_owned();
+        let mut request = rt::Request::new(rt::http::Method::POST, "add_item", path);
+        request.json(&self.body)?;
+        let response = self.client.inner.execute(request).await?;
+        Ok(response.empty())
+    }
+}
+
 /// Request builder of [`Client::post_event`](super::Client::post_event).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]

@@ -3,6 +3,153 @@
 //! The request and response types of this API version.
 use ::cloudsdk_runtime as rt;
 
+/// GitHub's shape: an item by id, or by owner and number.
+///
+/// The variant is the first whose shape matches.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(untagged)]
+pub enum AddItem {
+    /// A `Variant1`.
+    Variant1(AddItemVariant1),
+    /// A `Variant2`.
+    Variant2(AddItemVariant2),
+}
+
+impl From<AddItemVariant1> for AddItem {
+    fn from(value: AddItemVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+
+impl From<AddItemVariant1Required> for AddItem {
+    fn from(value: AddItemVariant1Required) -> Self {
+        Self::Variant1(value.into())
+    }
+}
+
+impl From<AddItemVariant2> for AddItem {
+    fn from(value: AddItemVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+
+impl From<AddItemVariant2Required> for AddItem {
+    fn from(value: AddItemVariant2Required) -> Self {
+        Self::Variant2(value.into())
+    }
+}
+
+/// Part of `AddItem`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AddItemVariant1 {
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// `id`
+    pub id: i64,
+    /// `owner`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// `number`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<i64>,
+}
+
+impl AddItemVariant1 {
+    /// An `AddItemVariant1` from its required members, each named (see [`AddItemVariant1Required`]); optional members start empty.
+    pub fn new(required: AddItemVariant1Required) -> Self {
+        Self {
+            type_: required.type_,
+            id: required.id,
+            owner: None,
+            number: None,
+        }
+    }
+
+    /// Sets [`AddItemVariant1::owner`].
+    pub fn with_owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = Some(owner.into());
+        self
+    }
+
+    /// Sets [`AddItemVariant1::number`].
+    pub fn with_number(mut self, number: i64) -> Self {
+        self.number = Some(number);
+        self
+    }
+}
+
+/// The required members of [`AddItemVariant1`], each named: write one as a struct literal and pass it to [`AddItemVariant1::new`], or to any method that takes `impl Into<AddItemVariant1>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddItemVariant1Required {
+    /// `type`
+    pub type_: String,
+    /// `id`
+    pub id: i64,
+}
+
+impl From<AddItemVariant1Required> for AddItemVariant1 {
+    /// An `AddItemVariant1` with these members; optional members start empty.
+    fn from(required: AddItemVariant1Required) -> Self {
+        Self::new(required)
+    }
+}
+
+/// Part of `AddItem`.
+#[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct AddItemVariant2 {
+    /// `type`
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// `id`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// `owner`
+    pub owner: String,
+    /// `number`
+    pub number: i64,
+}
+
+impl AddItemVariant2 {
+    /// An `AddItemVariant2` from its required members, each named (see [`AddItemVariant2Required`]); optional members start empty.
+    pub fn new(required: AddItemVariant2Required) -> Self {
+        Self {
+            type_: required.type_,
+            id: None,
+            owner: required.owner,
+            number: required.number,
+        }
+    }
+
+    /// Sets [`AddItemVariant2::id`].
+    pub fn with_id(mut self, id: i64) -> Self {
+        self.id = Some(id);
+        self
+    }
+}
+
+/// The required members of [`AddItemVariant2`], each named: write one as a struct literal and pass it to [`AddItemVariant2::new`], or to any method that takes `impl Into<AddItemVariant2>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddItemVariant2Required {
+    /// `type`
+    pub type_: String,
+    /// `owner`
+    pub owner: String,
+    /// `number`
+    pub number: i64,
+}
+
+impl From<AddItemVariant2Required> for AddItemVariant2 {
+    /// An `AddItemVariant2` with these members; optional members start empty.
+    fn from(required: AddItemVariant2Required) -> Self {
+        Self::new(required)
+    }
+}
+
 /// No operation uses it.
 #[derive(Clone, Debug, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]

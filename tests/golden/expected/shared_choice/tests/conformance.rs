@@ -20,6 +20,19 @@ fn client() -> golden_shared_choice::Client {
 
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask test`"]
+async fn add_item() {
+    accepted(
+        client()
+            .add_item(
+                serde_json_from::<types::AddItem>("{\"type\":\"conformance\",\"id\":1}"),
+            )
+            .send()
+            .await,
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs a Prism mock: run `cargo xtask test`"]
 async fn post_event() {
     accepted(
         client()

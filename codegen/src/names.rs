@@ -169,6 +169,21 @@ pub fn pascal(name: &str) -> String {
 
 /// Leading digits get a prefix; keywords get a trailing underscore (raw identifiers
 /// like `r#type` read poorly in docs and cannot be used for `self`/`crate`).
+/// A type name joined from others (`Self_` + `Required`), without the
+/// underscore a keyword got where a word now follows it (`SelfRequired`):
+/// only a whole name needs guarding.
+pub fn joined(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '_' && chars.peek().is_some_and(char::is_ascii_uppercase) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn guard(s: String, digit_prefix: &str) -> String {
     let s = if s.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{s}") } else { s };
     if KEYWORDS.contains(&s.as_str()) {
@@ -181,6 +196,13 @@ fn guard(s: String, digit_prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joined_names_drop_a_keyword_guard_a_word_follows() {
+        assert_eq!(joined("LinksSelf_Required"), "LinksSelfRequired");
+        assert_eq!(joined("Self_"), "Self_");
+        assert_eq!(joined("EngineV2_1Status"), "EngineV2_1Status");
+    }
 
     #[test]
     fn names_are_identifiers() {

@@ -66,7 +66,7 @@ impl Lowerer<'_> {
             .map(|def| def.name.clone())
             .collect();
         for name in needing {
-            let required_name = self.type_names.claim(&format!("{name}Required"));
+            let required_name = self.type_names.claim(&crate::names::joined(&format!("{name}Required")));
             if let Some(TypeDef { kind: TypeKind::Struct { required, .. }, .. }) = self.types.get_mut(&name) {
                 *required = Some(required_name);
             }

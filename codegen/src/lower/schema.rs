@@ -72,7 +72,7 @@ impl<'a> Lowerer<'a> {
     pub(super) fn unique_name(&mut self, hint: &str) -> String {
         let is_rust_name = hint.starts_with(|c: char| c.is_ascii_uppercase())
             && hint.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        let base = if is_rust_name { hint.to_owned() } else { pascal(hint) };
+        let base = if is_rust_name { crate::names::joined(hint) } else { pascal(hint) };
         self.type_names.claim(&base)
     }
 

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod bench;
 pub mod conformance;
+pub mod corpus;
 pub mod diff;
 pub mod gen;
 mod process;

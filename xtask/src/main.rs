@@ -22,6 +22,9 @@ tasks:
   check    fail with a diff when generated/ is out of step with specs/ or the generator
   lint     lint every spec (openapi-spec-validator + project rules)
   conformance  call every operation of every crate against Prism mocks of the specs
+  corpus   every OpenAPI 3.0 description of APIs.guru's directory (and GitHub's) through our
+           generator and progenitor, a sample compiled; writes CORPUS.md
+           [--limit N] [--sample N] [--jobs N] [--no-progenitor] [--no-progenitor-check]
   bench    ours vs progenitor, openapi-generator and hand-written reqwest: generation,
            size, compile time, request overhead; writes BENCHMARKS.md  [--quick]
   test     everything CI runs: lint, check, build, clippy, doc, tests, conformance
@@ -38,6 +41,7 @@ fn main() -> ExitCode {
         Some("diff") => xtask::diff::run(&root(), &args[1..]).map(|_| ()),
         Some("audit") => xtask::audit::run(&root(), &args[1..]).map(|_| ()),
         Some("gen") => xtask::gen::run(&root(), &args[1..]),
+        Some("corpus") => xtask::corpus::run(&root(), &args[1..]),
         Some("check") => regen::check(&root()),
         Some("lint") => test::lint(&root()),
         Some("conformance") => xtask::conformance::conformance(&root()).map(|s| {

@@ -12,7 +12,7 @@
 
 mod figures;
 mod measure;
-mod peers;
+pub(crate) mod peers;
 mod report;
 
 use std::collections::BTreeMap;

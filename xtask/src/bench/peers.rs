@@ -6,7 +6,7 @@ use std::process::Command;
 
 use crate::process::{run, venv};
 
-const PROGENITOR_VERSION: &str = "0.15.1";
+pub(crate) const PROGENITOR_VERSION: &str = "0.15.1";
 const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";
 
 /// A peer generator and the options it runs with.

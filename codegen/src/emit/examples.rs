@@ -67,13 +67,14 @@ pub fn examples_rs(facts: &Crate<'_>) -> Result<Option<String>, String> {
 fn tests_of(service: &Service) -> Vec<TokenStream> {
     let mut tests = Vec::new();
     for op in &service.operations {
-        if let Some(body) = &op.body {
+        // Only JSON examples are JSON to decode: text, bytes, forms and parts are not.
+        if let Some(body) = op.body.as_ref().filter(|b| b.media == crate::ir::BodyMedia::Json) {
             for (i, example) in body.examples.iter().enumerate() {
                 tests.push(test(&format!("{}_request_{}", op.name, i + 1), &body.ty, example));
             }
         }
         for response in &op.responses {
-            let Some(ty) = &response.ty else { continue };
+            let Some(ty) = response.ty.as_ref().filter(|ty| !matches!(ty, Type::Text | Type::Bytes)) else { continue };
             for (i, example) in response.examples.iter().enumerate() {
                 tests.push(test(
                     &format!("{}_{}_response_{}", op.name, response.status.to_string().to_lowercase(), i + 1),

@@ -40,19 +40,20 @@ fn is_component(def: &TypeDef) -> bool {
 /// values); repeating until nothing new merges lets objects that hold merged
 /// enums merge too.
 pub(super) fn plan(types: &BTreeMap<String, TypeDef>) -> MergePlan {
-    // Old name → merged name, grown until it stops growing: at most as many
-    // rounds as types, and a handful in practice.
+    // Old name → merged name, grown until it settles or repeats: at most as
+    // many rounds as types, and a handful in practice.
     let mut merged_into: BTreeMap<String, String> = BTreeMap::new();
     let mut shapes: BTreeMap<&str, Option<String>> =
         types.values().map(|def| (def.name.as_str(), shape(&def.kind, &merged_into))).collect();
     let mut rounds = 0;
+    let mut seen: BTreeSet<BTreeMap<String, String>> = BTreeSet::new();
     let groups = loop {
         let groups = identical_groups(types, &shapes);
         let next = name_groups(types, &groups);
         // Naming a group changes the shapes of the types that refer to it,
-        // which can part a group formed before: stop once merging stops
-        // growing, so that an alternation between two plans ends.
-        let settled = next == merged_into || next.len() <= merged_into.len();
+        // which can part a group formed before: stop at a plan seen before,
+        // so that an alternation between plans ends.
+        let settled = next == merged_into || !seen.insert(next.clone());
         // Only a type that refers to a newly merged name can change its shape.
         let changed: BTreeSet<String> = next
             .keys()

@@ -211,7 +211,8 @@ impl<'a> Lowerer<'a> {
                 self.error(&at, "`x-cloudsdk-client-parameter` is supported on path parameters only");
                 continue;
             }
-            let ty = match self.param_type(ty, location, &at) {
+            // JSON text carries any shape: only a `schema` parameter needs a style that writes it.
+            let ty = match if json { Some(ty) } else { self.param_type(ty, location, &at) } {
                 Some(ty) => ty,
                 None => continue,
             };
@@ -454,9 +455,14 @@ impl<'a> Lowerer<'a> {
             return Some(ty);
         }
         let what = if media == BodyMedia::Form { "form" } else { "multipart" };
-        // Lenient: the body's bytes, encoded by the caller.
-        self.sloppy(pointer, format!("a {what} body must be an object with properties, not {ty}"))
-            .then_some(Type::Bytes)
+        let message = format!("a {what} body must be an object with properties, not {ty}");
+        // Lenient: a form's bytes, encoded by the caller; a multipart body
+        // needs the boundary only its encoder knows, so it stays refused.
+        if media == BodyMedia::Multipart {
+            self.error(pointer, message);
+            return None;
+        }
+        self.sloppy(pointer, message).then_some(Type::Bytes)
     }
 
     fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {

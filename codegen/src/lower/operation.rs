@@ -212,6 +212,8 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             // JSON text carries any shape: only a `schema` parameter needs a style that writes it.
+            // A parameter is written by its shape: read through aliases (`Ids: {type: array}`).
+            let ty = self.dealiased(ty);
             let ty = match if json { Some(ty) } else { self.param_type(ty, location, &at) } {
                 Some(ty) => ty,
                 None => continue,
@@ -266,14 +268,36 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    fn is_object_type(&self, ty: &Type) -> bool {
-        match ty {
-            Type::Object | Type::Map(_) => true,
-            Type::Named(name) => {
-                matches!(self.types.get(name).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. }))
+    /// `ty` read through aliases, a few deep (alias cycles are refused by a later pass).
+    fn dealiased(&self, mut ty: Type) -> Type {
+        for _ in 0..8 {
+            match &ty {
+                Type::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Alias(target)) => ty = target.clone(),
+                    _ => break,
+                },
+                _ => break,
             }
-            _ => false,
         }
+        ty
+    }
+
+    fn is_object_type(&self, ty: &Type) -> bool {
+        // Through aliases (`StringList: {type: object}`), a few deep: alias
+        // cycles are refused by a later pass.
+        let mut ty = ty;
+        for _ in 0..8 {
+            match ty {
+                Type::Object | Type::Map(_) => return true,
+                Type::Named(name) => match self.types.get(name).map(|t| &t.kind) {
+                    Some(TypeKind::Struct { .. } | TypeKind::Union { .. }) => return true,
+                    Some(TypeKind::Alias(target)) => ty = target,
+                    _ => return false,
+                },
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// The parameter's `style` and `explode`, when its value is not written

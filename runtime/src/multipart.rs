@@ -119,24 +119,30 @@ impl<'de> Deserialize<'de> for FilePart {
 ///
 /// Generated request builders fill it from their typed fields; a test can
 /// build one to compare with what a mock received.
-#[derive(Debug)]
+#[derive(Default)]
 pub struct Multipart {
-    boundary: String,
-    body: Vec<u8>,
+    parts: Vec<Part>,
 }
 
-impl Default for Multipart {
-    fn default() -> Self {
-        Multipart::new()
+/// One part: its headers, written, and its content.
+struct Part {
+    head: String,
+    content: Bytes,
+}
+
+/// The number of parts and their size, not their content: parts may hold
+/// files or secrets.
+impl fmt::Debug for Multipart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let len: usize = self.parts.iter().map(|p| p.content.len()).sum();
+        f.debug_struct("Multipart").field("parts", &self.parts.len()).field("len", &len).finish()
     }
 }
 
 impl Multipart {
-    /// An empty body under a fresh random boundary (128 bits of randomness, so
-    /// that no file's content can contain it by chance).
+    /// An empty body.
     pub fn new() -> Self {
-        let random: String = std::iter::repeat_with(fastrand::alphanumeric).take(24).collect();
-        Multipart { boundary: format!("cloudsdk-{random}"), body: Vec::new() }
+        Multipart::default()
     }
 
     /// Adds field `name`: a scalar as its text, an object as JSON (`null`
@@ -144,24 +150,24 @@ impl Multipart {
     pub fn field(&mut self, name: &str, value: &impl Serialize) -> Result<(), Error> {
         match to_value(name, value)? {
             Value::Null => {}
-            Value::String(text) => self.part(name, None, "text/plain; charset=utf-8", text.as_bytes()),
+            Value::String(text) => self.part(name, None, "text/plain; charset=utf-8", Bytes::from(text)),
             scalar @ (Value::Bool(_) | Value::Number(_)) => {
-                self.part(name, None, "text/plain", scalar.to_string().as_bytes())
+                self.part(name, None, "text/plain", Bytes::from(scalar.to_string()))
             }
-            json => self.part(name, None, "application/json", json.to_string().as_bytes()),
+            json => self.part(name, None, "application/json", Bytes::from(json.to_string())),
         }
         Ok(())
     }
 
-    /// Adds file `name`.
+    /// Adds file `name` (its bytes are shared, not copied).
     pub fn file(&mut self, name: &str, file: &FilePart) {
         let file_name = Some(file.file_name().unwrap_or(name));
         let content_type = file.content_type().unwrap_or("application/octet-stream");
-        self.part(name, file_name, content_type, file.bytes());
+        self.part(name, file_name, content_type, file.bytes().clone());
     }
 
-    fn part(&mut self, name: &str, file_name: Option<&str>, content_type: &str, content: &[u8]) {
-        let mut head = format!("--{}\r\nContent-Disposition: form-data; name=\"{}\"", self.boundary, quoted(name));
+    fn part(&mut self, name: &str, file_name: Option<&str>, content_type: &str, content: Bytes) {
+        let mut head = format!("Content-Disposition: form-data; name=\"{}\"", quoted(name));
         if let Some(file_name) = file_name {
             head.push_str(&format!("; filename=\"{}\"", quoted(file_name)));
         }
@@ -169,16 +175,35 @@ impl Multipart {
         let content_type =
             if content_type.chars().any(char::is_control) { "application/octet-stream" } else { content_type };
         head.push_str(&format!("\r\nContent-Type: {content_type}\r\n\r\n"));
-        self.body.extend_from_slice(head.as_bytes());
-        self.body.extend_from_slice(content);
-        self.body.extend_from_slice(b"\r\n");
+        self.parts.push(Part { head, content });
     }
 
-    /// The `Content-Type` header value and the finished body.
-    pub fn finish(mut self) -> (String, Bytes) {
-        self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
-        (format!("multipart/form-data; boundary={}", self.boundary), Bytes::from(self.body))
+    /// The `Content-Type` header value and the finished body, under a random
+    /// boundary that no part contains (a file crafted to hold one cannot split
+    /// the body: another is drawn).
+    pub fn finish(self) -> (String, Bytes) {
+        let boundary = loop {
+            let random: String = std::iter::repeat_with(fastrand::alphanumeric).take(24).collect();
+            let boundary = format!("cloudsdk-{random}");
+            let inside = |part: &Part| contains(&part.content, boundary.as_bytes());
+            if !self.parts.iter().any(inside) {
+                break boundary;
+            }
+        };
+        let len: usize = self.parts.iter().map(|p| p.head.len() + p.content.len() + boundary.len() + 8).sum();
+        let mut body = Vec::with_capacity(len + boundary.len() + 8);
+        for part in &self.parts {
+            body.extend_from_slice(format!("--{boundary}\r\n{}", part.head).as_bytes());
+            body.extend_from_slice(&part.content);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        (format!("multipart/form-data; boundary={boundary}"), Bytes::from(body))
     }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
 }
 
 /// A name or file name inside `"…"` of `Content-Disposition`, escaped as the
@@ -297,8 +322,12 @@ mod tests {
 
     #[test]
     fn boundaries_differ_and_debug_hides_file_content() {
-        assert_ne!(Multipart::new().boundary, Multipart::new().boundary);
+        assert_ne!(Multipart::new().finish().0, Multipart::new().finish().0);
         let debug = format!("{:?}", FilePart::new(&b"secret-bytes"[..]));
         assert!(debug.contains("len: 12") && !debug.contains("secret"), "{debug}");
+        let mut parts = Multipart::new();
+        parts.field("password", &"hunter2").unwrap();
+        let debug = format!("{parts:?}");
+        assert!(debug.contains("parts: 1") && !debug.contains("hunter2"), "{debug}");
     }
 }

@@ -167,8 +167,6 @@ pub fn pascal(name: &str) -> String {
     guard(s, "V")
 }
 
-/// Leading digits get a prefix; keywords get a trailing underscore (raw identifiers
-/// like `r#type` read poorly in docs and cannot be used for `self`/`crate`).
 /// A type name joined from others (`Self_` + `Required`), without the
 /// underscore a keyword got where a word now follows it (`SelfRequired`):
 /// only a whole name needs guarding.
@@ -184,6 +182,8 @@ pub fn joined(name: &str) -> String {
     out
 }
 
+/// Leading digits get a prefix; keywords get a trailing underscore (raw identifiers
+/// like `r#type` read poorly in docs and cannot be used for `self`/`crate`).
 fn guard(s: String, digit_prefix: &str) -> String {
     let s = if s.starts_with(|c: char| c.is_ascii_digit()) { format!("{digit_prefix}{s}") } else { s };
     if KEYWORDS.contains(&s.as_str()) {

@@ -523,7 +523,7 @@ fn a_lenient_run_generates_a_sloppy_foreign_description_with_a_warning_per_fault
     let op = &service.operations[0];
     let names: Vec<&str> = op.params.iter().map(|p| p.rust_name.as_str()).collect();
     assert_eq!(names, ["min_disk", "min_disk_2"]);
-    assert!(op.waiter.is_none(), "a foreign `x-cloudsdk-waiter` is ignored");
+    assert!(op.waiter.is_none(), "a foreign `x-waiter` is ignored");
 }
 
 #[test]

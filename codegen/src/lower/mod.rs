@@ -37,10 +37,12 @@ pub enum Mode {
     #[default]
     Strict,
     /// Sloppiness with a clear meaning is a warning and the crate is still
-    /// generated: foreign descriptions (`cargo xtask gen`). Names that collide
-    /// in Rust get a suffix, a `required` naming an absent property is
-    /// dropped, a format contradicting its type is ignored, and an extension
-    /// of another shape than ours is ignored.
+    /// generated: foreign descriptions (`cargo xtask gen`). Type names that
+    /// collide in Rust, duplicate operationIds and method names get a suffix;
+    /// a `required` naming an absent property and a duplicate enum value are
+    /// dropped; a format contradicting its type is ignored; a parameter that
+    /// is an array of objects is a string and a form body that is no object
+    /// bytes; and one of our extensions of another shape is ignored.
     Lenient,
 }
 

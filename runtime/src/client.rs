@@ -150,10 +150,15 @@ impl Request {
 
     /// Sets a JSON body.
     pub fn json(&mut self, body: &impl Serialize) -> Result<(), Error> {
+        self.json_as("application/json", body)
+    }
+
+    /// Sets a JSON body of a JSON media type of its own
+    /// (`application/merge-patch+json`, `application/vnd.api+json`).
+    pub fn json_as(&mut self, content_type: &'static str, body: &impl Serialize) -> Result<(), Error> {
         let bytes =
             serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("cannot encode request body: {e}")))?;
-        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        self.body = Some(Bytes::from(bytes));
+        self.raw(content_type, Bytes::from(bytes));
         Ok(())
     }
 

@@ -135,3 +135,20 @@ async fn a_multipart_upload_sends_each_member_as_a_part_and_is_retried_with_the_
     }
     assert_eq!(parts.last(), Some(&"--\r\n"));
 }
+
+#[tokio::test]
+async fn a_json_media_type_of_its_own_is_sent_as_spelled_and_a_range_is_asked_for_as_such() {
+    let merge = mock::merge_note()
+        .match_requests(|r| content_type(r) == "application/merge-patch+json" && text_body(r) == r#"{"text":"x"}"#)
+        .then_output(());
+    let image = mock::avatar_image()
+        .match_requests(|r| r.header("accept") == Some("image/*"))
+        .then_output(Bytes::from_static(b"GIF89a"));
+    let service = Mock::new().with_rule(&merge).with_rule(&image);
+    let client = client(&service);
+    let mut note = types::Note::new();
+    note.text = Some("x".into());
+    client.merge_note("n-1", note).send().await.unwrap();
+    assert_eq!(&client.avatar_image().send().await.unwrap().body()[..], b"GIF89a");
+    service.assert_no_unexpected_requests();
+}

@@ -367,7 +367,8 @@ fn write_body(version: &Version<'_>, body: &crate::ir::Body) -> TokenStream {
     let content_type = &body.content_type;
     let value = if body.required { quote!(&self.body) } else { quote!(body) };
     match body.media {
-        BodyMedia::Json => quote!(request.json(#value)?;),
+        BodyMedia::Json if content_type == "application/json" => quote!(request.json(#value)?;),
+        BodyMedia::Json => quote!(request.json_as(#content_type, #value)?;),
         BodyMedia::Text => quote!(request.text(#content_type, #value);),
         BodyMedia::Binary => quote!(request.bytes(#content_type, rt::Bytes::clone(#value));),
         BodyMedia::Form => quote!(request.form(#value)?;),

@@ -258,17 +258,28 @@ impl<'a> Chosen<'a> {
         self.media.example.clone().into_iter().chain(named).collect()
     }
 
-    /// The `Content-Type` or `Accept` value: the media type, or
-    /// `application/octet-stream` for a range (`image/*`) or a value that is no
-    /// header value.
-    fn header_value(&self) -> String {
-        let valid = self.media_type.bytes().all(|b| (0x20..0x7f).contains(&b));
-        let essence = self.media_type.split(';').next().unwrap_or("");
-        match self.kind {
-            BodyMedia::Json => "application/json".to_owned(),
-            _ if !valid || essence.contains('*') => "application/octet-stream".to_owned(),
-            _ => self.media_type.trim().to_owned(),
+    /// The `Content-Type` of a body: the media type as the description spells
+    /// it (`application/merge-patch+json`), `application/json` for `*/*`, and
+    /// `application/octet-stream` for another range (`image/*`) or a value
+    /// that is no header value.
+    fn content_type(&self) -> String {
+        match self.header_text() {
+            Some(text) if !text.contains('*') => text,
+            _ if self.kind == BodyMedia::Json => "application/json".to_owned(),
+            _ => "application/octet-stream".to_owned(),
         }
+    }
+
+    /// The `Accept` of an answer: the media type, ranges (`image/*`) kept.
+    fn accept(&self) -> String {
+        self.header_text().unwrap_or_else(|| "*/*".to_owned())
+    }
+
+    /// The media type, trimmed, if it is visible ASCII (a valid header value).
+    fn header_text(&self) -> Option<String> {
+        let text = self.media_type.trim();
+        let valid = !text.is_empty() && text.bytes().all(|b| (0x20..0x7f).contains(&b));
+        valid.then(|| text.to_owned())
     }
 }
 

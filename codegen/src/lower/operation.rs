@@ -440,7 +440,7 @@ impl<'a> Lowerer<'a> {
         Some(Body {
             ty,
             media,
-            content_type: chosen.header_value(),
+            content_type: chosen.content_type(),
             other_media_types: body.content.keys().filter(|m| *m != chosen.media_type).cloned().collect(),
             required: body.required,
             doc: Doc { description: body.description.clone(), ..Doc::default() },
@@ -542,7 +542,7 @@ impl<'a> Lowerer<'a> {
                 })
                 .collect();
             let examples = chosen.as_ref().map(Chosen::examples).unwrap_or_default();
-            let content_type = chosen.as_ref().map(Chosen::header_value);
+            let content_type = chosen.as_ref().map(Chosen::accept);
             let description = response.description.clone();
             out.push(ResponseDef { status, description, ty, content_type, headers, examples });
         }

@@ -62,6 +62,22 @@ impl Client {
         &self.inner
     }
 
+    /// `GET /avatars/image`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_media::Client) -> Result<(), golden_media::Error> {
+    /// use golden_media::types;
+    /// let response = client.avatar_image().send().await?;
+    /// println!("{:?}", response.body());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn avatar_image(&self) -> operation::AvatarImage {
+        operation::AvatarImage::new(self.clone())
+    }
+
     /// `POST /uploads`
     ///
     /// The body is sent as `multipart/form-data`, a part per member.
@@ -141,6 +157,26 @@ impl Client {
     /// ```
     pub fn login(&self, body: impl Into<types::LoginBody>) -> operation::Login {
         operation::Login::new(self.clone(), body.into())
+    }
+
+    /// `PATCH /notes/{id}/merge`
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: golden_media::Client) -> Result<(), golden_media::Error> {
+    /// use golden_media::types;
+    /// let response = client.merge_note("...", types::Note::new()).send().await?;
+    /// println!("{}", response.status());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn merge_note(
+        &self,
+        id: impl Into<String>,
+        body: impl Into<types::Note>,
+    ) -> operation::MergeNote {
+        operation::MergeNote::new(self.clone(), id.into(), body.into())
     }
 
     /// `PATCH /notes/{id}`

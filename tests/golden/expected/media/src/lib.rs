@@ -11,6 +11,8 @@
 //! use golden_media::{Auth, types, Client, Endpoint};
 //!
 //! let client = Client::for_endpoint(&Endpoint::default(), Auth::static_bearer(std::env::var("API_TOKEN").unwrap_or_default()))?;
+//! let response = client.avatar_image().send().await?;
+//! println!("{}: {:?}", response.status(), response.body());
 //!
 //! // Required members are named in a `…Required` struct; optional ones are `with_*` setters.
 //! let body = types::LoginBodyRequired {

@@ -39,6 +39,11 @@
 use ::cloudsdk_runtime as rt;
 use super::types;
 
+/// A rule answering [`Client::avatar_image`](super::Client::avatar_image) (`GET /avatars/image`).
+pub fn avatar_image() -> rt::mock::Rule<(), rt::Bytes> {
+    rt::mock::Rule::bytes("avatar_image", "/avatars/image", 200)
+}
+
 /// A rule answering [`Client::create_upload`](super::Client::create_upload) (`POST /uploads`).
 pub fn create_upload() -> rt::mock::Rule<(), ()> {
     rt::mock::Rule::new("create_upload", "/uploads", 204)
@@ -57,6 +62,11 @@ pub fn file_summary() -> rt::mock::Rule<(), String> {
 /// A rule answering [`Client::login`](super::Client::login) (`POST /login`).
 pub fn login() -> rt::mock::Rule<(), types::LoginResponse> {
     rt::mock::Rule::new("login", "/login", 200)
+}
+
+/// A rule answering [`Client::merge_note`](super::Client::merge_note) (`PATCH /notes/{id}/merge`).
+pub fn merge_note() -> rt::mock::Rule<types::Note, ()> {
+    rt::mock::Rule::new("merge_note", "/notes/{id}/merge", 204)
 }
 
 /// A rule answering [`Client::patch_note`](super::Client::patch_note) (`PATCH /notes/{id}`).

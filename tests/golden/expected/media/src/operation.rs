@@ -4,6 +4,34 @@
 use ::cloudsdk_runtime as rt;
 use super::types;
 
+/// Request builder of [`Client::avatar_image`](super::Client::avatar_image).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct AvatarImage {
+    client: super::Client,
+}
+
+impl AvatarImage {
+    pub(super) fn new(client: super::Client) -> Self {
+        Self { client }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
+    /// Sends the request and decodes the documented response.
+    pub async fn send(self) -> Result<rt::Response<rt::Bytes>, rt::Error> {
+        let path = "/avatars/image".to_owned();
+        let mut request = rt::Request::new(rt::http::Method::GET, "avatar_image", path);
+        request.accept("image/*");
+        let response = self.client.inner.execute(request).await?;
+        Ok(response)
+    }
+}
+
 /// Request builder of [`Client::create_upload`](super::Client::create_upload).
 #[derive(Clone, Debug)]
 #[must_use = "a request does nothing until `send` is awaited"]
@@ -144,6 +172,37 @@ impl Login {
         request.without_credentials();
         let response = self.client.inner.execute(request).await?;
         response.json()
+    }
+}
+
+/// Request builder of [`Client::merge_note`](super::Client::merge_note).
+#[derive(Clone, Debug)]
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct MergeNote {
+    client: super::Client,
+    id: String,
+    body: types::Note,
+}
+
+impl MergeNote {
+    pub(super) fn new(client: super::Client, id: String, body: types::Note) -> Self {
+        Self { client, id, body }
+    }
+
+    /// Overrides the client's timeouts and retry policy for this call only.
+    pub fn with_options(mut self, options: rt::CallOptions) -> Self {
+        self.client.inner = self.client.inner.with_options(options);
+        self
+    }
+
+    /// Sends the request and decodes the documented response.
+    pub async fn send(self) -> Result<rt::Response<()>, rt::Error> {
+        let id = rt::encode_path_segment("id", &self.id)?;
+        let path = format!("/notes/{id}/merge");
+        let mut request = rt::Request::new(rt::http::Method::PATCH, "merge_note", path);
+        request.json_as("application/merge-patch+json", &self.body)?;
+        let response = self.client.inner.execute(request).await?;
+        Ok(response.empty())
     }
 }
 

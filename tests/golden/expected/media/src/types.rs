@@ -228,7 +228,7 @@ impl LoginResponse {
     }
 }
 
-/// The request body of `patch_note`. Returned by `patch_note`.
+/// The request body of `merge_note` and `patch_note`. Returned by `patch_note`.
 #[derive(Clone, Debug, Default, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Note {

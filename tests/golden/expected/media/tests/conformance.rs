@@ -20,6 +20,12 @@ fn client() -> golden_media::Client {
 
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask test`"]
+async fn avatar_image() {
+    accepted(client().avatar_image().send().await);
+}
+
+#[tokio::test]
+#[ignore = "needs a Prism mock: run `cargo xtask test`"]
 async fn create_upload() {
     accepted(
         client()
@@ -54,6 +60,20 @@ async fn login() {
                 serde_json_from::<
                     types::LoginBody,
                 >("{\"user\":\"conformance\",\"password\":\"conformance\"}"),
+            )
+            .send()
+            .await,
+    );
+}
+
+#[tokio::test]
+#[ignore = "needs a Prism mock: run `cargo xtask test`"]
+async fn merge_note() {
+    accepted(
+        client()
+            .merge_note(
+                serde_json_from::<String>("\"conformance\""),
+                serde_json_from::<types::Note>("{}"),
             )
             .send()
             .await,

@@ -251,11 +251,7 @@ impl<'a> Lowerer<'a> {
     fn param_type(&mut self, ty: Type, location: ParamLocation, at: &str) -> Option<Type> {
         match &ty {
             Type::Any => Some(Type::String),
-            Type::Array(_) | Type::Map(_) | Type::Object if location == ParamLocation::Cookie => {
-                self.error(at, "cookie parameters that are arrays or objects are not supported");
-                None
-            }
-            Type::Named(_) if location == ParamLocation::Cookie && self.is_object_type(&ty) => {
+            _ if location == ParamLocation::Cookie && (matches!(ty, Type::Array(_)) || self.is_object_type(&ty)) => {
                 self.error(at, "cookie parameters that are arrays or objects are not supported");
                 None
             }
@@ -282,22 +278,15 @@ impl<'a> Lowerer<'a> {
         ty
     }
 
+    /// An object (a struct, union or map), read through aliases (`StringList: {type: object}`).
     fn is_object_type(&self, ty: &Type) -> bool {
-        // Through aliases (`StringList: {type: object}`), a few deep: alias
-        // cycles are refused by a later pass.
-        let mut ty = ty;
-        for _ in 0..8 {
-            match ty {
-                Type::Object | Type::Map(_) => return true,
-                Type::Named(name) => match self.types.get(name).map(|t| &t.kind) {
-                    Some(TypeKind::Struct { .. } | TypeKind::Union { .. }) => return true,
-                    Some(TypeKind::Alias(target)) => ty = target,
-                    _ => return false,
-                },
-                _ => return false,
+        match self.dealiased(ty.clone()) {
+            Type::Object | Type::Map(_) => true,
+            Type::Named(name) => {
+                matches!(self.types.get(&name).map(|t| &t.kind), Some(TypeKind::Struct { .. } | TypeKind::Union { .. }))
             }
+            _ => false,
         }
-        false
     }
 
     /// The parameter's `style` and `explode`, when its value is not written

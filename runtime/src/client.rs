@@ -101,9 +101,7 @@ impl Request {
     ) -> Result<(), Error> {
         let fragment = crate::style::query_styled(name, style, explode, value)?;
         if !fragment.is_empty() {
-            if !self.query.is_empty() {
-                self.query.push('&');
-            }
+            self.separate_query_parameter();
             self.query.push_str(&fragment);
         }
         Ok(())
@@ -111,11 +109,16 @@ impl Request {
 
     /// `&name=` (no `&` first), before a value.
     fn start_query_parameter(&mut self, name: &str) {
+        self.separate_query_parameter();
+        self.query.push_str(&encode_query_component(name));
+        self.query.push('=');
+    }
+
+    /// The `&` before a parameter, unless it is the first.
+    fn separate_query_parameter(&mut self) {
         if !self.query.is_empty() {
             self.query.push('&');
         }
-        self.query.push_str(&encode_query_component(name));
-        self.query.push('=');
     }
 
     /// Sets a header parameter; values with line breaks are refused.
@@ -158,38 +161,36 @@ impl Request {
     pub fn json_as(&mut self, content_type: &'static str, body: &impl Serialize) -> Result<(), Error> {
         let bytes =
             serde_json::to_vec(body).map_err(|e| Error::InvalidRequest(format!("cannot encode request body: {e}")))?;
-        self.raw(content_type, Bytes::from(bytes));
+        self.raw(HeaderValue::from_static(content_type), Bytes::from(bytes));
         Ok(())
     }
 
     /// Sets a text body of media type `content_type` (`text/plain`).
     pub fn text(&mut self, content_type: &'static str, body: &str) {
-        self.raw(content_type, Bytes::copy_from_slice(body.as_bytes()));
+        self.raw(HeaderValue::from_static(content_type), Bytes::copy_from_slice(body.as_bytes()));
     }
 
     /// Sets a body of raw bytes of media type `content_type`
     /// (`application/octet-stream`, `image/png`); cloning [`Bytes`] shares them.
     pub fn bytes(&mut self, content_type: &'static str, body: Bytes) {
-        self.raw(content_type, body);
+        self.raw(HeaderValue::from_static(content_type), body);
     }
 
     /// Sets an `application/x-www-form-urlencoded` body of `body`'s members
     /// (see [`multipart::form`](crate::multipart::form)).
     pub fn form(&mut self, body: &impl Serialize) -> Result<(), Error> {
-        self.raw("application/x-www-form-urlencoded", crate::multipart::form(body)?);
+        self.raw(HeaderValue::from_static("application/x-www-form-urlencoded"), crate::multipart::form(body)?);
         Ok(())
     }
 
     /// Sets a `multipart/form-data` body.
     pub fn multipart(&mut self, body: crate::multipart::Multipart) {
         let (content_type, bytes) = body.finish();
-        let content_type = HeaderValue::try_from(content_type).expect("the boundary is alphanumeric");
-        self.headers.insert(CONTENT_TYPE, content_type);
-        self.body = Some(bytes);
+        self.raw(HeaderValue::try_from(content_type).expect("the boundary is alphanumeric"), bytes);
     }
 
-    fn raw(&mut self, content_type: &'static str, body: Bytes) {
-        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    fn raw(&mut self, content_type: HeaderValue, body: Bytes) {
+        self.headers.insert(CONTENT_TYPE, content_type);
         self.body = Some(body);
     }
 

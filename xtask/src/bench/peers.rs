@@ -49,8 +49,16 @@ pub struct Installed {
 
 /// Installs both peers unless the pinned versions are already there.
 pub fn install(root: &Path) -> Result<Installed, String> {
-    let tools = root.join(".tools");
-    let progenitor_root = tools.join(format!("progenitor-{PROGENITOR_VERSION}"));
+    let progenitor = install_progenitor(root)?;
+    let pinned = format!("openapi-generator-cli=={OPENAPI_GENERATOR_VERSION}");
+    let openapi_generator = venv(root, "bench-venv", &[pinned.as_str()])?.join("openapi-generator-cli");
+    Ok(Installed { progenitor, openapi_generator })
+}
+
+/// `cargo-progenitor` at the pinned version under `.tools/`, installed
+/// unless it is there (the bench and the corpus share it).
+pub(crate) fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
+    let progenitor_root = root.join(".tools").join(format!("progenitor-{PROGENITOR_VERSION}"));
     let progenitor = progenitor_root.join("bin/cargo-progenitor");
     if !progenitor.exists() {
         let mut install = Command::new(env!("CARGO"));
@@ -59,9 +67,7 @@ pub fn install(root: &Path) -> Result<Installed, String> {
             .arg(&progenitor_root);
         run(&mut install)?;
     }
-    let pinned = format!("openapi-generator-cli=={OPENAPI_GENERATOR_VERSION}");
-    let openapi_generator = venv(root, "bench-venv", &[pinned.as_str()])?.join("openapi-generator-cli");
-    Ok(Installed { progenitor, openapi_generator })
+    Ok(progenitor)
 }
 
 impl Installed {

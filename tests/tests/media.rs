@@ -4,8 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
+use golden_media::runtime::futures_util::{stream, StreamExt as _};
 use golden_media::runtime::mock::{Mock, MockRequest};
-use golden_media::runtime::{Bytes, Error, FilePart};
+use golden_media::runtime::{ByteStream, Bytes, Error, FilePart};
 use golden_media::{mock, types, Auth, Client, Config};
 
 fn client(service: &Mock) -> Client {
@@ -37,6 +38,33 @@ async fn a_file_goes_up_as_its_bytes_and_comes_down_as_bytes() {
     let file = client.download_file(stored.body().id.clone()).send().await.unwrap();
 
     assert_eq!(file.body(), &pdf, "every byte, the invalid UTF-8 ones included");
+    service.assert_no_unexpected_requests();
+}
+
+#[tokio::test]
+async fn a_large_file_goes_up_from_a_stream_and_comes_down_as_a_stream() {
+    let chunk = Bytes::from(vec![7u8; 64 * 1024]);
+    let upload = mock::upload_file()
+        .match_requests(|r| r.http().body().len() == 4 * 64 * 1024 && r.header("content-length") == Some("262144"))
+        .then_output(types::Stored::new(types::StoredRequired { id: "f-2".into() }));
+    let download = mock::download_file().then_output(Bytes::from(vec![9u8; 100_000]));
+    let service = Mock::new().with_rule(&upload).with_rule(&download);
+    let client = Client::new(service.config().with_max_response_bytes(1024)).unwrap();
+
+    let chunks = stream::iter(std::iter::repeat_n(chunk, 4).map(Ok::<_, std::io::Error>));
+    let body = ByteStream::from_stream(chunks).with_length(4 * 64 * 1024);
+    let stored = client.upload_file(body).send().await.unwrap();
+
+    let whole = client.download_file(stored.body().id.clone()).send().await;
+    assert!(matches!(whole, Err(Error::BodyTooLarge { limit: 1024, .. })), "{whole:?}");
+    let mut file = client.download_file(stored.body().id.clone()).send_streaming().await.unwrap().into_body();
+    let mut read = 0;
+    while let Some(chunk) = file.next().await {
+        let chunk = chunk.unwrap();
+        assert!(chunk.iter().all(|&b| b == 9));
+        read += chunk.len();
+    }
+    assert_eq!(read, 100_000, "beyond max_response_bytes");
     service.assert_no_unexpected_requests();
 }
 

@@ -118,8 +118,8 @@ fn operation_test(service: &Service, op: &Operation) -> TokenStream {
                 .and_then(|p| p.doc.example.clone().or_else(|| p.doc.default.clone()).or_else(|| for_format(&p.doc)))
                 .unwrap_or_else(|| synthesize(service, &arg.ty, 0))
         };
-        if arg.ty == Type::Bytes {
-            return quote!(rt::Bytes::from_static(b"conformance"));
+        if arg.ty == Type::ByteStream {
+            return quote!(rt::ByteStream::from_static(b"conformance"));
         }
         let ty = rust_type(&arg.ty, Scope::Elsewhere);
         let json = serde_json::to_string(&value).unwrap_or_default();
@@ -157,7 +157,7 @@ fn synthesize(service: &Service, ty: &Type, depth: usize) -> Value {
     }
     match ty {
         Type::String | Type::Text => json!("conformance"),
-        Type::Bytes | Type::File => json!([]),
+        Type::Bytes | Type::ByteStream | Type::File => json!([]),
         Type::Integer(_) => json!(1),
         Type::Number(_) => json!(1.0),
         Type::Boolean => json!(true),

@@ -61,7 +61,7 @@ impl Arg {
     pub fn signature(&self) -> (TokenStream, TokenStream) {
         let name = ident(&self.name);
         match self.ty {
-            Type::String | Type::Text | Type::Bytes | Type::Named(_) => {
+            Type::String | Type::Text | Type::Bytes | Type::ByteStream | Type::Named(_) => {
                 let ty = rust_type(&self.ty, Scope::Elsewhere);
                 (quote!(#name: impl Into<#ty>), quote!(#name.into()))
             }
@@ -303,20 +303,48 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
         quote!()
     };
     let anonymous = op.anonymous.then(|| quote!(request.without_credentials();));
+    let build = quote! {
+        #checks
+        #path
+        let #mut_request request = rt::Request::new(rt::http::Method::#method, #op_name, path);
+        #(#query)*
+        #(#headers)*
+        #(#cookies)*
+        #body
+        #accept
+        #anonymous
+    };
+    if op.success != Success::Body(Type::Bytes) {
+        return quote! {
+            /// Sends the request and decodes the documented response.
+            pub async fn send(self) -> Result<rt::Response<#ok_type>, rt::Error> {
+                #build
+                let response = self.client.inner.execute(request).await?;
+                #decode
+            }
+        };
+    }
+    // A file may be too large to hold: it can also be read as it arrives.
     quote! {
-        /// Sends the request and decodes the documented response.
-        pub async fn send(self) -> Result<rt::Response<#ok_type>, rt::Error> {
-            #checks
-            #path
-            let #mut_request request = rt::Request::new(rt::http::Method::#method, #op_name, path);
-            #(#query)*
-            #(#headers)*
-            #(#cookies)*
-            #body
-            #accept
-            #anonymous
-            let response = self.client.inner.execute(request).await?;
-            #decode
+        /// Sends the request and reads the whole file into memory (within the
+        /// client's `max_response_bytes`).
+        pub async fn send(self) -> Result<rt::Response<rt::Bytes>, rt::Error> {
+            let request = self.request()?;
+            self.client.inner.execute(request).await
+        }
+
+        /// Sends the request and returns once the answer's headers are in, the
+        /// file to be read as it arrives, without a size limit. The request
+        /// timeout still covers the whole file, and a failure while reading it
+        /// is not retried.
+        pub async fn send_streaming(self) -> Result<rt::Response<rt::ByteStream>, rt::Error> {
+            let request = self.request()?;
+            self.client.inner.execute_streaming(request).await
+        }
+
+        fn request(&self) -> Result<rt::Request, rt::Error> {
+            #build
+            Ok(request)
         }
     }
 }
@@ -370,7 +398,7 @@ fn write_body(version: &Version<'_>, body: &crate::ir::Body) -> TokenStream {
         BodyMedia::Json if content_type == "application/json" => quote!(request.json(#value)?;),
         BodyMedia::Json => quote!(request.json_as(#content_type, #value)?;),
         BodyMedia::Text => quote!(request.text(#content_type, #value);),
-        BodyMedia::Binary => quote!(request.bytes(#content_type, rt::Bytes::clone(#value));),
+        BodyMedia::Binary => quote!(request.stream(#content_type, rt::ByteStream::clone(#value));),
         BodyMedia::Form => quote!(request.form(#value)?;),
         BodyMedia::Multipart => {
             let fields = match body.ty.held_inline().and_then(|name| version.service.types.get(name)) {

@@ -233,7 +233,7 @@ impl Call {
                 let text = example.and_then(Value::as_str).unwrap_or("...");
                 quote!(#text)
             }
-            Type::Bytes => quote!("file contents".as_bytes()),
+            Type::Bytes | Type::ByteStream => quote!("file contents".as_bytes()),
             Type::File => {
                 let krate = &self.krate;
                 quote!(#krate::runtime::FilePart::new("file contents".as_bytes()).with_file_name("report.txt"))

@@ -30,6 +30,7 @@ pub fn rust_type(ty: &Type, scope: Scope) -> TokenStream {
         Type::Any => quote!(rt::serde_json::Value),
         Type::Text => quote!(String),
         Type::Bytes => quote!(rt::Bytes),
+        Type::ByteStream => quote!(rt::ByteStream),
         Type::File => quote!(rt::FilePart),
         Type::Object => quote!(rt::serde_json::Map<String, rt::serde_json::Value>),
         Type::Array(item) => {

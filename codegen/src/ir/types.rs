@@ -14,8 +14,10 @@ pub enum Type {
     Any,
     /// A whole body of text (`text/*`), sent and read as is rather than as JSON.
     Text,
-    /// A whole body of bytes (`application/octet-stream`, `image/png`, …).
+    /// A whole response body of bytes (`application/octet-stream`, `image/png`, …).
     Bytes,
+    /// A whole request body of bytes, which the caller may stream.
+    ByteStream,
     /// A file of a `multipart/form-data` body (`format: binary` there).
     File,
     /// A JSON object with arbitrary members.
@@ -67,7 +69,7 @@ impl std::fmt::Display for Type {
             Type::DateTime => f.write_str("date-time"),
             Type::Any => f.write_str("any"),
             Type::Text => f.write_str("text"),
-            Type::Bytes => f.write_str("bytes"),
+            Type::Bytes | Type::ByteStream => f.write_str("bytes"),
             Type::File => f.write_str("file"),
             Type::Object => f.write_str("object"),
             Type::Array(t) => write!(f, "array of {t}"),

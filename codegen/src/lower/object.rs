@@ -303,7 +303,7 @@ fn type_word(ty: &Type) -> String {
         Type::Nullable(inner) => type_word(inner),
         Type::Any => "Value".into(),
         Type::Text => "Text".into(),
-        Type::Bytes | Type::File => "Bytes".into(),
+        Type::Bytes | Type::ByteStream | Type::File => "Bytes".into(),
         Type::Named(n) => n.clone(),
     }
 }

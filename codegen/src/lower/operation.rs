@@ -417,7 +417,7 @@ impl<'a> Lowerer<'a> {
         let hint = format!("{}Body", pascal(op_name));
         let ty = match (chosen.kind, &chosen.media.schema) {
             (BodyMedia::Text, _) => Type::Text,
-            (BodyMedia::Binary, _) => Type::Bytes,
+            (BodyMedia::Binary, _) => Type::ByteStream,
             (BodyMedia::Json, Some(schema)) => self.type_of_ref(schema, &hint, &schema_at),
             (BodyMedia::Form | BodyMedia::Multipart, Some(schema)) => {
                 self.members_type(schema, chosen.kind, &hint, &schema_at)?
@@ -425,7 +425,7 @@ impl<'a> Lowerer<'a> {
             (_, None) => unreachable!("chosen_media picks JSON, form and multipart media with a schema only"),
         };
         // A form or multipart body read leniently as bytes is sent as such.
-        let media = if ty == Type::Bytes { BodyMedia::Binary } else { chosen.kind };
+        let media = if ty == Type::ByteStream { BodyMedia::Binary } else { chosen.kind };
         Some(Body {
             ty,
             media,
@@ -475,7 +475,7 @@ impl<'a> Lowerer<'a> {
             self.error(pointer, message);
             return None;
         }
-        self.sloppy(pointer, message).then_some(Type::Bytes)
+        self.sloppy(pointer, message).then_some(Type::ByteStream)
     }
 
     fn responses(&mut self, responses: &'a openapiv3::Responses, op_name: &str, pointer: &str) -> Vec<ResponseDef> {

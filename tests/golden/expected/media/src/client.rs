@@ -257,7 +257,7 @@ impl Client {
     /// # Ok(())
     /// # }
     /// ```
-    pub fn upload_file(&self, body: impl Into<rt::Bytes>) -> operation::UploadFile {
+    pub fn upload_file(&self, body: impl Into<rt::ByteStream>) -> operation::UploadFile {
         operation::UploadFile::new(self.clone(), body.into())
     }
 }

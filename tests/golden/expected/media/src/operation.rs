@@ -22,13 +22,29 @@ impl AvatarImage {
         self
     }
 
-    /// Sends the request and decodes the documented response.
+    /// Sends the request and reads the whole file into memory (within the
+    /// client's `max_response_bytes`).
     pub async fn send(self) -> Result<rt::Response<rt::Bytes>, rt::Error> {
+        let request = self.request()?;
+        self.client.inner.execute(request).await
+    }
+
+    /// Sends the request and returns once the answer's headers are in, the
+    /// file to be read as it arrives, without a size limit. The request
+    /// timeout still covers the whole file, and a failure while reading it
+    /// is not retried.
+    pub async fn send_streaming(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream>, rt::Error> {
+        let request = self.request()?;
+        self.client.inner.execute_streaming(request).await
+    }
+
+    fn request(&self) -> Result<rt::Request, rt::Error> {
         let path = "/avatars/image".to_owned();
         let mut request = rt::Request::new(rt::http::Method::GET, "avatar_image", path);
         request.accept("image/*");
-        let response = self.client.inner.execute(request).await?;
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -104,14 +120,30 @@ impl DownloadFile {
         self
     }
 
-    /// Sends the request and decodes the documented response.
+    /// Sends the request and reads the whole file into memory (within the
+    /// client's `max_response_bytes`).
     pub async fn send(self) -> Result<rt::Response<rt::Bytes>, rt::Error> {
+        let request = self.request()?;
+        self.client.inner.execute(request).await
+    }
+
+    /// Sends the request and returns once the answer's headers are in, the
+    /// file to be read as it arrives, without a size limit. The request
+    /// timeout still covers the whole file, and a failure while reading it
+    /// is not retried.
+    pub async fn send_streaming(
+        self,
+    ) -> Result<rt::Response<rt::ByteStream>, rt::Error> {
+        let request = self.request()?;
+        self.client.inner.execute_streaming(request).await
+    }
+
+    fn request(&self) -> Result<rt::Request, rt::Error> {
         let id = rt::encode_path_segment("id", &self.id)?;
         let path = format!("/files/{id}");
         let mut request = rt::Request::new(rt::http::Method::GET, "download_file", path);
         request.accept("application/pdf");
-        let response = self.client.inner.execute(request).await?;
-        Ok(response)
+        Ok(request)
     }
 }
 
@@ -318,11 +350,11 @@ impl SetAvatar {
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct UploadFile {
     client: super::Client,
-    body: rt::Bytes,
+    body: rt::ByteStream,
 }
 
 impl UploadFile {
-    pub(super) fn new(client: super::Client, body: rt::Bytes) -> Self {
+    pub(super) fn new(client: super::Client, body: rt::ByteStream) -> Self {
         Self { client, body }
     }
 
@@ -336,7 +368,7 @@ impl UploadFile {
     pub async fn send(self) -> Result<rt::Response<types::Stored>, rt::Error> {
         let path = "/files".to_owned();
         let mut request = rt::Request::new(rt::http::Method::POST, "upload_file", path);
-        request.bytes("application/octet-stream", rt::Bytes::clone(&self.body));
+        request.stream("application/octet-stream", rt::ByteStream::clone(&self.body));
         let response = self.client.inner.execute(request).await?;
         response.json()
     }

@@ -117,7 +117,9 @@ async fn set_avatar() {
 #[tokio::test]
 #[ignore = "needs a Prism mock: run `cargo xtask test`"]
 async fn upload_file() {
-    accepted(client().upload_file(rt::Bytes::from_static(b"conformance")).send().await);
+    accepted(
+        client().upload_file(rt::ByteStream::from_static(b"conformance")).send().await,
+    );
 }
 
 /// Decodes an argument from the spec's example JSON.

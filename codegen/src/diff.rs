@@ -34,7 +34,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::ir::{Constraints, Field, Operation, Param, Service, Success, Type, TypeDef, TypeKind};
+use crate::ir::{Constraints, Field, Operation, OperationSecurity, Param, Service, Success, Type, TypeDef, TypeKind};
 
 /// One difference between two versions of an API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -130,6 +130,14 @@ pub fn diff(old: &Service, new: &Service) -> Vec<Change> {
 fn client(d: &mut Differ, a: &Service, b: &Service) {
     if a.auth != b.auth {
         d.push("client", format!("authentication changed from {:?} to {:?}", a.auth, b.auth), true);
+    }
+    if (&a.security_scheme, &a.other_schemes) != (&b.security_scheme, &b.other_schemes) {
+        let schemes = |s: &Service| {
+            let others = s.other_schemes.iter().map(|o| format!("{} ({:?})", o.name, o.auth));
+            s.security_scheme.iter().cloned().chain(others).collect::<Vec<_>>().join(", ")
+        };
+        let message = format!("security schemes changed from [{}] to [{}]", schemes(a), schemes(b));
+        d.push("client", message, true);
     }
     let names = |s: &Service| s.client_params.iter().map(|p| p.name.clone()).collect::<BTreeSet<_>>();
     let (pa, pb) = (names(a), names(b));
@@ -229,6 +237,10 @@ fn operation(d: &mut Differ, at: &str, a: &Operation, b: &Operation) {
     let (sa, sb) = (success_shape(&a.success), success_shape(&b.success));
     if sa != sb {
         d.push(at, format!("success response changed from {sa} to {sb}"), true);
+    }
+    if a.security != b.security {
+        let message = format!("credentials changed from {:?} to {:?}", a.security, b.security);
+        d.push(at, message, b.security != OperationSecurity::Anonymous);
     }
     generated_methods(d, at, a, b);
     if a.doc.description != b.doc.description || a.doc.summary != b.doc.summary {

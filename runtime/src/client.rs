@@ -12,7 +12,7 @@ use serde::Serialize;
 use tracing::Instrument as _;
 
 use crate::auth::secret::{Redaction, Secret};
-use crate::auth::signer::Outgoing;
+use crate::auth::signer::{Auth, Outgoing};
 use crate::encode::{check_url_length, encode_query_component, validate_header_value};
 use crate::retry::{Attempts, RetryBudget, Transience};
 use crate::transport::{
@@ -30,6 +30,10 @@ pub struct ServiceInfo {
     /// The service's API version header value, e.g. `epas 1.0`; the auth
     /// scheme decides how it is sent (SCP: `Scp-Api-Version`).
     pub api_version: Option<&'static str>,
+    /// The security scheme (its name under `components.securitySchemes`)
+    /// whose credentials [`Config::new`] takes, for operations that name
+    /// theirs (see [`Request::security`]).
+    pub security_scheme: Option<&'static str>,
 }
 
 /// A configured connection to one service, cheap to clone and share between
@@ -69,6 +73,7 @@ pub struct Request {
     headers: HeaderMap,
     body: Option<ByteStream>,
     anonymous: bool,
+    security: Option<&'static [&'static [&'static str]]>,
 }
 
 impl Request {
@@ -83,6 +88,7 @@ impl Request {
             headers: HeaderMap::new(),
             body: None,
             anonymous: false,
+            security: None,
         }
     }
 
@@ -151,6 +157,16 @@ impl Request {
     /// whose description says `security: []` (a login, a health check).
     pub fn without_credentials(&mut self) {
         self.anonymous = true;
+    }
+
+    /// The security requirements of an operation whose description names
+    /// its own: any one of `alternatives` will do, each a set of scheme
+    /// names used together (an empty set: no credentials). The first whose
+    /// schemes all have credentials (see [`Config::with_auth_for`]) signs
+    /// the request. Without this call the request carries [`Config::new`]'s
+    /// `auth`.
+    pub fn security(&mut self, alternatives: &'static [&'static [&'static str]]) {
+        self.security = Some(alternatives);
     }
 
     /// Sets a JSON body.
@@ -318,28 +334,29 @@ impl Client {
         // A streamed body is read by its first attempt: there is no other.
         let replayable = request.is_replayable();
         let mut token_reissued = !replayable;
+        let auth = self.credentials(request)?;
         loop {
             let attempt = attempts.start();
             tracing::Span::current().record("attempts", attempt);
-            let (outgoing, token) = self.prepare(request, url).await?;
+            let (outgoing, token) = self.prepare(request, url, &auth).await?;
             let (error, transience) = match self.attempt::<B>(outgoing).await {
                 Ok((status, headers, body)) => {
                     tracing::Span::current().record("status", status.as_u16());
                     if status.is_success() {
                         attempts.succeeded();
-                        let redaction = Redaction::new(&self.inner.config.auth, token);
+                        let redaction = Redaction::new(&auth, token);
                         return Ok(Response::new(status, headers, body).with_redaction(redaction));
                     }
                     if status == StatusCode::UNAUTHORIZED && !token_reissued {
                         if let Some(token) = &token {
                             token_reissued = true;
-                            if self.inner.config.auth.reissue(token) {
+                            if auth.reissue(token) {
                                 tracing::debug!("401 with a cached token, issuing a new one");
                                 continue;
                             }
                         }
                     }
-                    let redaction = Redaction::new(&self.inner.config.auth, token);
+                    let redaction = Redaction::new(&auth, token);
                     match body.read_for_error(self.inner.config.max_response_bytes, status).await {
                         Ok(body) => {
                             let error = ApiError::received(request, status, headers, body, &redaction);
@@ -361,6 +378,35 @@ impl Client {
             tracing::debug!(%error, attempt, ?delay, "transient failure, retrying");
             tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The credentials `request` goes out with: none, [`Config::new`]'s, or
+    /// those of the first security alternative it accepts that are set. A
+    /// client with no credentials at all (a mock server) sends every request
+    /// without; one that has some but not those an operation needs fails
+    /// rather than send the wrong ones.
+    fn credentials(&self, request: &Request) -> Result<Auth, Error> {
+        let config = &self.inner.config;
+        let Some(alternatives) = request.security.filter(|_| !request.anonymous) else {
+            return Ok(if request.anonymous { Auth::None } else { config.auth.clone() });
+        };
+        if config.auth.is_none() && config.schemes.is_empty() {
+            return Ok(Auth::None);
+        }
+        let default_scheme = self.inner.service.security_scheme;
+        for alternative in alternatives {
+            let parts: Option<Vec<Auth>> =
+                alternative.iter().map(|scheme| config.auth_for(scheme, default_scheme).cloned()).collect();
+            if let Some(parts) = parts {
+                return Ok(Auth::all_of(parts));
+            }
+        }
+        let accepted: Vec<String> = alternatives.iter().map(|set| format!("`{}`", set.join("` + `"))).collect();
+        Err(Error::Auth(format!(
+            "operation `{}` needs credentials for the security scheme {}, and none are set (see `Config::with_auth_for`)",
+            request.operation,
+            accepted.join(" or "),
+        )))
     }
 
     /// Sends one attempt and reads its body. A failure while reading (a
@@ -388,7 +434,12 @@ impl Client {
 
     /// Builds one attempt: transport headers, authentication, body. A fresh
     /// timestamp and signature are made for every attempt.
-    async fn prepare(&self, request: &Request, url: &reqwest::Url) -> Result<(HttpRequest, Option<Secret>), Error> {
+    async fn prepare(
+        &self,
+        request: &Request,
+        url: &reqwest::Url,
+        auth: &Auth,
+    ) -> Result<(HttpRequest, Option<Secret>), Error> {
         let config = &self.inner.config;
         let mut headers = HeaderMap::with_capacity(request.headers.len() + 8);
         headers.extend(request.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
@@ -405,15 +456,12 @@ impl Client {
             timeout,
             connect_timeout: config.connect_timeout,
         };
-        let token = if request.anonymous { None } else { config.auth.sign(&outgoing, &mut headers).await? };
-        let keyed;
-        let url = match config.auth.query_parameter().filter(|_| !request.anonymous) {
-            Some((name, key)) => {
-                keyed = with_query_parameter(url, name, key.expose());
-                &keyed
-            }
-            None => url,
-        };
+        let token = auth.sign(&outgoing, &mut headers).await?;
+        let mut keyed = None;
+        for (name, key) in auth.query_parameters() {
+            keyed = Some(with_query_parameter(keyed.as_ref().unwrap_or(url), name, key.expose()));
+        }
+        let url = keyed.as_ref().unwrap_or(url);
         if let Some(length) = request.body.as_ref().filter(|body| !body.is_replayable()).and_then(ByteStream::length) {
             headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
         }
@@ -486,16 +534,25 @@ async fn within<T>(total: Option<Duration>, call: impl Future<Output = Result<T,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Auth;
 
-    const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
+    const SERVICE: ServiceInfo =
+        ServiceInfo { name: "test", version: "0.1.0", api_version: None, security_scheme: None };
+
+    /// One attempt of `request` with the credentials it resolves to.
+    async fn attempt_of(
+        client: &Client,
+        request: &Request,
+        url: &reqwest::Url,
+    ) -> Result<(HttpRequest, Option<Secret>), Error> {
+        client.prepare(request, url, &client.credentials(request)?).await
+    }
 
     /// The request one attempt would send with `auth`.
     async fn prepared(auth: Auth) -> HttpRequest {
         let client = Client::new(Config::new("https://example.invalid", auth), SERVICE).unwrap();
         let request = Request::new(Method::GET, "show", "/x".to_owned());
         let url = request.url(client.config().base_url()).unwrap();
-        client.prepare(&request, &url).await.unwrap().0
+        attempt_of(&client, &request, &url).await.unwrap().0
     }
 
     #[tokio::test]
@@ -527,16 +584,36 @@ mod tests {
         let mut request = Request::new(Method::GET, "list", "/x".to_owned());
         request.query("page", 2);
         let url = request.url(client.config().base_url()).unwrap();
-        let (sent, _) = client.prepare(&request, &url).await.unwrap();
+        let (sent, _) = attempt_of(&client, &request, &url).await.unwrap();
         assert_eq!(sent.uri().query(), Some("page=2&api_key=k%261"));
         assert_eq!(url.query(), Some("page=2"), "the URL traced and quoted by errors has no key");
         let plain = Request::new(Method::GET, "list", "/x".to_owned());
         let url = plain.url(client.config().base_url()).unwrap();
-        assert_eq!(client.prepare(&plain, &url).await.unwrap().0.uri().query(), Some("api_key=k%261"));
+        assert_eq!(attempt_of(&client, &plain, &url).await.unwrap().0.uri().query(), Some("api_key=k%261"));
         let mut anonymous = Request::new(Method::GET, "health", "/x".to_owned());
         anonymous.without_credentials();
         let url = anonymous.url(client.config().base_url()).unwrap();
-        assert_eq!(client.prepare(&anonymous, &url).await.unwrap().0.uri().query(), None);
+        assert_eq!(attempt_of(&client, &anonymous, &url).await.unwrap().0.uri().query(), None);
+    }
+
+    #[tokio::test]
+    async fn a_requirement_of_two_schemes_applies_both_and_the_default_answers_to_its_name() {
+        let service = ServiceInfo { security_scheme: Some("token"), ..SERVICE };
+        let config = Config::new("https://example.invalid", Auth::static_bearer("t-1"))
+            .with_auth_for("app", Auth::api_key_query("app_id", "a-1").unwrap())
+            .with_auth_for("key", Auth::api_key_query("app_key", "k-1").unwrap());
+        let client = Client::new(config, service).unwrap();
+        let mut request = Request::new(Method::GET, "partner", "/x".to_owned());
+        request.security(&[&["missing"], &["app", "key"], &["token"]]);
+        let url = request.url(client.config().base_url()).unwrap();
+        let (sent, _) = attempt_of(&client, &request, &url).await.unwrap();
+        assert_eq!(sent.uri().query(), Some("app_id=a-1&app_key=k-1"));
+        assert!(sent.headers().get("authorization").is_none());
+        let mut by_token = Request::new(Method::GET, "list", "/x".to_owned());
+        by_token.security(&[&["token"], &["app"]]);
+        let (sent, _) = attempt_of(&client, &by_token, &url).await.unwrap();
+        assert_eq!(sent.headers()["authorization"], "Bearer t-1");
+        assert_eq!(sent.uri().query(), None);
     }
 
     #[tokio::test]
@@ -548,7 +625,7 @@ mod tests {
         request.cookie("visits", "3").unwrap();
         assert!(request.cookie("a=b", "1").is_err() && request.cookie("", "1").is_err());
         let url = request.url(client.config().base_url()).unwrap();
-        let (sent, _) = client.prepare(&request, &url).await.unwrap();
+        let (sent, _) = attempt_of(&client, &request, &url).await.unwrap();
         let cookie = &sent.headers()["cookie"];
         assert_eq!(cookie, "lang=ko%3B%20admin%3D1; visits=3; session=c-1");
         assert!(cookie.is_sensitive());
@@ -571,7 +648,7 @@ mod tests {
         let mut request = Request::new(Method::GET, "health", "/health".to_owned());
         request.without_credentials();
         let url = request.url(client.config().base_url()).unwrap();
-        let (sent, token) = client.prepare(&request, &url).await.unwrap();
+        let (sent, token) = attempt_of(&client, &request, &url).await.unwrap();
         assert!(sent.headers().get("authorization").is_none() && token.is_none(), "{:?}", sent.headers());
     }
 
@@ -580,7 +657,7 @@ mod tests {
         let client = Client::new(Config::new("https://example.invalid", Auth::static_bearer("a\nb")), SERVICE).unwrap();
         let request = Request::new(Method::GET, "show", "/x".to_owned());
         let url = request.url(client.config().base_url()).unwrap();
-        let Err(err) = client.prepare(&request, &url).await else { panic!("a line break was accepted") };
+        let Err(err) = attempt_of(&client, &request, &url).await else { panic!("a line break was accepted") };
         assert!(matches!(&err, Error::Auth(m) if m.contains("bearer") && !m.contains("a\nb")), "{err:?}");
     }
 }

@@ -29,6 +29,9 @@ use crate::retry::RetryPolicy;
 pub struct Config {
     pub(crate) base_url: String,
     pub(crate) auth: Auth,
+    /// Credentials by security scheme name, for operations whose description
+    /// names a scheme other than the one `auth` is for.
+    pub(crate) schemes: Vec<(String, Auth)>,
     pub(crate) accept_language: String,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Duration,
@@ -49,6 +52,7 @@ impl Config {
         Config {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             auth: auth.into(),
+            schemes: Vec::new(),
             accept_language: "en-US".to_owned(),
             retry: RetryPolicy::default(),
             timeout: Duration::from_secs(60),
@@ -61,6 +65,27 @@ impl Config {
             validate_requests: true,
             max_pages: 10_000,
         }
+    }
+
+    /// Credentials for the security scheme `scheme` (its name under
+    /// `components.securitySchemes`), for the operations whose description
+    /// names it rather than the scheme of [`Config::new`]'s `auth`: a
+    /// service whose uploads take an API key and the rest an OAuth token.
+    /// An operation uses the first scheme it accepts that has credentials;
+    /// with none it fails with [`Error::Auth`](crate::Error::Auth) naming
+    /// the schemes. Setting a scheme again replaces its credentials.
+    pub fn with_auth_for(mut self, scheme: impl Into<String>, auth: impl Into<Auth>) -> Self {
+        let scheme = scheme.into();
+        self.schemes.retain(|(name, _)| *name != scheme);
+        self.schemes.push((scheme, auth.into()));
+        self
+    }
+
+    /// The credentials for `scheme`: those set by [`with_auth_for`](Self::with_auth_for),
+    /// else `auth` when `scheme` is the one it is for (`default_scheme`).
+    pub(crate) fn auth_for(&self, scheme: &str, default_scheme: Option<&str>) -> Option<&Auth> {
+        let named = self.schemes.iter().find(|(name, _)| name == scheme).map(|(_, auth)| auth);
+        named.or_else(|| (default_scheme == Some(scheme) && !self.auth.is_none()).then_some(&self.auth))
     }
 
     /// The `Accept-Language` header sent to SCP (`en-US` by default, or `ko-KR`).

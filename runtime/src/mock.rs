@@ -18,7 +18,7 @@
 //!     .then_output(serde_json::json!({"id": "c-1"}));
 //! let mock = Mock::new().with_rule(&show);
 //! let client = cloudsdk_runtime::Client::new(mock.config(), cloudsdk_runtime::ServiceInfo {
-//!     name: "example", version: "0", api_version: None,
+//!     name: "example", version: "0", api_version: None, security_scheme: None,
 //! }).unwrap();
 //! let request = Request::new(Method::GET, "show_cluster", "/v1/clusters/c-1".to_owned());
 //! let response = client.execute(request).await.unwrap(); // the 503 is retried

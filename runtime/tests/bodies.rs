@@ -10,7 +10,7 @@ use cloudsdk_runtime::{Auth, ByteStream, Bytes, Client, Config, Error, Request, 
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
+const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None, security_scheme: None };
 
 fn client(config: Config) -> Client {
     let quick = RetryPolicy::default().with_initial_delay(Duration::from_millis(1));

@@ -11,7 +11,7 @@ use cloudsdk_runtime::{encode_path_segment, Auth, Client, Config, Error, Request
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
+const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None, security_scheme: None };
 
 fn client(server: &MockServer) -> Client {
     let config = Config::new(server.uri(), Auth::None).with_retry(RetryPolicy::disabled());

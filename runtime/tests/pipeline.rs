@@ -12,7 +12,8 @@ use cloudsdk_runtime::{encode_path_segment, Auth, Client, Config, Error, Request
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "scp-test", version: "0.1.0", api_version: Some("test 1.0") };
+const SERVICE: ServiceInfo =
+    ServiceInfo { name: "scp-test", version: "0.1.0", api_version: Some("test 1.0"), security_scheme: None };
 
 const ACCESS_KEY: &str = "AK-test";
 const SECRET_KEY: &str = "SK-test-secret";

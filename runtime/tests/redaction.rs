@@ -11,7 +11,8 @@ use serde_json::json;
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: Some("test 1.0") };
+const SERVICE: ServiceInfo =
+    ServiceInfo { name: "test", version: "0.1.0", api_version: Some("test 1.0"), security_scheme: None };
 
 const SECRET: &str = "s3cr3t-value-never-shown";
 const TOKEN: &str = "issued-token-never-shown";

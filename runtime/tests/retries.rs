@@ -13,7 +13,8 @@ use cloudsdk_runtime::{Auth, CallOptions, Client, Config, Error, Request, RetryP
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "retry-test", version: "0.1.0", api_version: None };
+const SERVICE: ServiceInfo =
+    ServiceInfo { name: "retry-test", version: "0.1.0", api_version: None, security_scheme: None };
 
 /// Three attempts a millisecond or so apart, so the tests measure behaviour, not time.
 fn fast_retries() -> RetryPolicy {

@@ -12,7 +12,8 @@ use sha2::{Digest, Sha256};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "scp-test", version: "0.1.0", api_version: Some("test 1.0") };
+const SERVICE: ServiceInfo =
+    ServiceInfo { name: "scp-test", version: "0.1.0", api_version: Some("test 1.0"), security_scheme: None };
 const ACCESS_KEY: &str = "AK-independent";
 const SECRET_KEY: &str = "SK-independent-secret";
 

@@ -8,7 +8,7 @@ use serde_json::json;
 use wiremock::matchers::{path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
+const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None, security_scheme: None };
 
 fn client(server: &MockServer) -> Client {
     Client::new(Config::new(server.uri(), Auth::None), SERVICE).unwrap()

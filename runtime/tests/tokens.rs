@@ -14,7 +14,7 @@ use serde_json::json;
 use wiremock::matchers::{any, body_json, header, header_exists, method, path};
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
 
-const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None };
+const SERVICE: ServiceInfo = ServiceInfo { name: "test", version: "0.1.0", api_version: None, security_scheme: None };
 const KAKAO_TOKENS: &str = "/identity/v3/auth/tokens";
 
 /// A KakaoCloud IAM that issues `token-1`, `token-2`, … valid for `lifetime` from

@@ -533,3 +533,33 @@ fn the_scheme_is_the_first_an_operation_names_when_the_description_names_none() 
     let service = codegen::lower::lower("a.yaml", &doc).unwrap();
     assert_eq!(service.auth, codegen::ir::Auth::ApiKeyQuery { name: "api_key".into() });
 }
+
+#[test]
+fn an_operation_naming_an_unusable_scheme_is_an_error_when_strict_and_falls_back_when_lenient() {
+    let text = spec(concat!(
+        "security: [{key: []}]\n",
+        "paths:\n",
+        "  /a:\n",
+        "    get:\n",
+        "      operationId: a\n",
+        "      security: [{digest: []}, {key: []}]\n",
+        "      responses: {'200': {description: ok}}\n",
+        "  /b:\n",
+        "    get:\n",
+        "      operationId: b\n",
+        "      security: [{digest: []}]\n",
+        "      responses: {'200': {description: ok}}\n",
+        "components:\n",
+        "  securitySchemes:\n",
+        "    key: {type: apiKey, in: query, name: api_key}\n",
+        "    digest: {type: http, scheme: digest}\n",
+    ));
+    assert_fault(&text, "#/components/securitySchemes/digest", "`digest` is not supported");
+    let doc = codegen::load::parse("a.yaml", text.as_bytes()).unwrap();
+    let lowered = codegen::lower::lower_in("a.yaml", &doc, codegen::lower::Mode::Lenient).expect("lenient generates");
+    let pointers: Vec<&str> = lowered.warnings.iter().map(|w| w.pointer.as_str()).collect();
+    assert_eq!(pointers, ["#/components/securitySchemes/digest"]);
+    // `a` also takes the key, the client's scheme; `b` takes nothing usable and is sent as the client's.
+    let security: Vec<_> = lowered.service.operations.iter().map(|op| op.security.clone()).collect();
+    assert_eq!(security, [codegen::ir::OperationSecurity::Client, codegen::ir::OperationSecurity::Client]);
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 
 fn client() -> Client {
     let url = std::env::var("PRISM_URL_KAKAOCLOUD_REDIS").expect("set by `cargo xtask test`");
-    let service = ServiceInfo { name: "mismatch-test", version: "0", api_version: None };
+    let service = ServiceInfo { name: "mismatch-test", version: "0", api_version: None, security_scheme: None };
     Client::new(Config::new(url, Auth::static_token("t")), service).unwrap()
 }
 

@@ -9,7 +9,7 @@ use super::operation::ok_type;
 use super::operation::{builder_name, required_args, Arg};
 use super::snippet::{self, Awaited};
 use super::spelling::{ident, rust_type, Scope};
-use crate::ir::{BodyMedia, Operation, Service, StateStep, StateType, Waiter};
+use crate::ir::{Auth, BodyMedia, Operation, OperationSecurity, Service, StateStep, StateType, Waiter};
 
 pub fn emit_client(version: &Version<'_>) -> TokenStream {
     let service = version.service;
@@ -33,10 +33,8 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     });
     let ctor_args: Vec<_> = service.client_params.iter().map(|p| ident(&p.rust_name)).collect();
     let mut client_doc = vec![format!("Client of {} {}.", doc::escape(&service.title), doc::escape(&service.version))];
-    doc::paragraph(&mut client_doc, service.auth.conventions().auth_note);
-    if let Some(name) = service.auth.key_name() {
-        doc::paragraph(&mut client_doc, &format!("The service names its key `{name}`."));
-    }
+    doc::paragraph(&mut client_doc, &scheme_note(&service.auth));
+    other_schemes_note(&mut client_doc, service);
     for p in &service.client_params {
         doc::paragraph(&mut client_doc, &format!("`{}` is set once here and used in every request path.", p.name));
     }
@@ -90,6 +88,56 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
 
         #(#state_fns)*
     }
+}
+
+/// How a scheme's credentials are sent and supplied.
+fn scheme_note(auth: &Auth) -> String {
+    let note = auth.conventions().auth_note;
+    match auth.key_name() {
+        Some(name) => format!("{note} The service names its key `{name}`."),
+        None => note.to_owned(),
+    }
+}
+
+/// The schemes some operations take instead of the client's, and how to
+/// give their credentials.
+fn other_schemes_note(lines: &mut Vec<String>, service: &Service) {
+    if service.other_schemes.is_empty() {
+        return;
+    }
+    let default = service.security_scheme.as_deref().unwrap_or_default();
+    doc::our_paragraph(
+        lines,
+        &format!("These are the credentials of security scheme `{default}`. Some operations take those of another scheme (their docs say which); set them with `rt::Config::with_auth_for(scheme, auth)`:"),
+    );
+    lines.push(String::new());
+    for scheme in &service.other_schemes {
+        lines.push(format!("- `{}`: {}", scheme.name, scheme_note(&scheme.auth)));
+    }
+}
+
+/// What an operation's docs say of its credentials, when not the client's.
+fn security_note(security: &OperationSecurity) -> Option<String> {
+    let alternatives = match security {
+        OperationSecurity::Client => return None,
+        OperationSecurity::Anonymous => return Some("Sent without credentials.".to_owned()),
+        OperationSecurity::Alternatives(alternatives) => alternatives,
+    };
+    let sets: Vec<String> = alternatives
+        .iter()
+        .map(|set| match set.as_slice() {
+            [] => "none".to_owned(),
+            names => names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" with "),
+        })
+        .collect();
+    Some(match sets.as_slice() {
+        [only] => format!("Credentials: those of security scheme {only} (see [`Client`])."),
+        [first @ .., last] => format!(
+            "Credentials: the first configured of security scheme {} or {last} (see [`Client`]).",
+            first.join(", ")
+        ),
+        [] => return None,
+    })
 }
 
 /// The cloud's `from_env`, if the first server (the one `Endpoint` is built
@@ -173,16 +221,19 @@ fn budget_note(service: &Service) -> String {
 }
 
 fn service_info(service: &Service, crate_name: &str) -> TokenStream {
-    let api_version = match &service.api_version {
+    let option = |value: &Option<String>| match value {
         Some(v) => quote!(Some(#v)),
         None => quote!(None),
     };
+    let api_version = option(&service.api_version);
+    let security_scheme = option(&service.security_scheme);
     quote! {
         /// What this client tells the runtime about the service.
         const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
             name: #crate_name,
             version: env!("CARGO_PKG_VERSION"),
             api_version: #api_version,
+            security_scheme: #security_scheme,
         };
     }
 }
@@ -239,6 +290,9 @@ fn emit_method(version: &Version<'_>, op: &Operation) -> TokenStream {
         }
     }
     if let Some(note) = op.body.as_ref().and_then(media_note) {
+        doc::our_paragraph(&mut lines, &note);
+    }
+    if let Some(note) = security_note(&op.security) {
         doc::our_paragraph(&mut lines, &note);
     }
     if op.pagination.is_some() {

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::context::Crate;
 use super::operation::required_args;
 use super::spelling::{rust_type, Scope};
-use crate::ir::{Operation, Service, Type, TypeKind};
+use crate::ir::{Auth, Operation, Service, Type, TypeKind};
 
 /// The environment variable holding the Prism URL of one version of a crate.
 pub fn prism_env(crate_name: &str, module: Option<&str>) -> String {
@@ -41,7 +41,15 @@ pub fn conformance_rs(facts: &Crate<'_>) -> Result<Option<String>, String> {
             }
             None => quote!(#krate),
         };
-        let auth = test_auth(&krate, service)?;
+        let auth = test_auth(&krate, &service.auth)?;
+        let other_auths = service
+            .other_schemes
+            .iter()
+            .map(|scheme| {
+                let (name, auth) = (&scheme.name, test_auth(&krate, &scheme.auth)?);
+                Ok(quote!(.with_auth_for(#name, #auth)))
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         let client_args = service.client_params.iter().map(|_| quote!("conformance-tenant"));
         let tests = service.operations.iter().map(|op| operation_test(service, op));
         let body = quote! {
@@ -50,7 +58,7 @@ pub fn conformance_rs(facts: &Crate<'_>) -> Result<Option<String>, String> {
 
             fn client() -> #path::Client {
                 let url = std::env::var(#env).expect(concat!(#env, " is set by `cargo xtask test`"));
-                let config = #krate::Config::new(url, #auth).with_retry(#krate::runtime::RetryPolicy::disabled());
+                let config = #krate::Config::new(url, #auth)#(#other_auths)*.with_retry(#krate::runtime::RetryPolicy::disabled());
                 #path::Client::new(config, #(#client_args),*).expect("client")
             }
 
@@ -99,8 +107,8 @@ pub fn conformance_rs(facts: &Crate<'_>) -> Result<Option<String>, String> {
 }
 
 /// The vendor's test credentials, as an expression under the crate root.
-fn test_auth(krate: &proc_macro2::Ident, service: &Service) -> Result<TokenStream, String> {
-    let expression = format!("{krate}::{}", service.auth.conventions().test_auth);
+fn test_auth(krate: &proc_macro2::Ident, auth: &Auth) -> Result<TokenStream, String> {
+    let expression = format!("{krate}::{}", auth.conventions().test_auth);
     expression.parse().map_err(|e| format!("test credentials `{expression}` do not parse: {e}"))
 }
 

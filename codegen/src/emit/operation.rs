@@ -8,8 +8,8 @@ use super::context::Version;
 use super::doc;
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{
-    BodyMedia, Cursor, Doc, IntFormat, Operation, PageParam, PageStyle, Pagination, Param, ParamLocation, PathSegment,
-    Service, Status, StatusBody, Success, Type, TypeKind,
+    BodyMedia, Cursor, Doc, IntFormat, Operation, OperationSecurity, PageParam, PageStyle, Pagination, Param,
+    ParamLocation, PathSegment, Service, Status, StatusBody, Success, Type, TypeKind,
 };
 use crate::names::pascal;
 
@@ -295,14 +295,14 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
     let decode = decode(op);
     let mut_request = if op.params.iter().any(|p| p.location != ParamLocation::Path)
         || op.body.is_some()
-        || op.anonymous
+        || op.security != OperationSecurity::Client
         || op.accept.is_some()
     {
         quote!(mut)
     } else {
         quote!()
     };
-    let anonymous = op.anonymous.then(|| quote!(request.without_credentials();));
+    let security = security(&op.security);
     let build = quote! {
         #checks
         #path
@@ -312,7 +312,7 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
         #(#cookies)*
         #body
         #accept
-        #anonymous
+        #security
     };
     if op.success != Success::Body(Type::Bytes) {
         return quote! {
@@ -351,6 +351,18 @@ fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {
 
 /// `statement`, which reads the parameter's value as the reference `value`,
 /// run when the parameter is set.
+/// Which credentials the request carries, when not the client's.
+fn security(security: &OperationSecurity) -> TokenStream {
+    match security {
+        OperationSecurity::Client => quote!(),
+        OperationSecurity::Anonymous => quote!(request.without_credentials();),
+        OperationSecurity::Alternatives(alternatives) => {
+            let sets = alternatives.iter().map(|set| quote!(&[#(#set),*]));
+            quote!(request.security(&[#(#sets),*]);)
+        }
+    }
+}
+
 fn with_value(p: &crate::ir::Param, statement: TokenStream) -> TokenStream {
     let field = ident(&p.rust_name);
     if p.required {

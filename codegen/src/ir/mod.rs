@@ -31,7 +31,12 @@ pub struct Service {
     pub version_status: Option<String>,
     /// Last supported date, `YYYY-MM-DD`.
     pub supported_until: Option<String>,
+    /// The scheme of the client's credentials (`Config::new`).
     pub auth: Auth,
+    /// Its name under `components.securitySchemes`.
+    pub security_scheme: Option<String>,
+    /// The other schemes some operations name (`Config::with_auth_for`).
+    pub other_schemes: Vec<NamedScheme>,
     /// `servers`, the first being the default.
     pub servers: Vec<Server>,
     /// Parameters set once on the client (`x-cloudsdk-client-parameter`).
@@ -42,6 +47,25 @@ pub struct Service {
     pub types: BTreeMap<String, TypeDef>,
     /// How the `x-cloudsdk-async-request` operations' request ids are polled, when any.
     pub request_waiter: Option<RequestWaiter>,
+}
+
+/// A security scheme by its name under `components.securitySchemes`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedScheme {
+    pub name: String,
+    pub auth: Auth,
+}
+
+/// The credentials an operation is sent with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OperationSecurity {
+    /// The client's (`Config::new`).
+    Client,
+    /// None (`security: []`: a login, a health check).
+    Anonymous,
+    /// The first of these sets of schemes with credentials; an empty set
+    /// means none are needed.
+    Alternatives(Vec<Vec<String>>),
 }
 
 /// How requests are authenticated.
@@ -140,8 +164,7 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Answers 202 with a request id to poll (`x-cloudsdk-async-request`).
     pub async_request: bool,
-    /// `security: []`: the operation is called without credentials.
-    pub anonymous: bool,
+    pub security: OperationSecurity,
     /// One convenience method per documented body (`x-cloudsdk-body-variants`).
     pub body_variants: Vec<BodyVariant>,
     /// A method polling this operation until a state is reached (`x-cloudsdk-waiter`).

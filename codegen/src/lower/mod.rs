@@ -12,6 +12,7 @@ mod object;
 mod operation;
 mod pass;
 mod schema;
+mod security;
 mod server;
 
 use std::collections::BTreeMap;
@@ -148,9 +149,10 @@ impl<'a> Lowerer<'a> {
         let info = &self.doc.info;
         self.reserve_component_names();
         self.lower_components();
-        let auth = self.auth();
+        let schemes = self.schemes();
         let servers = self.servers();
-        let (client_params, operations) = self.operations(&auth);
+        let (client_params, operations) = self.operations(&schemes);
+        let security::Schemes { default: security_scheme, auth, others: other_schemes } = schemes;
         let request_waiter = self.request_waiter(&auth, &operations);
         self.check_alias_cycles();
         self.mark_distinct_variants();
@@ -165,6 +167,8 @@ impl<'a> Lowerer<'a> {
             version_status: ext_str(&info.extensions, "x-cloudsdk-version-status"),
             supported_until: ext_str(&info.extensions, "x-cloudsdk-supported-until"),
             auth,
+            security_scheme,
+            other_schemes,
             servers,
             client_params,
             operations,

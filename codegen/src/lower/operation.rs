@@ -6,13 +6,14 @@ use indexmap::IndexMap;
 use openapiv3::{Parameter, ParameterSchemaOrContent, ReferenceOr, StatusCode};
 use serde_json::Value;
 
+use super::security::Schemes;
 use super::*;
 use crate::error::push_pointer;
 use crate::names::{pascal, snake};
 
 impl<'a> Lowerer<'a> {
     /// Every operation, sorted by name, and the client parameters they share.
-    pub(super) fn operations(&mut self, auth: &Auth) -> (Vec<Param>, Vec<Operation>) {
+    pub(super) fn operations(&mut self, schemes: &Schemes) -> (Vec<Param>, Vec<Operation>) {
         let mut client_params: Vec<Param> = Vec::new();
         let mut operations: Vec<Operation> = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
@@ -41,7 +42,7 @@ impl<'a> Lowerer<'a> {
                     }
                 }
                 let Some(name) = self.method_name(&operation_id, &pointer, &mut names) else { continue };
-                let site = Site { auth, path, item, op, pointer, path_pointer: &path_pointer };
+                let site = Site { schemes, path, item, op, pointer, path_pointer: &path_pointer };
                 let operation = self.operation(site, method, name, operation_id, &mut client_params, &mut names);
                 operations.push(operation);
             }
@@ -88,8 +89,8 @@ impl<'a> Lowerer<'a> {
         client_params: &mut Vec<Param>,
         names: &mut HashMap<String, String>,
     ) -> Operation {
-        let Site { auth, path, item, op, pointer, path_pointer } = site;
-        let params = self.params(auth, &item.parameters, &op.parameters, &name, &pointer, path_pointer);
+        let Site { schemes, path, item, op, pointer, path_pointer } = site;
+        let params = self.params(&schemes.auth, &item.parameters, &op.parameters, &name, &pointer, path_pointer);
         let (client, params): (Vec<_>, Vec<_>) = params.into_iter().partition(|(_, client)| *client);
         for (param, _) in client {
             if !client_params.iter().any(|p| p.name == param.name) {
@@ -129,7 +130,7 @@ impl<'a> Lowerer<'a> {
             accept,
             pagination,
             async_request: op.extensions.get("x-cloudsdk-async-request") == Some(&Value::Bool(true)),
-            anonymous: op.security.as_ref().is_some_and(|requirements| requirements.is_empty()),
+            security: self.operation_security(op, schemes),
             body_variants,
             waiter,
             pointer,
@@ -575,9 +576,9 @@ fn accept_of(responses: &[ResponseDef]) -> Option<String> {
     success.filter(|r| matches!(r.ty, Some(Type::Text | Type::Bytes))).find_map(|r| r.content_type.clone())
 }
 
-/// Where an operation is in the document, and the service's auth scheme.
+/// Where an operation is in the document, and the service's security schemes.
 struct Site<'a, 'p> {
-    auth: &'p Auth,
+    schemes: &'p Schemes,
     path: &'a str,
     item: &'a openapiv3::PathItem,
     op: &'a openapiv3::Operation,

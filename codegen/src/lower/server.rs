@@ -1,6 +1,4 @@
-//! Servers, their variables, and the security scheme.
-
-use openapiv3::ReferenceOr;
+//! Servers and their variables.
 
 use super::*;
 use crate::error::push_pointer;
@@ -61,55 +59,5 @@ impl<'a> Lowerer<'a> {
             });
         }
         servers
-    }
-
-    pub(super) fn auth(&mut self) -> Auth {
-        // The description's requirement, else the first an operation states:
-        // many descriptions name their scheme per operation only.
-        let operation_requirements = self
-            .doc
-            .paths
-            .paths
-            .values()
-            .filter_map(|item| item.as_item())
-            .flat_map(|item| item.iter().map(|(_, op)| op))
-            .filter_map(|op| op.security.as_ref());
-        let mut requirements = self.doc.security.iter().chain(operation_requirements).flatten();
-        let Some(name) = requirements.find_map(|requirement| requirement.keys().next()) else { return Auth::None };
-        let pointer = push_pointer("#/components/securitySchemes", name);
-        let scheme = self.doc.components.as_ref().and_then(|c| c.security_schemes.get(name));
-        let Some(ReferenceOr::Item(scheme)) = scheme else {
-            self.error(&pointer, format!("security scheme `{name}` is not defined"));
-            return Auth::None;
-        };
-        use openapiv3::{APIKeyLocation, SecurityScheme as S};
-        match scheme {
-            S::APIKey { location: APIKeyLocation::Header, name: header, extensions, .. } => {
-                match ext_str(extensions, "x-cloudsdk-auth") {
-                    Some(value) => match Vendor::from_x_auth(&value) {
-                        Some(vendor) => Auth::Vendor(vendor),
-                        None => {
-                            let at = push_pointer(&pointer, "x-cloudsdk-auth");
-                            self.error(&at, format!("`x-cloudsdk-auth: {value}` names no scheme the generator knows"));
-                            Auth::None
-                        }
-                    },
-                    None if header.eq_ignore_ascii_case("x-auth-token") => Auth::Token,
-                    None => Auth::ApiKeyHeader { name: header.clone() },
-                }
-            }
-            S::APIKey { location: APIKeyLocation::Cookie, name, .. } => Auth::ApiKeyCookie { name: name.clone() },
-            S::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => Auth::Bearer,
-            S::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => Auth::Basic,
-            S::OAuth2 { .. } | S::OpenIDConnect { .. } => Auth::OAuth2,
-            S::APIKey { location: APIKeyLocation::Query, name, .. } => Auth::ApiKeyQuery { name: name.clone() },
-            S::HTTP { scheme, .. } => {
-                self.error(
-                    &pointer,
-                    format!("HTTP authentication scheme `{scheme}` is not supported (basic and bearer are)"),
-                );
-                Auth::None
-            }
-        }
     }
 }

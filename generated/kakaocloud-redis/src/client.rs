@@ -9,6 +9,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "kakaocloud-redis",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("XAuthToken"),
 };
 
 /// KakaoCloud region.

@@ -9,6 +9,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "nhncloud-compute",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("XAuthToken"),
 };
 
 /// Region: kr1 Korea (Pangyo), kr2 Korea (Pyeongchon), kr3 Korea (Gwangju), jp1 Japan.

@@ -68,24 +68,33 @@ pub trait Signer: Send + Sync + fmt::Debug {
 }
 
 /// The authentication a client applies to every request: no authentication, or
-/// one [`Signer`].
+/// one [`Signer`] (or, for an operation whose security requirement names
+/// several schemes at once, each of theirs).
 ///
 /// Credential headers are marked sensitive, and `Debug` never shows a secret,
 /// token or key.
 #[derive(Clone, Debug)]
-pub struct Auth(Option<Arc<dyn Signer>>);
+pub struct Auth(Signers);
+
+#[derive(Clone, Debug)]
+enum Signers {
+    None,
+    One(Arc<dyn Signer>),
+    /// A requirement of several schemes together (`{app_id: [], app_key: []}`).
+    All(Arc<[Arc<dyn Signer>]>),
+}
 
 impl Auth {
     /// Send requests unauthenticated (mock servers, tests). A constant named
     /// like the variant of the former `enum Auth`, so `Auth::None` still works
     /// as a value (not as a `match` pattern).
     #[allow(non_upper_case_globals)]
-    pub const None: Auth = Auth(None);
+    pub const None: Auth = Auth(Signers::None);
 
     /// Requests signed by any scheme, e.g. a vendor's (`ScpCredentials` converts
     /// into an `Auth` itself).
     pub fn signer(signer: impl Signer + 'static) -> Self {
-        Auth(Some(Arc::new(signer)))
+        Auth(Signers::One(Arc::new(signer)))
     }
 
     /// An `X-Auth-Token` from any provider (KakaoCloud, NHN Cloud).
@@ -163,27 +172,54 @@ impl Auth {
         Ok(Auth::signer(ApiKey { header, value, also_secret }))
     }
 
-    /// Applies the scheme to one attempt; see [`Signer::sign`].
-    pub(crate) async fn sign(&self, request: &Outgoing<'_>, headers: &mut HeaderMap) -> Result<Option<Secret>, Error> {
-        match &self.0 {
-            Some(signer) => signer.sign(request, headers).await,
-            None => Ok(None),
+    /// Every scheme of `parts` on each request, in order: a security
+    /// requirement naming several schemes at once.
+    pub(crate) fn all_of(parts: Vec<Auth>) -> Auth {
+        let mut signers: Vec<Arc<dyn Signer>> = parts.iter().flat_map(|part| part.signers().iter().cloned()).collect();
+        match signers.len() {
+            0 => Auth::None,
+            1 => Auth(Signers::One(signers.remove(0))),
+            _ => Auth(Signers::All(signers.into())),
         }
     }
 
+    /// Whether requests go out unauthenticated.
+    pub(crate) fn is_none(&self) -> bool {
+        self.signers().is_empty()
+    }
+
+    fn signers(&self) -> &[Arc<dyn Signer>] {
+        match &self.0 {
+            Signers::None => &[],
+            Signers::One(signer) => std::slice::from_ref(signer),
+            Signers::All(signers) => signers,
+        }
+    }
+
+    /// Applies the schemes to one attempt (see [`Signer::sign`]); the token
+    /// returned is the first any of them sent.
+    pub(crate) async fn sign(&self, request: &Outgoing<'_>, headers: &mut HeaderMap) -> Result<Option<Secret>, Error> {
+        let mut sent = None;
+        for signer in self.signers() {
+            let token = signer.sign(request, headers).await?;
+            sent = sent.or(token);
+        }
+        Ok(sent)
+    }
+
     /// See [`Signer::query_parameter`].
-    pub(crate) fn query_parameter(&self) -> Option<(&str, &Secret)> {
-        self.0.as_ref().and_then(|signer| signer.query_parameter())
+    pub(crate) fn query_parameters(&self) -> impl Iterator<Item = (&str, &Secret)> {
+        self.signers().iter().filter_map(|signer| signer.query_parameter())
     }
 
     /// See [`Signer::reissue`].
     pub(crate) fn reissue(&self, rejected: &Secret) -> bool {
-        self.0.as_ref().is_some_and(|signer| signer.reissue(rejected))
+        self.signers().iter().any(|signer| signer.reissue(rejected))
     }
 
     /// See [`Signer::secrets`].
     pub(crate) fn secrets(&self) -> Vec<Secret> {
-        self.0.as_ref().map(|signer| signer.secrets()).unwrap_or_default()
+        self.signers().iter().flat_map(|signer| signer.secrets()).collect()
     }
 }
 

@@ -512,8 +512,12 @@ impl ScpEnvironment {
 }
 
 /// The catalog call as the request pipeline sees it.
-const CATALOG_SERVICE: ServiceInfo =
-    ServiceInfo { name: "scp-endpoint-catalog", version: env!("CARGO_PKG_VERSION"), api_version: None };
+const CATALOG_SERVICE: ServiceInfo = ServiceInfo {
+    name: "scp-endpoint-catalog",
+    version: env!("CARGO_PKG_VERSION"),
+    api_version: None,
+    security_scheme: None,
+};
 
 impl fmt::Debug for ScpEnvironment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

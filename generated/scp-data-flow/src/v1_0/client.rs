@@ -9,6 +9,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "scp-data-flow",
     version: env!("CARGO_PKG_VERSION"),
     api_version: Some("data-flow 1.0"),
+    security_scheme: Some("ScpSignature"),
 };
 
 /// SCP region

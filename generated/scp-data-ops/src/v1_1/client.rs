@@ -9,6 +9,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "scp-data-ops",
     version: env!("CARGO_PKG_VERSION"),
     api_version: Some("data-ops 1.1"),
+    security_scheme: Some("ScpSignature"),
 };
 
 /// SCP region.

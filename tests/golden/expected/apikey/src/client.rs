@@ -8,6 +8,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-apikey",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("Key"),
 };
 
 /// The service documents no server; give the base URL in `Config::new`.
@@ -22,9 +23,7 @@ impl Endpoint {
 
 /// Client of Golden API Key 1.
 ///
-/// Requests carry an API key header from the configured provider.
-///
-/// The service names its key `X-Api-Key`.
+/// Requests carry an API key header from the configured provider. The service names its key `X-Api-Key`.
 ///
 /// Cloning is cheap: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]

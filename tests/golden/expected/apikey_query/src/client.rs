@@ -8,6 +8,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-apikey_query",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("Key"),
 };
 
 /// The service documents no server; give the base URL in `Config::new`.
@@ -22,9 +23,7 @@ impl Endpoint {
 
 /// Client of Golden API Key In Query 1.
 ///
-/// Requests carry an API key query parameter: `Auth::api_key_query(name, key)`; traces and errors show URLs without it.
-///
-/// The service names its key `api_key`.
+/// Requests carry an API key query parameter: `Auth::api_key_query(name, key)`; traces and errors show URLs without it. The service names its key `api_key`.
 ///
 /// Cloning is cheap: clones share one connection pool and configuration.
 #[derive(Clone, Debug)]

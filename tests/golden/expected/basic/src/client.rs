@@ -8,6 +8,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-basic",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("Basic"),
 };
 
 /// Where the service is reached: one value per server variable.

@@ -8,6 +8,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-bearer",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("Bearer"),
 };
 
 /// Where the service is reached: one value per server variable.
@@ -62,6 +63,8 @@ impl Client {
     }
 
     /// `GET /health`
+    ///
+    /// Sent without credentials.
     ///
     /// # Example
     ///

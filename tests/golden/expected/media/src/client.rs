@@ -9,6 +9,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-media",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("Bearer"),
 };
 
 /// Where the service is reached: one value per server variable.
@@ -140,6 +141,8 @@ impl Client {
     /// `POST /login`
     ///
     /// The body is sent as `application/x-www-form-urlencoded`.
+    ///
+    /// Sent without credentials.
     ///
     /// # Example
     ///

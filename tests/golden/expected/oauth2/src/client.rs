@@ -8,6 +8,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-oauth2",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("OAuth"),
 };
 
 /// Where the service is reached: one value per server variable.

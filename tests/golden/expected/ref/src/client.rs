@@ -8,6 +8,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-ref",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: None,
 };
 
 /// The service documents no server; give the base URL in `Config::new`.

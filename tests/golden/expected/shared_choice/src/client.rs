@@ -9,6 +9,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-shared_choice",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: None,
 };
 
 /// Where the service is reached: one value per server variable.

@@ -9,6 +9,7 @@ const SERVICE: rt::ServiceInfo = rt::ServiceInfo {
     name: "golden-waiters",
     version: env!("CARGO_PKG_VERSION"),
     api_version: None,
+    security_scheme: Some("Token"),
 };
 
 /// Where the service is reached: one value per server variable.

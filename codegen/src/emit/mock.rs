@@ -11,9 +11,8 @@ use super::snippet;
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{BodyMedia, Operation, StateStep, StateType, Status, Success, Type, TypeKind, Waiter};
 
-pub fn emit_mocks(version: &Version<'_>) -> TokenStream {
-    let rules = version.service.operations.iter().map(emit_rule);
-    quote! { #(#rules)* }
+pub fn emit_mocks<'a>(version: &'a Version<'_>) -> impl Iterator<Item = TokenStream> + 'a {
+    version.service.operations.iter().map(emit_rule)
 }
 
 /// `pub fn show_server() -> rt::mock::Rule<Body, Output>`.

@@ -17,14 +17,13 @@ mod validate;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::Service;
 
 use crate::layout::CrateSpec;
 use context::{Crate, Version};
-use render::{render, uses_path};
+use render::SourceFile;
 
 /// The files of one generated crate, keyed by path relative to the crate root.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,14 +41,12 @@ pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str)
     if spec.is_multi_version() {
         let first = &krate.versions[0];
         let defs = krate.shared.iter().filter_map(|name| first.service.types.get(name));
-        files.insert(
-            PathBuf::from("src/shared.rs"),
-            render(
-                &krate.sources,
-                "//! Types identical in every API version, shared by all version modules.\n",
-                types::emit_types(defs, first),
-            )?,
-        );
+        files.insert(PathBuf::from("src/shared.rs"), {
+            let doc = "//! Types identical in every API version, shared by all version modules.\n";
+            let mut file = SourceFile::new(&krate.sources, doc);
+            file.push_all(types::emit_types(defs, first))?;
+            file.finish()
+        });
         for (module, version) in spec.versions.iter().zip(&krate.versions) {
             let dir = PathBuf::from("src").join(&module.module);
             for (name, text) in version_files(version, &krate.shared, true)? {
@@ -91,36 +88,27 @@ fn version_files(
         let names = shared.iter().chain(required).map(|n| spelling::ident(n));
         quote!(pub use crate::shared::{#(#names),*};)
     });
-    let defs = types::emit_types(own, version);
-    let types_rs =
-        render(source, "//! The request and response types of this API version.\n", quote!(#reexport #defs))?;
-    let types_use = |tokens: &TokenStream| {
-        uses_path(tokens, "types").then(|| {
-            quote!(
-                use super::types;
-            )
-        })
-    };
-    let ops = operation::emit_operations(version);
-    let enums = operation::emit_status_enums(service);
-    let ops = quote!(#enums #ops);
-    let ops_use = types_use(&ops);
-    let operation_rs = render(
-        source,
-        "//! Request builders, one per operation: set optional parameters, then `send()`.\n",
-        quote!(#ops_use #ops),
-    )?;
-    let client = client::emit_client(version);
-    let client_use = types_use(&client);
-    let operation_use = uses_path(&client, "operation").then(|| {
+    let types_use = quote!(
+        use super::types;
+    );
+    let mut types_rs = SourceFile::new(source, "//! The request and response types of this API version.\n");
+    types_rs.push_all(reexport.into_iter().chain(types::emit_types(own, version)))?;
+    let mut operation_rs =
+        SourceFile::new(source, "//! Request builders, one per operation: set optional parameters, then `send()`.\n")
+            .import_when_used("types", types_use.clone());
+    operation_rs.push_all(operation::emit_status_enums(service).chain(operation::emit_operations(version)))?;
+    let mut client_rs = SourceFile::new(source, "").import_when_used("types", types_use.clone()).import_when_used(
+        "operation",
         quote!(
             use super::operation;
-        )
-    });
-    let client_rs = render(source, "", quote!(#client_use #operation_use #client))?;
-    let mocks = mock::emit_mocks(version);
-    let mocks_use = types_use(&mocks);
-    let mock_rs = render(source, &mock::module_doc(version), quote!(#mocks_use #mocks))?;
+        ),
+    );
+    client_rs.push(client::emit_client(version))?;
+    let mock_doc = mock::module_doc(version);
+    let mut mock_rs = SourceFile::new(source, &mock_doc).import_when_used("types", types_use);
+    mock_rs.push_all(mock::emit_mocks(version))?;
+    let (types_rs, operation_rs, client_rs, mock_rs) =
+        (types_rs.finish(), operation_rs.finish(), client_rs.finish(), mock_rs.finish());
     let mut files = vec![
         ("types.rs".to_owned(), types_rs),
         ("operation.rs".to_owned(), operation_rs),

@@ -79,9 +79,8 @@ impl Arg {
     }
 }
 
-pub fn emit_operations(version: &Version<'_>) -> TokenStream {
-    let builders = version.service.operations.iter().map(|op| emit_builder(version, op));
-    quote! { #(#builders)* }
+pub fn emit_operations<'a>(version: &'a Version<'_>) -> impl Iterator<Item = TokenStream> + 'a {
+    version.service.operations.iter().map(move |op| emit_builder(version, op))
 }
 
 fn emit_builder(version: &Version<'_>, op: &Operation) -> TokenStream {
@@ -239,8 +238,8 @@ fn status_variant(response: &StatusBody) -> proc_macro2::Ident {
 }
 
 /// Enums for operations whose success statuses carry different bodies.
-pub fn emit_status_enums(service: &Service) -> TokenStream {
-    let enums = service.operations.iter().filter_map(|op| {
+pub fn emit_status_enums(service: &Service) -> impl Iterator<Item = TokenStream> + '_ {
+    service.operations.iter().filter_map(|op| {
         let Success::ByStatus(responses) = &op.success else { return None };
         let name = status_enum_name(op);
         let variants = responses.iter().map(|r| {
@@ -260,8 +259,7 @@ pub fn emit_status_enums(service: &Service) -> TokenStream {
             #[derive(Clone, Debug, PartialEq)]
             pub enum #name { #(#variants)* }
         })
-    });
-    quote! { #(#enums)* }
+    })
 }
 
 fn emit_send(version: &Version<'_>, op: &Operation) -> TokenStream {

@@ -1,22 +1,83 @@
 //! Tokens → formatted source behind the `@generated` header.
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 /// Formats `tokens` behind the `@generated` header and an optional inner doc.
 pub(crate) fn render(source: &str, inner_doc: &str, tokens: TokenStream) -> Result<String, String> {
-    let uses_runtime = uses_path(&tokens, "rt");
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
-    // Generated items name the runtime as `rt::`; the alias is declared where used,
-    // after any inner attributes.
-    if uses_runtime {
-        file.items.insert(
-            0,
-            syn::parse_quote!(
-                use ::cloudsdk_runtime as rt;
-            ),
-        );
+    let mut file = SourceFile::new(source, inner_doc);
+    file.push(tokens)?;
+    Ok(file.finish())
+}
+
+/// A source file formatted item by item: only one item's syntax tree is in
+/// memory at a time, which keeps a description of thousands of operations
+/// within a few hundred MB. The `use` lines go first, each only if an item
+/// names its path.
+pub(crate) struct SourceFile<'a> {
+    source: &'a str,
+    inner_doc: &'a str,
+    /// Path prefix (`types`) → the `use` that brings it in, and whether an item names it.
+    imports: Vec<(&'static str, TokenStream, bool)>,
+    uses_runtime: bool,
+    /// `#![…]` attributes, which go before the `use` lines.
+    inner_attrs: Vec<syn::Attribute>,
+    body: String,
+}
+
+impl<'a> SourceFile<'a> {
+    pub(crate) fn new(source: &'a str, inner_doc: &'a str) -> Self {
+        SourceFile {
+            source,
+            inner_doc,
+            imports: Vec::new(),
+            uses_runtime: false,
+            inner_attrs: Vec::new(),
+            body: String::new(),
+        }
     }
-    Ok(format!("{}{inner_doc}{}", header(source), space_items(&prettyplease::unparse(&file))))
+
+    /// Adds `import` (a `use` item) when an item names `path::`.
+    pub(crate) fn import_when_used(mut self, path: &'static str, import: TokenStream) -> Self {
+        self.imports.push((path, import, false));
+        self
+    }
+
+    /// Formats `items` (any number of items) onto the end of the file.
+    pub(crate) fn push(&mut self, items: TokenStream) -> Result<(), String> {
+        // Generated items name the runtime as `rt::`; the alias is declared once, first.
+        self.uses_runtime |= uses_path(&items, "rt");
+        for (path, _, used) in &mut self.imports {
+            *used = *used || uses_path(&items, path);
+        }
+        let mut file: syn::File = syn::parse2(items).map_err(|e| format!("generated code does not parse: {e}"))?;
+        self.inner_attrs.append(&mut file.attrs);
+        self.body.push_str(&prettyplease::unparse(&file));
+        Ok(())
+    }
+
+    /// Formats each of `items` onto the end of the file.
+    pub(crate) fn push_all(&mut self, items: impl IntoIterator<Item = TokenStream>) -> Result<(), String> {
+        items.into_iter().try_for_each(|item| self.push(item))
+    }
+
+    pub(crate) fn finish(self) -> String {
+        let runtime = self.uses_runtime.then(|| {
+            quote!(
+                use ::cloudsdk_runtime as rt;
+            )
+        });
+        let imports = self.imports.into_iter().filter(|(_, _, used)| *used).map(|(_, import, _)| import);
+        let mut head: syn::File = syn::parse_quote!(#runtime #(#imports)*);
+        head.attrs = self.inner_attrs;
+        let mut code = prettyplease::unparse(&head);
+        // Inner attributes without items end without a line break.
+        if !code.is_empty() && !code.ends_with('\n') {
+            code.push('\n');
+        }
+        code.push_str(&self.body);
+        format!("{}{}{}", header(self.source), self.inner_doc, space_items(&code))
+    }
 }
 
 /// prettyplease leaves no blank line between items; a reader wants one after

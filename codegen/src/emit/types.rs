@@ -10,13 +10,15 @@ use crate::ir::{Field, Type, TypeDef, TypeKind, UnionVariant};
 
 /// All definitions of a `types` module, in name order, with the `Validate`
 /// impls of the version's checked types.
-pub fn emit_types<'a>(defs: impl Iterator<Item = &'a TypeDef>, version: &Version<'_>) -> TokenStream {
-    let items = defs.map(|def| {
+pub fn emit_types<'a>(
+    defs: impl Iterator<Item = &'a TypeDef> + 'a,
+    version: &'a Version<'_>,
+) -> impl Iterator<Item = TokenStream> + 'a {
+    defs.map(|def| {
         let item = emit_type(def, version);
         let validate = super::validate::emit_impl(def, &version.checked);
         quote!(#item #validate)
-    });
-    quote! { #(#items)* }
+    })
 }
 
 fn emit_type(def: &TypeDef, version: &Version<'_>) -> TokenStream {

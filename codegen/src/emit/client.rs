@@ -11,7 +11,18 @@ use super::snippet::{self, Awaited};
 use super::spelling::{ident, rust_type, Scope};
 use crate::ir::{Auth, BodyMedia, Operation, OperationSecurity, Service, StateStep, StateType, Waiter};
 
-pub fn emit_client(version: &Version<'_>) -> TokenStream {
+/// The code of `client.rs`: the `impl Client` members come one by one, so
+/// that a client of thousands of operations is formatted a method at a time.
+pub struct ClientCode<M> {
+    /// `SERVICE`, `Endpoint` and the `Client` struct.
+    pub items: TokenStream,
+    /// The members of `impl Client`.
+    pub members: M,
+    /// The state functions of waiters, after the impl.
+    pub after: TokenStream,
+}
+
+pub fn emit_client<'a>(version: &'a Version<'_>) -> ClientCode<impl Iterator<Item = TokenStream> + 'a> {
     let service = version.service;
     let service_info = service_info(service, version.crate_name);
     let endpoint = emit_endpoint(service);
@@ -40,7 +51,7 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
     }
     doc::paragraph(&mut client_doc, "Cloning is cheap: clones share one connection pool and configuration.");
     let client_doc = doc::attrs(&client_doc);
-    let methods = service.operations.iter().map(|op| emit_method(version, op));
+    let methods = service.operations.iter().map(move |op| emit_method(version, op));
     let request_waiter = emit_request_waiter(service);
     let from_env = emit_from_env(service);
     let state_fns =
@@ -50,7 +61,7 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
         .iter()
         .map(|p| format!(" - `{}`: {}", p.rust_name, doc::escape(p.doc.description.as_deref().unwrap_or(""))))
         .collect();
-    quote! {
+    let items = quote! {
         #service_info
         #endpoint
 
@@ -60,33 +71,32 @@ pub fn emit_client(version: &Version<'_>) -> TokenStream {
             pub(crate) inner: rt::Client,
             #(#client_fields)*
         }
-
-        impl Client {
-            /// A client configured by `config`: base URL, authentication, retries and timeouts.
-            #(#[doc = #client_param_docs])*
-            pub fn new(config: rt::Config, #(#ctor_params),*) -> Result<Self, rt::Error> {
-                Ok(Client { inner: rt::Client::new(config, SERVICE)?, #(#ctor_inits,)* })
-            }
-
-            /// A client for `endpoint` with default settings.
-            pub fn for_endpoint(endpoint: &Endpoint, auth: impl Into<rt::Auth>, #(#ctor_params),*) -> Result<Self, rt::Error> {
-                Self::new(rt::Config::new(endpoint.url(), auth), #(#ctor_args),*)
-            }
-
-            #from_env
-
-            /// The runtime client underneath: sends any [`rt::Request`] (an
-            /// undocumented endpoint, say) with this client's authentication,
-            /// retries and limits.
-            pub fn runtime(&self) -> &rt::Client {
-                &self.inner
-            }
-
-            #(#methods)*
-            #request_waiter
+    };
+    let constructors = quote! {
+        /// A client configured by `config`: base URL, authentication, retries and timeouts.
+        #(#[doc = #client_param_docs])*
+        pub fn new(config: rt::Config, #(#ctor_params),*) -> Result<Self, rt::Error> {
+            Ok(Client { inner: rt::Client::new(config, SERVICE)?, #(#ctor_inits,)* })
         }
 
-        #(#state_fns)*
+        /// A client for `endpoint` with default settings.
+        pub fn for_endpoint(endpoint: &Endpoint, auth: impl Into<rt::Auth>, #(#ctor_params),*) -> Result<Self, rt::Error> {
+            Self::new(rt::Config::new(endpoint.url(), auth), #(#ctor_args),*)
+        }
+
+        #from_env
+
+        /// The runtime client underneath: sends any [`rt::Request`] (an
+        /// undocumented endpoint, say) with this client's authentication,
+        /// retries and limits.
+        pub fn runtime(&self) -> &rt::Client {
+            &self.inner
+        }
+    };
+    ClientCode {
+        items,
+        members: std::iter::once(constructors).chain(methods).chain(Some(request_waiter).filter(|w| !w.is_empty())),
+        after: quote!(#(#state_fns)*),
     }
 }
 

@@ -19,6 +19,8 @@ use std::path::PathBuf;
 
 use quote::quote;
 
+use proc_macro2::TokenStream;
+
 use crate::ir::Service;
 
 use crate::layout::CrateSpec;
@@ -34,50 +36,123 @@ pub struct GeneratedCrate {
     pub files: BTreeMap<PathBuf, String>,
 }
 
-/// Renders every file of the crate described by `spec` from its lowered versions.
+/// Renders every file of the crate described by `spec` from its lowered
+/// versions. Files are independent, so they are rendered on all cores.
 pub fn emit_crate(spec: &CrateSpec, services: &[Service], package_version: &str) -> Result<GeneratedCrate, String> {
     let krate = Crate::new(spec, services);
-    let mut files = BTreeMap::new();
-    if spec.is_multi_version() {
-        let first = &krate.versions[0];
-        let defs = krate.shared.iter().filter_map(|name| first.service.types.get(name));
-        files.insert(PathBuf::from("src/shared.rs"), {
-            let doc = "//! Types identical in every API version, shared by all version modules.\n";
-            let mut file = SourceFile::new(&krate.sources, doc);
-            file.push_all(types::emit_types(defs, first))?;
-            file.finish()
-        });
-        for (module, version) in spec.versions.iter().zip(&krate.versions) {
-            let dir = PathBuf::from("src").join(&module.module);
-            for (name, text) in version_files(version, &krate.shared, true)? {
-                files.insert(dir.join(name), text);
-            }
-        }
-    } else {
-        for (name, text) in version_files(&krate.versions[0], &krate.shared, false)? {
-            files.insert(PathBuf::from("src").join(name), text);
+    let files = crate_files(&krate);
+    let rendered = crate::parallel_map(&files, |file| file.render(&krate, package_version));
+    let mut out = BTreeMap::new();
+    for (file, text) in files.iter().zip(rendered) {
+        if let Some(text) = text? {
+            out.insert(file.path(&krate), text);
         }
     }
-    files.insert(PathBuf::from("src/lib.rs"), crate_files::lib_rs(&krate)?);
-    files.insert(PathBuf::from("Cargo.toml"), crate_files::cargo_toml(&krate, package_version));
-    files.insert(PathBuf::from("README.md"), crate_files::readme(&krate, package_version));
-    if let Some(tests) = conformance::conformance_rs(&krate)? {
-        files.insert(PathBuf::from("tests/conformance.rs"), tests);
-    }
-    if let Some(tests) = examples::examples_rs(&krate)? {
-        files.insert(PathBuf::from("tests/examples.rs"), tests);
-    }
-    Ok(GeneratedCrate { name: spec.name.clone(), files })
+    Ok(GeneratedCrate { name: spec.name.clone(), files: out })
 }
 
-/// `types.rs`, `operation.rs` and `client.rs` (plus `mod.rs` for a version module).
-fn version_files(
-    version: &Version<'_>,
-    shared: &BTreeSet<String>,
-    module: bool,
-) -> Result<Vec<(String, String)>, String> {
+/// One file of a generated crate; `usize` is the index of its API version.
+#[derive(Clone, Copy, Debug)]
+enum CrateFile {
+    Operations(usize),
+    Types(usize),
+    Client(usize),
+    Mocks(usize),
+    VersionMod(usize),
+    Shared,
+    Lib,
+    CargoToml,
+    Readme,
+    Conformance,
+    Examples,
+}
+
+/// The files of `krate`, the largest kinds first so that the cores finish together.
+fn crate_files(krate: &Crate<'_>) -> Vec<CrateFile> {
+    let versions = 0..krate.versions.len();
+    let multi = krate.spec.is_multi_version();
+    let per_version: [fn(usize) -> CrateFile; 4] =
+        [CrateFile::Operations, CrateFile::Types, CrateFile::Client, CrateFile::Mocks];
+    let mut files: Vec<CrateFile> = per_version.iter().flat_map(|kind| versions.clone().map(kind)).collect();
+    files.extend([
+        CrateFile::Conformance,
+        CrateFile::Examples,
+        CrateFile::Readme,
+        CrateFile::Lib,
+        CrateFile::CargoToml,
+    ]);
+    if multi {
+        files.push(CrateFile::Shared);
+        files.extend(versions.map(CrateFile::VersionMod));
+    }
+    files
+}
+
+impl CrateFile {
+    /// Where the file goes, relative to the crate root.
+    fn path(self, krate: &Crate<'_>) -> PathBuf {
+        let in_version = |index: usize, name: &str| {
+            let src = PathBuf::from("src");
+            match krate.spec.is_multi_version() {
+                true => src.join(&krate.spec.versions[index].module).join(name),
+                false => src.join(name),
+            }
+        };
+        match self {
+            CrateFile::Operations(v) => in_version(v, "operation.rs"),
+            CrateFile::Types(v) => in_version(v, "types.rs"),
+            CrateFile::Client(v) => in_version(v, "client.rs"),
+            CrateFile::Mocks(v) => in_version(v, "mock.rs"),
+            CrateFile::VersionMod(v) => in_version(v, "mod.rs"),
+            CrateFile::Shared => PathBuf::from("src/shared.rs"),
+            CrateFile::Lib => PathBuf::from("src/lib.rs"),
+            CrateFile::CargoToml => PathBuf::from("Cargo.toml"),
+            CrateFile::Readme => PathBuf::from("README.md"),
+            CrateFile::Conformance => PathBuf::from("tests/conformance.rs"),
+            CrateFile::Examples => PathBuf::from("tests/examples.rs"),
+        }
+    }
+
+    /// The file's text, or `None` for a test file the crate has no use for.
+    fn render(self, krate: &Crate<'_>, package_version: &str) -> Result<Option<String>, String> {
+        let version = |index: usize| &krate.versions[index];
+        let text = match self {
+            CrateFile::Operations(v) => operations_rs(version(v))?,
+            CrateFile::Types(v) => types_rs(version(v), &krate.shared)?,
+            CrateFile::Client(v) => client_rs(version(v))?,
+            CrateFile::Mocks(v) => mock_rs(version(v))?,
+            CrateFile::VersionMod(v) => crate_files::version_mod_rs(version(v).service)?,
+            CrateFile::Shared => shared_rs(krate)?,
+            CrateFile::Lib => crate_files::lib_rs(krate)?,
+            CrateFile::CargoToml => crate_files::cargo_toml(krate, package_version),
+            CrateFile::Readme => crate_files::readme(krate, package_version),
+            CrateFile::Conformance => return conformance::conformance_rs(krate),
+            CrateFile::Examples => return examples::examples_rs(krate),
+        };
+        Ok(Some(text))
+    }
+}
+
+/// `use super::types;`, for files that name `types::`.
+fn types_use() -> TokenStream {
+    quote!(
+        use super::types;
+    )
+}
+
+/// The types identical in every version of a multi-version crate.
+fn shared_rs(krate: &Crate<'_>) -> Result<String, String> {
+    let first = &krate.versions[0];
+    let defs = krate.shared.iter().filter_map(|name| first.service.types.get(name));
+    let doc = "//! Types identical in every API version, shared by all version modules.\n";
+    let mut file = SourceFile::new(&krate.sources, doc);
+    file.push_all(types::emit_types(defs, first))?;
+    Ok(file.finish())
+}
+
+/// A version's own types, and the shared ones re-exported.
+fn types_rs(version: &Version<'_>, shared: &BTreeSet<String>) -> Result<String, String> {
     let service = version.service;
-    let source = service.spec_path.as_str();
     let own = service.types.values().filter(|t| !shared.contains(&t.name));
     let reexport = (!shared.is_empty()).then(|| {
         // A shared struct's `…Required` lives beside it in `shared`.
@@ -88,37 +163,39 @@ fn version_files(
         let names = shared.iter().chain(required).map(|n| spelling::ident(n));
         quote!(pub use crate::shared::{#(#names),*};)
     });
-    let types_use = quote!(
-        use super::types;
-    );
-    let mut types_rs = SourceFile::new(source, "//! The request and response types of this API version.\n");
-    types_rs.push_all(reexport.into_iter().chain(types::emit_types(own, version)))?;
-    let mut operation_rs =
-        SourceFile::new(source, "//! Request builders, one per operation: set optional parameters, then `send()`.\n")
-            .import_when_used("types", types_use.clone());
-    operation_rs.push_all(operation::emit_status_enums(service).chain(operation::emit_operations(version)))?;
-    let mut client_rs = SourceFile::new(source, "").import_when_used("types", types_use.clone()).import_when_used(
-        "operation",
-        quote!(
-            use super::operation;
-        ),
-    );
-    client_rs.push(client::emit_client(version))?;
-    let mock_doc = mock::module_doc(version);
-    let mut mock_rs = SourceFile::new(source, &mock_doc).import_when_used("types", types_use);
-    mock_rs.push_all(mock::emit_mocks(version))?;
-    let (types_rs, operation_rs, client_rs, mock_rs) =
-        (types_rs.finish(), operation_rs.finish(), client_rs.finish(), mock_rs.finish());
-    let mut files = vec![
-        ("types.rs".to_owned(), types_rs),
-        ("operation.rs".to_owned(), operation_rs),
-        ("client.rs".to_owned(), client_rs),
-        ("mock.rs".to_owned(), mock_rs),
-    ];
-    if module {
-        files.push(("mod.rs".to_owned(), crate_files::version_mod_rs(service)?));
-    }
-    Ok(files)
+    let mut file = SourceFile::new(&service.spec_path, "//! The request and response types of this API version.\n");
+    file.push_all(reexport.into_iter().chain(types::emit_types(own, version)))?;
+    Ok(file.finish())
+}
+
+fn operations_rs(version: &Version<'_>) -> Result<String, String> {
+    let service = version.service;
+    let doc = "//! Request builders, one per operation: set optional parameters, then `send()`.\n";
+    let mut file = SourceFile::new(&service.spec_path, doc).import_when_used("types", types_use());
+    file.push_all(operation::emit_status_enums(service).chain(operation::emit_operations(version)))?;
+    Ok(file.finish())
+}
+
+fn client_rs(version: &Version<'_>) -> Result<String, String> {
+    let mut file =
+        SourceFile::new(&version.service.spec_path, "").import_when_used("types", types_use()).import_when_used(
+            "operation",
+            quote!(
+                use super::operation;
+            ),
+        );
+    let code = client::emit_client(version);
+    file.push(code.items)?;
+    file.push_impl("Client", code.members)?;
+    file.push(code.after)?;
+    Ok(file.finish())
+}
+
+fn mock_rs(version: &Version<'_>) -> Result<String, String> {
+    let doc = mock::module_doc(version);
+    let mut file = SourceFile::new(&version.service.spec_path, &doc).import_when_used("types", types_use());
+    file.push_all(mock::emit_mocks(version))?;
+    Ok(file.finish())
 }
 
 pub use conformance::prism_env;

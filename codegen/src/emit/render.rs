@@ -56,6 +56,32 @@ impl<'a> SourceFile<'a> {
         Ok(())
     }
 
+    /// Formats `impl {self_ty} { … }` of `members` onto the end of the file,
+    /// each member on its own.
+    pub(crate) fn push_impl(
+        &mut self,
+        self_ty: &str,
+        members: impl IntoIterator<Item = TokenStream>,
+    ) -> Result<(), String> {
+        let self_ty = quote::format_ident!("{self_ty}");
+        let opening = format!("impl {self_ty} {{\n");
+        self.body.push_str(&opening);
+        for member in members {
+            let start = self.body.len();
+            self.push(quote!(impl #self_ty { #member }))?;
+            // Keep the member's lines only: they are indented as inside one impl.
+            let rendered = &self.body[start..];
+            let inner = rendered.strip_prefix(&opening).and_then(|r| r.strip_suffix("}\n"));
+            let inner = inner
+                .ok_or_else(|| format!("`impl {self_ty}` did not format as one block: {rendered:.300}"))?
+                .to_owned();
+            self.body.truncate(start);
+            self.body.push_str(&inner);
+        }
+        self.body.push_str("}\n");
+        Ok(())
+    }
+
     /// Formats each of `items` onto the end of the file.
     pub(crate) fn push_all(&mut self, items: impl IntoIterator<Item = TokenStream>) -> Result<(), String> {
         items.into_iter().try_for_each(|item| self.push(item))
